@@ -1,0 +1,311 @@
+using System.Security.Cryptography;
+using Org.BouncyCastle.Crypto.Parameters;
+using Org.BouncyCastle.Crypto.Signers;
+using Org.BouncyCastle.Security;
+using StellaOps.Ops.Attestation.Dsse;
+using StellaOps.Ops.Attestation.InToto;
+using StellaOps.Ops.Attestation.Signing;
+using StellaOps.Ops.Contracts;
+
+namespace StellaOps.Ops.Attestation.Verification;
+
+public sealed class DsseVerifierOptions
+{
+    /// <summary>The payload type the envelope must carry; null accepts any. Default: in-toto.</summary>
+    public string? ExpectedPayloadType { get; init; } = DsseEnvelope.InTotoPayloadType;
+
+    /// <summary>
+    /// When true (default) the payload must parse as an in-toto Statement v1. When false, the statement check runs
+    /// only for in-toto payloads and is reported as skipped otherwise.
+    /// </summary>
+    public bool RequireStatement { get; init; } = true;
+
+    /// <summary>Distinct trusted keys whose signatures must pass every per-signature check. Default 1.</summary>
+    public int Threshold { get; init; } = 1;
+
+    /// <summary>
+    /// Accept an ECDSA signature given as raw r‖s (IEEE P1363) instead of DER, noting it in the reason. Default true:
+    /// some signers (HSMs, older tools) emit it. Set false for strict DSSE/sigstore conformance.
+    /// </summary>
+    public bool AllowRawEcdsaSignatures { get; init; } = true;
+
+    /// <summary>Clock used for "key trusted at signing time" when no signing time is given.</summary>
+    public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
+}
+
+/// <summary>
+/// Verifies DSSE envelopes against a set of trusted public keys and reports each check. Never throws for a bad
+/// envelope: malformed input, unknown keys and bad signatures are failed checks in the report.
+/// </summary>
+public sealed class DsseVerifier
+{
+    private readonly Dictionary<string, TrustedKey> _keys;
+    private readonly DsseVerifierOptions _options;
+
+    public DsseVerifier(IEnumerable<TrustedKey> trustedKeys, DsseVerifierOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(trustedKeys);
+        _options = options ?? new DsseVerifierOptions();
+        if (_options.Threshold < 1) throw new ArgumentOutOfRangeException(nameof(options), "Threshold must be at least 1.");
+        _keys = new Dictionary<string, TrustedKey>(StringComparer.Ordinal);
+        foreach (var key in trustedKeys)
+        {
+            if (!_keys.TryAdd(key.KeyId, key)) throw new ArgumentException($"Key {key.KeyId} is trusted twice.", nameof(trustedKeys));
+        }
+    }
+
+    public IReadOnlyCollection<TrustedKey> TrustedKeys => _keys.Values;
+
+    public VerificationReport Verify(string envelopeJson, DateTimeOffset? signedAt = null)
+        => Verify(System.Text.Encoding.UTF8.GetBytes(envelopeJson ?? ""), signedAt);
+
+    /// <param name="envelopeJson">The envelope JSON as received.</param>
+    /// <param name="signedAt">
+    /// When the envelope was signed (from a trusted timestamp or log entry). Keys are checked against their window at
+    /// this time; without it they are checked at the current time.
+    /// </param>
+    public VerificationReport Verify(ReadOnlySpan<byte> envelopeJson, DateTimeOffset? signedAt = null)
+    {
+        if (!DsseEnvelope.TryParse(envelopeJson, out var envelope, out var error))
+        {
+            var checks = new List<VerificationCheck>
+            {
+                new(VerificationCheckNames.EnvelopeWellFormed, CheckOutcome.Fail, error),
+                new(VerificationCheckNames.PayloadType, CheckOutcome.Skipped, "no envelope"),
+                new(VerificationCheckNames.StatementParse, CheckOutcome.Skipped, "no envelope"),
+                new(VerificationCheckNames.SignatureThreshold, CheckOutcome.Fail, "no envelope"),
+            };
+            return new VerificationReport(checks, false, null, null, []);
+        }
+        return Verify(envelope, signedAt);
+    }
+
+    public VerificationReport Verify(DsseEnvelope envelope, DateTimeOffset? signedAt = null)
+    {
+        ArgumentNullException.ThrowIfNull(envelope);
+        var checks = new List<VerificationCheck>();
+        var ok = true;
+
+        if (envelope.Signatures.Count == 0)
+        {
+            checks.Add(new(VerificationCheckNames.EnvelopeWellFormed, CheckOutcome.Fail, "The envelope has no signatures."));
+            ok = false;
+        }
+        else
+        {
+            checks.Add(new(VerificationCheckNames.EnvelopeWellFormed, CheckOutcome.Pass,
+                $"{envelope.Signatures.Count} signature(s), {envelope.Payload.Length}-byte payload"));
+        }
+
+        var isInToto = envelope.PayloadType == DsseEnvelope.InTotoPayloadType;
+        if (_options.ExpectedPayloadType is { } expected && envelope.PayloadType != expected)
+        {
+            checks.Add(new(VerificationCheckNames.PayloadType, CheckOutcome.Fail, $"payloadType is '{envelope.PayloadType}'; expected '{expected}'"));
+            ok = false;
+        }
+        else
+        {
+            checks.Add(new(VerificationCheckNames.PayloadType, CheckOutcome.Pass, envelope.PayloadType));
+        }
+
+        InTotoStatement? statement = null;
+        if (isInToto || _options.RequireStatement)
+        {
+            if (InTotoStatement.TryParse(envelope.Payload.Span, out statement, out var statementError))
+            {
+                checks.Add(new(VerificationCheckNames.StatementParse, CheckOutcome.Pass,
+                    $"{statement.Subjects.Count} subject(s), predicateType {statement.PredicateType}"));
+            }
+            else
+            {
+                checks.Add(new(VerificationCheckNames.StatementParse, CheckOutcome.Fail, statementError));
+                ok = false;
+            }
+        }
+        else
+        {
+            checks.Add(new(VerificationCheckNames.StatementParse, CheckOutcome.Skipped, "payload is not an in-toto statement and none is required"));
+        }
+
+        var pae = envelope.PreAuthenticationEncoding();
+        var now = _options.TimeProvider.GetUtcNow();
+        var verifiedKeys = new List<string>();
+        for (var i = 0; i < envelope.Signatures.Count; i++)
+        {
+            var good = CheckSignature(i, envelope.Signatures[i], pae, signedAt, now, checks, out var keyId);
+            if (good && keyId is not null && !verifiedKeys.Contains(keyId)) verifiedKeys.Add(keyId);
+        }
+
+        if (verifiedKeys.Count >= _options.Threshold)
+        {
+            checks.Add(new(VerificationCheckNames.SignatureThreshold, CheckOutcome.Pass,
+                $"{verifiedKeys.Count} trusted key(s) verified; {_options.Threshold} required"));
+        }
+        else
+        {
+            checks.Add(new(VerificationCheckNames.SignatureThreshold, CheckOutcome.Fail,
+                $"{verifiedKeys.Count} trusted key(s) verified; {_options.Threshold} required"));
+            ok = false;
+        }
+
+        return new VerificationReport(checks, ok, envelope, statement, verifiedKeys);
+    }
+
+    private bool CheckSignature(int index, DsseSignature signature, byte[] pae, DateTimeOffset? signedAt, DateTimeOffset now, List<VerificationCheck> checks, out string? keyId)
+    {
+        keyId = signature.KeyId;
+        TrustedKey? key;
+        string validReason;
+        if (!string.IsNullOrEmpty(signature.KeyId))
+        {
+            if (!_keys.TryGetValue(signature.KeyId, out key))
+            {
+                checks.Add(new(VerificationCheckNames.KeyFound, CheckOutcome.Fail, $"keyid {signature.KeyId} is not a trusted key", index, signature.KeyId));
+                checks.Add(new(VerificationCheckNames.SignatureValid, CheckOutcome.Skipped, "no trusted key", index, signature.KeyId));
+                checks.Add(new(VerificationCheckNames.KeyTrustedAtSigningTime, CheckOutcome.Skipped, "no trusted key", index, signature.KeyId));
+                return false;
+            }
+            checks.Add(new(VerificationCheckNames.KeyFound, CheckOutcome.Pass, $"{key.Algorithm.ToName()} key {key.KeyId}", index, key.KeyId));
+            if (VerifySignature(key, pae, signature.Signature, _options.AllowRawEcdsaSignatures, out validReason))
+            {
+                checks.Add(new(VerificationCheckNames.SignatureValid, CheckOutcome.Pass, validReason, index, key.KeyId));
+            }
+            else
+            {
+                checks.Add(new(VerificationCheckNames.SignatureValid, CheckOutcome.Fail, validReason, index, key.KeyId));
+                checks.Add(new(VerificationCheckNames.KeyTrustedAtSigningTime, CheckOutcome.Skipped, "signature did not verify", index, key.KeyId));
+                return false;
+            }
+        }
+        else
+        {
+            // DSSE keyids are optional: try every trusted key.
+            key = null;
+            validReason = "";
+            foreach (var candidate in _keys.Values)
+            {
+                if (VerifySignature(candidate, pae, signature.Signature, _options.AllowRawEcdsaSignatures, out var reason))
+                {
+                    key = candidate;
+                    validReason = reason;
+                    break;
+                }
+            }
+            if (key is null)
+            {
+                checks.Add(new(VerificationCheckNames.KeyFound, CheckOutcome.Fail, $"no keyid, and none of the {_keys.Count} trusted key(s) verifies the signature", index));
+                checks.Add(new(VerificationCheckNames.SignatureValid, CheckOutcome.Skipped, "no trusted key", index));
+                checks.Add(new(VerificationCheckNames.KeyTrustedAtSigningTime, CheckOutcome.Skipped, "no trusted key", index));
+                return false;
+            }
+            keyId = key.KeyId;
+            checks.Add(new(VerificationCheckNames.KeyFound, CheckOutcome.Pass, $"no keyid; matched {key.Algorithm.ToName()} key {key.KeyId} by trial", index, key.KeyId));
+            checks.Add(new(VerificationCheckNames.SignatureValid, CheckOutcome.Pass, validReason, index, key.KeyId));
+        }
+
+        var trusted = CheckWindow(key, signedAt, now, out var windowReason);
+        checks.Add(new(VerificationCheckNames.KeyTrustedAtSigningTime, trusted ? CheckOutcome.Pass : CheckOutcome.Fail, windowReason, index, key.KeyId));
+        return trusted;
+    }
+
+    private static bool CheckWindow(TrustedKey key, DateTimeOffset? signedAt, DateTimeOffset now, out string reason)
+    {
+        if (!key.HasValidityWindow)
+        {
+            reason = "key has no validity window";
+            return true;
+        }
+        var at = signedAt ?? now;
+        var which = signedAt is null ? "no signing time given; verification time" : "signing time";
+        if (key.NotBefore is { } nb && at < nb)
+        {
+            reason = $"{which} {at:O} is before the key's notBefore {nb:O} (window {key.DescribeWindow()})";
+            return false;
+        }
+        if (key.NotAfter is { } na && at > na)
+        {
+            reason = $"{which} {at:O} is after the key's notAfter {na:O} (window {key.DescribeWindow()})";
+            return false;
+        }
+        reason = $"{which} {at:O} is inside the key's window {key.DescribeWindow()}";
+        return true;
+    }
+
+    /// <summary>
+    /// Verifies one DSSE signature over <paramref name="pae"/>. ECDSA: DER with the curve's hash (SHA-256 for P-256,
+    /// SHA-384 for P-384), and raw r‖s when <paramref name="allowRawEcdsa"/>; rsa-3072: PKCS#1 v1.5 SHA-256;
+    /// ed25519: pure Ed25519 (BouncyCastle). Never throws for a bad signature.
+    /// </summary>
+    public static bool VerifySignature(TrustedKey key, ReadOnlySpan<byte> pae, ReadOnlySpan<byte> signature, bool allowRawEcdsa, out string reason)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        try
+        {
+            switch (key.Algorithm)
+            {
+                case KeyAlgorithm.EcdsaP256:
+                case KeyAlgorithm.EcdsaP384:
+                {
+                    using var ecdsa = ECDsa.Create();
+                    ecdsa.ImportSubjectPublicKeyInfo(key.SubjectPublicKeyInfo, out _);
+                    var hash = KeyAlgorithms.Hash(key.Algorithm)!.Value;
+                    if (SignatureFormats.IsDerEcdsa(signature, key.Algorithm))
+                    {
+                        var valid = ecdsa.VerifyData(pae, signature, hash, DSASignatureFormat.Rfc3279DerSequence);
+                        reason = valid ? $"{key.Algorithm.ToName()} DER signature over {hash.Name} verified" : $"{key.Algorithm.ToName()} signature does not verify";
+                        return valid;
+                    }
+                    var rawLength = 2 * KeyAlgorithms.EcdsaFieldBytes(key.Algorithm);
+                    if (signature.Length == rawLength)
+                    {
+                        if (!allowRawEcdsa)
+                        {
+                            reason = $"signature is {rawLength} bytes, not DER (raw r‖s is not accepted)";
+                            return false;
+                        }
+                        var valid = ecdsa.VerifyData(pae, signature, hash, DSASignatureFormat.IeeeP1363FixedFieldConcatenation);
+                        reason = valid
+                            ? $"{key.Algorithm.ToName()} signature verified, but it is raw r‖s (IEEE P1363), accepted leniently: DSSE expects ASN.1 DER"
+                            : $"{key.Algorithm.ToName()} signature (raw r‖s, not DER) does not verify";
+                        return valid;
+                    }
+                    reason = $"{key.Algorithm.ToName()} signature is neither DER nor {rawLength}-byte r‖s ({signature.Length} bytes)";
+                    return false;
+                }
+                case KeyAlgorithm.Rsa3072:
+                {
+                    using var rsa = RSA.Create();
+                    rsa.ImportSubjectPublicKeyInfo(key.SubjectPublicKeyInfo, out _);
+                    var valid = signature.Length == 384 && rsa.VerifyData(pae, signature, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+                    reason = valid ? "rsa-3072 PKCS#1 v1.5 SHA-256 signature verified"
+                        : signature.Length != 384 ? $"rsa-3072 signature must be 384 bytes; got {signature.Length}" : "rsa-3072 signature does not verify";
+                    return valid;
+                }
+                case KeyAlgorithm.Ed25519:
+                {
+                    if (signature.Length != 64)
+                    {
+                        reason = $"ed25519 signature must be 64 bytes; got {signature.Length}";
+                        return false;
+                    }
+                    var publicKey = (Ed25519PublicKeyParameters)PublicKeyFactory.CreateKey(key.SubjectPublicKeyInfo);
+                    var verifier = new Ed25519Signer();
+                    verifier.Init(false, publicKey);
+                    var data = pae.ToArray();
+                    verifier.BlockUpdate(data, 0, data.Length);
+                    var valid = verifier.VerifySignature(signature.ToArray());
+                    reason = valid ? "ed25519 signature verified" : "ed25519 signature does not verify";
+                    return valid;
+                }
+                default:
+                    reason = $"unsupported key algorithm {key.Algorithm}";
+                    return false;
+            }
+        }
+        catch (Exception e) when (e is CryptographicException or ArgumentException or InvalidCastException or IOException)
+        {
+            reason = $"signature check failed: {e.Message}";
+            return false;
+        }
+    }
+}

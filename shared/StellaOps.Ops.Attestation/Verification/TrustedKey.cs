@@ -1,0 +1,55 @@
+using StellaOps.Ops.Attestation.Signing;
+using StellaOps.Ops.Contracts;
+
+namespace StellaOps.Ops.Attestation.Verification;
+
+/// <summary>
+/// A public key the verifier trusts, with an optional validity window. The window bounds when the key may have
+/// signed: a key rotated out (NotAfter in the past) still verifies what it signed inside its window.
+/// </summary>
+public sealed class TrustedKey
+{
+    /// <param name="spkiDer">SubjectPublicKeyInfo DER; the algorithm is detected from its OID and curve.</param>
+    /// <param name="notBefore">Earliest signing time the key is trusted for (inclusive), or null for no bound.</param>
+    /// <param name="notAfter">Latest signing time the key is trusted for (inclusive), or null for no bound.</param>
+    /// <param name="keyId">Overrides the key id; by default the SHA-256 of <paramref name="spkiDer"/>.</param>
+    public TrustedKey(ReadOnlySpan<byte> spkiDer, DateTimeOffset? notBefore = null, DateTimeOffset? notAfter = null, string? keyId = null)
+    {
+        if (!KeyAlgorithms.TryDetect(spkiDer, out var algorithm, out var error))
+        {
+            throw new ArgumentException($"Cannot trust this public key: {error}", nameof(spkiDer));
+        }
+        if (notBefore is { } nb && notAfter is { } na && na < nb)
+        {
+            throw new ArgumentException($"The validity window ends ({na:O}) before it starts ({nb:O}).", nameof(notAfter));
+        }
+        SubjectPublicKeyInfo = spkiDer.ToArray();
+        Algorithm = algorithm;
+        NotBefore = notBefore;
+        NotAfter = notAfter;
+        KeyId = keyId ?? KeyIds.FromSpki(spkiDer);
+    }
+
+    public static TrustedKey FromPem(string pem, DateTimeOffset? notBefore = null, DateTimeOffset? notAfter = null, string? keyId = null)
+        => new(PublicKeyPem.Decode(pem), notBefore, notAfter, keyId);
+
+    public string KeyId { get; }
+
+    public KeyAlgorithm Algorithm { get; }
+
+    public byte[] SubjectPublicKeyInfo { get; }
+
+    public DateTimeOffset? NotBefore { get; }
+
+    public DateTimeOffset? NotAfter { get; }
+
+    public bool HasValidityWindow => NotBefore is not null || NotAfter is not null;
+
+    public bool IsValidAt(DateTimeOffset time)
+        => (NotBefore is null || time >= NotBefore) && (NotAfter is null || time <= NotAfter);
+
+    public string DescribeWindow()
+        => $"[{NotBefore?.ToString("O") ?? "-∞"}, {NotAfter?.ToString("O") ?? "+∞"}]";
+
+    public override string ToString() => $"{Algorithm.ToName()} {KeyId} valid {DescribeWindow()}";
+}
