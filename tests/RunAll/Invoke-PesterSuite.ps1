@@ -1,0 +1,77 @@
+<#
+.Synopsis
+    Runs the Pester suite in this (fresh) process and writes a machine-readable summary.
+
+.Description
+    build.ps1's test task starts this script in a new `dotnet pwsh` process, so that the module under
+    test, the daemons the tests start and Pester itself never leak into the build session.
+
+    It writes:
+      <ResultDirectory>/pester.xml      NUnit XML (for CI tooling)
+      <ResultDirectory>/summary.json    counts and failed tests with their first error line
+
+    Exit code: 0 when nothing failed, 1 when a test, block or container failed, 2 when Pester could not run.
+#>
+[CmdletBinding()]
+param(
+    [Parameter(Mandatory)] [string] $PesterModule,
+    [Parameter(Mandatory)] [string] $TestPath,
+    [Parameter(Mandatory)] [string] $ResultDirectory,
+    [string[]] $ExcludeTag = @()
+)
+
+$ErrorActionPreference = 'Stop'
+
+function Get-FirstLine([object] $ErrorRecord) {
+    if ($null -eq $ErrorRecord) { return '' }
+    $message = if ($ErrorRecord.Exception) { $ErrorRecord.Exception.Message } else { "$ErrorRecord" }
+    $line = ($message -split '\r?\n' | Where-Object { $_.Trim() } | Select-Object -First 1)
+    if ($null -eq $line) { '' } else { $line.Trim() }
+}
+
+try {
+    New-Item -ItemType Directory -Force -Path $ResultDirectory | Out-Null
+    Import-Module $PesterModule -Force
+
+    $config = New-PesterConfiguration
+    $config.Run.Path = $TestPath
+    $config.Run.PassThru = $true
+    $config.Run.Exit = $false          # the exit code is decided below, after the summary is written
+    $config.TestResult.Enabled = $true
+    $config.TestResult.OutputFormat = 'NUnitXml'
+    $config.TestResult.OutputPath = Join-Path $ResultDirectory 'pester.xml'
+    $config.Output.Verbosity = 'Normal'
+    $config.Output.CIFormat = 'None'
+    if ([Console]::IsOutputRedirected -or $env:NO_COLOR) { $config.Output.RenderMode = 'Plaintext' }
+    if ($ExcludeTag.Count) { $config.Filter.ExcludeTag = $ExcludeTag }
+
+    $result = Invoke-Pester -Configuration $config
+
+    $failed = [System.Collections.Generic.List[object]]::new()
+    foreach ($t in @($result.Failed)) {
+        $failed.Add([ordered]@{ name = ($t.ExpandedPath ?? $t.Name); error = (Get-FirstLine @($t.ErrorRecord)[0]) })
+    }
+    foreach ($b in @($result.FailedBlocks)) {
+        $failed.Add([ordered]@{ name = "block: $($b.ExpandedPath ?? $b.Name)"; error = (Get-FirstLine @($b.ErrorRecord)[0]) })
+    }
+    foreach ($c in @($result.FailedContainers)) {
+        $failed.Add([ordered]@{ name = "file: $($c.Item)"; error = (Get-FirstLine @($c.ErrorRecord)[0]) })
+    }
+
+    $summary = [ordered]@{
+        passed           = [int]$result.PassedCount
+        failed           = [int]$result.FailedCount
+        skipped          = [int]$result.SkippedCount + [int]$result.NotRunCount
+        failedBlocks     = [int]$result.FailedBlocksCount
+        failedContainers = [int]$result.FailedContainersCount
+        failures         = $failed
+    }
+    $summary | ConvertTo-Json -Depth 5 | Set-Content -Encoding utf8 -Path (Join-Path $ResultDirectory 'summary.json')
+
+    if ($summary.failed + $summary.failedBlocks + $summary.failedContainers -gt 0) { exit 1 }
+    exit 0
+}
+catch {
+    Write-Error -ErrorRecord $_ -ErrorAction Continue
+    exit 2
+}
