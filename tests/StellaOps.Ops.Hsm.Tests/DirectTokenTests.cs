@@ -1,0 +1,183 @@
+using System.Diagnostics;
+using System.Text;
+using StellaOps.Ops.Contracts;
+using StellaOps.Ops.TestSupport;
+
+namespace StellaOps.Ops.Hsm.Tests;
+
+public sealed class DirectTokenTests
+{
+    private static readonly byte[] Message = Encoding.UTF8.GetBytes("in-toto statement bytes");
+
+    [Theory]
+    [InlineData(KeyAlgorithm.EcdsaP256, 64)]
+    [InlineData(KeyAlgorithm.EcdsaP384, 96)]
+    [InlineData(KeyAlgorithm.Rsa3072, 384)]
+    [InlineData(KeyAlgorithm.Ed25519, 64)]
+    public async Task Generates_signs_verifies_and_finds_the_key_by_id_after_reconnect(KeyAlgorithm algorithm, int signatureLength)
+    {
+        using var token = TestEnvironment.DirectToken();
+        await using var hsm = new HsmConnection(TestEnvironment.Direct(token));
+        await hsm.ConnectAsync();
+        Assert.Equal(HsmConnectionState.Connected, hsm.State);
+
+        var mechanisms = await hsm.GetMechanismsAsync();
+        var support = Assert.Single(mechanisms, m => m.Algorithm == algorithm);
+        Assert.True(support.CanGenerate && support.CanSign, $"SoftHSM2 should support {algorithm}");
+
+        byte[] id = TestEnvironment.NewId();
+        byte[] spki = await hsm.GenerateKeyPairAsync(algorithm, "test-" + algorithm, id);
+        byte[] sig = await hsm.SignAsync(id, algorithm, Message);
+        Assert.Equal(signatureLength, sig.Length);
+        Assert.True(TestEnvironment.Verify(algorithm, spki, Message, sig));
+        Assert.False(TestEnvironment.Verify(algorithm, spki, [.. Message, 0x00], sig));
+
+        // A reconnect and a full module reload drop every handle: the key is found again by CKA_ID.
+        await hsm.ReconnectAsync();
+        await hsm.ReloadLibraryAsync();
+        Assert.Equal(HsmConnectionState.Connected, hsm.State);
+        var keys = await hsm.FindKeyIdsAsync();
+        var info = Assert.Single(keys, k => k.Id.AsSpan().SequenceEqual(id));
+        Assert.Equal(algorithm, info.Algorithm);
+        Assert.True(info.HasPublicKeyObject);
+        Assert.Equal(spki, await hsm.GetPublicKeySpkiAsync(id));
+        byte[] sig2 = await hsm.SignAsync(id, algorithm, Message);
+        Assert.True(TestEnvironment.Verify(algorithm, spki, Message, sig2));
+
+        // Wrong algorithm for the id and an unknown id are KeyNotFound.
+        var other = algorithm == KeyAlgorithm.Ed25519 ? KeyAlgorithm.EcdsaP256 : KeyAlgorithm.Ed25519;
+        Assert.Equal(HsmErrorKind.KeyNotFound, (await Assert.ThrowsAsync<HsmException>(() => hsm.SignAsync(id, other, Message))).Kind);
+        Assert.Equal(HsmErrorKind.KeyNotFound, (await Assert.ThrowsAsync<HsmException>(() => hsm.SignAsync(TestEnvironment.NewId(), algorithm, Message))).Kind);
+
+        Assert.Equal(2, await hsm.DestroyKeyAsync(id));
+        Assert.Equal(HsmErrorKind.KeyNotFound, (await Assert.ThrowsAsync<HsmException>(() => hsm.SignAsync(id, algorithm, Message))).Kind);
+    }
+
+    [Fact]
+    public async Task Info_slots_probe_and_token_lookup_by_serial()
+    {
+        using var token = TestEnvironment.DirectToken();
+        await using var hsm = new HsmConnection(TestEnvironment.Direct(token) with { TokenLabel = null, TokenSerial = token.Serial });
+        await hsm.ConnectAsync();
+
+        var probe = await hsm.ProbeAsync();
+        Assert.True(probe.Success, probe.Error);
+        var info = hsm.GetInfo();
+        Assert.Equal(token.Label, info.TokenLabel);
+        Assert.Equal(token.Serial, info.TokenSerial);
+        Assert.Contains("SoftHSM", info.LibraryManufacturer);
+        Assert.True(info.Sessions.PersistentOpen);
+        Assert.Equal(probe, info.LastProbe);
+
+        var slots = await hsm.GetSlotsAsync();
+        Assert.Contains(slots, s => s.TokenSerial == token.Serial && !s.Free);
+        Assert.Contains(slots, s => s.Free);
+
+        var login = await hsm.TestLoginAsync();
+        Assert.True(login.Success, login.Error);
+        Assert.True(login.WasAlreadyLoggedIn);
+    }
+
+    [Fact]
+    public async Task Wrong_pin_fails_once_and_is_never_retried_until_the_pin_source_changes()
+    {
+        using var token = TestEnvironment.DirectToken(pin: "1234");
+        string pin = "9999";
+        await using var hsm = new HsmConnection(TestEnvironment.Direct(token, pin: () => Encoding.UTF8.GetBytes(pin)));
+
+        var first = await Assert.ThrowsAsync<HsmException>(() => hsm.ConnectAsync());
+        Assert.Equal(HsmErrorKind.PinIncorrect, first.Kind);
+        Assert.Equal("CKR_PIN_INCORRECT", first.Ckr);
+        Assert.Equal(1, hsm.LoginAttempts);
+        Assert.True(hsm.PinFailureLatched);
+        Assert.Equal(HsmConnectionState.Down, hsm.State);
+
+        // Neither explicit calls nor the background reconnect (100 ms backoff) call C_Login again with the same PIN.
+        var second = await Assert.ThrowsAsync<HsmException>(() => hsm.ConnectAsync());
+        Assert.Equal(HsmErrorKind.PinIncorrect, second.Kind);
+        var sign = await Assert.ThrowsAsync<HsmException>(() => hsm.SignAsync([1], KeyAlgorithm.EcdsaP256, Message));
+        Assert.Equal(HsmErrorKind.PinIncorrect, sign.Kind);
+        Assert.False((await hsm.TestLoginAsync()).Success);
+        await Task.Delay(700);
+        Assert.Equal(1, hsm.LoginAttempts);
+
+        // A different PIN from the source allows exactly one new attempt; the background reconnect picks it up.
+        pin = "1234";
+        Assert.True(await hsm.WaitUntilUpAsync(TimeSpan.FromSeconds(10)));
+        Assert.Equal(2, hsm.LoginAttempts);
+        Assert.False(hsm.PinFailureLatched);
+        Assert.True((await hsm.ProbeAsync()).Success);
+    }
+
+    [Fact]
+    public async Task Parallel_signing_uses_several_sessions_never_one_session_on_two_threads()
+    {
+        using var token = TestEnvironment.DirectToken();
+        await using var hsm = new HsmConnection(TestEnvironment.Direct(token) with { PoolSize = 4 });
+        await hsm.ConnectAsync();
+        byte[] id = TestEnvironment.NewId();
+        byte[] spki = await hsm.GenerateKeyPairAsync(KeyAlgorithm.EcdsaP256, "parallel", id);
+
+        var sw = Stopwatch.StartNew();
+        var tasks = Enumerable.Range(0, 6).Select(t => Task.Run(async () =>
+        {
+            for (int i = 0; i < 150; i++)
+            {
+                byte[] msg = Encoding.UTF8.GetBytes($"{t}/{i}");
+                byte[] sig = await hsm.SignAsync(id, KeyAlgorithm.EcdsaP256, msg);
+                if (i % 50 == 0)
+                {
+                    Assert.True(TestEnvironment.Verify(KeyAlgorithm.EcdsaP256, spki, msg, sig));
+                }
+            }
+        })).ToArray();
+        await Task.WhenAll(tasks);
+
+        Assert.Equal(0, hsm.SessionConcurrencyViolations);
+        Assert.True(hsm.MaxConcurrentPoolSessions > 1, $"max concurrent sessions {hsm.MaxConcurrentPoolSessions}");
+        Assert.InRange(hsm.SessionsOpened, 2, 4);
+        Assert.InRange(hsm.GetInfo().Sessions.PoolIdle, 2, 4);
+        Assert.Equal(HsmConnectionState.Connected, hsm.State);
+    }
+
+    [Fact]
+    public async Task No_pin_appears_in_messages_or_ToString()
+    {
+        const string Pin = "7319-Secret-PIN-8842";
+        const string WrongPin = "5555-Wrong-PIN-0917";
+        using var token = TestEnvironment.DirectToken(pin: Pin);
+        var texts = new List<string>();
+
+        await using (var bad = new HsmConnection(TestEnvironment.Direct(token, pin: HsmPin.FromString(WrongPin))))
+        {
+            texts.Add((await Assert.ThrowsAsync<HsmException>(() => bad.ConnectAsync())).ToString());
+            texts.Add((await Assert.ThrowsAsync<HsmException>(() => bad.SignAsync([1], KeyAlgorithm.EcdsaP256, Message))).ToString());
+            texts.Add(bad.GetInfo().ToString());
+            texts.Add(bad.ToString());
+            texts.Add(bad.Options.ToString());
+            texts.AddRange(bad.History.Select(h => h.ToString()));
+            texts.Add((await bad.TestLoginAsync()).ToString());
+        }
+
+        await using (var good = new HsmConnection(TestEnvironment.Direct(token)))
+        {
+            await good.ConnectAsync();
+            var e = await Assert.ThrowsAsync<HsmException>(() => good.ChangePinAsync(Encoding.UTF8.GetBytes(WrongPin), Encoding.UTF8.GetBytes(Pin + "x")));
+            Assert.Equal(HsmErrorKind.PinIncorrect, e.Kind);
+            texts.Add(e.ToString());
+            texts.Add(good.GetInfo().ToString());
+
+            // ChangePin round trip works.
+            await good.ChangePinAsync(Encoding.UTF8.GetBytes(Pin), Encoding.UTF8.GetBytes("24681357"));
+            await good.ChangePinAsync(Encoding.UTF8.GetBytes("24681357"), Encoding.UTF8.GetBytes(Pin));
+        }
+
+        Assert.NotEmpty(texts);
+        foreach (string text in texts)
+        {
+            Assert.DoesNotContain(Pin, text);
+            Assert.DoesNotContain(WrongPin, text);
+            Assert.DoesNotContain(Convert.ToHexString(Encoding.UTF8.GetBytes(WrongPin)), text);
+        }
+    }
+}
