@@ -1,0 +1,66 @@
+using System.Diagnostics;
+using Microsoft.Extensions.Logging;
+using StellaOps.Ops.Contracts;
+using StellaOps.Ops.Contracts.Rpc;
+using StellaOps.Ops.Contracts.Text;
+
+namespace StellaOps.Ops.Daemon.Doctor;
+
+public sealed class DoctorRpc(IEnumerable<IHealthCheck> checks, ILogger<DoctorRpc> logger) : IDoctorRpc
+{
+    private readonly IHealthCheck[] _checks = [.. checks.OrderBy(c => c.Id, StringComparer.Ordinal)];
+
+    public Task<DoctorCheckInfo[]> ListAsync(CancellationToken cancellationToken)
+        => Task.FromResult(_checks.Select(c => new DoctorCheckInfo { Check = c.Id, Description = c.Description }).ToArray());
+
+    public async Task<DoctorResult[]> RunAsync(string[]? names, IProgress<OperationProgress>? progress, CancellationToken cancellationToken)
+    {
+        var selected = Select(names);
+        var results = new List<DoctorResult>(selected.Count);
+        for (var i = 0; i < selected.Count; i++)
+        {
+            var check = selected[i];
+            progress?.Report(new OperationProgress { Activity = "Running doctor checks", Status = check.Id, PercentComplete = 100 * i / selected.Count });
+            var sw = Stopwatch.StartNew();
+            DoctorResult result;
+            try
+            {
+                result = await check.RunAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                throw;
+            }
+            catch (Exception ex)
+            {
+                result = new DoctorResult { Check = check.Id, Status = DoctorStatus.Fail, Message = $"The check itself failed: {ex.Message}" };
+            }
+            result = result with { Check = check.Id, Duration = sw.Elapsed };
+            if (result.Status != DoctorStatus.Pass)
+                logger.LogWarning("Doctor {Check}: {Status}: {Message}", result.Check, result.Status, result.Message);
+            results.Add(result);
+        }
+        progress?.Report(new OperationProgress { Activity = "Running doctor checks", Status = "done", PercentComplete = 100 });
+        return [.. results];
+    }
+
+    private List<IHealthCheck> Select(string[]? names)
+    {
+        if (names is null || names.Length == 0) return [.. _checks];
+        var selected = new List<IHealthCheck>();
+        foreach (var name in names)
+        {
+            var matcher = new WildcardMatcher(name);
+            var hits = _checks.Where(c => matcher.IsMatch(c.Id)).ToList();
+            if (hits.Count == 0 && !matcher.HasWildcards)
+            {
+                var closest = Fuzzy.Closest(name, _checks.Select(c => c.Id));
+                throw new OpsException(OpsErrorCode.NotFound,
+                    $"There is no doctor check named '{name}'." + (closest is null ? "" : $" Did you mean '{closest}'?"),
+                    name, "Run 'Get-StellaDoctorCheck' (or 'stella doctor --list') to list the checks this daemon has.");
+            }
+            selected.AddRange(hits.Where(h => !selected.Contains(h)));
+        }
+        return selected;
+    }
+}

@@ -1,0 +1,54 @@
+using System.ComponentModel.DataAnnotations;
+using StellaOps.Ops.Contracts;
+
+namespace StellaOps.Ops.Daemon.Hosting;
+
+/// <summary>Where the daemon keeps its state and whether it runs as the system service.</summary>
+public sealed class DaemonOptions
+{
+    public const string Section = "Daemon";
+
+    /// <summary>System mode: system paths (/run/stellaops, /var/lib/stellaops). Off: per-user development paths.</summary>
+    public bool System { get; set; }
+
+    /// <summary>The state directory (database, TUF metadata, software keys). Empty: the mode's default.</summary>
+    public string StateDirectory { get; set; } = "";
+}
+
+/// <summary>The local endpoint and who may use it.</summary>
+public sealed class IpcOptions
+{
+    public const string Section = "Ipc";
+
+    /// <summary>Socket path (Linux) or pipe name (Windows). Empty: the mode's default.</summary>
+    public string Endpoint { get; set; } = "";
+
+    /// <summary>Group that owns the socket file (the access gate); empty to leave the daemon's own group.</summary>
+    public string SocketGroup { get; set; } = "";
+
+    /// <summary>Octal permission bits of the socket file.</summary>
+    [RegularExpression("^0?[0-7]{3}$")]
+    public string SocketMode { get; set; } = "0660";
+
+    /// <summary>Octal permission bits of the socket's directory, set when the daemon creates it.</summary>
+    [RegularExpression("^0?[0-7]{3}$")]
+    public string DirectoryMode { get; set; } = "0750";
+
+    /// <summary>Members may change things. Root and the daemon's own user are always operators.</summary>
+    public List<string> OperatorGroups { get; set; } = [];
+
+    /// <summary>Members may only read.</summary>
+    public List<string> ReaderGroups { get; set; } = [];
+
+    [Range(1024, 256 * 1024 * 1024)]
+    public int MaxMessageBytes { get; set; } = Protocol.DefaultMaxMessageBytes;
+
+    [Range(1, 10_000)]
+    public int MaxConnections { get; set; } = 64;
+
+    /// <summary>The longest any single request may run before it is cancelled.</summary>
+    public Duration RequestTimeout { get; set; } = Duration.Parse("10m");
+
+    /// <summary>A refused caller's connection is closed after this long even if it sends nothing.</summary>
+    public Duration RefusedLinger { get; set; } = Duration.Parse("5s");
+}

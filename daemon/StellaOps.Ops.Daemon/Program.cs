@@ -1,0 +1,35 @@
+using Microsoft.Extensions.Hosting;
+using StellaOps.Ops.Daemon.Hosting;
+using StellaOps.Ops.Daemon.Storage;
+using StellaOps.Ops.Daemon.SystemInfo;
+
+// stella-opsd: exit 0 on a clean stop, 2 on bad arguments or configuration, 1 on a failure at run time.
+try
+{
+    var cli = DaemonCommandLine.Parse(args);
+    if (cli.ShowHelp) { Console.WriteLine(DaemonCommandLine.Usage); return 0; }
+    if (cli.ShowVersion) { Console.WriteLine($"stella-opsd {SystemRpc.DaemonVersion}"); return 0; }
+    using var host = DaemonHost.Build(args);
+    await host.RunAsync().ConfigureAwait(false);
+    return 0;
+}
+catch (ArgumentException ex)
+{
+    Console.Error.WriteLine($"stella-opsd: {ex.Message}");
+    return 2;
+}
+catch (Microsoft.Extensions.Options.OptionsValidationException ex)
+{
+    Console.Error.WriteLine($"stella-opsd: invalid configuration: {string.Join("; ", ex.Failures)}");
+    return 2;
+}
+catch (SchemaTooNewException ex)
+{
+    Console.Error.WriteLine($"stella-opsd: {ex.Message}");
+    return 2;
+}
+catch (Exception ex)
+{
+    Console.Error.WriteLine($"stella-opsd: cannot start: {ex.GetBaseException().Message}");
+    return 1;
+}

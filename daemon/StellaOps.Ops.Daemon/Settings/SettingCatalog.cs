@@ -1,0 +1,60 @@
+namespace StellaOps.Ops.Daemon.Settings;
+
+/// <summary>
+/// Every runtime setting the daemon knows, in one list. A capability adds its settings here; the built-in
+/// defaults layer of the configuration is made from this list, so a default is written exactly once.
+/// </summary>
+public static class SettingCatalog
+{
+    public const string SoftwareSigningWarning =
+        "Software signing may not meet compliance requirements: signatures are made with keys kept on the daemon's disk, not in the HSM. " +
+        "Switch back with 'stella attest config set signing.mode hsm' as soon as the HSM is available.";
+
+    public static IReadOnlyList<SettingDefinition> All { get; } =
+    [
+        // Attestor (runbooks: signature generation failures, signing key expired)
+        SettingDefinition.Text("attest.signing.key_id", "Attest:Signing:KeyId", "",
+            "Id of the key the attestor signs with; empty means the active signing key."),
+        SettingDefinition.Choice("attest.signing.mode", "Attest:Signing:Mode", "hsm",
+            "Where signing keys live: hsm (PKCS#11 token) or software (temporary fallback, encrypted keys on disk).", "hsm", "software")
+            with { WarningFor = v => v == "software" ? SoftwareSigningWarning : null },
+
+        // HSM (runbook: HSM connection issues)
+        SettingDefinition.Duration("hsm.session.timeout", "Hsm:Session:Timeout", "30s",
+            "Deadline of every PKCS#11 call: a hung HSM fails the call after this long instead of hanging the daemon.", minimum: "1s"),
+        SettingDefinition.Boolean("hsm.session.keepalive", "Hsm:Session:Keepalive", true,
+            "Probe the HSM session with a real token operation so idle sessions are kept and failures are found early."),
+        SettingDefinition.Duration("hsm.session.keepalive_interval", "Hsm:Session:KeepaliveInterval", "60s",
+            "Time between keep-alive probes.", minimum: "1s"),
+        SettingDefinition.FilePath("hsm.pkcs11.library_path", "Hsm:Pkcs11:LibraryPath",
+            OperatingSystem.IsWindows() ? "" : "/usr/lib/softhsm/libsofthsm2.so",
+            "PKCS#11 module of the primary HSM; applied by 'stella crypto hsm pkcs11-reload' (Reset-StellaHsm -ReloadLibrary)."),
+
+        // Keys (runbook: signing key expired)
+        SettingDefinition.Boolean("keys.rotation.auto", "Keys:Rotation:Auto", false,
+            "Replace a signing key automatically when it comes within keys.rotation.before_expiry of its expiry."),
+        SettingDefinition.Duration("keys.rotation.before_expiry", "Keys:Rotation:BeforeExpiry", "30d",
+            "How long before expiry an automatic rotation happens."),
+        SettingDefinition.Integer("keys.rotation.overlap_days", "Keys:Rotation:OverlapDays", 14,
+            "Days a rotated-out key stays valid for verification after its replacement is active.", 0, 3650),
+        SettingDefinition.Integer("keys.alerts.expiring_days", "Keys:Alerts:ExpiringDays", 30,
+            "Warn when an active key expires within this many days.", 0, 3650),
+        SettingDefinition.Integer("keys.alerts.expiring_days_critical", "Keys:Alerts:ExpiringDaysCritical", 7,
+            "Raise a critical alert when an active key expires within this many days.", 0, 3650),
+
+        // The daemon itself
+        SettingDefinition.Duration("ipc.request_timeout", "Ipc:RequestTimeout", "10m",
+            "The longest a single request may run before the daemon cancels it.", minimum: "1s"),
+        SettingDefinition.Integer("ipc.max_connections", "Ipc:MaxConnections", 64,
+            "Connections served at once; further ones are closed at accept.", 1, 10_000),
+        SettingDefinition.Duration("log.retention", "Daemon:LogRetention", "30d",
+            "How long log events are kept in the event table (audit events are kept).", minimum: "1h"),
+    ];
+
+    public static SettingDefinition? Find(string name)
+        => All.FirstOrDefault(d => string.Equals(d.Name, name, StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>The built-in defaults layer (config key → default).</summary>
+    public static IEnumerable<KeyValuePair<string, string?>> Defaults()
+        => All.Select(d => new KeyValuePair<string, string?>(d.ConfigKey, d.DefaultValue));
+}

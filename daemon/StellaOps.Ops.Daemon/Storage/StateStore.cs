@@ -1,0 +1,111 @@
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging;
+using StellaOps.Ops.Daemon.Hosting;
+
+namespace StellaOps.Ops.Daemon.Storage;
+
+/// <summary>
+/// The daemon's one embedded database. Every connection runs in WAL mode with <c>synchronous=FULL</c>, so a
+/// committed transaction survives a crash or power loss; migrations run once at start.
+/// </summary>
+public sealed class StateStore : IDisposable
+{
+    private readonly string _connectionString;
+    private readonly ILogger<StateStore> _logger;
+
+    public StateStore(DaemonPaths paths, ILogger<StateStore> logger)
+        : this(paths.DatabasePath, logger)
+    {
+    }
+
+    public StateStore(string databasePath, ILogger<StateStore> logger)
+    {
+        _logger = logger;
+        DatabasePath = databasePath;
+        _connectionString = new SqliteConnectionStringBuilder
+        {
+            DataSource = databasePath,
+            Mode = SqliteOpenMode.ReadWriteCreate,
+            Cache = SqliteCacheMode.Private,
+            Pooling = true,
+            DefaultTimeout = 30,
+        }.ToString();
+    }
+
+    public string DatabasePath { get; }
+
+    /// <summary>The schema version after <see cref="Initialize"/>.</summary>
+    public int SchemaVersion { get; private set; }
+
+    /// <summary>Creates the directory with owner-only permissions, opens the database and migrates it.</summary>
+    public void Initialize()
+    {
+        var dir = Path.GetDirectoryName(DatabasePath)!;
+        if (!Directory.Exists(dir))
+        {
+            if (OperatingSystem.IsWindows()) Directory.CreateDirectory(dir);
+            else Directory.CreateDirectory(dir, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
+
+        using var connection = Open();
+        using (var wal = connection.CreateCommand())
+        {
+            // WAL is a property of the database file: set once, it persists.
+            wal.CommandText = "PRAGMA journal_mode=WAL;";
+            var mode = wal.ExecuteScalar() as string;
+            if (!string.Equals(mode, "wal", StringComparison.OrdinalIgnoreCase))
+                throw new InvalidOperationException($"The database {DatabasePath} could not switch to WAL mode (it reports '{mode}').");
+        }
+
+        SchemaVersion = SchemaMigrator.Migrate(connection, _logger);
+        if (!OperatingSystem.IsWindows())
+        {
+            // The database holds audit records and (encrypted) key material: owner only.
+            foreach (var f in new[] { DatabasePath, DatabasePath + "-wal", DatabasePath + "-shm" })
+                if (File.Exists(f)) File.SetUnixFileMode(f, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        }
+    }
+
+    /// <summary>An open connection with the durability pragmas applied. Dispose it promptly: it returns to the pool.</summary>
+    public SqliteConnection Open()
+    {
+        var connection = new SqliteConnection(_connectionString);
+        connection.Open();
+        using var pragmas = connection.CreateCommand();
+        pragmas.CommandText = "PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=30000;";
+        pragmas.ExecuteNonQuery();
+        return connection;
+    }
+
+    /// <summary>Runs <paramref name="work"/> in one immediate transaction and commits it.</summary>
+    public T InTransaction<T>(Func<SqliteConnection, SqliteTransaction, T> work)
+    {
+        using var connection = Open();
+        using var tx = connection.BeginTransaction(deferred: false);
+        var result = work(connection, tx);
+        tx.Commit();
+        return result;
+    }
+
+    /// <summary>Folds the WAL back into the database and closes pooled connections: the clean-shutdown step.</summary>
+    public void Checkpoint()
+    {
+        try
+        {
+            using var connection = Open();
+            using var cmd = connection.CreateCommand();
+            cmd.CommandText = "PRAGMA wal_checkpoint(TRUNCATE);";
+            cmd.ExecuteNonQuery();
+        }
+        catch (SqliteException ex)
+        {
+            _logger.LogWarning(ex, "WAL checkpoint at shutdown failed; the WAL is replayed at next start");
+        }
+    }
+
+    public void Dispose()
+    {
+        Checkpoint();
+        SqliteConnection.ClearAllPools();
+    }
+}

@@ -1,0 +1,80 @@
+namespace StellaOps.Ops.Contracts;
+
+/// <summary>
+/// Typed error codes that cross the pipe. The numeric value is the JSON-RPC error code (application range);
+/// the name is the stable id a client turns into an ErrorRecord's FullyQualifiedErrorId. Never renumber.
+/// </summary>
+public enum OpsErrorCode
+{
+    Internal = 1000,
+    InvalidArgument = 1001,
+    NotFound = 1002,
+    Conflict = 1003,
+    Unauthorized = 1004,
+    PermissionDenied = 1005,
+    ProtocolMismatch = 1006,
+    Timeout = 1007,
+    Unavailable = 1008,
+    SettingNotFound = 1009,
+    InvalidSetting = 1010,
+    KeyNotFound = 1100,
+    KeyExpired = 1101,
+    KeyNotActive = 1102,
+    NoActiveKey = 1103,
+    KeyRevoked = 1104,
+    HsmUnavailable = 1200,
+    HsmPinIncorrect = 1201,
+    HsmPinLocked = 1202,
+    HsmTimeout = 1203,
+    HsmNotConfigured = 1204,
+    SigningFailed = 1300,
+    AttestationNotFound = 1301,
+    VerificationFailed = 1400,
+    TrustUnavailable = 1500,
+    TransparencyLogUnavailable = 1600,
+}
+
+/// <summary>The <c>error.data</c> of a typed error: the code's name, what it is about, and what to do.</summary>
+public sealed record OpsErrorData
+{
+    public string Code { get; init; } = nameof(OpsErrorCode.Internal);
+    /// <summary>The object the error is about (a key id, a setting name, …), shown as the ErrorRecord's target.</summary>
+    public string? Target { get; init; }
+    /// <summary>The next step for the operator ("activate a backup key with Enable-StellaKey").</summary>
+    public string? RecommendedAction { get; init; }
+}
+
+/// <summary>
+/// The one exception type for expected failures, on both sides of the pipe. The daemon throws it; the client
+/// gets it back with the same code, message and recommended action.
+/// </summary>
+public sealed class OpsException : Exception
+{
+    public OpsException(OpsErrorCode code, string message, string? target = null, string? recommendedAction = null, Exception? inner = null)
+        : base(message, inner)
+    {
+        Code = code;
+        Target = target;
+        RecommendedAction = recommendedAction;
+    }
+
+    public OpsErrorCode Code { get; }
+    public string? Target { get; }
+    public string? RecommendedAction { get; }
+
+    public OpsErrorData ToData() => new() { Code = Code.ToString(), Target = Target, RecommendedAction = RecommendedAction };
+
+    public static OpsException FromData(int code, string message, OpsErrorData? data)
+    {
+        var parsed = data is not null && Enum.TryParse<OpsErrorCode>(data.Code, out var byName) ? byName
+            : Enum.IsDefined(typeof(OpsErrorCode), code) ? (OpsErrorCode)code
+            : OpsErrorCode.Internal;
+        return new OpsException(parsed, message, data?.Target, data?.RecommendedAction);
+    }
+
+    public static OpsException InvalidArgument(string message, string? target = null, string? action = null)
+        => new(OpsErrorCode.InvalidArgument, message, target, action);
+
+    public static OpsException NotFound(string message, string? target = null, string? action = null)
+        => new(OpsErrorCode.NotFound, message, target, action);
+}

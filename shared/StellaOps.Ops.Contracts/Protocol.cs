@@ -1,0 +1,50 @@
+namespace StellaOps.Ops.Contracts;
+
+/// <summary>Wire-level constants shared by the daemon and every client.</summary>
+public static class Protocol
+{
+    /// <summary>
+    /// Bumped on any incompatible change to an RPC interface or DTO. Both sides refuse a different major version
+    /// during the handshake, with a message naming both versions.
+    /// </summary>
+    public const int Version = 1;
+
+    /// <summary>Largest JSON-RPC frame either side accepts (4 MiB): enough for a large attestation, small enough to refuse a flood.</summary>
+    public const int DefaultMaxMessageBytes = 4 * 1024 * 1024;
+
+    /// <summary>Environment variable that overrides the endpoint for clients (the module) and, if set, the daemon.</summary>
+    public const string EndpointVariable = "STELLAOPS_ENDPOINT";
+
+    /// <summary>The system endpoint a packaged daemon listens on.</summary>
+    public static string SystemEndpoint => OperatingSystem.IsWindows() ? @"\\.\pipe\stellaops-opsd" : "/run/stellaops/opsd.sock";
+
+    /// <summary>
+    /// The per-user development endpoint: no root needed. Linux: <c>$XDG_RUNTIME_DIR/stellaops/opsd.sock</c>, or
+    /// <c>/tmp/stellaops-$UID/opsd.sock</c> when there is no runtime dir; Windows: a per-user pipe name.
+    /// </summary>
+    public static string UserEndpoint
+    {
+        get
+        {
+            if (OperatingSystem.IsWindows()) return $@"\\.\pipe\stellaops-opsd-{Environment.UserName}";
+            var runtime = Environment.GetEnvironmentVariable("XDG_RUNTIME_DIR");
+            var dir = !string.IsNullOrEmpty(runtime) && Directory.Exists(runtime)
+                ? Path.Combine(runtime, "stellaops")
+                : Path.Combine(Path.GetTempPath(), $"stellaops-{Environment.UserName}");
+            return Path.Combine(dir, "opsd.sock");
+        }
+    }
+
+    /// <summary>
+    /// The endpoint a client uses when none is given: <c>$STELLAOPS_ENDPOINT</c>, else the system endpoint if a
+    /// daemon is installed there, else the per-user development endpoint.
+    /// </summary>
+    public static string ResolveClientEndpoint(string? explicitEndpoint)
+    {
+        if (!string.IsNullOrWhiteSpace(explicitEndpoint)) return explicitEndpoint;
+        var fromEnv = Environment.GetEnvironmentVariable(EndpointVariable);
+        if (!string.IsNullOrWhiteSpace(fromEnv)) return fromEnv;
+        if (!OperatingSystem.IsWindows() && File.Exists(SystemEndpoint)) return SystemEndpoint;
+        return UserEndpoint;
+    }
+}

@@ -1,0 +1,77 @@
+using StreamJsonRpc;
+
+namespace StellaOps.Ops.Contracts.Rpc;
+
+/// <summary>Connection set-up and the daemon's own state.</summary>
+[JsonRpcContract]
+public partial interface ISystemRpc
+{
+    /// <summary>First call on every connection: versions both ways and who the daemon thinks the caller is.</summary>
+    [RequiresRole(CallerRole.Reader)]
+    Task<HandshakeResponse> HandshakeAsync(HandshakeRequest request, CancellationToken cancellationToken);
+
+    [RequiresRole(CallerRole.Reader)]
+    Task<DaemonStatus> GetStatusAsync(CancellationToken cancellationToken);
+
+    /// <summary>Re-reads the configuration file and applies settings live (<c>stella attest reload</c>).</summary>
+    [RequiresRole(CallerRole.Operator)]
+    Task<ReloadResult> ReloadAsync(CancellationToken cancellationToken);
+
+    /// <summary>A long-running no-op for clients and tests of cancellation and progress. Does nothing else.</summary>
+    [RequiresRole(CallerRole.Reader)]
+    Task<int> WaitAsync(Duration duration, IProgress<OperationProgress>? progress, CancellationToken cancellationToken);
+}
+
+public sealed record HandshakeRequest
+{
+    public int ProtocolVersion { get; init; } = Protocol.Version;
+    public string ClientName { get; init; } = "";
+    public string ClientVersion { get; init; } = "";
+}
+
+public sealed record HandshakeResponse
+{
+    public int ProtocolVersion { get; init; }
+    public string DaemonVersion { get; init; } = "";
+    public CallerIdentity Caller { get; init; } = new();
+    public string Endpoint { get; init; } = "";
+}
+
+public sealed record DaemonStatus
+{
+    public string Version { get; init; } = "";
+    public int ProtocolVersion { get; init; }
+    public DateTimeOffset StartedAt { get; init; }
+    public TimeSpan Uptime { get; init; }
+    public string Endpoint { get; init; } = "";
+    public string StateDirectory { get; init; } = "";
+    public int ProcessId { get; init; }
+    public CallerIdentity Caller { get; init; } = new();
+    public int SchemaVersion { get; init; }
+    public int Connections { get; init; }
+    public IReadOnlyList<CapabilityStatus> Capabilities { get; init; } = [];
+}
+
+public enum CapabilityState { Ready, Degraded, Down, NotConfigured, Starting }
+
+/// <summary>The state of one capability (ipc, storage, hsm, keys, signing, …) as it reports itself.</summary>
+public sealed record CapabilityStatus
+{
+    public string Name { get; init; } = "";
+    public CapabilityState State { get; init; }
+    public string Message { get; init; } = "";
+}
+
+public sealed record ReloadResult
+{
+    public IReadOnlyList<string> Changed { get; init; } = [];
+    public DateTimeOffset ReloadedAt { get; init; }
+}
+
+public sealed record OperationProgress
+{
+    public string Activity { get; init; } = "";
+    public string Status { get; init; } = "";
+    /// <summary>0–100, or -1 when unknown.</summary>
+    public int PercentComplete { get; init; } = -1;
+}

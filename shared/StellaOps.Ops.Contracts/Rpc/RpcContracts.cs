@@ -1,0 +1,22 @@
+namespace StellaOps.Ops.Contracts.Rpc;
+
+/// <summary>
+/// Every RPC interface with the method-name prefix it is served under. Both sides build their JSON-RPC
+/// connection from this list, so adding a capability is one line here plus its interface.
+/// </summary>
+public static class RpcContracts
+{
+    public static IReadOnlyList<RpcContract> All { get; } =
+    [
+        new(typeof(ISystemRpc), "system."),
+        new(typeof(IConfigRpc), "config."),
+        new(typeof(ILogRpc), "log."),
+        new(typeof(IDoctorRpc), "doctor."),
+    ];
+
+    public static string PrefixOf(Type contract)
+        => All.FirstOrDefault(c => c.Interface == contract)?.Prefix
+           ?? throw new ArgumentException($"{contract.Name} is not a registered RPC contract.", nameof(contract));
+}
+
+public sealed record RpcContract(Type Interface, string Prefix);
