@@ -25,7 +25,8 @@ $ErrorActionPreference = 'Stop'
 function Get-FirstLine([object] $ErrorRecord) {
     if ($null -eq $ErrorRecord) { return '' }
     $message = if ($ErrorRecord.Exception) { $ErrorRecord.Exception.Message } else { "$ErrorRecord" }
-    $line = ($message -split '\r?\n' | Where-Object { $_.Trim() } | Select-Object -First 1)
+    # The first line that says something (a parse error's first line is only its position).
+    $line = ($message -split '\r?\n' | Where-Object { $_.Trim() -and $_ -notmatch '^\s*At .+:\d+ char:\d+\s*$' } | Select-Object -First 1)
     if ($null -eq $line) { '' } else { $line.Trim() }
 }
 
@@ -47,11 +48,24 @@ try {
 
     $result = Invoke-Pester -Configuration $config
 
+    # Pester marks the tests of a block whose BeforeAll failed as failed themselves, so a failed block adds
+    # to the count only when none of its tests failed (an AfterAll that threw after they all passed).
+    $failedTestBlocks = [System.Collections.Generic.HashSet[object]]::new()
     $failed = [System.Collections.Generic.List[object]]::new()
     foreach ($t in @($result.Failed)) {
-        $failed.Add([ordered]@{ name = ($t.ExpandedPath ?? $t.Name); error = (Get-FirstLine @($t.ErrorRecord)[0]) })
+        $err = Get-FirstLine @($t.ErrorRecord)[0]
+        $b = $t.Block
+        while ($b) {
+            [void]$failedTestBlocks.Add($b)
+            if (-not $err -and @($b.ErrorRecord).Count) { $err = "block '$($b.Name)' failed: $(Get-FirstLine @($b.ErrorRecord)[0])" }
+            $b = $b.Parent
+        }
+        $failed.Add([ordered]@{ name = ($t.ExpandedPath ?? $t.Name); error = $err })
     }
+    $extraBlocks = 0
     foreach ($b in @($result.FailedBlocks)) {
+        if ($failedTestBlocks.Contains($b)) { continue }
+        $extraBlocks++
         $failed.Add([ordered]@{ name = "block: $($b.ExpandedPath ?? $b.Name)"; error = (Get-FirstLine @($b.ErrorRecord)[0]) })
     }
     foreach ($c in @($result.FailedContainers)) {
@@ -62,7 +76,7 @@ try {
         passed           = [int]$result.PassedCount
         failed           = [int]$result.FailedCount
         skipped          = [int]$result.SkippedCount + [int]$result.NotRunCount
-        failedBlocks     = [int]$result.FailedBlocksCount
+        failedBlocks     = $extraBlocks   # failed blocks none of whose tests failed
         failedContainers = [int]$result.FailedContainersCount
         failures         = $failed
     }
