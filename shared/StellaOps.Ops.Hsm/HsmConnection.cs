@@ -67,7 +67,7 @@ public sealed class HsmConnection : IAsyncDisposable, IDisposable
         _options = options;
         _log = options.Logger ?? NullLogger.Instance;
         _time = options.TimeProvider;
-        Library = Pkcs11Library.Get(options.LibraryPath, options.NativeEnvironment);
+        Library = Pkcs11Library.Acquire(options.LibraryPath, options.NativeEnvironment);
     }
 
     public string Name => _options.Name;
@@ -1219,6 +1219,8 @@ public sealed class HsmConnection : IAsyncDisposable, IDisposable
         {
             Abandon(ctx, close: true);
         }
+
+        await Library.ReleaseUserAsync(_options.CallTimeout).ConfigureAwait(false);
     }
 
     public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();

@@ -28,6 +28,7 @@ public sealed class Pkcs11Library
     private LoadedModule? _current;
     private long _generation;
     private long _loads;
+    private int _users;
 
     private Pkcs11Library(string modulePath, IReadOnlyDictionary<string, string> nativeEnvironment)
     {
@@ -41,7 +42,7 @@ public sealed class Pkcs11Library
     public string ModulePath { get; }
 
     /// <summary>Variables set in the native environment right before each load (e.g. P11_KIT_SERVER_ADDRESS).</summary>
-    public IReadOnlyDictionary<string, string> NativeEnvironment { get; }
+    public IReadOnlyDictionary<string, string> NativeEnvironment { get; private set; }
 
     /// <summary>Increments on each successful load; sessions from an older generation are dead.</summary>
     public long Generation => Interlocked.Read(ref _generation);
@@ -58,7 +59,14 @@ public sealed class Pkcs11Library
     /// The same module path with a different environment is refused: one process-wide module instance cannot serve
     /// two p11-kit server addresses (copy the module to a second path for that).
     /// </summary>
-    public static Pkcs11Library Get(string modulePath, IReadOnlyDictionary<string, string>? nativeEnvironment = null)
+    public static Pkcs11Library Get(string modulePath, IReadOnlyDictionary<string, string>? nativeEnvironment = null) =>
+        GetCore(modulePath, nativeEnvironment, addUser: false);
+
+    /// <summary>Like <see cref="Get"/>, and counts a user; the last <see cref="ReleaseUserAsync"/> finalizes and unloads the module.</summary>
+    internal static Pkcs11Library Acquire(string modulePath, IReadOnlyDictionary<string, string>? nativeEnvironment) =>
+        GetCore(modulePath, nativeEnvironment, addUser: true);
+
+    private static Pkcs11Library GetCore(string modulePath, IReadOnlyDictionary<string, string>? nativeEnvironment, bool addUser)
     {
         ArgumentException.ThrowIfNullOrEmpty(modulePath);
         RegisterResolver();
@@ -66,15 +74,62 @@ public sealed class Pkcs11Library
         var env = nativeEnvironment is null
             ? new Dictionary<string, string>(StringComparer.Ordinal)
             : new Dictionary<string, string>(nativeEnvironment, StringComparer.Ordinal);
-        var loader = Loaders.GetOrAdd(full, p => new Pkcs11Library(p, env));
-        if (!SameEnvironment(loader.NativeEnvironment, env))
+        lock (Loaders)
         {
-            throw new HsmException(HsmErrorKind.Unsupported,
-                $"Module '{full}' is already in use with a different native environment ({string.Join(", ", loader.NativeEnvironment.Keys)}). " +
-                "A module is initialised once per process; for a second p11-kit server, load a copy of the client module from another path.");
+            var loader = Loaders.GetOrAdd(full, p => new Pkcs11Library(p, env));
+            if (!SameEnvironment(loader.NativeEnvironment, env))
+            {
+                if (loader._users == 0)
+                {
+                    // Nobody uses the module any more: finalize it so it can be initialised with the new environment.
+                    try
+                    {
+                        loader.UnloadAsync(TimeSpan.FromSeconds(5)).GetAwaiter().GetResult();
+                    }
+                    catch (HsmException)
+                    {
+                    }
+                }
+
+                if (loader._users != 0 || loader.IsLoaded || loader._retired.Count > 0)
+                {
+                    throw new HsmException(HsmErrorKind.Unsupported,
+                        $"Module '{full}' is in use with a different native environment ({string.Join(", ", loader.NativeEnvironment.Keys)}). " +
+                        "A module is initialised once per process; for a second p11-kit server, load a copy of the client module from another path.");
+                }
+
+                loader.NativeEnvironment = env;
+            }
+
+            if (addUser)
+            {
+                loader._users++;
+            }
+
+            return loader;
+        }
+    }
+
+    /// <summary>Drops a user counted by <see cref="Acquire"/>; the last one finalizes and unloads the module.</summary>
+    internal async Task ReleaseUserAsync(TimeSpan deadline)
+    {
+        bool last;
+        lock (Loaders)
+        {
+            last = --_users == 0;
         }
 
-        return loader;
+        if (last)
+        {
+            try
+            {
+                await UnloadAsync(deadline).ConfigureAwait(false);
+            }
+            catch (HsmException)
+            {
+                // Calls still stuck in the module: it stays loaded; a later reload retries.
+            }
+        }
     }
 
     private static bool SameEnvironment(IReadOnlyDictionary<string, string> a, IReadOnlyDictionary<string, string> b) =>
