@@ -1,0 +1,35 @@
+using System.Text.Json;
+using StellaOps.Ops.Contracts;
+using StellaOps.Ops.Contracts.Client;
+using StellaOps.Ops.Contracts.Rpc;
+
+// probe <endpoint> handshake | get <name> | set <name> <value>
+// Prints one JSON line {ok, role, user, value, code, message}; exit 0 on success, 3 on a daemon error.
+if (args.Length < 2)
+{
+    Console.Error.WriteLine("usage: probe <endpoint> handshake | get <name> | set <name> <value>");
+    return 2;
+}
+var endpoint = args[0];
+try
+{
+    await using var client = await OpsClient.ConnectAsync(endpoint, "probe", "1", TimeSpan.FromSeconds(10), CancellationToken.None);
+    string? value = null;
+    switch (args[1])
+    {
+        case "handshake": break;
+        case "get": value = (await client.Config.GetAsync(args[2], CancellationToken.None))[0].Value; break;
+        case "set": value = (await client.Config.SetAsync(args[2], args[3], CancellationToken.None)).Value; break;
+        default: Console.Error.WriteLine($"unknown command {args[1]}"); return 2;
+    }
+    Print(new { ok = true, role = client.Handshake.Caller.Role.ToString(), user = client.Handshake.Caller.UserName, value });
+    return 0;
+}
+catch (Exception ex)
+{
+    var e = OpsClient.Translate(ex, endpoint);
+    Print(new { ok = false, code = e is OpsException o ? o.Code.ToString() : e.GetType().Name, message = e.Message });
+    return 3;
+}
+
+static void Print(object o) => Console.WriteLine(JsonSerializer.Serialize(o));
