@@ -1,0 +1,99 @@
+using System.Text.Json;
+using StellaOps.Ops.Contracts.Rpc;
+
+namespace StellaOps.Ops.IntegrationTests;
+
+/// <summary>
+/// Roles come from the kernel's peer credentials of real Unix users: a reader may look but not change, a
+/// stranger is refused at connect, an operator group member may change; every attempt is audited.
+/// </summary>
+public sealed class AuthorizationTests : IAsyncLifetime
+{
+    private DaemonProcess _daemon = null!;
+    private string _probe = null!;
+
+    public async Task InitializeAsync()
+    {
+        UnixAccounts.Ensure();
+        var root = Directory.CreateTempSubdirectory("stellaops-auth-").FullName;
+        // Let the OS admit everyone to the socket, so that the daemon's own role check is what is tested.
+        File.SetUnixFileMode(root, (UnixFileMode)Convert.ToInt32("755", 8));
+        _daemon = new DaemonProcess(root, new Dictionary<string, string>
+        {
+            ["Ipc:SocketMode"] = "0666",
+            ["Ipc:DirectoryMode"] = "0755",
+            ["Ipc:ReaderGroups:0"] = UnixAccounts.ReadersGroup,
+            ["Ipc:OperatorGroups:0"] = UnixAccounts.OperatorsGroup,
+        });
+        await _daemon.StartAsync();
+        _probe = CopyProbe(root);
+    }
+
+    public async Task DisposeAsync() => await _daemon.DisposeAsync();
+
+    [Fact]
+    public async Task A_reader_may_read_but_a_change_is_refused_audited_and_changes_nothing()
+    {
+        var hello = Probe(UnixAccounts.Reader, "handshake");
+        Assert.True(hello.GetProperty("ok").GetBoolean(), hello.ToString());
+        Assert.Equal("Reader", hello.GetProperty("role").GetString());
+        Assert.Equal(UnixAccounts.Reader, hello.GetProperty("user").GetString());
+
+        var read = Probe(UnixAccounts.Reader, "get", "hsm.session.timeout");
+        Assert.Equal("30s", read.GetProperty("value").GetString());
+
+        var write = Probe(UnixAccounts.Reader, "set", "hsm.session.timeout", "300s");
+        Assert.False(write.GetProperty("ok").GetBoolean());
+        Assert.Equal("PermissionDenied", write.GetProperty("code").GetString());
+        Assert.Contains("Operator role", write.GetProperty("message").GetString());
+
+        await using var admin = await _daemon.ConnectAsync();
+        Assert.Equal("30s", (await admin.Config.GetAsync("hsm.session.timeout", CancellationToken.None)).Single().Value);
+        var audit = await admin.Log.QueryAsync(new LogQuery { Component = "Audit", Filter = UnixAccounts.Reader }, CancellationToken.None);
+        var denied = Assert.Single(audit);
+        Assert.Contains("permission denied", denied.Message);
+        Assert.Contains("hsm.session.timeout", denied.Message);
+    }
+
+    [Fact]
+    public void A_user_in_no_configured_group_is_refused_at_connect_with_a_clear_reason()
+    {
+        var hello = Probe(UnixAccounts.Stranger, "handshake");
+        Assert.False(hello.GetProperty("ok").GetBoolean());
+        Assert.Equal("Unauthorized", hello.GetProperty("code").GetString());
+        var message = hello.GetProperty("message").GetString()!;
+        Assert.Contains(UnixAccounts.Stranger, message);
+        Assert.Contains(UnixAccounts.ReadersGroup, message);
+    }
+
+    [Fact]
+    public async Task A_member_of_the_operators_group_may_change_settings()
+    {
+        var write = Probe(UnixAccounts.Operator, "set", "keys.alerts.expiring_days", "21");
+        Assert.True(write.GetProperty("ok").GetBoolean(), write.ToString());
+        Assert.Equal("21", write.GetProperty("value").GetString());
+        await using var admin = await _daemon.ConnectAsync();
+        var setting = (await admin.Config.GetAsync("keys.alerts.expiring_days", CancellationToken.None)).Single();
+        Assert.StartsWith(UnixAccounts.Operator, setting.ChangedBy);
+    }
+
+    private JsonElement Probe(string user, params string[] args)
+    {
+        var (_, output) = UnixAccounts.RunAs(user, "dotnet", [_probe, _daemon.Endpoint, .. args]);
+        var line = output.Split('\n').FirstOrDefault(l => l.StartsWith('{'))
+                   ?? throw new InvalidOperationException($"The probe printed no result:\n{output}");
+        return JsonDocument.Parse(line).RootElement.Clone();
+    }
+
+    /// <summary>The probe must be readable by the test users, who cannot read the build tree under /root or /work.</summary>
+    private static string CopyProbe(string root)
+    {
+        var target = Path.Combine(root, "probe");
+        Directory.CreateDirectory(target);
+        foreach (var file in Directory.GetFiles(RepoPaths.ProbeDirectory))
+            File.Copy(file, Path.Combine(target, Path.GetFileName(file)), overwrite: true);
+        foreach (var path in Directory.GetFileSystemEntries(target).Append(target))
+            File.SetUnixFileMode(path, (UnixFileMode)Convert.ToInt32(Directory.Exists(path) ? "755" : "644", 8));
+        return Path.Combine(target, "StellaOps.Ops.ProbeClient.dll");
+    }
+}
