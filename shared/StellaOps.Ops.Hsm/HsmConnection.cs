@@ -44,6 +44,7 @@ public sealed class HsmConnection : IAsyncDisposable, IDisposable
     private Task? _reconnectLoop;
     private long _sessionIds;
     private long _loginAttempts;
+    private long _lastTriedGeneration = -1;
     private long _sessionsOpened;
     private bool _disposed;
 
@@ -110,7 +111,7 @@ public sealed class HsmConnection : IAsyncDisposable, IDisposable
     public Task ReconnectAsync(CancellationToken cancellationToken = default) => ConnectCoreAsync(reload: false, cancellationToken, dropCurrent: true);
 
     /// <summary>Full module reload (C_Finalize, unload, load, C_Initialize) then connect.</summary>
-    public Task ReloadLibraryAsync(CancellationToken cancellationToken = default) => ConnectCoreAsync(reload: true, cancellationToken, dropCurrent: true);
+    public Task ReloadLibraryAsync(CancellationToken cancellationToken = default) => ConnectCoreAsync(reload: true, cancellationToken, dropCurrent: true, forceReload: true);
 
     /// <summary>Forgets a remembered PIN failure so the next connect may try C_Login once more.</summary>
     public void ResetPinFailure()
@@ -123,7 +124,8 @@ public sealed class HsmConnection : IAsyncDisposable, IDisposable
         _log.LogInformation("HSM {Name}: PIN failure reset; the next connect attempts one login.", Name);
     }
 
-    private async Task ConnectCoreAsync(bool reload, CancellationToken cancellationToken, bool dropCurrent = false)
+    /// <param name="staleCtx">When set, reconnect only if that context is still the current one (another caller may have done it already).</param>
+    private async Task ConnectCoreAsync(bool reload, CancellationToken cancellationToken, bool dropCurrent = false, ConnectionContext? staleCtx = null, bool forceReload = false)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _disposeCts.Token);
@@ -143,20 +145,30 @@ public sealed class HsmConnection : IAsyncDisposable, IDisposable
                 {
                     return;
                 }
+
+                if (staleCtx is not null && !ReferenceEquals(old, staleCtx) && old is { Usable: true })
+                {
+                    return;
+                }
             }
 
             ThrowIfPinLatched(checkSource: true);
             if (old is not null)
             {
-                Abandon(old, close: !reload);
+                // Mark dead now; close its sessions only after the new persistent session is open, so the token
+                // never runs out of sessions (which would log it out) in between.
+                Abandon(old, close: false);
             }
 
             LoadedModule module;
-            long observed = old?.Module.Generation ?? _lastModule?.Generation ?? -1;
-            bool loadedHere = false;
-            if (reload || (_lastModule is { } lm && Library.Current == lm && lm.Retired == false && old is null && _state == HsmConnectionState.Down && _lastError is not null))
+            bool loadedHere;
+            if (reload)
             {
-                module = await Library.ReloadAsync(Library.Current?.Generation ?? observed, _options.CallTimeout, Name, ct).ConfigureAwait(false);
+                // If another connection on the same module reloaded since our last attempt, reuse its instance.
+                long observed = forceReload || Interlocked.Read(ref _lastTriedGeneration) < 0
+                    ? Library.Current?.Generation ?? -1
+                    : Interlocked.Read(ref _lastTriedGeneration);
+                module = await Library.ReloadAsync(observed, _options.CallTimeout, Name, ct).ConfigureAwait(false);
                 loadedHere = true;
             }
             else
@@ -169,6 +181,7 @@ public sealed class HsmConnection : IAsyncDisposable, IDisposable
             ConnectionContext ctx;
             try
             {
+                Interlocked.Exchange(ref _lastTriedGeneration, module.Generation);
                 ctx = await OpenContextAsync(module, ct).ConfigureAwait(false);
             }
             catch (HsmException e) when (e.IsConnectionClass && !loadedHere)
@@ -176,6 +189,7 @@ public sealed class HsmConnection : IAsyncDisposable, IDisposable
                 // Stale module state (dead p11-kit connection, token added after C_Initialize, renumbered slots): reload once.
                 _log.LogInformation("HSM {Name}: {Error}; reloading the module once.", Name, e.Message);
                 module = await Library.ReloadAsync(module.Generation, _options.CallTimeout, Name, ct).ConfigureAwait(false);
+                Interlocked.Exchange(ref _lastTriedGeneration, module.Generation);
                 ctx = await OpenContextAsync(module, ct).ConfigureAwait(false);
             }
 
@@ -186,7 +200,17 @@ public sealed class HsmConnection : IAsyncDisposable, IDisposable
             catch
             {
                 Abandon(ctx, close: true);
+                if (old is not null)
+                {
+                    Abandon(old, close: true);
+                }
+
                 throw;
+            }
+
+            if (old is not null)
+            {
+                Abandon(old, close: true);
             }
 
             lock (_stateLock)
@@ -289,6 +313,8 @@ public sealed class HsmConnection : IAsyncDisposable, IDisposable
             }
 
             _log.LogError("HSM {Name}: login failed with {Ckr}; logins are suspended until the PIN source changes or ResetPinFailure is called.", Name, e.Ckr);
+            NoteError(e);
+            MarkDown(ctx, e.Message);
             throw;
         }
         finally
@@ -366,6 +392,11 @@ public sealed class HsmConnection : IAsyncDisposable, IDisposable
     private void Abandon(ConnectionContext ctx, bool close)
     {
         ctx.Dead = true;
+        if (close && Interlocked.Exchange(ref ctx.Closed, 1) == 1)
+        {
+            return;
+        }
+
         if (!close || ctx.Module.Retired)
         {
             return;
@@ -629,7 +660,7 @@ public sealed class HsmConnection : IAsyncDisposable, IDisposable
         if (ctx.Module.Retired)
         {
             // Another connection reloaded the shared module: reopen sessions on the new instance.
-            await ConnectCoreAsync(reload: false, ct, dropCurrent: true).ConfigureAwait(false);
+            await ConnectCoreAsync(reload: false, ct, dropCurrent: true, staleCtx: ctx).ConfigureAwait(false);
             ctx = CurrentContext();
         }
 
@@ -695,7 +726,7 @@ public sealed class HsmConnection : IAsyncDisposable, IDisposable
     /// </summary>
     private async Task<T> ExecuteAsync<T>(string operation, Func<ISession, ConnectionContext, T> body, CancellationToken ct, TimeSpan? deadline = null)
     {
-        int sessionRetries = 2, loginRetries = 1, transientRetries = _options.TransientRetries;
+        int sessionRetries = 2, loginRetries = 1, staleRetries = 1, transientRetries = _options.TransientRetries;
         var backoff = _options.TransientRetryDelay;
         while (true)
         {
@@ -724,6 +755,13 @@ public sealed class HsmConnection : IAsyncDisposable, IDisposable
                 if (e.Kind == HsmErrorKind.Timeout)
                 {
                     lease.Broken = true;
+                }
+
+                if (e.Kind == HsmErrorKind.Connection && ctx.Module.Retired && staleRetries-- > 0)
+                {
+                    // Another connection reloaded the shared module under us; that is not this HSM failing.
+                    await ConnectCoreAsync(reload: false, ct, dropCurrent: true, staleCtx: ctx).ConfigureAwait(false);
+                    continue;
                 }
 
                 switch (HandleFailure(ctx, lease, e))

@@ -63,6 +63,7 @@ internal sealed class ConnectionContext
     public ConcurrentBag<PooledSession> Idle { get; } = [];
     public ConcurrentDictionary<string, CachedKey> Keys { get; } = new(StringComparer.Ordinal);
     public int Opened;
+    public int Closed;
     public volatile bool Dead;
     public volatile TokenSnapshot Token;
 

@@ -180,4 +180,29 @@ public sealed class DirectTokenTests
             Assert.DoesNotContain(Convert.ToHexString(Encoding.UTF8.GetBytes(WrongPin)), text);
         }
     }
+
+    [Fact]
+    public async Task A_reload_by_one_connection_does_not_take_down_another_on_the_same_module()
+    {
+        using var tokenA = TestEnvironment.DirectToken();
+        using var tokenB = TestEnvironment.DirectToken();
+        await using var a = new HsmConnection(TestEnvironment.Direct(tokenA, "a"));
+        await using var b = new HsmConnection(TestEnvironment.Direct(tokenB, "b"));
+        await a.ConnectAsync();
+        await b.ConnectAsync();
+        Assert.Same(a.Library, b.Library);
+        byte[] id = TestEnvironment.NewId();
+        byte[] spki = await b.GenerateKeyPairAsync(KeyAlgorithm.EcdsaP256, "b-key", id);
+
+        long generation = b.Library.Generation;
+        await a.ReloadLibraryAsync();
+        Assert.True(b.Library.Generation > generation);
+
+        // b's sessions died with the old module instance: it reopens them transparently and never goes Down.
+        byte[] sig = await b.SignAsync(id, KeyAlgorithm.EcdsaP256, Message);
+        Assert.True(TestEnvironment.Verify(KeyAlgorithm.EcdsaP256, spki, Message, sig));
+        Assert.DoesNotContain(b.History, t => t.To == HsmConnectionState.Down && t.From != HsmConnectionState.Down);
+        Assert.Equal(HsmConnectionState.Connected, b.State);
+        Assert.True((await a.ProbeAsync()).Success);
+    }
 }
