@@ -6,6 +6,8 @@ using Microsoft.Extensions.Options;
 using StellaOps.Ops.Contracts.Rpc;
 using LogLevel = Microsoft.Extensions.Logging.LogLevel;
 using StellaOps.Ops.Daemon.Doctor;
+using StellaOps.Ops.Daemon.Hsm;
+using StellaOps.Ops.Daemon.Keys;
 using StellaOps.Ops.Daemon.Ipc;
 using StellaOps.Ops.Daemon.Observability;
 using StellaOps.Ops.Daemon.Settings;
@@ -73,6 +75,10 @@ public static class DaemonHost
         });
 
         AddCore(builder.Services);
+        builder.Services.AddHsmCapability();
+        builder.Services.AddKeyCapability();
+        // The endpoint starts last, after every capability's hosted services: clients only ever see a ready daemon.
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<IpcServer>());
         return builder.Build();
     }
 
@@ -96,10 +102,9 @@ public static class DaemonHost
         services.AddSingleton<IHealthCheck, StorageHealthCheck>();
         services.AddSingleton<IHealthCheck, EndpointHealthCheck>();
 
-        // Start order matters: state first, then capabilities, then the endpoint last so clients only see a ready daemon.
+        // Start order matters: state first, then capabilities (registered after this), the endpoint last.
         services.AddHostedService<StateInitializer>();
         services.AddHostedService<EventRetentionService>();
-        services.AddHostedService(sp => sp.GetRequiredService<IpcServer>());
     }
 
     private static bool IsOctal(string s) => s.Length is 3 or 4 && s.All(c => c is >= '0' and <= '7');

@@ -34,7 +34,12 @@ public sealed class IpcServer(
 
     public override Task StartAsync(CancellationToken cancellationToken)
     {
-        foreach (var c in RpcContracts.All) RpcMethodPolicy.ValidateContract(c.Interface, c.Prefix);
+        foreach (var c in RpcContracts.All)
+        {
+            RpcMethodPolicy.ValidateContract(c.Interface, c.Prefix);
+            if (services.GetService(c.Interface) is null)
+                _logger.LogWarning("No implementation of {Contract} is registered: its requests will be answered 'method not found'", c.Interface.Name);
+        }
         _listener = CreateListener();
         _listener.Start();
         _logger.LogInformation("Listening on {Endpoint}", paths.Endpoint);
@@ -106,8 +111,8 @@ public sealed class IpcServer(
         {
             foreach (var contract in RpcContracts.All)
             {
-                var target = services.GetService(contract.Interface)
-                             ?? throw new InvalidOperationException($"No implementation of {contract.Interface.Name} is registered.");
+                var target = services.GetService(contract.Interface);
+                if (target is null) continue;
                 var proxy = AuthorizingProxy.Create(contract.Interface, contract.Prefix, target, context,
                     () => options.CurrentValue.RequestTimeout.Value, audit, roles.RefusalMessage);
                 rpc.AddLocalRpcTarget(contract.Interface, proxy, new JsonRpcTargetOptions

@@ -30,6 +30,8 @@ public sealed class OpsClient : IAsyncDisposable, IDisposable
     public IConfigRpc Config => Get<IConfigRpc>();
     public ILogRpc Log => Get<ILogRpc>();
     public IDoctorRpc Doctor => Get<IDoctorRpc>();
+    public IHsmRpc Hsm => Get<IHsmRpc>();
+    public IKeyRpc Keys => Get<IKeyRpc>();
 
     public T Get<T>() where T : class
     {

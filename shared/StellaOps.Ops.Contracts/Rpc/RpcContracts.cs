@@ -12,6 +12,8 @@ public static class RpcContracts
         new(typeof(IConfigRpc), "config."),
         new(typeof(ILogRpc), "log."),
         new(typeof(IDoctorRpc), "doctor."),
+        new(typeof(IHsmRpc), "hsm."),
+        new(typeof(IKeyRpc), "keys."),
     ];
 
     public static string PrefixOf(Type contract)
