@@ -1,0 +1,35 @@
+@{
+    # The StellaOps operations module: cmdlets over the stella-opsd daemon and the `stella` runbook dispatcher.
+    RootModule           = 'StellaOps.Ops.PowerShell.dll'
+    NestedModules        = @('StellaOps.psm1')
+    ModuleVersion        = '0.1.0'
+    GUID                 = '6f0c8a53-2d4e-4b8f-9a57-3c1e7d2b9f41'
+    Author               = 'StellaOps'
+    CompanyName          = 'StellaOps'
+    Copyright            = '(c) StellaOps. All rights reserved.'
+    Description          = 'Operate StellaOps attestation signing: configuration, logs, health checks and the runbook `stella` commands, against the stella-opsd daemon.'
+    PowerShellVersion    = '7.6'
+    CompatiblePSEditions = @('Core')
+    FormatsToProcess     = @('StellaOps.format.ps1xml')
+    CmdletsToExport      = @(
+        'Connect-StellaDaemon'
+        'Disconnect-StellaDaemon'
+        'Get-StellaAttestorStatus'
+        'Get-StellaConfig'
+        'Get-StellaDoctorCheck'
+        'Get-StellaLog'
+        'Invoke-StellaDoctor'
+        'Invoke-StellaReload'
+        'Reset-StellaConfig'
+        'Set-StellaConfig'
+    )
+    FunctionsToExport    = @('stella')
+    AliasesToExport      = @()
+    VariablesToExport    = @()
+    PrivateData          = @{
+        PSData = @{
+            Tags       = @('StellaOps', 'attestation', 'signing', 'HSM', 'in-toto', 'DSSE', 'sigstore', 'runbook', 'Linux')
+            ProjectUri = 'https://github.com/stellaops/stellaops-ops'
+        }
+    }
+}

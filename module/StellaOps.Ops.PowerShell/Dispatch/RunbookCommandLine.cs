@@ -1,0 +1,263 @@
+using System.Collections;
+using System.Globalization;
+using System.Management.Automation;
+using System.Management.Automation.Language;
+using StellaOps.Ops.Contracts.Text;
+
+namespace StellaOps.Ops.PowerShell.Dispatch;
+
+/// <summary>What a runbook line becomes: the cmdlet and the parameters to splat, or the error to report.</summary>
+public sealed class RunbookInvocation
+{
+    public string? CommandName { get; init; }
+    public Hashtable Parameters { get; init; } = new(StringComparer.OrdinalIgnoreCase);
+    public CommandSpec? Spec { get; init; }
+    public ErrorRecord? Error { get; init; }
+}
+
+/// <summary>A runbook line that cannot run: unknown command or flag, missing or extra argument, or not implemented yet.</summary>
+public sealed class RunbookSyntaxException(string errorId, ErrorCategory category, string message, string? suggestion = null, object? target = null)
+    : Exception(message)
+{
+    public string ErrorId { get; } = errorId;
+    public ErrorCategory Category { get; } = category;
+    /// <summary>The closest valid command or flag, when there is one.</summary>
+    public string? Suggestion { get; } = suggestion;
+    public object? Target { get; } = target;
+
+    public ErrorRecord ToErrorRecord()
+    {
+        var record = new ErrorRecord(this, ErrorId, Category, Target);
+        if (Suggestion is not null) record.ErrorDetails = new ErrorDetails(Message) { RecommendedAction = $"Did you mean '{Suggestion}'?" };
+        return record;
+    }
+}
+
+/// <summary>
+/// The parser behind the <c>stella</c> function: <c>stella &lt;group&gt; [&lt;sub&gt;] &lt;verb&gt; [args] [--flags]</c>.
+/// The longest run of words that names a command wins; then <c>--flag value</c>, <c>--flag=value</c> and
+/// positionals in order. A bare <c>\</c> (a pasted shell line continuation) is ignored.
+/// </summary>
+public static class RunbookCommandLine
+{
+    private sealed class Node
+    {
+        public readonly SortedDictionary<string, Node> Children = new(StringComparer.OrdinalIgnoreCase);
+        public CommandSpec? Spec;
+    }
+
+    private static readonly Lazy<Node> Root = new(() =>
+    {
+        var root = new Node();
+        foreach (var spec in RunbookGrammar.Commands)
+        {
+            var node = root;
+            foreach (var w in spec.WordList)
+            {
+                if (!node.Children.TryGetValue(w, out var next)) node.Children[w] = next = new Node();
+                node = next;
+            }
+            if (node.Spec is not null) throw new InvalidOperationException($"Duplicate runbook command 'stella {spec.Words}'.");
+            node.Spec = spec;
+        }
+        return root;
+    });
+
+    /// <summary>For the psm1: parse the function's arguments, recovering the text PowerShell turned into numbers.</summary>
+    public static RunbookInvocation Resolve(object?[]? arguments, InvocationInfo? invocation)
+    {
+        try
+        {
+            return Parse(ArgumentText.Recover(arguments ?? [], invocation));
+        }
+        catch (RunbookSyntaxException ex)
+        {
+            return new RunbookInvocation { Error = ex.ToErrorRecord() };
+        }
+    }
+
+    /// <summary>Parses the words of a runbook line (after <c>stella</c>). Throws <see cref="RunbookSyntaxException"/>.</summary>
+    public static RunbookInvocation Parse(IReadOnlyList<string> arguments)
+    {
+        var args = arguments.Where(a => a != "\\").ToList();
+        var node = Root.Value;
+        var path = new List<string>();
+        var i = 0;
+        while (i < args.Count && !IsFlag(args[i]) && node.Children.TryGetValue(args[i], out var next))
+        {
+            path.Add(args[i].ToLowerInvariant());
+            node = next;
+            i++;
+        }
+
+        if (node.Spec is null)
+        {
+            var said = path.Count == 0 ? "stella" : "stella " + string.Join(' ', path);
+            var valid = Commands(node).ToList();
+            if (i >= args.Count || IsFlag(args[i]))
+            {
+                throw new RunbookSyntaxException("IncompleteCommand", ErrorCategory.InvalidArgument,
+                    $"'{said}' needs a command: {string.Join(", ", valid.Select(v => $"'{v}'").Take(12))}{(valid.Count > 12 ? ", …" : "")}.",
+                    valid.FirstOrDefault(), said);
+            }
+            var word = args[i];
+            var closestWord = Closest(word, node.Children.Keys);
+            var suggestion = closestWord is null ? null : Commands(node.Children[closestWord], (path.Count == 0 ? "stella " : said + " ") + closestWord).First();
+            throw new RunbookSyntaxException("UnknownCommand", ErrorCategory.ObjectNotFound,
+                $"'{said} {word}' is not a stella command.{(suggestion is null ? "" : $" The closest is '{suggestion}'.")}", suggestion, word);
+        }
+
+        var spec = node.Spec;
+        if (spec.Cmdlet is null)
+        {
+            throw new RunbookSyntaxException("NotImplemented", ErrorCategory.NotImplemented,
+                $"'stella {spec.Words}' is not implemented yet in this release (it will call {spec.PlannedCmdlet}).", null, "stella " + spec.Words);
+        }
+
+        var parameters = new Hashtable(StringComparer.OrdinalIgnoreCase);
+        foreach (var (k, v) in spec.Fixed) parameters[k] = v;
+        var flags = spec.Flags.Concat(RunbookGrammar.GlobalFlags).ToList();
+        var positional = 0;
+        for (; i < args.Count; i++)
+        {
+            var a = args[i];
+            if (IsFlag(a))
+            {
+                string name = a, value = null!;
+                var hasInline = false;
+                var eq = a.IndexOf('=');
+                if (eq > 0) { name = a[..eq]; value = a[(eq + 1)..]; hasInline = true; }
+                else if (a.EndsWith(':')) { name = a[..^1]; }
+                var key = RunbookGrammar.FlagKey(name);
+                var flag = flags.FirstOrDefault(f => f.Key == key);
+                if (flag is null)
+                {
+                    var closest = Closest(name, flags.Select(f => f.Flag));
+                    throw new RunbookSyntaxException("UnknownFlag", ErrorCategory.InvalidArgument,
+                        $"'stella {spec.Words}' has no flag '{name}'.{(closest is null ? "" : $" The closest is '{closest}'.")} Usage: {spec.Usage}", closest, name);
+                }
+                if (flag.Kind == FlagKind.Switch)
+                {
+                    var on = !hasInline || !(value.Equals("false", StringComparison.OrdinalIgnoreCase) || value == "0" || value.Equals("$false", StringComparison.OrdinalIgnoreCase));
+                    parameters[flag.Parameter] = flag.Convert is null ? new SwitchParameter(on) : flag.Convert(value ?? "");
+                    continue;
+                }
+                if (!hasInline)
+                {
+                    if (i + 1 >= args.Count || (IsFlag(args[i + 1]) && !LooksNegativeNumber(args[i + 1])))
+                        throw new RunbookSyntaxException("MissingFlagValue", ErrorCategory.InvalidArgument,
+                            $"'{flag.Flag}' needs a value. Usage: {spec.Usage}", null, flag.Flag);
+                    value = args[++i];
+                }
+                parameters[flag.Parameter] = Convert(value, flag.Convert, flag.Flag, spec);
+                continue;
+            }
+
+            if (positional >= spec.Positionals.Count)
+            {
+                throw new RunbookSyntaxException("UnexpectedArgument", ErrorCategory.InvalidArgument,
+                    $"'stella {spec.Words}' takes no further argument '{a}'. Usage: {spec.Usage}", null, a);
+            }
+            var p = spec.Positionals[positional++];
+            parameters[p.Parameter] = Convert(a, p.Convert, $"<{p.Placeholder}>", spec);
+        }
+        for (; positional < spec.Positionals.Count; positional++)
+        {
+            var p = spec.Positionals[positional];
+            if (p.Required)
+                throw new RunbookSyntaxException("MissingArgument", ErrorCategory.InvalidArgument,
+                    $"'stella {spec.Words}' needs <{p.Placeholder}>. Usage: {spec.Usage}", null, p.Placeholder);
+        }
+        return new RunbookInvocation { CommandName = spec.Cmdlet, Parameters = parameters, Spec = spec };
+    }
+
+    private static object Convert(string value, Func<string, object>? convert, string what, CommandSpec spec)
+    {
+        if (convert is null) return value;
+        try
+        {
+            return convert(value);
+        }
+        catch (Exception ex) when (ex is FormatException or OverflowException or ArgumentException)
+        {
+            throw new RunbookSyntaxException("InvalidFlagValue", ErrorCategory.InvalidArgument,
+                $"Invalid value '{value}' for {what}: {ex.Message} Usage: {spec.Usage}", null, value);
+        }
+    }
+
+    private static bool IsFlag(string a) => a.Length > 1 && a[0] == '-' && !LooksNegativeNumber(a);
+
+    private static bool LooksNegativeNumber(string a) => a.Length > 1 && a[0] == '-' && (char.IsAsciiDigit(a[1]) || a[1] == '.');
+
+    /// <summary>The closest candidate: a likely typo first, else the nearest by edit distance.</summary>
+    public static string? Closest(string input, IEnumerable<string> candidates)
+    {
+        var list = candidates.ToList();
+        if (list.Count == 0) return null;
+        return Fuzzy.Closest(input, list) ?? list.OrderBy(c => Fuzzy.Distance(input.ToLowerInvariant(), c.ToLowerInvariant())).First();
+    }
+
+    private static IEnumerable<string> Commands(Node node, string prefix = "")
+    {
+        if (node.Spec is not null) yield return "stella " + node.Spec.Words;
+        foreach (var child in node.Children.Values)
+            foreach (var c in Commands(child)) yield return c;
+    }
+
+    /// <summary>Every runbook command the dispatcher knows, with its cmdlet (null when not implemented yet).</summary>
+    public static IEnumerable<CommandSpec> All => RunbookGrammar.Commands;
+}
+
+/// <summary>
+/// Gets back what the user typed. PowerShell reads <c>60s</c> as the Int16 60 and <c>30d</c> as the decimal 30
+/// (numeric literal suffixes) before a function sees them; the runbooks mean durations. The source text comes
+/// from the invocation's AST when it lines up with the arguments, else from the suffix the type implies.
+/// </summary>
+public static class ArgumentText
+{
+    public static IReadOnlyList<string> Recover(object?[] arguments, InvocationInfo? invocation)
+    {
+        var texts = Elements(invocation, arguments.Length);
+        var result = new List<string>(arguments.Length);
+        for (var i = 0; i < arguments.Length; i++)
+        {
+            var value = arguments[i] is PSObject pso ? pso.BaseObject : arguments[i];
+            switch (value)
+            {
+                case null: result.Add(""); break;
+                case string s: result.Add(s); break;
+                case var _ when IsSuffixed(value) && texts is not null && texts[i] is { } text:
+                    result.Add(text);
+                    break;
+                case short n: result.Add(n.ToString(CultureInfo.InvariantCulture) + "s"); break;
+                case decimal d: result.Add(d.ToString(CultureInfo.InvariantCulture) + "d"); break;
+                case IFormattable f: result.Add(f.ToString(null, CultureInfo.InvariantCulture)); break;
+                default: result.Add(value.ToString() ?? ""); break;
+            }
+        }
+        return result;
+    }
+
+    private static bool IsSuffixed(object value)
+        => value is short or decimal or sbyte or long or ushort or uint or ulong or byte or global::System.Numerics.BigInteger;
+
+    /// <summary>The source text of each numeric-literal argument, by argument index, or null when it does not line up.</summary>
+    private static string?[]? Elements(InvocationInfo? invocation, int count)
+    {
+        if (invocation is null || string.IsNullOrEmpty(invocation.Line) || count == 0) return null;
+        try
+        {
+            var ast = Parser.ParseInput(invocation.Line, out _, out _);
+            var start = invocation.OffsetInLine - 1;
+            var command = ast.FindAll(a => a is CommandAst c && c.Extent.StartColumnNumber - 1 == start, true).OfType<CommandAst>().FirstOrDefault();
+            if (command is null) return null;
+            var elements = command.CommandElements.Skip(1).ToList();
+            if (elements.Count != count) return null;
+            return elements.Select(e => e is ConstantExpressionAst and not StringConstantExpressionAst ? e.Extent.Text : null).ToArray();
+        }
+        catch (Exception)
+        {
+            return null;
+        }
+    }
+}

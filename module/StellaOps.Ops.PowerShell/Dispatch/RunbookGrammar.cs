@@ -1,0 +1,170 @@
+using System.Globalization;
+using StellaOps.Ops.Contracts;
+using LogLevel = StellaOps.Ops.Contracts.Rpc.LogLevel;
+
+namespace StellaOps.Ops.PowerShell.Dispatch;
+
+/// <summary>How a flag's value is turned into a parameter value.</summary>
+public enum FlagKind
+{
+    /// <summary>A switch: <c>--force</c> → <c>-Force</c>.</summary>
+    Switch,
+    /// <summary>Takes a value: <c>--level error</c> or <c>--level=error</c>.</summary>
+    Value,
+}
+
+/// <summary>One <c>--flag</c> of a runbook command and the cmdlet parameter it becomes.</summary>
+public sealed record FlagSpec(string Flag, string Parameter, FlagKind Kind = FlagKind.Value, Func<string, object>? Convert = null)
+{
+    /// <summary>The comparison key: lower case, no dashes (<c>--what-if</c>, <c>-WhatIf</c> → <c>whatif</c>).</summary>
+    public string Key { get; } = RunbookGrammar.FlagKey(Flag);
+}
+
+/// <summary>One positional argument (<c>&lt;name&gt;</c>, <c>&lt;value&gt;</c>) and the parameter it becomes.</summary>
+public sealed record PositionalSpec(string Placeholder, string Parameter, Func<string, object>? Convert = null, bool Required = true);
+
+/// <summary>
+/// One runbook command line shape: its words (<c>attest config get</c>), the cmdlet it calls (null = not
+/// implemented yet in this release), fixed parameters, positionals and flags.
+/// </summary>
+public sealed record CommandSpec(string Words, string? Cmdlet)
+{
+    public IReadOnlyList<PositionalSpec> Positionals { get; init; } = [];
+    public IReadOnlyList<FlagSpec> Flags { get; init; } = [];
+    public IReadOnlyDictionary<string, object> Fixed { get; init; } = new Dictionary<string, object>();
+    /// <summary>For not-yet-implemented commands: the cmdlet that will serve it (from runbook-commands.md).</summary>
+    public string? PlannedCmdlet { get; init; }
+    public string[] WordList { get; } = Words.Split(' ', StringSplitOptions.RemoveEmptyEntries);
+    public string Usage => "stella " + Words
+        + string.Concat(Positionals.Select(p => p.Required ? $" <{p.Placeholder}>" : $" [<{p.Placeholder}>]"))
+        + string.Concat(Flags.Select(f => f.Kind == FlagKind.Switch ? $" [{f.Flag}]" : $" [{f.Flag} <value>]"));
+}
+
+/// <summary>
+/// The grammar table of the <c>stella</c> runbook dispatcher. To wire a command: add one <see cref="CommandSpec"/>
+/// line with its cmdlet; to move a planned one to done, give it its cmdlet name and flags.
+/// </summary>
+public static class RunbookGrammar
+{
+    /// <summary>Flags every command accepts: PowerShell's common parameters in runbook spelling.</summary>
+    public static IReadOnlyList<FlagSpec> GlobalFlags { get; } =
+    [
+        new("--verbose", "Verbose", FlagKind.Switch),
+        new("--debug", "Debug", FlagKind.Switch),
+        new("--what-if", "WhatIf", FlagKind.Switch),
+        new("--confirm", "Confirm", FlagKind.Switch),
+        new("--endpoint", "Endpoint"),
+    ];
+
+    public static string FlagKey(string flag) => flag.TrimStart('-').Replace("-", "", StringComparison.Ordinal).Replace("_", "", StringComparison.Ordinal).ToLowerInvariant();
+
+    private static Func<string, object> Prefix(string prefix) => s => s.StartsWith(prefix, StringComparison.OrdinalIgnoreCase) ? s : prefix + s;
+
+    /// <summary>Runbook level words → the least <see cref="LogLevel"/>.</summary>
+    public static object ParseLevel(string text) => text.Trim().ToLowerInvariant() switch
+    {
+        "trace" or "verbose" => LogLevel.Trace,
+        "debug" => LogLevel.Debug,
+        "info" or "information" => LogLevel.Information,
+        "warn" or "warning" => LogLevel.Warning,
+        "error" or "err" => LogLevel.Error,
+        "critical" or "fatal" or "crit" => LogLevel.Critical,
+        _ => throw new FormatException($"'{text}' is not a log level. Use one of: trace, debug, info, warning, error, critical."),
+    };
+
+    public static object ParseDuration(string text) => Duration.Parse(text);
+
+    private static readonly FlagSpec[] LogFlags =
+    [
+        new("--level", "Level", FlagKind.Value, ParseLevel),
+        new("--last", "Last", FlagKind.Value, ParseDuration),
+        new("--since", "Since", FlagKind.Value, s => DateTime.Parse(s, CultureInfo.InvariantCulture, DateTimeStyles.AssumeLocal)),
+        new("--filter", "Filter"),
+        new("--max", "First", FlagKind.Value, s => int.Parse(s, CultureInfo.InvariantCulture)),
+    ];
+
+    private static CommandSpec ConfigGet(string words, string prefix) => new(words, "Get-StellaConfig")
+    {
+        Positionals = [new("name", "Name", s => new[] { (string)Prefix(prefix)(s) }, Required: false)],
+    };
+
+    private static CommandSpec ConfigSet(string words, string prefix) => new(words, "Set-StellaConfig")
+    {
+        Positionals = [new("name", "Name", Prefix(prefix)), new("value", "Value")],
+        Fixed = new Dictionary<string, object> { ["PassThru"] = true },
+    };
+
+    private static CommandSpec Planned(string words, string cmdlet) => new(words, null) { PlannedCmdlet = cmdlet };
+
+    /// <summary>Every runbook command. Wired ones name their cmdlet; planned ones fail with "not implemented yet".</summary>
+    public static IReadOnlyList<CommandSpec> Commands { get; } =
+    [
+        // attest
+        new("attest status", "Get-StellaAttestorStatus"),
+        new("attest reload", "Invoke-StellaReload"),
+        new("attest logs", "Get-StellaLog") { Flags = LogFlags, Fixed = new Dictionary<string, object> { ["Component"] = "Attestor" } },
+        ConfigGet("attest config get", "attest."),
+        ConfigSet("attest config set", "attest."),
+        // keys
+        ConfigGet("keys config get", "keys."),
+        ConfigSet("keys config set", "keys."),
+        // crypto hsm
+        ConfigGet("crypto hsm config get", "hsm."),
+        ConfigSet("crypto hsm config set", "hsm."),
+        new("crypto hsm logs", "Get-StellaLog") { Flags = LogFlags, Fixed = new Dictionary<string, object> { ["Component"] = "Hsm" } },
+        // doctor
+        new("doctor", "Invoke-StellaDoctor") { Flags = [new("--check", "Check", FlagKind.Value, s => s.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))] },
+
+        // ---- Runbook lines not wired yet (later issues: keys, HSM, signing, verification, trust, transparency). ----
+        // They parse, and fail with "not implemented yet in this release" naming the planned cmdlet. To wire one,
+        // replace Planned(...) by a CommandSpec with its cmdlet, positionals and flags.
+        Planned("attest test-sign", "Test-StellaSigning"),
+        Planned("attest create", "New-StellaAttestation"),
+        Planned("attest show", "Get-StellaAttestation"),
+        Planned("attest retry", "Invoke-StellaAttestationRetry"),
+        Planned("attest resign", "Invoke-StellaAttestationRetry -Resign"),
+        Planned("attest integrity-check", "Test-StellaAttestationIntegrity"),
+        Planned("keys list", "Get-StellaKey"),
+        Planned("keys show", "Get-StellaKey -Id / Get-StellaPublicKey"),
+        Planned("keys generate", "New-StellaKey"),
+        Planned("keys activate", "Enable-StellaKey"),
+        Planned("keys register", "Register-StellaKey"),
+        Planned("keys verify", "Test-StellaKey"),
+        Planned("keys rotation-history", "Get-StellaKeyRotation"),
+        Planned("issuer keys publish", "Publish-StellaKey"),
+        Planned("issuer keys fetch", "Update-StellaIssuerKey"),
+        Planned("issuer show", "Get-StellaIssuer"),
+        Planned("issuer trust-status", "Get-StellaIssuer"),
+        Planned("issuer trust", "Approve-StellaIssuer"),
+        Planned("crypto hsm status", "Get-StellaHsm"),
+        Planned("crypto hsm pkcs11-status", "Get-StellaHsm"),
+        Planned("crypto hsm pkcs11-info", "Get-StellaHsm -Detailed"),
+        Planned("crypto hsm test", "Test-StellaHsm"),
+        Planned("crypto hsm ping", "Test-StellaHsm -Operation Ping"),
+        Planned("crypto hsm connectivity", "Test-StellaHsm -Operation Connectivity"),
+        Planned("crypto hsm verify", "Test-StellaHsm -Operation Sign"),
+        Planned("crypto hsm slots list", "Get-StellaHsmSlot"),
+        Planned("crypto hsm reconnect", "Reset-StellaHsm"),
+        Planned("crypto hsm pkcs11-reload", "Reset-StellaHsm -ReloadLibrary"),
+        Planned("crypto hsm failover", "Switch-StellaHsm"),
+        Planned("crypto hsm auth verify", "Test-StellaHsmLogin"),
+        Planned("crypto hsm auth update", "Set-StellaHsmPin"),
+        Planned("crypto providers list", "Get-StellaCryptoProvider"),
+        Planned("crypto cert verify-chain", "Test-StellaCertificateChain"),
+        Planned("crypto cert update-chain", "Set-StellaKeyCertificate"),
+        Planned("verify attestation", "Test-StellaAttestation"),
+        Planned("verify cert-chain", "Test-StellaCertificateChain"),
+        Planned("verify cert", "Test-StellaCertificateChain"),
+        Planned("verify artifact", "Test-StellaArtifact"),
+        Planned("trust-anchors list", "Get-StellaTrustAnchor"),
+        Planned("trust-anchors add", "Add-StellaTrustAnchor"),
+        Planned("trust-anchors add-intermediate", "Add-StellaTrustAnchor -Intermediate"),
+        Planned("trust-anchors add-key", "Add-StellaTrustAnchor -PublicKey"),
+        Planned("trust init", "Initialize-StellaTrust"),
+        Planned("trust sync", "Sync-StellaTrust"),
+        Planned("trust status", "Get-StellaTrustStatus"),
+        Planned("trust reset-circuits", "Reset-StellaTrustCircuit"),
+        Planned("trust snapshot export", "Export-StellaTrustSnapshot"),
+        Planned("rekor query", "Search-StellaRekor"),
+    ];
+}

@@ -1,0 +1,39 @@
+using System.Management.Automation;
+using StellaOps.Ops.Contracts;
+
+namespace StellaOps.Ops.PowerShell;
+
+/// <summary>
+/// The daemon's typed error codes as PowerShell errors: FullyQualifiedErrorId starts with the code's name (the
+/// cmdlet appends its own type name), the category matches, the target is what the error is about, and
+/// ErrorDetails.RecommendedAction carries the daemon's next step for the operator.
+/// </summary>
+public static class ErrorMapping
+{
+    public static ErrorCategory CategoryOf(OpsErrorCode code) => code switch
+    {
+        OpsErrorCode.Unavailable => ErrorCategory.ConnectionError,
+        OpsErrorCode.Unauthorized or OpsErrorCode.PermissionDenied => ErrorCategory.PermissionDenied,
+        OpsErrorCode.NotFound or OpsErrorCode.KeyNotFound or OpsErrorCode.SettingNotFound or OpsErrorCode.AttestationNotFound => ErrorCategory.ObjectNotFound,
+        OpsErrorCode.InvalidArgument or OpsErrorCode.InvalidSetting => ErrorCategory.InvalidArgument,
+        OpsErrorCode.Timeout or OpsErrorCode.HsmTimeout => ErrorCategory.OperationTimeout,
+        OpsErrorCode.ProtocolMismatch => ErrorCategory.InvalidOperation,
+        OpsErrorCode.Conflict => ErrorCategory.ResourceExists,
+        OpsErrorCode.KeyExpired or OpsErrorCode.KeyNotActive or OpsErrorCode.NoActiveKey or OpsErrorCode.KeyRevoked => ErrorCategory.InvalidOperation,
+        OpsErrorCode.HsmUnavailable or OpsErrorCode.HsmNotConfigured or OpsErrorCode.TrustUnavailable or OpsErrorCode.TransparencyLogUnavailable => ErrorCategory.ResourceUnavailable,
+        OpsErrorCode.HsmPinIncorrect or OpsErrorCode.HsmPinLocked => ErrorCategory.AuthenticationError,
+        OpsErrorCode.VerificationFailed => ErrorCategory.SecurityError,
+        OpsErrorCode.SigningFailed => ErrorCategory.InvalidResult,
+        _ => ErrorCategory.NotSpecified,
+    };
+
+    public static ErrorRecord ToErrorRecord(OpsException ex, object? target = null)
+    {
+        var record = new ErrorRecord(ex, ex.Code.ToString(), CategoryOf(ex.Code), target ?? ex.Target);
+        if (!string.IsNullOrEmpty(ex.RecommendedAction))
+        {
+            record.ErrorDetails = new ErrorDetails(ex.Message) { RecommendedAction = ex.RecommendedAction };
+        }
+        return record;
+    }
+}

@@ -1,0 +1,175 @@
+using System.Collections.Concurrent;
+using System.Management.Automation;
+using StellaOps.Ops.Contracts;
+using StellaOps.Ops.Contracts.Client;
+using StellaOps.Ops.Contracts.Rpc;
+
+namespace StellaOps.Ops.PowerShell;
+
+/// <summary>
+/// Base of every cmdlet that talks to the daemon. It owns three things so the cmdlets do not:
+/// the connection (cached per runspace and endpoint, reconnected once when it died), running an async RPC on
+/// the pipeline thread (Ctrl+C cancels the request on the daemon; progress callbacks become Write-Progress on
+/// the pipeline thread), and turning <see cref="OpsException"/> into an <see cref="ErrorRecord"/>.
+/// A new cmdlet derives from it and calls <see cref="Invoke{T}"/> with one RPC.
+/// </summary>
+public abstract class StellaCmdlet : PSCmdlet
+{
+    private readonly CancellationTokenSource _stopping = new();
+    private int _progressId;
+
+    /// <summary>The daemon's socket (Linux) or pipe (Windows). Default: $env:STELLAOPS_ENDPOINT, then the installed daemon, then the per-user development socket.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? Endpoint { get; set; }
+
+    /// <summary>Cancelled when the user presses Ctrl+C (StopProcessing) or the pipeline is stopped.</summary>
+    protected CancellationToken StopToken => _stopping.Token;
+
+    protected override void StopProcessing() => _stopping.Cancel();
+
+    protected override void EndProcessing()
+    {
+        base.EndProcessing();
+        _stopping.Dispose();
+    }
+
+    /// <summary>
+    /// Runs one RPC on the cached connection and waits for it on the pipeline thread. Progress reported by the
+    /// daemon is written with WriteProgress under <paramref name="activity"/>. A connection that turns out to be
+    /// dead is replaced once; an <see cref="OpsException"/> is rethrown for the caller to turn into an error
+    /// (<see cref="WriteOpsError"/> or <see cref="ThrowOpsError"/>), except that a daemon that cannot be reached
+    /// ends the command with a terminating error.
+    /// </summary>
+    protected T Invoke<T>(Func<OpsClient, IProgress<OperationProgress>?, CancellationToken, Task<T>> call, string? activity = null)
+    {
+        var endpoint = Protocol.ResolveClientEndpoint(Endpoint);
+        for (var attempt = 0; ; attempt++)
+        {
+            OpsClient client;
+            bool reused;
+            try
+            {
+                (client, reused) = RunOnPipeline(ct => ConnectionCache.GetWithOriginAsync(Endpoint, ct), null);
+            }
+            catch (OpsException ex)
+            {
+                ThrowOpsError(ex);
+                throw; // unreachable
+            }
+
+            try
+            {
+                return RunOnPipeline((progress, ct) => call(client, progress, ct), activity);
+            }
+            catch (Exception ex) when (ex is not PipelineStoppedException && !_stopping.IsCancellationRequested)
+            {
+                var translated = OpsClient.Translate(ex, endpoint);
+                // A cached connection whose daemon restarted: drop it and try exactly once more on a fresh one.
+                if (translated is OpsException { Code: OpsErrorCode.Unavailable } && reused && attempt == 0 && !client.IsConnected)
+                {
+                    WriteVerbose($"The cached connection to {endpoint} was closed; reconnecting.");
+                    ConnectionCache.Drop(client);
+                    continue;
+                }
+                if (translated is OpsException { Code: OpsErrorCode.Unavailable } unavailable)
+                {
+                    ConnectionCache.Drop(client);
+                    ThrowOpsError(unavailable);
+                }
+                if (translated == ex) throw;
+                throw translated;
+            }
+        }
+    }
+
+    private T RunOnPipeline<T>(Func<CancellationToken, Task<T>> work, string? activity)
+        => RunOnPipeline((_, ct) => work(ct), activity);
+
+    /// <summary>
+    /// Starts the work on the thread pool and pumps its progress reports on this (the pipeline) thread, where
+    /// WriteProgress is allowed, until it completes. StopProcessing cancels the token: StreamJsonRpc then sends
+    /// $/cancelRequest, so the daemon stops too.
+    /// </summary>
+    private T RunOnPipeline<T>(Func<IProgress<OperationProgress>?, CancellationToken, Task<T>> work, string? activity)
+    {
+        using var queue = new BlockingCollection<OperationProgress>();
+        var reporter = activity is null ? null : new QueueProgress(queue);
+        var task = Task.Run(() => work(reporter, _stopping.Token));
+        task.ContinueWith(_ => { try { queue.CompleteAdding(); } catch (ObjectDisposedException) { } }, TaskScheduler.Default);
+
+        ProgressRecord? last = null;
+        if (activity is not null)
+        {
+            if (_progressId == 0) _progressId = Math.Abs(GetHashCode() % 10000) + 1;
+            foreach (var p in queue.GetConsumingEnumerable())
+            {
+                last = new ProgressRecord(_progressId, string.IsNullOrEmpty(p.Activity) ? activity : p.Activity,
+                    string.IsNullOrEmpty(p.Status) ? "Working" : p.Status)
+                { PercentComplete = Math.Clamp(p.PercentComplete, -1, 100) };
+                WriteProgress(last);
+            }
+        }
+
+        try
+        {
+            return task.GetAwaiter().GetResult();
+        }
+        catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
+        {
+            throw new PipelineStoppedException();
+        }
+        finally
+        {
+            if (last is not null)
+            {
+                last.RecordType = ProgressRecordType.Completed;
+                try { WriteProgress(last); } catch (PipelineStoppedException) { }
+            }
+        }
+    }
+
+    /// <summary>Writes a non-terminating error for one item (a setting that does not exist, a bad value).</summary>
+    protected void WriteOpsError(OpsException ex, object? target = null) => WriteError(ErrorMapping.ToErrorRecord(ex, target));
+
+    /// <summary>Ends the command: the precondition failed (no daemon, no permission, wrong protocol).</summary>
+    [System.Diagnostics.CodeAnalysis.DoesNotReturn]
+    protected void ThrowOpsError(OpsException ex, object? target = null)
+    {
+        ThrowTerminatingError(ErrorMapping.ToErrorRecord(ex, target));
+        throw ex; // ThrowTerminatingError never returns
+    }
+
+    /// <summary>
+    /// Runs a call for one item: per-item failures become non-terminating errors, and the result (or null) is
+    /// returned. Connection failures still end the command.
+    /// </summary>
+    protected T? InvokeForItem<T>(Func<OpsClient, IProgress<OperationProgress>?, CancellationToken, Task<T>> call, object? target, string? activity = null)
+        where T : class
+    {
+        try
+        {
+            return Invoke(call, activity);
+        }
+        catch (OpsException ex) when (ex.Code is not (OpsErrorCode.Unavailable or OpsErrorCode.ProtocolMismatch or OpsErrorCode.Unauthorized))
+        {
+            WriteOpsError(ex, target);
+            return null;
+        }
+        catch (OpsException ex)
+        {
+            ThrowOpsError(ex, target);
+            return null;
+        }
+    }
+
+    private sealed class QueueProgress(BlockingCollection<OperationProgress> queue) : IProgress<OperationProgress>
+    {
+        public void Report(OperationProgress value)
+        {
+            try { queue.TryAdd(value); }
+            catch (ObjectDisposedException) { }
+            catch (InvalidOperationException) { } // completed: the call already returned
+        }
+    }
+}
