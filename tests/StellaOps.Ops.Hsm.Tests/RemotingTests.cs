@@ -100,4 +100,46 @@ public sealed class RemotingTests(ITestOutputHelper output)
         Assert.True(TestEnvironment.Verify(KeyAlgorithm.EcdsaP384, spki, Message, await hsm.SignAsync(id, KeyAlgorithm.EcdsaP384, Message)));
         output.WriteLine($"abandoned calls so far: {HsmConnection.AbandonedCalls}");
     }
+
+    [Fact]
+    public async Task Two_p11kit_servers_in_one_process_need_a_second_copy_of_the_client_module()
+    {
+        using var tokenA = SoftHsmToken.Create();
+        using var tokenB = SoftHsmToken.Create();
+        using var serverA = P11KitServer.Start(tokenA);
+        using var serverB = P11KitServer.Start(tokenB);
+        string copyDir = Path.Combine(Path.GetTempPath(), "p11-client-copy-" + Guid.NewGuid().ToString("N")[..8]);
+        Directory.CreateDirectory(copyDir);
+        string copy = Path.Combine(copyDir, "p11-kit-client-b.so");
+        File.Copy(P11KitServer.ClientLibraryPath, copy);
+        try
+        {
+            await using var a = new HsmConnection(TestEnvironment.Remote(serverA, "a"));
+            // Same module path, other server address: refused (one process-wide module instance).
+            Assert.Equal(HsmErrorKind.Unsupported, Assert.Throws<HsmException>(() => new HsmConnection(TestEnvironment.Remote(serverB, "b"))).Kind);
+
+            await using var b = new HsmConnection(TestEnvironment.Remote(serverB, "b") with { LibraryPath = copy });
+            await a.ConnectAsync();
+            await b.ConnectAsync();
+            Assert.Equal(tokenA.Serial, a.GetInfo().TokenSerial);
+            Assert.Equal(tokenB.Serial, b.GetInfo().TokenSerial);
+
+            byte[] id = TestEnvironment.NewId();
+            byte[] spkiA = await a.GenerateKeyPairAsync(KeyAlgorithm.EcdsaP256, "a", id);
+            byte[] spkiB = await b.GenerateKeyPairAsync(KeyAlgorithm.EcdsaP256, "b", id);
+            Assert.NotEqual(spkiA, spkiB);
+            Assert.True(TestEnvironment.Verify(KeyAlgorithm.EcdsaP256, spkiA, Message, await a.SignAsync(id, KeyAlgorithm.EcdsaP256, Message)));
+            Assert.True(TestEnvironment.Verify(KeyAlgorithm.EcdsaP256, spkiB, Message, await b.SignAsync(id, KeyAlgorithm.EcdsaP256, Message)));
+
+            // Killing A's server leaves B untouched.
+            serverA.Kill();
+            Assert.True((await Assert.ThrowsAsync<HsmException>(() => a.SignAsync(id, KeyAlgorithm.EcdsaP256, Message))).IsConnectionClass);
+            Assert.True(TestEnvironment.Verify(KeyAlgorithm.EcdsaP256, spkiB, Message, await b.SignAsync(id, KeyAlgorithm.EcdsaP256, Message)));
+            Assert.Equal(HsmConnectionState.Connected, b.State);
+        }
+        finally
+        {
+            Directory.Delete(copyDir, recursive: true);
+        }
+    }
 }
