@@ -220,7 +220,14 @@ public sealed class HsmConnection : IAsyncDisposable, IDisposable
                 _lastModule = module;
             }
 
-            SetState(HsmConnectionState.Connected, $"connected to token '{ctx.Token.Label}' (serial {ctx.Token.Serial}, slot {ctx.Token.SlotId}, module generation {module.Generation})");
+            // An inline recovery (sessions reopened while up) keeps Degraded for the window; recovery from Down is Connected.
+            bool recentErrors;
+            lock (_stateLock)
+            {
+                recentErrors = _state != HsmConnectionState.Down && _lastErrorAt is { } at && _time.GetUtcNow() - at < _options.DegradedWindow;
+            }
+
+            SetState(recentErrors ? HsmConnectionState.Degraded : HsmConnectionState.Connected, $"connected to token '{ctx.Token.Label}' (serial {ctx.Token.Serial}, slot {ctx.Token.SlotId}, module generation {module.Generation})");
         }
         catch (HsmException e)
         {
@@ -320,6 +327,20 @@ public sealed class HsmConnection : IAsyncDisposable, IDisposable
         finally
         {
             Array.Clear(pin);
+        }
+    }
+
+    /// <summary>Logs in again; if the persistent session itself is gone (all sessions were closed), reconnects.</summary>
+    private async Task ReloginAsync(ConnectionContext ctx, CancellationToken ct)
+    {
+        try
+        {
+            await LoginAsync(ctx, ct).ConfigureAwait(false);
+        }
+        catch (HsmException e) when (e.Kind == HsmErrorKind.Session)
+        {
+            _log.LogInformation("HSM {Name}: the persistent session is gone ({Ckr}); reopening sessions.", Name, e.Ckr);
+            await ConnectCoreAsync(reload: false, ct, dropCurrent: true, staleCtx: ctx).ConfigureAwait(false);
         }
     }
 
@@ -769,7 +790,7 @@ public sealed class HsmConnection : IAsyncDisposable, IDisposable
                     case HsmErrorKind.Session when sessionRetries-- > 0:
                         continue;
                     case HsmErrorKind.Login when loginRetries-- > 0:
-                        await LoginAsync(ctx, ct).ConfigureAwait(false);
+                        await ReloginAsync(ctx, ct).ConfigureAwait(false);
                         continue;
                     case HsmErrorKind.Transient when transientRetries-- > 0:
                         await Task.Delay(backoff, _time, ct).ConfigureAwait(false);
@@ -870,7 +891,7 @@ public sealed class HsmConnection : IAsyncDisposable, IDisposable
             if (e.Kind == HsmErrorKind.Login)
             {
                 // Logged out behind our back: log in again (respects the PIN latch) on the next operation.
-                try { await LoginAsync(CurrentContext(), cancellationToken).ConfigureAwait(false); } catch (HsmException) { }
+                try { await ReloginAsync(CurrentContext(), cancellationToken).ConfigureAwait(false); } catch (HsmException) { }
             }
 
             result = new HsmProbeResult(Name, false, sw.Elapsed, _time.GetUtcNow(), e.Kind, e.Message);

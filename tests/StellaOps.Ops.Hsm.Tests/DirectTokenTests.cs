@@ -205,4 +205,31 @@ public sealed class DirectTokenTests
         Assert.Equal(HsmConnectionState.Connected, b.State);
         Assert.True((await a.ProbeAsync()).Success);
     }
+
+    [Fact]
+    public async Task Sessions_closed_behind_the_layer_are_reopened_and_keys_found_again_with_state_degraded()
+    {
+        using var token = TestEnvironment.DirectToken();
+        await using var hsm = new HsmConnection(TestEnvironment.Direct(token) with { PoolSize = 2 });
+        await hsm.ConnectAsync();
+        byte[] id = TestEnvironment.NewId();
+        byte[] spki = await hsm.GenerateKeyPairAsync(KeyAlgorithm.EcdsaP384, "k", id);
+        Assert.True(TestEnvironment.Verify(KeyAlgorithm.EcdsaP384, spki, Message, await hsm.SignAsync(id, KeyAlgorithm.EcdsaP384, Message)));
+        long logins = hsm.LoginAttempts;
+
+        // Another component of the process calls C_CloseAllSessions on the slot: every session (the persistent one
+        // too) is gone and the token is logged out.
+        var module = hsm.Library.Current!;
+        var slot = module.Library.GetSlotList(Net.Pkcs11Interop.Common.SlotsType.WithTokenPresent)
+            .Single(s => s.GetTokenInfo().SerialNumber.Trim() == token.Serial);
+        slot.CloseAllSessions();
+
+        byte[] sig = await hsm.SignAsync(id, KeyAlgorithm.EcdsaP384, Message);
+        Assert.True(TestEnvironment.Verify(KeyAlgorithm.EcdsaP384, spki, Message, sig));
+        Assert.Equal(HsmConnectionState.Degraded, hsm.State);
+        Assert.NotNull(hsm.GetInfo().LastError);
+        Assert.True(hsm.LoginAttempts > logins);
+        Assert.True((await hsm.ProbeAsync()).Success);
+        Assert.Contains(hsm.History, t => t.To == HsmConnectionState.Degraded);
+    }
 }
