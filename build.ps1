@@ -187,13 +187,32 @@ function Get-BuildFingerprint {
 
 # Starts a process with inherited stdio (its output streams straight to ours), waits with a deadline and
 # kills the whole tree on timeout. Returns the exit code, or -1 on timeout.
+# -IgnoreInterrupt (interactive children): once the child runs, this process ignores SIGINT until it exits, so a
+# Ctrl+C typed into the child's running command interrupts only that command, not this build.
 function Invoke-ChildProcess {
-    param([string] $FilePath, [string[]] $ArgumentList, [string] $WorkingDirectory = $Root, [int] $TimeoutSeconds = 0)
+    param([string] $FilePath, [string[]] $ArgumentList, [string] $WorkingDirectory = $Root, [int] $TimeoutSeconds = 0, [switch] $IgnoreInterrupt)
     $psi = [System.Diagnostics.ProcessStartInfo]::new($FilePath)
     foreach ($a in $ArgumentList) { $psi.ArgumentList.Add($a) }
     $psi.WorkingDirectory = $WorkingDirectory
     $psi.UseShellExecute = $false
+    $ignoring = $false
+    if ($IgnoreInterrupt -and -not $IsWindows -and -not ('StellaOpsBuild.Sigint' -as [type])) {
+        Add-Type -TypeDefinition @'
+namespace StellaOpsBuild {
+    using System.Runtime.InteropServices;
+    public static class Sigint {
+        [DllImport("libc", SetLastError = true)] private static extern int sigaction(int signum, byte[] act, byte[] oldact);
+        private static byte[] saved;
+        // struct sigaction starts with the handler on Linux and macOS; 512 bytes covers every layout.
+        // SIG_IGN is 1; an empty mask and no flags. The saved disposition (the .NET runtime's handler) is put back as it was.
+        public static bool Ignore() { var act = new byte[512]; act[0] = 1; saved = new byte[512]; return sigaction(2, act, saved) == 0; }
+        public static void Restore() { if (saved != null) { sigaction(2, saved, null); saved = null; } }
+    }
+}
+'@
+    }
     $p = [System.Diagnostics.Process]::Start($psi)
+    if ($IgnoreInterrupt -and -not $IsWindows) { $ignoring = [StellaOpsBuild.Sigint]::Ignore() }
     try {
         if ($TimeoutSeconds -gt 0) {
             if (-not $p.WaitForExit($TimeoutSeconds * 1000)) {
@@ -206,7 +225,10 @@ function Invoke-ChildProcess {
         $p.WaitForExit()
         return $p.ExitCode
     }
-    finally { $p.Dispose() }
+    finally {
+        if ($ignoring) { [StellaOpsBuild.Sigint]::Restore() }
+        $p.Dispose()
+    }
 }
 
 function Get-FirstLine([string] $Text) {
@@ -444,8 +466,8 @@ task test build, {
     $skipped = ($suites | Measure-Object Skipped -Sum).Sum ?? 0
 
     ''
-    '{0,-40} {1,7} {2,7} {3,8} {4,6}  {5}' -f 'suite', 'passed', 'failed', 'skipped', 'secs', ''
-    foreach ($s in $suites) { '{0,-40} {1,7} {2,7} {3,8} {4,6}  {5}' -f $s.Suite, $s.Passed, $s.Failed, $s.Skipped, $s.Seconds, $s.Note }
+    '{0,-40} {1,7} {2,7} {3,8} {4,6}' -f 'suite', 'passed', 'failed', 'skipped', 'secs'
+    foreach ($s in $suites) { ('{0,-40} {1,7} {2,7} {3,8} {4,6}  {5}' -f $s.Suite, $s.Passed, $s.Failed, $s.Skipped, $s.Seconds, $s.Note).TrimEnd() }
     '{0,-40} {1,7} {2,7} {3,8}' -f 'total', $passed, $failed, $skipped
     if ($failures.Count) {
         ''
@@ -490,7 +512,7 @@ task start build, {
             # Own session (setsid): the terminal's Ctrl+C in the interactive shell must not reach the daemon.
             # stdin from /dev/null, stdout+stderr appended to the log; the shell records the daemon's pid, then execs it.
             $launcher = if (Get-Command setsid -ErrorAction SilentlyContinue) { @('setsid') } else { @() }
-            $launch = $launcher + @('/bin/sh', '-c', 'echo $$ > "$1"; exec "$2" </dev/null >>"$3" 2>&1', 'sh', $pidFile, $daemonExe, $log)
+            $launch = @($launcher) + @('/bin/sh', '-c', 'echo $$ > "$1"; exec "$2" </dev/null >>"$3" 2>&1', 'sh', $pidFile, $daemonExe, $log)
             $psi = [System.Diagnostics.ProcessStartInfo]::new($launch[0])
             foreach ($a in $launch[1..($launch.Count - 1)]) { $psi.ArgumentList.Add($a) }
             $psi.UseShellExecute = $false
@@ -542,8 +564,8 @@ StellaOps.Ops development session
 
 '@
 "@
-            # Inherited terminal; a blocking wait, so a Ctrl+C typed into the child does not end this task early.
-            $code = Invoke-ChildProcess -FilePath 'dotnet' -ArgumentList @('pwsh', '-NoLogo', '-NoExit', '-Command', $banner)
+            # Inherited terminal. A Ctrl+C typed into the child reaches this process too (same process group): ignore it here.
+            $code = Invoke-ChildProcess -FilePath 'dotnet' -ArgumentList @('pwsh', '-NoLogo', '-NoExit', '-Command', $banner) -IgnoreInterrupt
             print Cyan "start: interactive session ended (exit $code)"
         }
         else {
