@@ -47,8 +47,13 @@ internal static class NativeCallRunner
         {
             return await tcs.Task.WaitAsync(deadline, cancellationToken).ConfigureAwait(false);
         }
-        catch (TimeoutException) when (!tcs.Task.IsCompleted)
+        catch (TimeoutException)
         {
+            if (tcs.Task.IsCompleted)
+            {
+                return await tcs.Task.ConfigureAwait(false); // finished right at the deadline
+            }
+
             Interlocked.Increment(ref _abandoned);
             onAbandoned?.Invoke();
             // Observe the eventual exception so it is not reported as unobserved.
