@@ -1,0 +1,74 @@
+BeforeDiscovery {
+    Import-Module (Join-Path $PSScriptRoot 'TestDaemon.psm1') -Force
+    $manifest = Import-PowerShellDataFile (Get-TestModulePath)
+    $script:cmdletCases = @($manifest.CmdletsToExport | ForEach-Object { @{ Name = $_ } })
+}
+
+BeforeAll {
+    Import-Module (Join-Path $PSScriptRoot 'TestDaemon.psm1') -Force
+    $script:modulePath = Get-TestModulePath
+    $script:manifest = Import-PowerShellDataFile $script:modulePath
+    $script:module = Import-Module $script:modulePath -Force -PassThru
+}
+
+Describe 'The StellaOps module' {
+    It 'has a valid manifest: version 0.1.0, PowerShell 7.6, Core, tags' {
+        $m = Test-ModuleManifest $script:modulePath
+        $m.Version | Should -Be '0.1.0'
+        $m.PowerShellVersion | Should -Be '7.6'
+        $m.CompatiblePSEditions | Should -Be @('Core')
+        $m.PrivateData.PSData.Tags | Should -Contain 'StellaOps'
+    }
+    It 'exports exactly the manifest''s cmdlets and the stella function' {
+        @($script:module.ExportedCmdlets.Keys | Sort-Object) | Should -Be @($script:manifest.CmdletsToExport | Sort-Object)
+        @($script:module.ExportedFunctions.Keys) | Should -Be @('stella')
+    }
+    It 'every compiled cmdlet is in the manifest' {
+        $compiled = [StellaOps.Ops.PowerShell.StellaCmdlet].Assembly.GetTypes() |
+            Where-Object { $_.GetCustomAttributes([System.Management.Automation.CmdletAttribute], $false) } |
+            ForEach-Object { $a = $_.GetCustomAttributes([System.Management.Automation.CmdletAttribute], $false)[0]; "$($a.VerbName)-$($a.NounName)" }
+        @($compiled | Sort-Object) | Should -Be @($script:manifest.CmdletsToExport | Sort-Object)
+    }
+    It 'ships no System.Management.Automation.dll' {
+        Join-Path (Split-Path $script:modulePath) 'System.Management.Automation.dll' | Should -Not -Exist
+    }
+    It 'imports in well under 100 ms in a fresh process (after the session formatted its first output)' {
+        # PowerShell's own format machinery costs 70-90 ms the first time anything is formatted or any format file
+        # is loaded in a process; an interactive session pays that at its first prompt, whatever modules it loads.
+        # So warm that first, then time Import-Module of this module alone (DLL scan, psm1, format file).
+        $q = $script:modulePath.Replace("'", "''")
+        $script = "`$null = Get-Item / | Out-String; `$sw = [Diagnostics.Stopwatch]::StartNew(); Import-Module '$q'; `$sw.Elapsed.TotalMilliseconds; [bool]([AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { `$_.GetName().Name -eq 'StreamJsonRpc' })"
+        $runs = foreach ($i in 1..3) {
+            $out = & dotnet (Join-Path $PSHOME 'pwsh.dll') -NoProfile -NonInteractive -Command $script
+            $LASTEXITCODE | Should -Be 0
+            $out[1] | Should -Be 'False' -Because 'StreamJsonRpc must not load at import'
+            [double]$out[0]
+        }
+        ($runs | Measure-Object -Minimum).Minimum | Should -BeLessThan 100
+    }
+}
+
+Describe 'Cmdlet <Name>' -ForEach $script:cmdletCases {
+    BeforeAll { $script:cmd = Get-Command $Name -Module StellaOps }
+    It 'uses an approved verb' { (Get-Verb).Verb | Should -Contain $script:cmd.Verb }
+    It 'declares [OutputType]' { $script:cmd.OutputType.Count | Should -BeGreaterThan 0 }
+    It 'has help: synopsis, description, parameter descriptions and an example' {
+        $h = Get-Help $Name -Full
+        $h.Synopsis | Should -Not -BeNullOrEmpty
+        $h.Synopsis | Should -Not -Match "^\s*$Name\s*\["
+        ($h.description | Out-String).Trim() | Should -Not -BeNullOrEmpty
+        @($h.examples.example).Count | Should -BeGreaterOrEqual 1
+        foreach ($p in @($h.parameters.parameter)) { ($p.description | Out-String).Trim() | Should -Not -BeNullOrEmpty -Because "-$($p.name) needs a description" }
+    }
+    It 'supports ShouldProcess when its verb changes things' {
+        $mutating = $script:cmd.Verb -in 'Set', 'Reset', 'Remove', 'New', 'Add', 'Clear', 'Enable', 'Disable', 'Register', 'Unregister', 'Publish', 'Revoke', 'Switch', 'Sync', 'Import', 'Initialize', 'Approve', 'Update' -or $Name -eq 'Invoke-StellaReload'
+        if ($mutating) { $script:cmd.Parameters.Keys | Should -Contain 'WhatIf' }
+        else { $true | Should -BeTrue }
+    }
+}
+
+Describe 'stella help' {
+    It 'has comment-based help with examples' {
+        @((Get-Help stella).examples.example).Count | Should -BeGreaterOrEqual 1
+    }
+}

@@ -1,0 +1,105 @@
+# Test helper: a REAL stella-opsd process per test file, on its own socket and state directory. Never a mock.
+#   $d = Start-TestDaemon            # starts it, waits until it answers through the module
+#   Restart-TestDaemon $d            # SIGTERM, then the same endpoint and state dir again
+#   Stop-TestDaemon $d               # SIGTERM (then SIGKILL after 10 s), removes its temp folder
+# Module and daemon come from the runner's environment (build.ps1 test sets them), else the repo's build output.
+
+$script:RepoRoot = if ($env:STELLAOPS_REPO_ROOT) { $env:STELLAOPS_REPO_ROOT } else { (Resolve-Path (Join-Path $PSScriptRoot '../..')).Path }
+
+function Get-TestModulePath {
+    if ($env:STELLAOPS_MODULE_PATH) { return $env:STELLAOPS_MODULE_PATH }
+    $laidOut = Join-Path $script:RepoRoot 'out/StellaOps/StellaOps.psd1'
+    if (Test-Path $laidOut) { return $laidOut }
+    throw "No module: set STELLAOPS_MODULE_PATH or run 'dotnet pwsh ./build.ps1 build' (expected $laidOut)."
+}
+
+function Get-TestDaemonPath {
+    if ($env:STELLAOPS_DAEMON_PATH) { return $env:STELLAOPS_DAEMON_PATH }
+    $candidates = @(
+        (Join-Path $script:RepoRoot 'out/daemon/stella-opsd'),
+        (Join-Path $script:RepoRoot 'daemon/StellaOps.Ops.Daemon/bin/Release/net10.0/stella-opsd'),
+        (Join-Path $script:RepoRoot 'daemon/StellaOps.Ops.Daemon/bin/Debug/net10.0/stella-opsd'))
+    $found = $candidates | Where-Object { Test-Path $_ } | Select-Object -First 1
+    if (-not $found) { throw "No daemon: set STELLAOPS_DAEMON_PATH or build it (looked in: $($candidates -join ', '))." }
+    $found
+}
+
+function Start-DaemonProcess($Daemon) {
+    $psi = [System.Diagnostics.ProcessStartInfo]::new($Daemon.DaemonPath)
+    foreach ($a in '--endpoint', $Daemon.Endpoint, '--state-dir', $Daemon.StateDir) { $psi.ArgumentList.Add($a) }
+    $psi.UseShellExecute = $false
+    $psi.RedirectStandardOutput = $true
+    $psi.RedirectStandardError = $true
+    $psi.RedirectStandardInput = $true
+    $psi.Environment['STELLAOPS_ENDPOINT'] = $Daemon.Endpoint
+    $p = [System.Diagnostics.Process]::new()
+    $p.StartInfo = $psi
+    $log = $Daemon.Log
+    # Drain both streams into the log so the daemon never blocks on a full pipe.
+    $handler = { if ($null -ne $EventArgs.Data) { [System.IO.File]::AppendAllText($Event.MessageData, $EventArgs.Data + "`n") } }
+    Register-ObjectEvent -InputObject $p -EventName OutputDataReceived -Action $handler -MessageData $log | Out-Null
+    Register-ObjectEvent -InputObject $p -EventName ErrorDataReceived -Action $handler -MessageData $log | Out-Null
+    [void]$p.Start()
+    $p.BeginOutputReadLine(); $p.BeginErrorReadLine()
+    $Daemon.Process = $p
+    Wait-TestDaemon $Daemon
+}
+
+function Wait-TestDaemon($Daemon, [int] $TimeoutSeconds = 30) {
+    $deadline = [DateTime]::UtcNow.AddSeconds($TimeoutSeconds)
+    $last = $null
+    while ([DateTime]::UtcNow -lt $deadline) {
+        if ($Daemon.Process.HasExited) { throw "stella-opsd exited with $($Daemon.Process.ExitCode) before answering. Log: $(Get-Content -Raw $Daemon.Log -ErrorAction SilentlyContinue)" }
+        if (Test-Path $Daemon.Endpoint) {
+            try {
+                $status = Get-StellaAttestorStatus -Endpoint $Daemon.Endpoint -ErrorAction Stop
+                if ($status.ProcessId -eq $Daemon.Process.Id) { return }
+            }
+            catch { $last = $_ }
+        }
+        Start-Sleep -Milliseconds 100
+    }
+    throw "stella-opsd did not answer at $($Daemon.Endpoint) within $TimeoutSeconds s: $last"
+}
+
+function Start-TestDaemon {
+    [CmdletBinding()]
+    param([switch] $NoEnvironment)
+    if (-not (Get-Command Get-StellaAttestorStatus -ErrorAction SilentlyContinue)) { Import-Module (Get-TestModulePath) -Force }
+    # Short path: a Unix socket path must fit in 108 bytes.
+    $root = Join-Path ([System.IO.Path]::GetTempPath()) ("sop-" + [guid]::NewGuid().ToString('n').Substring(0, 10))
+    New-Item -ItemType Directory -Path (Join-Path $root 'state') -Force | Out-Null
+    $daemon = [pscustomobject]@{
+        DaemonPath = Get-TestDaemonPath
+        Root       = $root
+        Endpoint   = Join-Path $root 'opsd.sock'
+        StateDir   = Join-Path $root 'state'
+        Log        = Join-Path $root 'opsd.log'
+        Process    = $null
+    }
+    Start-DaemonProcess $daemon
+    if (-not $NoEnvironment) { $env:STELLAOPS_ENDPOINT = $daemon.Endpoint }
+    $daemon
+}
+
+function Stop-DaemonProcess($Daemon) {
+    $p = $Daemon.Process
+    if (-not $p -or $p.HasExited) { return }
+    & kill -TERM $p.Id 2>$null
+    if (-not $p.WaitForExit(10000)) { $p.Kill($true); $p.WaitForExit(5000) | Out-Null }
+    Disconnect-StellaDaemon -Endpoint $Daemon.Endpoint -ErrorAction SilentlyContinue
+}
+
+function Restart-TestDaemon($Daemon) {
+    Stop-DaemonProcess $Daemon
+    Start-DaemonProcess $Daemon
+}
+
+function Stop-TestDaemon($Daemon) {
+    if (-not $Daemon) { return }
+    Stop-DaemonProcess $Daemon
+    if ($env:STELLAOPS_ENDPOINT -eq $Daemon.Endpoint) { Remove-Item Env:STELLAOPS_ENDPOINT -ErrorAction SilentlyContinue }
+    Remove-Item -Recurse -Force $Daemon.Root -ErrorAction SilentlyContinue
+}
+
+Export-ModuleMember -Function Start-TestDaemon, Stop-TestDaemon, Restart-TestDaemon, Get-TestModulePath, Get-TestDaemonPath
