@@ -1,4 +1,10 @@
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using StellaOps.Ops.Contracts.Rpc;
+using StellaOps.Ops.Daemon.Doctor;
+using StellaOps.Ops.Daemon.Hsm;
+using StellaOps.Ops.Daemon.Settings;
+using StellaOps.Ops.Daemon.SystemInfo;
 
 namespace StellaOps.Ops.Daemon.Keys;
 
@@ -7,6 +13,47 @@ public static class KeyCapability
 {
     public static IServiceCollection AddKeyCapability(this IServiceCollection services)
     {
+        services.TryAddSingleton<IHsmKeyOperations, NoHsmConfigured>();
+        services.AddSingleton<KeyStore>();
+        services.AddSingleton<SoftwareKeyVault>();
+        services.AddSingleton<KeyService>();
+        services.AddSingleton<KeyRotationService>();
+        services.AddSingleton<IKeyRpc, KeyRpc>();
+        services.AddSingleton<IHealthCheck, KeyExpirationHealthCheck>();
+        services.AddSingleton<ISettingValidator, KeySettingValidator>();
+        services.AddSingleton<IReloadable, KeyReload>();
+        services.AddSingleton<ICapabilityStatus, KeyCapabilityStatus>();
+        services.AddHostedService(sp => sp.GetRequiredService<KeyRotationService>());
         return services;
+    }
+
+    private sealed class KeyReload(KeyService keys) : IReloadable
+    {
+        public Task ReloadAsync(CancellationToken cancellationToken) => keys.AlignWithConfigurationAsync(cancellationToken);
+    }
+
+    private sealed class KeyCapabilityStatus(KeyService keys) : ICapabilityStatus
+    {
+        public CapabilityStatus Current
+        {
+            get
+            {
+                try
+                {
+                    var key = keys.SigningKey();
+                    var status = key.StatusAt(keys.Now);
+                    return new CapabilityStatus
+                    {
+                        Name = "keys",
+                        State = status == Contracts.Rpc.KeyStatus.Active ? CapabilityState.Ready : CapabilityState.Degraded,
+                        Message = $"signing key {key.Id[..16]}… ({key.Algorithm}, {key.Provider}) {status.ToString().ToLowerInvariant()}, expires {key.ExpiresAt:u}",
+                    };
+                }
+                catch (Contracts.OpsException ex)
+                {
+                    return new CapabilityStatus { Name = "keys", State = CapabilityState.Degraded, Message = ex.Message };
+                }
+            }
+        }
     }
 }

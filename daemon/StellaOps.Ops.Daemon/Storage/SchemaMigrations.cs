@@ -34,6 +34,45 @@ public static class SchemaMigrations
             CREATE INDEX events_ts ON events(ts);
             CREATE INDEX events_component_ts ON events(component, ts);
             """),
+        new(2, "keys", """
+            CREATE TABLE keys (
+                id TEXT PRIMARY KEY,
+                name TEXT NOT NULL,
+                type TEXT NOT NULL,
+                algorithm TEXT NOT NULL,
+                provider TEXT NOT NULL,
+                purpose TEXT NOT NULL,
+                status TEXT NOT NULL,
+                spki BLOB NOT NULL,
+                hsm_cka_id BLOB,
+                sealed_private_key BLOB,
+                location TEXT NOT NULL,
+                created_at TEXT NOT NULL,
+                not_before TEXT NOT NULL,
+                expires_at TEXT NOT NULL,
+                activated_at TEXT,
+                retired_at TEXT,
+                revoked_at TEXT,
+                revocation_reason TEXT,
+                verify_until TEXT NOT NULL,
+                replaced_by TEXT,
+                replaces TEXT,
+                published_at TEXT,
+                alert_level INTEGER NOT NULL DEFAULT 0
+            );
+            -- The invariant the runbooks rely on: at most one active key per purpose and provider.
+            CREATE UNIQUE INDEX keys_one_active ON keys(purpose, provider) WHERE status = 'Active';
+            CREATE INDEX keys_name ON keys(name);
+            CREATE TABLE key_events (
+                seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                ts TEXT NOT NULL,
+                key_id TEXT NOT NULL,
+                event TEXT NOT NULL,
+                detail TEXT NOT NULL,
+                actor TEXT NOT NULL
+            );
+            CREATE INDEX key_events_key ON key_events(key_id, seq);
+            """),
     ];
 
     public static int Latest => All[^1].Version;
