@@ -667,6 +667,7 @@ Save-PSResource -Name StellaOps -Repository StellaOpsLocal -Path '$($tmp.Replace
             $src = Join-Path $Root "scripts/$f"
             if (Test-Path $src) { Copy-Item $src (Join-Path $stage 'scripts') }
         }
+        if (Test-Path (Join-Path $Root 'README.md')) { Copy-Item (Join-Path $Root 'README.md') $stage }
         $tarball = Join-Path $artifacts "$name.tar.gz"
         exec { tar -C (Join-Path $artifacts 'stage') --owner=0 --group=0 -czf $tarball $name }
         Remove-Item -Recurse -Force (Join-Path $artifacts 'stage')
