@@ -1,4 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
+using StellaOps.Ops.Contracts.Rpc;
+using StellaOps.Ops.Daemon.Doctor;
+using StellaOps.Ops.Daemon.SystemInfo;
 
 namespace StellaOps.Ops.Daemon.Hsm;
 
@@ -7,7 +10,15 @@ public static class HsmCapability
 {
     public static IServiceCollection AddHsmCapability(this IServiceCollection services)
     {
-        // Filled in by the HSM capability work (issue 3).
+        services.AddOptions<HsmOptions>().BindConfiguration(HsmOptions.Section);
+        services.AddSingleton<HsmDevelopmentToken>();
+        services.AddSingleton<HsmService>();
+        services.AddHostedService(sp => sp.GetRequiredService<HsmService>());
+        services.AddSingleton<IHsmRpc, HsmRpc>();
+        services.AddSingleton<IHsmKeyOperations, HsmKeyOperations>();
+        services.AddSingleton<IHealthCheck, HsmHealthCheck>();
+        services.AddSingleton<ICapabilityStatus, HsmCapabilityStatus>();
+        services.AddSingleton<IReloadable, HsmReloadable>();
         return services;
     }
 }
