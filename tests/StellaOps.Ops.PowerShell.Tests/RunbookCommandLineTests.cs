@@ -1,0 +1,176 @@
+using System.Management.Automation;
+using StellaOps.Ops.Contracts;
+using StellaOps.Ops.PowerShell;
+using StellaOps.Ops.PowerShell.Dispatch;
+using LogLevel = StellaOps.Ops.Contracts.Rpc.LogLevel;
+
+namespace StellaOps.Ops.PowerShell.Tests;
+
+public class RunbookCommandLineTests
+{
+    private static RunbookInvocation Parse(string line) => RunbookCommandLine.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries));
+
+    private static RunbookSyntaxException Fails(string line) => Assert.Throws<RunbookSyntaxException>(() => Parse(line));
+
+    [Theory]
+    [InlineData("attest config get signing.key_id", "Get-StellaConfig", "attest.signing.key_id")]
+    [InlineData("crypto hsm config get pkcs11.library_path", "Get-StellaConfig", "hsm.pkcs11.library_path")]
+    [InlineData("keys config get rotation.auto", "Get-StellaConfig", "keys.rotation.auto")]
+    public void ConfigGetPrefixesTheGroup(string line, string cmdlet, string name)
+    {
+        var r = Parse(line);
+        Assert.Equal(cmdlet, r.CommandName);
+        Assert.Equal(new[] { name }, (string[])r.Parameters["Name"]!);
+    }
+
+    [Theory]
+    [InlineData("attest config set signing.mode software", "attest.signing.mode", "software")]
+    [InlineData("keys config set rotation.before_expiry 30d", "keys.rotation.before_expiry", "30d")]
+    [InlineData("crypto hsm config set session.timeout 300s", "hsm.session.timeout", "300s")]
+    public void ConfigSetMapsNameAndValue(string line, string name, string value)
+    {
+        var r = Parse(line);
+        Assert.Equal("Set-StellaConfig", r.CommandName);
+        Assert.Equal(name, r.Parameters["Name"]);
+        Assert.Equal(value, r.Parameters["Value"]);
+        Assert.Equal(true, r.Parameters["PassThru"]);
+    }
+
+    [Fact]
+    public void LogsFlagsBecomeTypedParameters()
+    {
+        var r = Parse("attest logs --filter verification --level error --last 30m");
+        Assert.Equal("Get-StellaLog", r.CommandName);
+        Assert.Equal("Attestor", r.Parameters["Component"]);
+        Assert.Equal("verification", r.Parameters["Filter"]);
+        Assert.Equal(LogLevel.Error, r.Parameters["Level"]);
+        Assert.Equal(TimeSpan.FromMinutes(30), ((Duration)r.Parameters["Last"]!).Value);
+        Assert.Equal("Hsm", Parse("crypto hsm logs --last 30m").Parameters["Component"]);
+    }
+
+    [Fact]
+    public void InlineValuesAndBareBackslashes()
+    {
+        var r = Parse("attest logs --level=warning \\ --last=1h");
+        Assert.Equal(LogLevel.Warning, r.Parameters["Level"]);
+        Assert.Equal(TimeSpan.FromHours(1), ((Duration)r.Parameters["Last"]!).Value);
+    }
+
+    [Fact]
+    public void CommonFlagsBecomeCommonParameters()
+    {
+        var r = Parse("attest reload --verbose --what-if");
+        Assert.Equal("Invoke-StellaReload", r.CommandName);
+        Assert.True(((SwitchParameter)r.Parameters["Verbose"]!).IsPresent);
+        Assert.True(((SwitchParameter)r.Parameters["WhatIf"]!).IsPresent);
+        Assert.Equal("/tmp/s.sock", Parse("attest status --endpoint /tmp/s.sock").Parameters["Endpoint"]);
+        Assert.True(((SwitchParameter)Parse("attest reload -WhatIf").Parameters["WhatIf"]!).IsPresent);
+    }
+
+    [Fact]
+    public void DoctorCheckTakesOneOrMoreIds()
+    {
+        Assert.Equal(new[] { "check.attestor.signing-health" }, (string[])Parse("doctor --check check.attestor.signing-health").Parameters["Check"]!);
+        Assert.Equal(new[] { "a", "b" }, (string[])Parse("doctor --check a,b").Parameters["Check"]!);
+        Assert.False(Parse("doctor").Parameters.ContainsKey("Check"));
+    }
+
+    [Fact]
+    public void UnknownCommandNamesTheClosest()
+    {
+        var e = Fails("attest relaod");
+        Assert.Equal("UnknownCommand", e.ErrorId);
+        Assert.Equal("stella attest reload", e.Suggestion);
+        Assert.Contains("stella attest reload", e.Message);
+        // Far from everything: still names the nearest command of the group.
+        Assert.StartsWith("stella attest ", Fails("attest frobnicate").Suggestion);
+        Assert.Equal("stella doctor", Fails("docter").Suggestion);
+        Assert.Equal(ErrorCategory.ObjectNotFound, Fails("docter").ToErrorRecord().CategoryInfo.Category);
+    }
+
+    [Fact]
+    public void UnknownFlagNamesTheClosest()
+    {
+        var e = Fails("attest logs --levle error");
+        Assert.Equal("UnknownFlag", e.ErrorId);
+        Assert.Equal("--level", e.Suggestion);
+        Assert.Equal("Did you mean '--level'?", e.ToErrorRecord().ErrorDetails.RecommendedAction);
+    }
+
+    [Fact]
+    public void PlannedCommandsSayNotImplementedYet()
+    {
+        var e = Fails("keys list --type signing --status active");
+        Assert.Equal("NotImplemented", e.ErrorId);
+        Assert.Equal(ErrorCategory.NotImplemented, e.Category);
+        Assert.Contains("not implemented yet in this release", e.Message);
+        Assert.Contains("Get-StellaKey", e.Message);
+    }
+
+    [Theory]
+    [InlineData("attest config set signing.mode", "MissingArgument")]
+    [InlineData("attest status extra", "UnexpectedArgument")]
+    [InlineData("attest logs --level", "MissingFlagValue")]
+    [InlineData("attest logs --level loud", "InvalidFlagValue")]
+    [InlineData("attest logs --last soon", "InvalidFlagValue")]
+    [InlineData("attest config", "IncompleteCommand")]
+    [InlineData("", "IncompleteCommand")]
+    public void MalformedLinesFail(string line, string errorId) => Assert.Equal(errorId, Fails(line).ErrorId);
+
+    [Theory]
+    [InlineData("error", LogLevel.Error)]
+    [InlineData("warn", LogLevel.Warning)]
+    [InlineData("info", LogLevel.Information)]
+    [InlineData("CRITICAL", LogLevel.Critical)]
+    public void LevelWords(string word, LogLevel level) => Assert.Equal(level, RunbookGrammar.ParseLevel(word));
+
+    [Theory]
+    [InlineData("60s", 60)]
+    [InlineData("30m", 1800)]
+    [InlineData("7d", 604800)]
+    [InlineData("1h30m", 5400)]
+    public void DurationsInRunbookForm(string text, int seconds)
+        => Assert.Equal(TimeSpan.FromSeconds(seconds), ((Duration)RunbookGrammar.ParseDuration(text)).Value);
+
+    /// <summary>The runbook lines (placeholders filled) that this release wires, verbatim.</summary>
+    [Theory]
+    [InlineData("stella attest status")]
+    [InlineData("stella attest reload")]
+    [InlineData("stella attest config get signing.key_id")]
+    [InlineData("stella attest config set signing.key_id k-123")]
+    [InlineData("stella attest config set signing.mode software")]
+    [InlineData("stella attest logs --filter verification --level error --last 30m")]
+    [InlineData("stella attest logs --level error --last 30m")]
+    [InlineData("stella crypto hsm config get pkcs11.library_path")]
+    [InlineData("stella crypto hsm config set session.keepalive true")]
+    [InlineData("stella crypto hsm config set session.keepalive_interval 60s")]
+    [InlineData("stella crypto hsm config set session.timeout 300s")]
+    [InlineData("stella crypto hsm logs --last 30m")]
+    [InlineData("stella crypto hsm logs --level error --last 30m")]
+    [InlineData("stella keys config set alerts.expiring_days 30")]
+    [InlineData("stella keys config set alerts.expiring_days_critical 7")]
+    [InlineData("stella keys config set rotation.auto true")]
+    [InlineData("stella keys config set rotation.before_expiry 30d")]
+    [InlineData("stella keys config set rotation.overlap_days 14")]
+    [InlineData("stella doctor --check check.attestor.signing-health")]
+    [InlineData("stella doctor --check check.crypto.hsm-availability")]
+    public void WiredRunbookLinesParse(string line)
+    {
+        var r = Parse(line["stella ".Length..]);
+        Assert.NotNull(r.CommandName);
+    }
+
+    [Fact]
+    public void EveryWiredCmdletExistsInTheModule()
+    {
+        var cmdlets = typeof(StellaCmdlet).Assembly.GetTypes()
+            .Select(t => t.GetCustomAttributes(typeof(CmdletAttribute), false).OfType<CmdletAttribute>().FirstOrDefault())
+            .Where(a => a is not null)
+            .Select(a => $"{a!.VerbName}-{a.NounName}")
+            .ToHashSet(StringComparer.OrdinalIgnoreCase);
+        foreach (var spec in RunbookCommandLine.All.Where(s => s.Cmdlet is not null))
+            Assert.Contains(spec.Cmdlet!, cmdlets);
+        foreach (var spec in RunbookCommandLine.All.Where(s => s.Cmdlet is null))
+            Assert.False(string.IsNullOrEmpty(spec.PlannedCmdlet));
+    }
+}
