@@ -216,7 +216,7 @@ namespace StellaOpsBuild {
     try {
         if ($TimeoutSeconds -gt 0) {
             if (-not $p.WaitForExit($TimeoutSeconds * 1000)) {
-                print Red "timeout: $FilePath $($ArgumentList -join ' ') ran longer than $TimeoutSeconds s; killing it"
+                print Red "timeout: $FilePath $($ArgumentList -join ' ') ran longer than $TimeoutSeconds s; killing it" | Out-Host
                 $p.Kill($true)
                 $p.WaitForExit()
                 return -1
@@ -602,11 +602,12 @@ task bench build, {
         print Yellow 'bench: no benchmarks yet (tests/bench/*.ps1 or a tests/*Benchmarks project)'
         return
     }
-    $results = foreach ($r in $runs) {
+    $results = [System.Collections.Generic.List[object]]::new()
+    foreach ($r in $runs) {
         print Cyan "bench: $($r.Name)"
         $sw = [System.Diagnostics.Stopwatch]::StartNew()
         $code = Invoke-ChildProcess -FilePath 'dotnet' -ArgumentList $r.Args -WorkingDirectory $benchDir -TimeoutSeconds 1800
-        [pscustomobject]@{ Benchmark = $r.Name; ExitCode = $code; Seconds = [int]$sw.Elapsed.TotalSeconds }
+        $results.Add([pscustomobject]@{ Benchmark = $r.Name; ExitCode = $code; Seconds = [int]$sw.Elapsed.TotalSeconds })
     }
     ''
     '{0,-50} {1,6} {2,8}' -f 'benchmark', 'exit', 'secs'
