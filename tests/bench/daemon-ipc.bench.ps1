@@ -74,7 +74,8 @@ try {
     [Array]::Sort($samples)
 
     Start-Sleep -Seconds 3 # idle
-    $rssKb = [int](((Get-Content "/proc/$($d.Process.Id)/status") -match '^VmRSS:') -replace '\D', '')
+    $rssLine = Get-Content "/proc/$($d.Process.Id)/status" | Where-Object { $_ -like 'VmRSS:*' } | Select-Object -First 1
+    $rssKb = [int]($rssLine -replace '\D', '')
     Stop-BenchDaemon $d
 
     $readySorted = [double[]]@($ready | Sort-Object)
