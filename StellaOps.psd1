@@ -14,14 +14,24 @@
     CmdletsToExport      = @(
         'Connect-StellaDaemon'
         'Disconnect-StellaDaemon'
+        'Enable-StellaKey'
         'Get-StellaAttestorStatus'
         'Get-StellaConfig'
         'Get-StellaDoctorCheck'
+        'Get-StellaKey'
+        'Get-StellaKeyRotation'
         'Get-StellaLog'
+        'Get-StellaPublicKey'
         'Invoke-StellaDoctor'
+        'Invoke-StellaKeyRotation'
         'Invoke-StellaReload'
+        'New-StellaKey'
+        'Publish-StellaKey'
+        'Register-StellaKey'
         'Reset-StellaConfig'
+        'Revoke-StellaKey'
         'Set-StellaConfig'
+        'Test-StellaKey'
     )
     FunctionsToExport    = @('stella')
     AliasesToExport      = @()

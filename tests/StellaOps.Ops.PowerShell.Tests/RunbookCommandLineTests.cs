@@ -100,11 +100,11 @@ public class RunbookCommandLineTests
     [Fact]
     public void PlannedCommandsSayNotImplementedYet()
     {
-        var e = Fails("keys list --type signing --status active");
+        var e = Fails("trust status");
         Assert.Equal("NotImplemented", e.ErrorId);
         Assert.Equal(ErrorCategory.NotImplemented, e.Category);
         Assert.Contains("not implemented yet in this release", e.Message);
-        Assert.Contains("Get-StellaKey", e.Message);
+        Assert.Contains("Get-StellaTrustStatus", e.Message);
     }
 
     [Theory]

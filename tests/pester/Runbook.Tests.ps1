@@ -98,11 +98,11 @@ Describe 'stella errors' {
     }
     It 'a runbook command of a later release says it is not implemented yet' {
         $err = $null
-        try { stella keys list --type signing --status active } catch { $err = $_ }
+        try { stella trust status } catch { $err = $_ }
         $err.FullyQualifiedErrorId | Should -Be 'NotImplemented,stella'
         $err.CategoryInfo.Category | Should -Be 'NotImplemented'
         $err.Exception.Message | Should -Match 'not implemented yet in this release'
-        $err.Exception.Message | Should -Match 'Get-StellaKey'
+        $err.Exception.Message | Should -Match 'Get-StellaTrustStatus'
     }
     It 'a daemon error through stella keeps its id and category' {
         stella attest config set signing.mode banana -ErrorVariable errs -ErrorAction SilentlyContinue

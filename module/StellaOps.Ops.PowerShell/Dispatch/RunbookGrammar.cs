@@ -1,5 +1,6 @@
 using System.Globalization;
 using StellaOps.Ops.Contracts;
+using StellaOps.Ops.Contracts.Rpc;
 using LogLevel = StellaOps.Ops.Contracts.Rpc.LogLevel;
 
 namespace StellaOps.Ops.PowerShell.Dispatch;
@@ -74,6 +75,13 @@ public static class RunbookGrammar
 
     public static object ParseDuration(string text) => Duration.Parse(text);
 
+    /// <summary>An enum value by its name, case-insensitive (<c>signing</c> → <c>Signing</c>).</summary>
+    public static object ParseEnum<T>(string text) where T : struct, Enum
+        => Enum.TryParse<T>(text.Trim().Replace("-", "", StringComparison.Ordinal), ignoreCase: true, out var v) && Enum.IsDefined(v) && !char.IsAsciiDigit(text.Trim().FirstOrDefault())
+            ? v
+            : throw new FormatException($"'{text}' is not a valid value. Use one of: {string.Join(", ", Enum.GetNames<T>().Select(n => n.ToLowerInvariant()))}.");
+
+
     private static readonly FlagSpec[] LogFlags =
     [
         new("--level", "Level", FlagKind.Value, ParseLevel),
@@ -106,6 +114,58 @@ public static class RunbookGrammar
         ConfigGet("attest config get", "attest."),
         ConfigSet("attest config set", "attest."),
         // keys
+        new("keys list", "Get-StellaKey")
+        {
+            Flags =
+            [
+                new("--type", "Type", FlagKind.Value, ParseEnum<KeyType>),
+                new("--status", "Status", FlagKind.Value, ParseEnum<KeyStatus>),
+                new("--expiring-within", "ExpiringWithin", FlagKind.Value, ParseDuration),
+                new("--name", "Name"),
+                new("--purpose", "Purpose"),
+                // The default table already shows Status and ExpiresAt: accepted for the runbook, changes nothing.
+                new("--show-expiration", "Detailed", FlagKind.Switch, _ => new System.Management.Automation.SwitchParameter(false)),
+            ],
+        },
+        new("keys show", "Get-StellaKey")
+        {
+            Positionals = [new("key-id", "Id", s => new[] { s })],
+            Flags =
+            [
+                new("--details", "Detailed", FlagKind.Switch),
+                new("--public", "PublicKey", FlagKind.Switch),
+            ],
+        },
+        new("keys generate", "New-StellaKey")
+        {
+            Flags =
+            [
+                new("--type", "Type", FlagKind.Value, ParseEnum<KeyType>),
+                new("--algorithm", "Algorithm", FlagKind.Value, s => KeyAlgorithmNames.Parse(s)),
+                new("--validity", "Validity", FlagKind.Value, ParseDuration),
+                new("--name", "Name"),
+                new("--hsm-slot", "HsmSlot"),
+                new("--provider", "Provider", FlagKind.Value, ParseEnum<KeyProvider>),
+                new("--purpose", "Purpose"),
+            ],
+        },
+        new("keys activate", "Enable-StellaKey") { Positionals = [new("key-id", "Id", s => new[] { s })] },
+        new("keys register", "Register-StellaKey")
+        {
+            Positionals = [new("key-id", "Id", s => new[] { s })],
+            Flags = [new("--purpose", "Purpose")],
+        },
+        new("keys verify", "Test-StellaKey")
+        {
+            Positionals = [new("key-id", "Id", s => new[] { s })],
+            Flags = [new("--operation", "Operation", FlagKind.Value, ParseEnum<KeyOperation>)],
+        },
+        new("keys rotation-history", "Get-StellaKeyRotation")
+        {
+            Positionals = [new("key-id", "Id", s => new[] { s }, Required: false)],
+            Flags = [new("--key", "Id", FlagKind.Value, s => new[] { s })],
+        },
+        new("issuer keys publish", "Publish-StellaKey") { Positionals = [new("key-id", "Id", s => new[] { s })] },
         ConfigGet("keys config get", "keys."),
         ConfigSet("keys config set", "keys."),
         // crypto hsm
@@ -124,14 +184,6 @@ public static class RunbookGrammar
         Planned("attest retry", "Invoke-StellaAttestationRetry"),
         Planned("attest resign", "Invoke-StellaAttestationRetry -Resign"),
         Planned("attest integrity-check", "Test-StellaAttestationIntegrity"),
-        Planned("keys list", "Get-StellaKey"),
-        Planned("keys show", "Get-StellaKey -Id / Get-StellaPublicKey"),
-        Planned("keys generate", "New-StellaKey"),
-        Planned("keys activate", "Enable-StellaKey"),
-        Planned("keys register", "Register-StellaKey"),
-        Planned("keys verify", "Test-StellaKey"),
-        Planned("keys rotation-history", "Get-StellaKeyRotation"),
-        Planned("issuer keys publish", "Publish-StellaKey"),
         Planned("issuer keys fetch", "Update-StellaIssuerKey"),
         Planned("issuer show", "Get-StellaIssuer"),
         Planned("issuer trust-status", "Get-StellaIssuer"),

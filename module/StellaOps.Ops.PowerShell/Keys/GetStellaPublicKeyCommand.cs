@@ -1,0 +1,24 @@
+using System.Management.Automation;
+using StellaOps.Ops.Contracts.Rpc;
+
+namespace StellaOps.Ops.PowerShell.Keys;
+
+/// <summary>Get-StellaPublicKey: the public key (PEM) of a key.</summary>
+[Cmdlet(VerbsCommon.Get, "StellaPublicKey")]
+[OutputType(typeof(PublicKeyInfo))]
+public sealed class GetStellaPublicKeyCommand : StellaCmdlet
+{
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(KeyIdCompleter))]
+    public string[] Id { get; set; } = [];
+
+    protected override void ProcessRecord()
+    {
+        foreach (var id in Id)
+        {
+            var key = InvokeForItem((c, _, ct) => c.Keys.GetPublicKeyAsync(id, ct), id);
+            if (key is not null) WriteObject(key);
+        }
+    }
+}
