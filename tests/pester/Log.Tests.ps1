@@ -28,4 +28,10 @@ Describe 'Get-StellaLog' {
         @(Get-StellaLog -Since (Get-Date).AddYears(1)).Count | Should -Be 0
         { Get-StellaLog -Last banana } | Should -Throw
     }
+    It 'reads unquoted 7d and 60s as days and seconds, not as the numbers PowerShell parses them into' {
+        Set-StellaConfig -Name keys.rotation.overlap_days -Value 11
+        # 7d is the decimal 7 and 60s the Int16 60 to the parser; both must still mean a window that holds the change.
+        @(Get-StellaLog -Component Audit -Last 7d -Filter 'overlap_days').Count | Should -BeGreaterOrEqual 1
+        @(Get-StellaLog -Component Audit -Last 60s -Filter 'overlap_days').Count | Should -BeGreaterOrEqual 1
+    }
 }

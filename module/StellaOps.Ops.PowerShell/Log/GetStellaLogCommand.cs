@@ -22,6 +22,7 @@ public sealed class GetStellaLogCommand : StellaCmdlet
     public LogLevel? Level { get; set; }
 
     [Parameter(ParameterSetName = "Last")]
+    [DurationTransformation]
     public Duration? Last { get; set; }
 
     [Parameter(ParameterSetName = "Since", Mandatory = true)]
