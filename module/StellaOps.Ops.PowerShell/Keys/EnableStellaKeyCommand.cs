@@ -6,13 +6,8 @@ namespace StellaOps.Ops.PowerShell.Keys;
 /// <summary>Enable-StellaKey: makes the key the active one for its purpose; the previous active key becomes inactive.</summary>
 [Cmdlet(VerbsLifecycle.Enable, "StellaKey", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
 [OutputType(typeof(KeyInfo))]
-public sealed class EnableStellaKeyCommand : StellaCmdlet
+public sealed class EnableStellaKeyCommand : StellaKeyIdCmdlet
 {
-    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
-    [ValidateNotNullOrEmpty]
-    [ArgumentCompleter(typeof(KeyIdCompleter))]
-    public string[] Id { get; set; } = [];
-
     protected override void ProcessRecord()
     {
         foreach (var id in Id)

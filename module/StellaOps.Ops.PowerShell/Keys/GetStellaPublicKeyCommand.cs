@@ -6,13 +6,8 @@ namespace StellaOps.Ops.PowerShell.Keys;
 /// <summary>Get-StellaPublicKey: the public key (PEM) of a key.</summary>
 [Cmdlet(VerbsCommon.Get, "StellaPublicKey")]
 [OutputType(typeof(PublicKeyInfo))]
-public sealed class GetStellaPublicKeyCommand : StellaCmdlet
+public sealed class GetStellaPublicKeyCommand : StellaKeyIdCmdlet
 {
-    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
-    [ValidateNotNullOrEmpty]
-    [ArgumentCompleter(typeof(KeyIdCompleter))]
-    public string[] Id { get; set; } = [];
-
     protected override void ProcessRecord()
     {
         foreach (var id in Id)

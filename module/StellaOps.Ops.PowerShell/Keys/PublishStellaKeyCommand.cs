@@ -6,13 +6,8 @@ namespace StellaOps.Ops.PowerShell.Keys;
 /// <summary>Publish-StellaKey: writes the public key into the issuer directory that verification trusts.</summary>
 [Cmdlet(VerbsData.Publish, "StellaKey", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
 [OutputType(typeof(PublishedKey))]
-public sealed class PublishStellaKeyCommand : StellaCmdlet
+public sealed class PublishStellaKeyCommand : StellaKeyIdCmdlet
 {
-    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
-    [ValidateNotNullOrEmpty]
-    [ArgumentCompleter(typeof(KeyIdCompleter))]
-    public string[] Id { get; set; } = [];
-
     protected override void ProcessRecord()
     {
         foreach (var id in Id)

@@ -6,13 +6,8 @@ namespace StellaOps.Ops.PowerShell.Keys;
 /// <summary>Revoke-StellaKey: revokes a (compromised) key; signatures made with it no longer verify.</summary>
 [Cmdlet(VerbsSecurity.Revoke, "StellaKey", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
 [OutputType(typeof(KeyInfo))]
-public sealed class RevokeStellaKeyCommand : StellaCmdlet
+public sealed class RevokeStellaKeyCommand : StellaKeyIdCmdlet
 {
-    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
-    [ValidateNotNullOrEmpty]
-    [ArgumentCompleter(typeof(KeyIdCompleter))]
-    public string[] Id { get; set; } = [];
-
     [Parameter(Mandatory = true)]
     [ValidateNotNullOrEmpty]
     public string Reason { get; set; } = "";

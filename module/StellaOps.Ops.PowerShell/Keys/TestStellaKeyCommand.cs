@@ -6,13 +6,8 @@ namespace StellaOps.Ops.PowerShell.Keys;
 /// <summary>Test-StellaKey: signs random data with the key and verifies it with the public key.</summary>
 [Cmdlet(VerbsDiagnostic.Test, "StellaKey")]
 [OutputType(typeof(KeyTestResult))]
-public sealed class TestStellaKeyCommand : StellaCmdlet
+public sealed class TestStellaKeyCommand : StellaKeyIdCmdlet
 {
-    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
-    [ValidateNotNullOrEmpty]
-    [ArgumentCompleter(typeof(KeyIdCompleter))]
-    public string[] Id { get; set; } = [];
-
     [Parameter]
     public KeyOperation Operation { get; set; } = KeyOperation.Sign;
 
