@@ -57,6 +57,8 @@ public static class DaemonHost
 
         builder.Services.AddSingleton(runtime);
         builder.Services.AddSingleton(eventLog);
+        // Listening before anything measures: start-up alerts and failures count too.
+        builder.Services.AddSingleton(new MetricsRegistry());
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddOptions<DaemonOptions>().BindConfiguration(DaemonOptions.Section).ValidateOnStart();
         builder.Services.AddOptions<IpcOptions>().BindConfiguration(IpcOptions.Section)

@@ -4,6 +4,7 @@ using StellaOps.Ops.Contracts;
 using StellaOps.Ops.Contracts.Rpc;
 using StellaOps.Ops.Daemon.Hosting;
 using StellaOps.Ops.Daemon.Ipc;
+using StellaOps.Ops.Daemon.Observability;
 using StellaOps.Ops.Daemon.Settings;
 using StellaOps.Ops.Daemon.Storage;
 
@@ -16,6 +17,7 @@ public sealed class SystemRpc(
     SettingsService settings,
     IEnumerable<ICapabilityStatus> capabilities,
     IEnumerable<IReloadable> reloadables,
+    MetricsRegistry metrics,
     ILogger<SystemRpc> logger) : ISystemRpc
 {
     public static readonly DateTimeOffset StartedAt = DateTimeOffset.UtcNow;
@@ -73,6 +75,9 @@ public sealed class SystemRpc(
         }
         return ticks;
     }
+
+    public Task<MetricSample[]> GetMetricsAsync(string? name, CancellationToken cancellationToken)
+        => Task.FromResult(metrics.Snapshot(name).ToArray());
 }
 
 /// <summary>A capability that re-reads its settings on <c>stella attest reload</c> (Invoke-StellaReload).</summary>

@@ -32,6 +32,8 @@ public sealed class OpsClient : IAsyncDisposable, IDisposable
     public IDoctorRpc Doctor => Get<IDoctorRpc>();
     public IHsmRpc Hsm => Get<IHsmRpc>();
     public IKeyRpc Keys => Get<IKeyRpc>();
+    public ISigningRpc Signing => Get<ISigningRpc>();
+    public IAttestRpc Attest => Get<IAttestRpc>();
 
     public T Get<T>() where T : class
     {

@@ -20,6 +20,26 @@ public partial interface ISystemRpc
     /// <summary>A long-running no-op for clients and tests of cancellation and progress. Does nothing else.</summary>
     [RequiresRole(CallerRole.Reader)]
     Task<int> WaitAsync(Duration duration, IProgress<OperationProgress>? progress, CancellationToken cancellationToken);
+
+    /// <summary>The daemon's metrics (counters such as <c>attestor_signing_failures_total</c>) as they stand now.</summary>
+    /// <param name="name">A metric name, wildcards allowed; null for all.</param>
+    [RequiresRole(CallerRole.Reader)]
+    Task<MetricSample[]> GetMetricsAsync(string? name, CancellationToken cancellationToken);
+}
+
+public enum MetricKind { Counter, UpDownCounter, Gauge, Histogram }
+
+/// <summary>One time series: a metric name and its tags, with the value since the daemon started (histograms: count and sum).</summary>
+public sealed record MetricSample
+{
+    public string Name { get; init; } = "";
+    public MetricKind Kind { get; init; }
+    public string Description { get; init; } = "";
+    public string? Unit { get; init; }
+    public IReadOnlyDictionary<string, string> Tags { get; init; } = new Dictionary<string, string>();
+    public double Value { get; init; }
+    /// <summary>Histograms only: how many measurements <see cref="Value"/> (their sum) is made of.</summary>
+    public long? Count { get; init; }
 }
 
 public sealed record HandshakeRequest

@@ -14,6 +14,8 @@ public static class RpcContracts
         new(typeof(IDoctorRpc), "doctor."),
         new(typeof(IHsmRpc), "hsm."),
         new(typeof(IKeyRpc), "keys."),
+        new(typeof(ISigningRpc), "signing."),
+        new(typeof(IAttestRpc), "attest."),
     ];
 
     public static string PrefixOf(Type contract)
