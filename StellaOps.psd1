@@ -25,6 +25,7 @@
         'Invoke-StellaDoctor'
         'Invoke-StellaKeyRotation'
         'Invoke-StellaReload'
+        'Invoke-StellaSign'
         'New-StellaKey'
         'Publish-StellaKey'
         'Register-StellaKey'

@@ -1099,20 +1099,45 @@ public sealed class HsmConnection : IAsyncDisposable, IDisposable
     {
         ValidateId(ckaId);
         ArgumentNullException.ThrowIfNull(message);
-        (ulong mech, byte[] data) = algorithm switch
+        return algorithm switch
         {
-            KeyAlgorithm.EcdsaP256 => ((ulong)CKM.CKM_ECDSA, SHA256.HashData(message)),
-            KeyAlgorithm.EcdsaP384 => ((ulong)CKM.CKM_ECDSA, SHA384.HashData(message)),
-            KeyAlgorithm.Rsa3072 => ((ulong)CKM.CKM_SHA256_RSA_PKCS, message),
-            KeyAlgorithm.Ed25519 => (CkmEddsa, message),
+            KeyAlgorithm.EcdsaP256 => SignDigestAsync(ckaId, algorithm, SHA256.HashData(message), cancellationToken),
+            KeyAlgorithm.EcdsaP384 => SignDigestAsync(ckaId, algorithm, SHA384.HashData(message), cancellationToken),
+            KeyAlgorithm.Rsa3072 => SignRawAsync(ckaId, algorithm, (ulong)CKM.CKM_SHA256_RSA_PKCS, message, cancellationToken),
+            KeyAlgorithm.Ed25519 => SignRawAsync(ckaId, algorithm, CkmEddsa, message, cancellationToken),
             _ => throw new HsmException(HsmErrorKind.Unsupported, $"Key algorithm {algorithm} is not supported.", null, Name),
         };
-        return ExecuteAsync("C_Sign", (s, ctx) =>
+    }
+
+    /// <summary>
+    /// Signs a digest computed elsewhere (prehashed): ecdsa-p256 takes a SHA-256 digest, ecdsa-p384 a SHA-384 digest
+    /// (CKM_ECDSA, raw r‖s); rsa-3072 a SHA-256 digest, wrapped in its DigestInfo for CKM_RSA_PKCS (the same
+    /// PKCS#1 v1.5 signature CKM_SHA256_RSA_PKCS makes over the data). Ed25519 has no prehashed form here: it is
+    /// <see cref="HsmErrorKind.Unsupported"/>, sign the message instead.
+    /// </summary>
+    public Task<byte[]> SignDigestAsync(byte[] ckaId, KeyAlgorithm algorithm, byte[] digest, CancellationToken cancellationToken = default)
+    {
+        ValidateId(ckaId);
+        ArgumentNullException.ThrowIfNull(digest);
+        return algorithm switch
+        {
+            KeyAlgorithm.EcdsaP256 when digest.Length == 32 => SignRawAsync(ckaId, algorithm, (ulong)CKM.CKM_ECDSA, digest, cancellationToken),
+            KeyAlgorithm.EcdsaP384 when digest.Length == 48 => SignRawAsync(ckaId, algorithm, (ulong)CKM.CKM_ECDSA, digest, cancellationToken),
+            KeyAlgorithm.Rsa3072 when digest.Length == 32 => SignRawAsync(ckaId, algorithm, (ulong)CKM.CKM_RSA_PKCS, [.. Sha256DigestInfoPrefix, .. digest], cancellationToken),
+            KeyAlgorithm.Ed25519 => throw new HsmException(HsmErrorKind.Unsupported, "Ed25519 signs the whole message, not a digest: pass the data.", null, Name),
+            _ => throw new HsmException(HsmErrorKind.Unsupported, $"A {algorithm} key does not sign a {digest.Length}-byte digest (ecdsa-p256 and rsa-3072: SHA-256, 32 bytes; ecdsa-p384: SHA-384, 48 bytes).", null, Name),
+        };
+    }
+
+    /// <summary>DER of DigestInfo { sha256, NULL } up to the OCTET STRING header (RFC 8017 §9.2 note 1).</summary>
+    private static readonly byte[] Sha256DigestInfoPrefix = [0x30, 0x31, 0x30, 0x0d, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02, 0x01, 0x05, 0x00, 0x04, 0x20];
+
+    private Task<byte[]> SignRawAsync(byte[] ckaId, KeyAlgorithm algorithm, ulong mechanism, byte[] data, CancellationToken cancellationToken) =>
+        ExecuteAsync("C_Sign", (s, ctx) =>
         {
             var key = FindPrivateKey(s, ctx, ckaId, algorithm);
-            return s.Sign(Pkcs11Library.Factories.MechanismFactory.Create(mech), key, data);
+            return s.Sign(Pkcs11Library.Factories.MechanismFactory.Create(mechanism), key, data);
         }, cancellationToken);
-    }
 
     /// <summary>Destroys every object (private, public, …) with this CKA_ID; returns how many were destroyed.</summary>
     public Task<int> DestroyKeyAsync(byte[] ckaId, CancellationToken cancellationToken = default)

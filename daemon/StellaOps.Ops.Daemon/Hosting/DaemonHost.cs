@@ -11,6 +11,7 @@ using StellaOps.Ops.Daemon.Keys;
 using StellaOps.Ops.Daemon.Ipc;
 using StellaOps.Ops.Daemon.Observability;
 using StellaOps.Ops.Daemon.Settings;
+using StellaOps.Ops.Daemon.Signing;
 using StellaOps.Ops.Daemon.Storage;
 using StellaOps.Ops.Daemon.SystemInfo;
 
@@ -79,6 +80,7 @@ public static class DaemonHost
         AddCore(builder.Services);
         builder.Services.AddHsmCapability();
         builder.Services.AddKeyCapability();
+        builder.Services.AddSigningCapability();
         // The endpoint starts last, after every capability's hosted services: clients only ever see a ready daemon.
         builder.Services.AddHostedService(sp => sp.GetRequiredService<IpcServer>());
         return builder.Build();

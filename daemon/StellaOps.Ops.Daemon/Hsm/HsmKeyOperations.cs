@@ -40,6 +40,14 @@ public sealed class HsmKeyOperations(HsmService service) : IHsmKeyOperations
         return HsmErrors.Map("signing", () => rt.Group.SignAsync(ckaId, algorithm, message, cancellationToken));
     }
 
+    public Task<byte[]> SignDigestAsync(byte[] ckaId, KeyAlgorithm algorithm, byte[] digest, CancellationToken cancellationToken)
+    {
+        var rt = service.Require();
+        return HsmErrors.Map("signing", () => rt.Group.SignDigestAsync(ckaId, algorithm, digest, cancellationToken));
+    }
+
+    public int Parallelism => service.Runtime?.Group.ActiveConnection.Options.PoolSize ?? 1;
+
     /// <summary>Destroys the key on every member that holds it (the backup holds a copy); a down member is reported.</summary>
     public async Task DestroyKeyAsync(byte[] ckaId, CancellationToken cancellationToken)
     {

@@ -536,6 +536,9 @@ public sealed class HsmService : IHostedService, IAsyncDisposable
             LastProbeAt = i.LastProbe?.Timestamp,
             LastProbeSucceeded = i.LastProbe?.Success,
             LastProbeLatency = i.LastProbe?.Latency,
+            SessionsOpened = c.SessionsOpened,
+            PeakSessionsInUse = c.MaxConcurrentPoolSessions,
+            ConcurrentUseViolations = c.SessionConcurrencyViolations,
         };
     }
 

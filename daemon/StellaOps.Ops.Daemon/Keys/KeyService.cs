@@ -210,6 +210,36 @@ public sealed class KeyService(
         }
     }
 
+    /// <summary>
+    /// Signs a precomputed digest with <paramref name="key"/> (SHA-256 for ecdsa-p256/rsa-3072, SHA-384 for
+    /// ecdsa-p384; the caller checks the length). ECDSA DER, RSA PKCS#1 v1.5 — the same signature
+    /// <see cref="SignAsync"/> makes over the message. Not for Ed25519.
+    /// </summary>
+    public async Task<byte[]> SignDigestAsync(KeyRecord key, byte[] digest, CancellationToken cancellationToken)
+    {
+        EnsureCanSign(key, Now);
+        if (key.Algorithm == KeyAlgorithm.Ed25519)
+            throw OpsException.InvalidArgument($"Key {key.Id} is ed25519, which signs the whole message, not a digest.", key.Id, "Pass the data itself (Invoke-StellaSign -InputObject or -Path).");
+        if (key.Provider == KeyProvider.Hsm)
+        {
+            var raw = await hsm.SignDigestAsync(key.HsmCkaId!, key.Algorithm, digest, cancellationToken).ConfigureAwait(false);
+            return KeyAlgorithms.IsEcdsa(key.Algorithm) ? SignatureFormats.P1363ToDer(raw, key.Algorithm) : raw;
+        }
+        var pkcs8 = vault.Unseal(key.Id, key.SealedPrivateKey!);
+        try
+        {
+            using var signer = SoftwareDsseSigner.FromPkcs8(pkcs8, key.Id);
+            return signer.SignHash(digest);
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(pkcs8);
+        }
+    }
+
+    /// <summary>How many signatures <paramref name="key"/> can usefully make at once: the HSM's session pool, or the cores for software keys.</summary>
+    public int SigningParallelism(KeyRecord key) => key.Provider == KeyProvider.Hsm ? Math.Max(1, hsm.Parallelism) : Environment.ProcessorCount;
+
     public KeyEvent[] History(string? id) => store.History(id is null ? null : Resolve(id).Id);
 
     public async Task<KeyInfo> RevokeAsync(string id, string reason, CancellationToken cancellationToken)

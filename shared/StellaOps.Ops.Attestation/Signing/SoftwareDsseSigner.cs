@@ -112,6 +112,22 @@ public sealed class SoftwareDsseSigner : IDsseSigner, IDisposable
         return signer.GenerateSignature();
     }
 
+    /// <summary>
+    /// Signs a digest computed elsewhere: SHA-256 for ecdsa-p256 and rsa-3072, SHA-384 for ecdsa-p384 (ECDSA as DER,
+    /// RSA PKCS#1 v1.5). Ed25519 has no prehashed form: sign the message with <see cref="Sign"/>.
+    /// </summary>
+    public byte[] SignHash(ReadOnlySpan<byte> digest)
+    {
+        var expected = KeyAlgorithms.Hash(Algorithm) is { } hash ? HashLength(hash) : 0;
+        if (expected == 0) throw new NotSupportedException("Ed25519 signs the whole message, not a digest.");
+        if (digest.Length != expected) throw new ArgumentException($"A {Algorithm.ToName()} key signs a {expected}-byte digest, not {digest.Length} bytes.", nameof(digest));
+        return _ecdsa is not null
+            ? _ecdsa.SignHash(digest, DSASignatureFormat.Rfc3279DerSequence)
+            : _rsa!.SignHash(digest.ToArray(), HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+    }
+
+    private static int HashLength(HashAlgorithmName hash) => hash == HashAlgorithmName.SHA384 ? 48 : 32;
+
     public void Dispose()
     {
         _ecdsa?.Dispose();

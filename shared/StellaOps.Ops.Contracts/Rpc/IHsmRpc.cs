@@ -76,6 +76,12 @@ public sealed record HsmMemberStatus
     public DateTimeOffset? LastProbeAt { get; init; }
     public bool? LastProbeSucceeded { get; init; }
     public TimeSpan? LastProbeLatency { get; init; }
+    /// <summary>Operation sessions opened since the connection was made (reconnects add more).</summary>
+    public long SessionsOpened { get; init; }
+    /// <summary>Most operation sessions busy at the same moment: above 1 means signatures ran in parallel.</summary>
+    public long PeakSessionsInUse { get; init; }
+    /// <summary>Times a session was entered by a second thread while in use: a bug if ever above 0 (the call was refused).</summary>
+    public long ConcurrentUseViolations { get; init; }
 }
 
 public sealed record HsmStateChange

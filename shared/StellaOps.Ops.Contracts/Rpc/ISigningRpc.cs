@@ -16,6 +16,13 @@ public partial interface ISigningRpc
     /// </summary>
     [RequiresRole(CallerRole.Operator)]
     Task<SignResult[]> SignAsync(SignRequest[] requests, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The key <see cref="SignAsync"/> would sign with for this <paramref name="keyId"/> (null: the attestor's key),
+    /// so a client knows before it sends whether to hash (SHA-256, SHA-384 for P-384) or to send the data (Ed25519).
+    /// </summary>
+    [RequiresRole(CallerRole.Reader)]
+    Task<KeyInfo> GetKeyAsync(string? keyId, CancellationToken cancellationToken);
 }
 
 public sealed record SignRequest
