@@ -56,6 +56,26 @@ public sealed class AuthorizationTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_reader_cannot_sign_and_the_refusal_is_audited()
+    {
+        await using var admin = await _daemon.ConnectAsync();
+        await admin.Config.SetAsync("attest.signing.mode", "software", CancellationToken.None);
+        var key = await admin.Keys.GenerateAsync(new KeyGenerationRequest { Provider = KeyProvider.Software }, CancellationToken.None);
+        await admin.Keys.ActivateAsync(key.Id, CancellationToken.None);
+        var digest = "sha256:" + new string('a', 64);
+
+        var sign = Probe(UnixAccounts.Reader, "sign", digest);
+        Assert.False(sign.GetProperty("ok").GetBoolean(), sign.ToString());
+        Assert.Equal("PermissionDenied", sign.GetProperty("code").GetString());
+        // The same request from an operator signs: the refusal was the role, not the request.
+        Assert.True(Probe(UnixAccounts.Operator, "sign", digest).GetProperty("ok").GetBoolean());
+
+        var audit = await admin.Log.QueryAsync(new LogQuery { Component = "Audit", Filter = "signing.Sign" }, CancellationToken.None);
+        Assert.Contains(audit, e => e.Message.Contains(UnixAccounts.Reader, StringComparison.Ordinal) && e.Message.Contains("permission denied", StringComparison.Ordinal));
+        Assert.Contains(audit, e => e.Message.Contains(UnixAccounts.Operator, StringComparison.Ordinal) && e.Message.Contains("succeeded", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void A_user_in_no_configured_group_is_refused_at_connect_with_a_clear_reason()
     {
         var hello = Probe(UnixAccounts.Stranger, "handshake");

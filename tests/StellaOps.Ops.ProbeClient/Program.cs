@@ -3,11 +3,11 @@ using StellaOps.Ops.Contracts;
 using StellaOps.Ops.Contracts.Client;
 using StellaOps.Ops.Contracts.Rpc;
 
-// probe <endpoint> handshake | get <name> | set <name> <value>
+// probe <endpoint> handshake | get <name> | set <name> <value> | sign <digest>
 // Prints one JSON line {ok, role, user, value, code, message}; exit 0 on success, 3 on a daemon error.
 if (args.Length < 2)
 {
-    Console.Error.WriteLine("usage: probe <endpoint> handshake | get <name> | set <name> <value>");
+    Console.Error.WriteLine("usage: probe <endpoint> handshake | get <name> | set <name> <value> | sign <digest>");
     return 2;
 }
 var endpoint = args[0];
@@ -20,6 +20,7 @@ try
         case "handshake": break;
         case "get": value = (await client.Config.GetAsync(args[2], CancellationToken.None))[0].Value; break;
         case "set": value = (await client.Config.SetAsync(args[2], args[3], CancellationToken.None)).Value; break;
+        case "sign": value = Convert.ToBase64String((await client.Signing.SignAsync([new SignRequest { Digest = args[2] }], CancellationToken.None))[0].Signature ?? []); break;
         default: Console.Error.WriteLine($"unknown command {args[1]}"); return 2;
     }
     Print(new { ok = true, role = client.Handshake.Caller.Role.ToString(), user = client.Handshake.Caller.UserName, value });
