@@ -136,9 +136,9 @@ public sealed class HsmFailoverGroup : IAsyncDisposable
     public Task<byte[]> SignAsync(byte[] ckaId, KeyAlgorithm algorithm, byte[] message, CancellationToken cancellationToken = default) =>
         ExecuteAsync(c => c.SignAsync(ckaId, algorithm, message, cancellationToken));
 
-    /// <summary>Signs a precomputed digest on the active member (see <see cref="HsmConnection.SignDigestAsync"/>), failing over once if needed.</summary>
-    public Task<byte[]> SignDigestAsync(byte[] ckaId, KeyAlgorithm algorithm, byte[] digest, CancellationToken cancellationToken = default) =>
-        ExecuteAsync(c => c.SignDigestAsync(ckaId, algorithm, digest, cancellationToken));
+    /// <summary>Signs several digests in one call on the active member (see <see cref="HsmConnection.SignDigestsAsync"/>).</summary>
+    public Task<byte[][]> SignDigestsAsync(byte[] ckaId, KeyAlgorithm algorithm, IReadOnlyList<byte[]> digests, CancellationToken cancellationToken = default) =>
+        ExecuteAsync(c => c.SignDigestsAsync(ckaId, algorithm, digests, cancellationToken));
 
     /// <summary>Generates on the active member. The key exists only on that token unless provisioned on the other.</summary>
     public Task<byte[]> GenerateKeyPairAsync(KeyAlgorithm algorithm, string label, byte[] ckaId, CancellationToken cancellationToken = default) =>

@@ -40,10 +40,10 @@ public sealed class HsmKeyOperations(HsmService service) : IHsmKeyOperations
         return HsmErrors.Map("signing", () => rt.Group.SignAsync(ckaId, algorithm, message, cancellationToken));
     }
 
-    public Task<byte[]> SignDigestAsync(byte[] ckaId, KeyAlgorithm algorithm, byte[] digest, CancellationToken cancellationToken)
+    public Task<byte[][]> SignDigestsAsync(byte[] ckaId, KeyAlgorithm algorithm, IReadOnlyList<byte[]> digests, CancellationToken cancellationToken)
     {
         var rt = service.Require();
-        return HsmErrors.Map("signing", () => rt.Group.SignDigestAsync(ckaId, algorithm, digest, cancellationToken));
+        return HsmErrors.Map("signing", () => rt.Group.SignDigestsAsync(ckaId, algorithm, digests, cancellationToken));
     }
 
     public int Parallelism => service.Runtime?.Group.ActiveConnection.Options.PoolSize ?? 1;

@@ -22,10 +22,10 @@ public interface IHsmKeyOperations
     Task<byte[]> SignAsync(byte[] ckaId, KeyAlgorithm algorithm, byte[] message, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Signs a precomputed digest (SHA-256 for ecdsa-p256/rsa-3072, SHA-384 for ecdsa-p384); ECDSA comes back as raw
+    /// Signs precomputed digests in one call (SHA-256 for ecdsa-p256/rsa-3072, SHA-384 for ecdsa-p384); ECDSA comes back as raw
     /// r‖s, RSA as PKCS#1 v1.5. Ed25519 has no prehashed form.
     /// </summary>
-    Task<byte[]> SignDigestAsync(byte[] ckaId, KeyAlgorithm algorithm, byte[] digest, CancellationToken cancellationToken);
+    Task<byte[][]> SignDigestsAsync(byte[] ckaId, KeyAlgorithm algorithm, IReadOnlyList<byte[]> digests, CancellationToken cancellationToken);
 
     /// <summary>How many signatures the active HSM makes at once (its operation session pool); 1 when there is none.</summary>
     int Parallelism { get; }

@@ -211,25 +211,25 @@ public sealed class KeyService(
     }
 
     /// <summary>
-    /// Signs a precomputed digest with <paramref name="key"/> (SHA-256 for ecdsa-p256/rsa-3072, SHA-384 for
-    /// ecdsa-p384; the caller checks the length). ECDSA DER, RSA PKCS#1 v1.5 — the same signature
-    /// <see cref="SignAsync"/> makes over the message. Not for Ed25519.
+    /// Signs precomputed digests with <paramref name="key"/> in one go (SHA-256 for ecdsa-p256/rsa-3072, SHA-384 for
+    /// ecdsa-p384; the caller checks the lengths): one HSM session for the lot, or one unseal of a software key.
+    /// ECDSA DER, RSA PKCS#1 v1.5 — the same signatures <see cref="SignAsync"/> makes over the messages. Not for Ed25519.
     /// </summary>
-    public async Task<byte[]> SignDigestAsync(KeyRecord key, byte[] digest, CancellationToken cancellationToken)
+    public async Task<byte[][]> SignDigestsAsync(KeyRecord key, IReadOnlyList<byte[]> digests, CancellationToken cancellationToken)
     {
         EnsureCanSign(key, Now);
         if (key.Algorithm == KeyAlgorithm.Ed25519)
             throw OpsException.InvalidArgument($"Key {key.Id} is ed25519, which signs the whole message, not a digest.", key.Id, "Pass the data itself (Invoke-StellaSign -InputObject or -Path).");
         if (key.Provider == KeyProvider.Hsm)
         {
-            var raw = await hsm.SignDigestAsync(key.HsmCkaId!, key.Algorithm, digest, cancellationToken).ConfigureAwait(false);
-            return KeyAlgorithms.IsEcdsa(key.Algorithm) ? SignatureFormats.P1363ToDer(raw, key.Algorithm) : raw;
+            var raw = await hsm.SignDigestsAsync(key.HsmCkaId!, key.Algorithm, digests, cancellationToken).ConfigureAwait(false);
+            return KeyAlgorithms.IsEcdsa(key.Algorithm) ? [.. raw.Select(r => SignatureFormats.P1363ToDer(r, key.Algorithm))] : raw;
         }
         var pkcs8 = vault.Unseal(key.Id, key.SealedPrivateKey!);
         try
         {
             using var signer = SoftwareDsseSigner.FromPkcs8(pkcs8, key.Id);
-            return signer.SignHash(digest);
+            return [.. digests.Select(d => signer.SignHash(d))];
         }
         finally
         {

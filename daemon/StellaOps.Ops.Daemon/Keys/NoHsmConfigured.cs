@@ -11,7 +11,7 @@ internal sealed class NoHsmConfigured : IHsmKeyOperations
 
     public Task<byte[]> GenerateKeyPairAsync(KeyAlgorithm algorithm, string label, byte[] ckaId, string? slot, CancellationToken cancellationToken) => throw NotConfigured();
     public Task<byte[]> SignAsync(byte[] ckaId, KeyAlgorithm algorithm, byte[] message, CancellationToken cancellationToken) => throw NotConfigured();
-    public Task<byte[]> SignDigestAsync(byte[] ckaId, KeyAlgorithm algorithm, byte[] digest, CancellationToken cancellationToken) => throw NotConfigured();
+    public Task<byte[][]> SignDigestsAsync(byte[] ckaId, KeyAlgorithm algorithm, IReadOnlyList<byte[]> digests, CancellationToken cancellationToken) => throw NotConfigured();
     public int Parallelism => 1;
     public Task DestroyKeyAsync(byte[] ckaId, CancellationToken cancellationToken) => throw NotConfigured();
 

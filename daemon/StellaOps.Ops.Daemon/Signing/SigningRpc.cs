@@ -44,24 +44,49 @@ public sealed class SigningRpc(KeyService keys, ILogger<SigningRpc> logger) : IS
             catch (OpsException ex) { resolved[id] = (null, ex); }
         }
 
-        var parallelism = Math.Min(requests.Length, resolved.Values.Max(k => k.Key is null ? 1 : keys.SigningParallelism(k.Key)));
-        var next = -1;
-        // A fixed set of workers pulling the next index: as many HSM sessions busy as the pool has, no more, and
-        // no task per item waiting on the pool.
-        var workers = new Task[parallelism];
-        for (var w = 0; w < workers.Length; w++)
+        // Check and hash every item first (cheap, in order); what is left to sign is cut into chunks per key, and a
+        // fixed set of workers — as many as the key's provider signs at once (the HSM's session pool) — takes
+        // chunks until none is left. A chunk is one HSM call: one session lease and one worker hop for many signatures.
+        var pending = new Dictionary<KeyRecord, List<(int Index, byte[] Digest)>>();
+        var units = new List<Func<Task>>();
+        for (var i = 0; i < requests.Length; i++)
         {
-            workers[w] = Task.Run(async () =>
+            var request = requests[i];
+            var (key, error) = resolved[request?.KeyId ?? ""];
+            if (key is null) { results[i] = Failure(error!, null); continue; }
+            try
             {
-                int i;
-                while ((i = Interlocked.Increment(ref next)) < requests.Length)
+                if (Prepare(request, key) is { } digest)
                 {
-                    var request = requests[i];
-                    var (key, error) = resolved[request?.KeyId ?? ""];
-                    results[i] = key is null ? Failure(error!, null) : await SignOneAsync(request, key, cancellationToken).ConfigureAwait(false);
+                    if (!pending.TryGetValue(key, out var list)) pending[key] = list = [];
+                    list.Add((i, digest));
                 }
-            }, cancellationToken);
+                else
+                {
+                    var index = i;
+                    units.Add(async () => results[index] = await SignMessageAsync(request!.Data!, key, cancellationToken).ConfigureAwait(false));
+                }
+            }
+            catch (OpsException ex)
+            {
+                results[i] = Failure(ex, key);
+            }
         }
+
+        var parallelism = Math.Max(1, resolved.Values.Max(k => k.Key is null ? 1 : keys.SigningParallelism(k.Key)));
+        foreach (var (key, items) in pending)
+        {
+            var size = Math.Clamp((items.Count + parallelism - 1) / parallelism, 1, MaxChunk);
+            foreach (var chunk in items.Chunk(size))
+                units.Add(() => SignChunkAsync(chunk, key, results, cancellationToken));
+        }
+
+        var next = -1;
+        var workers = Enumerable.Range(0, Math.Min(parallelism, units.Count)).Select(_ => Task.Run(async () =>
+        {
+            int u;
+            while ((u = Interlocked.Increment(ref next)) < units.Count) await units[u]().ConfigureAwait(false);
+        }, cancellationToken));
         await Task.WhenAll(workers).ConfigureAwait(false);
 
         var failures = results.Count(r => r.Error is not null);
@@ -75,43 +100,64 @@ public sealed class SigningRpc(KeyService keys, ILogger<SigningRpc> logger) : IS
         return results;
     }
 
-    private async Task<SignResult> SignOneAsync(SignRequest? request, KeyRecord key, CancellationToken cancellationToken)
+    /// <summary>Signatures per HSM call at most: keeps one call far inside hsm.session.timeout even on a slow HSM.</summary>
+    private const int MaxChunk = 64;
+
+    /// <summary>The digest to sign for this item, or null when the key signs the message itself (Ed25519). Throws for a malformed item.</summary>
+    private static byte[]? Prepare(SignRequest? request, KeyRecord key)
+    {
+        if (request is null)
+            throw OpsException.InvalidArgument("A request of the batch is null.", null, "Give each request Data or Digest.");
+        if ((request.Data is null) == (request.Digest is null))
+            throw OpsException.InvalidArgument("Each request needs exactly one of Data and Digest.", request.Digest,
+                "Pass either the bytes to sign or their digest (sha256:<hex>), not both.");
+        if (key.Algorithm == KeyAlgorithm.Ed25519)
+        {
+            if (request.Data is null)
+                throw OpsException.InvalidArgument($"Key {key.Id} is ed25519, which signs the whole message, not a digest.", request.Digest,
+                    "Pass the data instead of the digest (Invoke-StellaSign -InputObject or -Path).");
+            return null;
+        }
+        return request.Data is { } data
+            ? (SignDigest.Expected(key) == "sha384" ? SHA384.HashData(data) : SHA256.HashData(data))
+            : SignDigest.Parse(request.Digest!, key);
+    }
+
+    private async Task SignChunkAsync((int Index, byte[] Digest)[] chunk, KeyRecord key, SignResult[] results, CancellationToken cancellationToken)
     {
         try
         {
-            if (request is null)
-                throw OpsException.InvalidArgument("A request of the batch is null.", null, "Give each request Data or Digest.");
-            if ((request.Data is null) == (request.Digest is null))
-                throw OpsException.InvalidArgument("Each request needs exactly one of Data and Digest.", request.Digest,
-                    "Pass either the bytes to sign or their digest (sha256:<hex>), not both.");
-
-            if (key.Algorithm == KeyAlgorithm.Ed25519)
-            {
-                if (request.Data is null)
-                    throw OpsException.InvalidArgument($"Key {key.Id} is ed25519, which signs the whole message, not a digest.", request.Digest,
-                        "Pass the data instead of the digest (Invoke-StellaSign -InputObject or -Path).");
-                var ed = await keys.SignAsync(key, request.Data, cancellationToken).ConfigureAwait(false);
-                return new SignResult { Signature = ed, KeyId = key.Id, Algorithm = key.Algorithm };
-            }
-
+            var signatures = await keys.SignDigestsAsync(key, [.. chunk.Select(c => c.Digest)], cancellationToken).ConfigureAwait(false);
             var hash = SignDigest.Expected(key);
-            var digest = request.Data is { } data
-                ? (hash == "sha384" ? SHA384.HashData(data) : SHA256.HashData(data))
-                : SignDigest.Parse(request.Digest!, key);
-            var signature = await keys.SignDigestAsync(key, digest, cancellationToken).ConfigureAwait(false);
-            return new SignResult { Signature = signature, KeyId = key.Id, Algorithm = key.Algorithm, Digest = SignDigest.Format(hash, digest) };
+            for (var i = 0; i < chunk.Length; i++)
+                results[chunk[i].Index] = new SignResult { Signature = signatures[i], KeyId = key.Id, Algorithm = key.Algorithm, Digest = SignDigest.Format(hash, chunk[i].Digest) };
         }
-        catch (OpsException ex)
+        catch (Exception ex) when (ex is OpsException or CryptographicException)
         {
-            return Failure(ex, key);
+            var failure = Failure(ToOps(ex, key), key);
+            foreach (var c in chunk) results[c.Index] = failure;
         }
-        catch (CryptographicException ex)
+    }
+
+    private async Task<SignResult> SignMessageAsync(byte[] data, KeyRecord key, CancellationToken cancellationToken)
+    {
+        try
         {
-            // Software key material that does not load or sign: say so without echoing anything about the key.
-            logger.LogError("Signing with key {KeyId} failed: {Error}", key.Id, ex.GetType().Name);
-            return Failure(new OpsException(OpsErrorCode.SigningFailed, $"Signing with key {key.Id} failed in the cryptographic library.", key.Id,
-                "Test the key with 'stella keys verify <key-id> --operation sign' and see Get-StellaLog -Component Signing."), key);
+            return new SignResult { Signature = await keys.SignAsync(key, data, cancellationToken).ConfigureAwait(false), KeyId = key.Id, Algorithm = key.Algorithm };
         }
+        catch (Exception ex) when (ex is OpsException or CryptographicException)
+        {
+            return Failure(ToOps(ex, key), key);
+        }
+    }
+
+    private OpsException ToOps(Exception ex, KeyRecord key)
+    {
+        if (ex is OpsException ops) return ops;
+        // Software key material that does not load or sign: say so without echoing anything about the key.
+        logger.LogError("Signing with key {KeyId} failed: {Error}", key.Id, ex.GetType().Name);
+        return new OpsException(OpsErrorCode.SigningFailed, $"Signing with key {key.Id} failed in the cryptographic library.", key.Id,
+            "Test the key with 'stella keys verify <key-id> --operation sign' and see Get-StellaLog -Component Signing.");
     }
 
     private static SignResult Failure(OpsException ex, KeyRecord? key) => new()
