@@ -25,7 +25,7 @@ public static class PredicateArgument
                 return null;
             case FileInfo file:
                 return FromText(File.ReadAllText(file.FullName), $"file '{file.FullName}'");
-            case string s when s.TrimStart().StartsWith('{'):
+            case string s when s.TrimStart().StartsWith('{') || s.TrimStart().StartsWith('['):
                 return FromText(s, "-Predicate");
             case string s:
                 var path = s.Length == 0 ? null : resolvePath(s);
