@@ -170,6 +170,20 @@ public sealed class AttestorArgumentTests : IDisposable
     }
 
     [Fact]
+    public void TheDaemonsOwnUnsignedTextAndErrorsAboutSignedAttestationsAreKept()
+    {
+        var failed = new AttestationInfo { Id = "a1b2c3d4e5f6", Type = "test", Status = AttestationStatus.Failed };
+        var daemonText = new OpsError { Code = OpsErrorCode.KeyExpired, Message = "Signing failed: attestation a1b2c3d4e5f6 is recorded but unsigned: expired", RecommendedAction = "Activate a backup key. Then sign it." };
+        var kept = StellaAttestationCmdlet.Explain(daemonText, failed);
+        Assert.Equal(daemonText.Message, kept.Message);
+        Assert.Equal(daemonText.RecommendedAction, kept.RecommendedAction);
+
+        var signed = failed with { Status = AttestationStatus.Signed };
+        var conflict = new OpsError { Code = OpsErrorCode.Conflict, Message = "It is already signed.", RecommendedAction = "Use resign." };
+        Assert.Equal("It is already signed.", StellaAttestationCmdlet.Explain(conflict, signed).Message);
+    }
+
+    [Fact]
     public void AFailedSigningTestNamesTheFailedStep()
     {
         var result = new SigningTestResult

@@ -32,12 +32,14 @@ public abstract class StellaAttestationCmdlet : StellaCmdlet
     }
 
     /// <summary>
-    /// A failed signing keeps the attestation: say so, and after the daemon's own advice say how to sign it again,
-    /// so the operator knows nothing is lost and what the next command is.
+    /// A failed signing keeps the attestation: the error must say so and how to sign it again, so the operator knows
+    /// nothing is lost and what the next command is. The daemon's text usually does (it names the attestation); when
+    /// it does not, it is completed here. Errors about signed attestations (a retry without -Resign) stay as they are.
     /// </summary>
     internal static OpsException Explain(OpsError error, AttestationInfo? attestation)
     {
-        if (attestation is null) return error.ToException();
+        if (attestation is null || attestation.Status == AttestationStatus.Signed || error.Message.Contains(attestation.Id, StringComparison.Ordinal))
+            return error.ToException();
         var message = $"Attestation {attestation.Id} ({attestation.Type} for {Subjects(attestation)}) is recorded but not signed: {error.Message}";
         var retry = $"Sign it again with: Invoke-StellaAttestationRetry -Id {attestation.Id} (or all failed ones: stella attest retry --failed --last 1h).";
         var action = string.IsNullOrWhiteSpace(error.RecommendedAction) ? retry : $"{error.RecommendedAction.TrimEnd()} {retry}";
