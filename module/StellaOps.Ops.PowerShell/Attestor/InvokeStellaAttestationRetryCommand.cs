@@ -16,7 +16,8 @@ public sealed class InvokeStellaAttestationRetryCommand : StellaAttestationCmdle
     private const string FailedSet = "Failed";
     private const string IdSet = "Id";
 
-    [Parameter(Mandatory = true, ParameterSetName = FailedSet)]
+    /// <summary>Not mandatory so that a bare call gets an error saying what to give, rather than a prompt for a switch.</summary>
+    [Parameter(ParameterSetName = FailedSet)]
     public SwitchParameter Failed { get; set; }
 
     /// <summary>Only attestations created within this window (e.g. 1h).</summary>
@@ -51,11 +52,16 @@ public sealed class InvokeStellaAttestationRetryCommand : StellaAttestationCmdle
     protected override void EndProcessing()
     {
         AttestationRetryRequest? request = null;
-        string target;
+        var target = "";
         if (ParameterSetName == IdSet)
         {
             target = _ids.Count == 1 ? _ids[0] : $"{_ids.Count} attestations";
             if (_ids.Count > 0) request = new AttestationRetryRequest { Ids = [.. _ids], Resign = Resign };
+        }
+        else if (!Failed)
+        {
+            ThrowOpsError(OpsException.InvalidArgument("Say what to sign again: -Failed (all failed and interrupted attestations) or -Id <attestation-id>.", null,
+                "Run 'Invoke-StellaAttestationRetry -Failed -Last 1h' (stella attest retry --failed --last 1h), or 'stella attest resign <attestation-id>'."));
         }
         else
         {

@@ -23,11 +23,8 @@ public sealed class GetStellaMetricCommand : StellaCmdlet
         {
             var samples = InvokeForItem((c, _, ct) => c.System.GetMetricsAsync(name, ct), name);
             if (samples is null) continue;
-            if (samples.Length == 0 && name is not null && !WildcardPattern.ContainsWildcardCharacters(name))
-            {
-                WriteOpsError(Contracts.OpsException.NotFound($"The daemon has no metric named '{name}'.", name, "List the metrics with Get-StellaMetric, or use a wildcard such as 'attestor_*'."), name);
-                continue;
-            }
+            // The daemon lists a series once something was measured, so "nothing" may mean "zero so far": not an error.
+            if (samples.Length == 0) WriteVerbose($"The daemon has measured nothing{(name is null ? "" : $" named '{name}'")} since it started (a counter that never counted, or no such metric).");
             WriteObject(samples, enumerateCollection: true);
         }
     }
