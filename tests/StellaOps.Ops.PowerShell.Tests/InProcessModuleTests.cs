@@ -64,9 +64,9 @@ public class InProcessModuleTests : IClassFixture<DaemonFixture>
 
         // The daemon keeps serving, on the same cached connection of this runspace.
         using var again = System.Management.Automation.PowerShell.Create(rs);
-        var status = again.AddCommand("Get-StellaAttestorStatus").AddParameter("Endpoint", _daemon.Endpoint).Invoke<DaemonStatus>();
-        Assert.False(again.HadErrors);
-        Assert.Equal(_daemon.Process.Id, Assert.Single(status).ProcessId);
+        var status = again.AddCommand("Get-StellaAttestorStatus").AddParameter("Endpoint", _daemon.Endpoint).Invoke<AttestorStatus>();
+        Assert.False(again.HadErrors, string.Join("; ", again.Streams.Error));
+        Assert.Equal(_daemon.Process.Id, Assert.Single(status).Daemon.ProcessId);
         Assert.False(_daemon.Process.HasExited);
     }
 

@@ -6,21 +6,26 @@ BeforeAll {
 AfterAll { Stop-TestDaemon $script:daemon }
 
 Describe 'Get-StellaAttestorStatus' {
-    It 'returns the daemon status with version, uptime, endpoint, caller role and capabilities' {
+    It 'returns the attestor status with the daemon status (version, uptime, endpoint, caller role, capabilities) inside' {
         $s = Get-StellaAttestorStatus
-        $s | Should -BeOfType ([StellaOps.Ops.Contracts.Rpc.DaemonStatus])
-        $s.Version | Should -Not -BeNullOrEmpty
-        $s.Endpoint | Should -Be $script:daemon.Endpoint
-        $s.ProcessId | Should -Be $script:daemon.Process.Id
-        $s.Caller.Role | Should -BeIn 'Operator', 'Reader'
-        @($s.Capabilities).Count | Should -BeGreaterThan 0
-        ($s | Format-List | Out-String) | Should -Match 'Role'
+        $s | Should -BeOfType ([StellaOps.Ops.Contracts.Rpc.AttestorStatus])
+        $s.SigningMode | Should -BeIn 'hsm', 'software'
+        $d = $s.Daemon
+        $d | Should -BeOfType ([StellaOps.Ops.Contracts.Rpc.DaemonStatus])
+        $d.Version | Should -Not -BeNullOrEmpty
+        $d.Endpoint | Should -Be $script:daemon.Endpoint
+        $d.ProcessId | Should -Be $script:daemon.Process.Id
+        $d.Caller.Role | Should -BeIn 'Operator', 'Reader'
+        @($d.Capabilities).Count | Should -BeGreaterThan 0
+        $text = $s | Out-String
+        $text | Should -Match 'SigningMode\s*:'
+        $text | Should -Match 'Role\s*:'
     }
     It 'honours -Endpoint over $env:STELLAOPS_ENDPOINT' {
         $saved = $env:STELLAOPS_ENDPOINT
         try {
             $env:STELLAOPS_ENDPOINT = '/nonexistent/opsd.sock'
-            (Get-StellaAttestorStatus -Endpoint $script:daemon.Endpoint).ProcessId | Should -Be $script:daemon.Process.Id
+            (Get-StellaAttestorStatus -Endpoint $script:daemon.Endpoint).Daemon.ProcessId | Should -Be $script:daemon.Process.Id
         }
         finally { $env:STELLAOPS_ENDPOINT = $saved }
     }

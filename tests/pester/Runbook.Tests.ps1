@@ -7,10 +7,10 @@ BeforeAll {
 AfterAll { Stop-TestDaemon $script:daemon }
 
 Describe 'stella attest' {
-    It 'stella attest status returns the DaemonStatus object unchanged' {
+    It 'stella attest status returns the AttestorStatus object unchanged, the daemon status inside' {
         $s = stella attest status
-        $s | Should -BeOfType ([StellaOps.Ops.Contracts.Rpc.DaemonStatus])
-        $s.ProcessId | Should -Be $script:daemon.Process.Id
+        $s | Should -BeOfType ([StellaOps.Ops.Contracts.Rpc.AttestorStatus])
+        $s.Daemon.ProcessId | Should -Be $script:daemon.Process.Id
     }
     It 'stella attest config set signing.mode software warns and records an Audit event with the caller' {
         $r = stella attest config set signing.mode software -WarningVariable warns -WarningAction SilentlyContinue

@@ -53,7 +53,7 @@ function Wait-TestDaemon($Daemon, [int] $TimeoutSeconds = 30) {
         if (Test-Path $Daemon.Endpoint) {
             try {
                 $status = Get-StellaAttestorStatus -Endpoint $Daemon.Endpoint -ErrorAction Stop
-                if ($status.ProcessId -eq $Daemon.Process.Id) { return }
+                if ($status.Daemon.ProcessId -eq $Daemon.Process.Id) { return }
             }
             catch { $last = $_ }
         }

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using StellaOps.Ops.Contracts.Rpc;
+using StellaOps.Ops.Daemon.Attestor;
 using LogLevel = Microsoft.Extensions.Logging.LogLevel;
 using StellaOps.Ops.Daemon.Doctor;
 using StellaOps.Ops.Daemon.Hsm;
@@ -81,6 +82,7 @@ public static class DaemonHost
         builder.Services.AddHsmCapability();
         builder.Services.AddKeyCapability();
         builder.Services.AddSigningCapability();
+        builder.Services.AddAttestorCapability();
         // The endpoint starts last, after every capability's hosted services: clients only ever see a ready daemon.
         builder.Services.AddHostedService(sp => sp.GetRequiredService<IpcServer>());
         return builder.Build();

@@ -17,6 +17,7 @@ public static class Components
         ["Keys"] = Attestor,
         ["Verification"] = Attestor,
         ["Attestation"] = Attestor,
+        ["Attestor"] = Attestor,
         ["Hsm"] = Hsm,
         ["Trust"] = "Trust",
         ["Transparency"] = "Transparency",

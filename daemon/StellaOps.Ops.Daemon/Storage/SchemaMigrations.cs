@@ -73,6 +73,62 @@ public static class SchemaMigrations
             );
             CREATE INDEX key_events_key ON key_events(key_id, seq);
             """),
+        // Evidence first: a statement row is committed before any signing; the envelope is added when signing works.
+        // claimed_by marks a row a daemon process is signing right now (its instance id); a row left Pending by a crashed
+        // process is released at start, so retry can take it. Transparency-log columns come in a later migration.
+        new(3, "attestations", """
+            CREATE TABLE attestations (
+                id TEXT PRIMARY KEY,
+                type TEXT NOT NULL,
+                predicate_type TEXT NOT NULL,
+                subjects TEXT NOT NULL,
+                statement BLOB NOT NULL,
+                statement_digest TEXT NOT NULL,
+                status TEXT NOT NULL,
+                created_at INTEGER NOT NULL,
+                created_by TEXT NOT NULL,
+                signed_at INTEGER,
+                key_id TEXT,
+                algorithm TEXT,
+                envelope BLOB,
+                attempts INTEGER NOT NULL DEFAULT 0,
+                last_attempt_at INTEGER,
+                failure_code TEXT,
+                failure_reason TEXT,
+                claimed_by TEXT
+            );
+            CREATE INDEX attestations_created ON attestations(created_at);
+            CREATE INDEX attestations_status_created ON attestations(status, created_at);
+            CREATE TABLE attestation_subjects (
+                attestation_id TEXT NOT NULL REFERENCES attestations(id),
+                name TEXT NOT NULL,
+                digest TEXT NOT NULL,
+                predicate_type TEXT NOT NULL
+            );
+            CREATE INDEX attestation_subjects_digest ON attestation_subjects(digest, predicate_type);
+            CREATE INDEX attestation_subjects_name ON attestation_subjects(name);
+            CREATE TABLE attestation_events (
+                seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                attestation_id TEXT NOT NULL,
+                ts INTEGER NOT NULL,
+                event TEXT NOT NULL,
+                detail TEXT NOT NULL,
+                key_id TEXT,
+                actor TEXT NOT NULL
+            );
+            CREATE INDEX attestation_events_attestation ON attestation_events(attestation_id, seq);
+            CREATE INDEX attestation_events_ts ON attestation_events(ts, event);
+            -- Envelopes replaced by a re-signing, so a resign never loses the signature it replaced.
+            CREATE TABLE attestation_envelopes (
+                seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                attestation_id TEXT NOT NULL,
+                key_id TEXT NOT NULL,
+                envelope BLOB NOT NULL,
+                signed_at INTEGER NOT NULL,
+                replaced_at INTEGER NOT NULL
+            );
+            CREATE INDEX attestation_envelopes_attestation ON attestation_envelopes(attestation_id, seq);
+            """),
     ];
 
     public static int Latest => All[^1].Version;

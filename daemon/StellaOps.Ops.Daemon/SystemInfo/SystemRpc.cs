@@ -56,9 +56,20 @@ public sealed class SystemRpc(
     public async Task<ReloadResult> ReloadAsync(CancellationToken cancellationToken)
     {
         var changed = settings.Reload();
-        foreach (var r in reloadables) await r.ReloadAsync(cancellationToken).ConfigureAwait(false);
+        // Every capability gets its turn: a down HSM must not keep the runbook's "switch to software signing, then
+        // reload" from applying. What a capability could not apply is logged and returned, not thrown.
+        var warnings = new List<string>();
+        foreach (var r in reloadables)
+        {
+            try { await r.ReloadAsync(cancellationToken).ConfigureAwait(false); }
+            catch (OpsException ex)
+            {
+                logger.LogWarning("Reload: {Capability} could not apply its settings: {Reason}", r.GetType().Name, ex.Message);
+                warnings.Add(ex.RecommendedAction is { Length: > 0 } a ? $"{ex.Message} {a}" : ex.Message);
+            }
+        }
         logger.LogInformation("Reloaded by {Caller}; changed: {Changed}", CallerContext.Current, changed.Count == 0 ? "nothing" : string.Join(", ", changed));
-        return new ReloadResult { Changed = changed, ReloadedAt = DateTimeOffset.UtcNow };
+        return new ReloadResult { Changed = changed, ReloadedAt = DateTimeOffset.UtcNow, Warnings = warnings };
     }
 
     public async Task<int> WaitAsync(Duration duration, IProgress<OperationProgress>? progress, CancellationToken cancellationToken)

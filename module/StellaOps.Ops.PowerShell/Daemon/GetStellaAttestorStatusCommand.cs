@@ -3,14 +3,18 @@ using StellaOps.Ops.Contracts.Rpc;
 
 namespace StellaOps.Ops.PowerShell.Daemon;
 
-/// <summary>Get-StellaAttestorStatus: the daemon's version, uptime, endpoint, who you are to it, and each capability's state.</summary>
+/// <summary>
+/// Get-StellaAttestorStatus: the attestor's signing mode and key (or why there is none), counts of pending, signed
+/// and failed attestations, the last failure, and the daemon's own status (version, uptime, your role, capabilities)
+/// as <see cref="AttestorStatus.Daemon"/>.
+/// </summary>
 [Cmdlet(VerbsCommon.Get, "StellaAttestorStatus")]
-[OutputType(typeof(DaemonStatus))]
+[OutputType(typeof(AttestorStatus))]
 public sealed class GetStellaAttestorStatusCommand : StellaCmdlet
 {
     protected override void ProcessRecord()
     {
-        var status = InvokeForItem((c, _, ct) => c.System.GetStatusAsync(ct), null);
+        var status = InvokeForItem((c, _, ct) => c.Attest.GetStatusAsync(ct), null);
         if (status is not null) WriteObject(status);
     }
 }

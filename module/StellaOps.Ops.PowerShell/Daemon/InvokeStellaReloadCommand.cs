@@ -12,6 +12,9 @@ public sealed class InvokeStellaReloadCommand : StellaCmdlet
     {
         if (!ShouldProcess(StellaOps.Ops.Contracts.Protocol.ResolveClientEndpoint(Endpoint), "Reload the daemon's configuration")) return;
         var result = InvokeForItem((c, _, ct) => c.System.ReloadAsync(ct), null);
-        if (result is not null) WriteObject(result);
+        if (result is null) return;
+        WriteObject(result);
+        // What a capability could not apply (the HSM is down, …): the rest took effect, so warnings, not errors.
+        foreach (var warning in result.Warnings) WriteWarning(warning);
     }
 }

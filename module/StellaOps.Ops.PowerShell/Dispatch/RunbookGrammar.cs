@@ -75,6 +75,9 @@ public static class RunbookGrammar
 
     public static object ParseDuration(string text) => Duration.Parse(text);
 
+    /// <summary>A point in time for <c>--since</c> (local time unless it says otherwise).</summary>
+    public static object ParseSince(string text) => DateTimeOffset.Parse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeLocal);
+
     /// <summary>An enum value by its name, case-insensitive (<c>signing</c> → <c>Signing</c>).</summary>
     public static object ParseEnum<T>(string text) where T : struct, Enum
         => Enum.TryParse<T>(text.Trim().Replace("-", "", StringComparison.Ordinal), ignoreCase: true, out var v) && Enum.IsDefined(v) && !char.IsAsciiDigit(text.Trim().FirstOrDefault())
@@ -113,6 +116,47 @@ public static class RunbookGrammar
         new("attest logs", "Get-StellaLog") { Flags = LogFlags, Fixed = new Dictionary<string, object> { ["Component"] = "Attestor" } },
         ConfigGet("attest config get", "attest."),
         ConfigSet("attest config set", "attest."),
+        new("attest test-sign", "Test-StellaSigning"),
+        new("attest create", "New-StellaAttestation")
+        {
+            Flags =
+            [
+                new("--type", "Type"),
+                new("--subject", "Subject", FlagKind.Value, s => new[] { s }),
+                new("--predicate", "Predicate"),
+                new("--force", "Force", FlagKind.Switch),
+            ],
+        },
+        new("attest show", "Get-StellaAttestation")
+        {
+            // Without an id it lists, filtered like Get-StellaAttestation.
+            Positionals = [new("attestation-id", "Id", s => new[] { s }, Required: false)],
+            Flags =
+            [
+                new("--details", "Detailed", FlagKind.Switch),
+                new("--last", "Last", FlagKind.Value, ParseDuration),
+                new("--since", "Since", FlagKind.Value, ParseSince),
+                new("--status", "Status", FlagKind.Value, ParseEnum<AttestationStatus>),
+                new("--subject", "Subject"),
+                new("--type", "Type"),
+            ],
+        },
+        new("attest retry", "Invoke-StellaAttestationRetry")
+        {
+            Positionals = [new("attestation-id", "Id", s => new[] { s }, Required: false)],
+            Flags =
+            [
+                new("--failed", "Failed", FlagKind.Switch),
+                new("--last", "Last", FlagKind.Value, ParseDuration),
+                new("--since", "Since", FlagKind.Value, ParseSince),
+            ],
+        },
+        new("attest resign", "Invoke-StellaAttestationRetry")
+        {
+            Positionals = [new("attestation-id", "Id", s => new[] { s })],
+            Fixed = new Dictionary<string, object> { ["Resign"] = true },
+        },
+        new("attest integrity-check", "Test-StellaAttestationIntegrity") { Positionals = [new("attestation-id", "Id", s => new[] { s })] },
         // keys
         new("keys list", "Get-StellaKey")
         {
@@ -178,12 +222,6 @@ public static class RunbookGrammar
         // ---- Runbook lines not wired yet (later issues: keys, HSM, signing, verification, trust, transparency). ----
         // They parse, and fail with "not implemented yet in this release" naming the planned cmdlet. To wire one,
         // replace Planned(...) by a CommandSpec with its cmdlet, positionals and flags.
-        Planned("attest test-sign", "Test-StellaSigning"),
-        Planned("attest create", "New-StellaAttestation"),
-        Planned("attest show", "Get-StellaAttestation"),
-        Planned("attest retry", "Invoke-StellaAttestationRetry"),
-        Planned("attest resign", "Invoke-StellaAttestationRetry -Resign"),
-        Planned("attest integrity-check", "Test-StellaAttestationIntegrity"),
         Planned("issuer keys fetch", "Update-StellaIssuerKey"),
         Planned("issuer show", "Get-StellaIssuer"),
         Planned("issuer trust-status", "Get-StellaIssuer"),

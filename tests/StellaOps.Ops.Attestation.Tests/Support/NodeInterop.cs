@@ -91,6 +91,24 @@ internal static class NodeInterop
         }
     }
 
+    /// <summary>Runs tests/interop/verify-dsse-webcrypto.mjs (Node's WebCrypto) on an envelope; used where @sigstore/verify cannot (ecdsa-p384).</summary>
+    public static async Task<(int ExitCode, string Stdout, string Stderr)> VerifyDsseWebCryptoAsync(string envelopeJson, string publicKeyPem)
+    {
+        var dir = Directory.CreateTempSubdirectory("stellaops-dsse-");
+        try
+        {
+            var envelopePath = Path.Combine(dir.FullName, "envelope.json");
+            var keyPath = Path.Combine(dir.FullName, "key.pem");
+            await File.WriteAllTextAsync(envelopePath, envelopeJson);
+            await File.WriteAllTextAsync(keyPath, publicKeyPem);
+            return await RunAsync("node", [Path.Combine(InteropDir, "verify-dsse-webcrypto.mjs"), envelopePath, keyPath], TimeSpan.FromSeconds(60));
+        }
+        finally
+        {
+            try { dir.Delete(recursive: true); } catch (IOException) { }
+        }
+    }
+
     private static async Task<(int, string, string)> RunAsync(string fileName, IEnumerable<string> args, TimeSpan timeout)
     {
         var psi = new ProcessStartInfo(fileName)

@@ -1,0 +1,52 @@
+using StellaOps.Ops.Contracts;
+using StellaOps.Ops.Contracts.Rpc;
+using StellaOps.Ops.Daemon.Keys;
+using StellaOps.Ops.Daemon.Settings;
+
+namespace StellaOps.Ops.Daemon.Attestor;
+
+public sealed class AttestRpc(
+    AttestorService attestor,
+    AttestationInspector inspector,
+    SigningProbe probe,
+    KeyService keys,
+    SettingsService settings,
+    ISystemRpc system) : IAttestRpc
+{
+    public Task<AttestationResult[]> CreateAsync(AttestationRequest[] requests, IProgress<OperationProgress>? progress, CancellationToken cancellationToken)
+        => attestor.CreateAsync(requests, progress, cancellationToken);
+
+    public Task<AttestationInfo[]> ListAsync(AttestationQuery query, CancellationToken cancellationToken) => Task.FromResult(attestor.List(query).ToArray());
+
+    public Task<AttestationInfo> GetAsync(string id, CancellationToken cancellationToken) => Task.FromResult(attestor.Get(id));
+
+    public Task<AttestationResult[]> RetryAsync(AttestationRetryRequest request, IProgress<OperationProgress>? progress, CancellationToken cancellationToken)
+        => attestor.RetryAsync(request, progress, cancellationToken);
+
+    public Task<SigningTestResult> TestSigningAsync(CancellationToken cancellationToken) => probe.RunAsync(cancellationToken);
+
+    public Task<IntegrityResult[]> CheckIntegrityAsync(string[] ids, CancellationToken cancellationToken) => Task.FromResult(inspector.CheckIntegrity(ids));
+
+    public Task<AttestationExport> ExportAsync(string id, AttestationExportFormat format, CancellationToken cancellationToken) => Task.FromResult(inspector.Export(id, format));
+
+    public async Task<AttestorStatus> GetStatusAsync(CancellationToken cancellationToken)
+    {
+        var (key, problem) = SigningKeyCheck.Resolve(keys);
+        var counts = attestor.Store.CountByStatus();
+        var configured = settings.Value("attest.signing.key_id");
+        return new AttestorStatus
+        {
+            SigningMode = settings.Value("attest.signing.mode"),
+            ConfiguredKeyId = configured.Length == 0 ? null : configured,
+            SigningKey = problem is null ? key?.ToInfo(keys.Now) : null,
+            KeyProblem = problem is null ? null : OpsError.From(problem),
+            Pending = counts[AttestationStatus.Pending],
+            Signed = counts[AttestationStatus.Signed],
+            Failed = counts[AttestationStatus.Failed],
+            LastSignedAt = attestor.Store.LastSignedAt(),
+            LastFailure = attestor.Store.LastFailure(),
+            SigningFailuresTotal = attestor.SigningFailuresTotal,
+            Daemon = await system.GetStatusAsync(cancellationToken).ConfigureAwait(false),
+        };
+    }
+}

@@ -1,0 +1,83 @@
+using System.Security.Cryptography;
+using StellaOps.Ops.Attestation.Dsse;
+using StellaOps.Ops.Attestation.Sigstore;
+using StellaOps.Ops.Attestation.Verification;
+using StellaOps.Ops.Contracts;
+using StellaOps.Ops.Contracts.Rpc;
+using StellaOps.Ops.Daemon.Keys;
+
+namespace StellaOps.Ops.Daemon.Attestor;
+
+/// <summary>Integrity checks of stored attestations and their export as DSSE envelope or Sigstore bundle files.</summary>
+public sealed class AttestationInspector(AttestorService attestor, KeyService keys)
+{
+    public const string DsseMediaType = "application/vnd.dsse.envelope.v1+json";
+
+    public IntegrityResult[] CheckIntegrity(string[] ids)
+    {
+        if (ids is null || ids.Length == 0)
+            throw OpsException.InvalidArgument("Name the attestations to check.", "ids", "Run 'stella attest integrity-check <attestation-id>'.");
+        return [.. ids.Select(id => Check(attestor.Store.Find(attestor.ResolveId(id))!))];
+    }
+
+    public IntegrityResult Check(AttestationRecord row)
+    {
+        var checks = new List<IntegrityCheck>();
+        void Add(string name, bool passed, string message) => checks.Add(new IntegrityCheck { Name = name, Passed = passed, Message = message });
+
+        var digest = "sha256:" + Convert.ToHexStringLower(SHA256.HashData(row.Statement));
+        Add("statement-digest", digest == row.StatementDigest,
+            digest == row.StatementDigest ? $"the stored statement hashes to {digest}" : $"the stored statement hashes to {digest}, but {row.StatementDigest} was recorded: the evidence was changed");
+        if (row.Envelope is null)
+        {
+            Add("envelope-payload", false, $"no envelope: the attestation is {row.Status.ToString().ToLowerInvariant()}; sign it with '{SigningKeyCheck.RetryCommand}'");
+            return new IntegrityResult { Id = row.Id, Intact = false, Status = row.Status, Checks = checks };
+        }
+        if (!DsseEnvelope.TryParse(row.Envelope, out var envelope, out var error))
+        {
+            Add("envelope-payload", false, $"the stored envelope does not parse: {error}");
+            return new IntegrityResult { Id = row.Id, Intact = false, Status = row.Status, Checks = checks };
+        }
+        var same = envelope.Payload.Span.SequenceEqual(row.Statement);
+        Add("envelope-payload", same, same ? "the envelope carries exactly the stored statement" : "the envelope's payload differs from the stored statement");
+        var typeOk = envelope.PayloadType == DsseEnvelope.InTotoPayloadType;
+        Add("payload-type", typeOk, typeOk ? envelope.PayloadType : $"payloadType is '{envelope.PayloadType}', expected '{DsseEnvelope.InTotoPayloadType}'");
+
+        var keyId = envelope.Signatures[0].KeyId ?? row.KeyId;
+        KeyRecord? key = null;
+        try { key = keyId is null ? null : keys.Resolve(keyId); }
+        catch (OpsException) { }
+        Add("key-known", key is not null && key.Id == row.KeyId,
+            key is null ? $"the signing key {keyId} is not in the key store" : key.Id == row.KeyId ? $"{key.Algorithm.ToName()} key {key.Id} ({key.Name})" : $"the envelope names key {key.Id}, the record {row.KeyId}");
+        if (key is null)
+            Add("signature", false, "cannot verify without the key");
+        else
+        {
+            var valid = DsseVerifier.VerifySignature(new TrustedKey(key.SubjectPublicKeyInfo), envelope.PreAuthenticationEncoding(), envelope.Signatures[0].Signature, allowRawEcdsa: false, out var reason);
+            Add("signature", valid, reason);
+        }
+        return new IntegrityResult { Id = row.Id, Intact = checks.All(c => c.Passed), Status = row.Status, Checks = checks };
+    }
+
+    public AttestationExport Export(string id, AttestationExportFormat format)
+    {
+        var row = attestor.Store.Find(attestor.ResolveId(id))!;
+        if (row.Envelope is null || row.KeyId is null)
+            throw new OpsException(OpsErrorCode.Conflict, $"Attestation {row.Id} is {row.Status.ToString().ToLowerInvariant()} and has no signature to export yet.", row.Id,
+                $"Sign it first: '{SigningKeyCheck.RetryCommand}' (or 'stella attest resign {row.Id}').");
+        var envelope = DsseEnvelope.Parse(row.Envelope);
+        return format switch
+        {
+            AttestationExportFormat.Dsse => new AttestationExport
+            {
+                Id = row.Id, Format = format, MediaType = DsseMediaType, Content = envelope.ToJson(), SuggestedFileName = $"{row.Id}.dsse.json",
+            },
+            AttestationExportFormat.SigstoreBundle => new AttestationExport
+            {
+                Id = row.Id, Format = format, MediaType = SigstoreBundle.MediaTypeV03,
+                Content = SigstoreBundle.FromEnvelope(envelope, row.KeyId).ToJson(), SuggestedFileName = $"{row.Id}.sigstore.json",
+            },
+            _ => throw OpsException.InvalidArgument($"Unknown export format {format}.", "format", "Use Dsse or SigstoreBundle."),
+        };
+    }
+}

@@ -1,0 +1,390 @@
+using Microsoft.Data.Sqlite;
+using StellaOps.Ops.Contracts;
+using StellaOps.Ops.Contracts.Rpc;
+using StellaOps.Ops.Daemon.Storage;
+
+namespace StellaOps.Ops.Daemon.Attestor;
+
+/// <summary>
+/// Attestations, their subjects (for "does this subject already have one"), their events and replaced envelopes.
+/// Rows are claimed (claimed_by = this process's instance id) while being signed; a claim is taken with a
+/// conditional UPDATE inside an immediate transaction, so two retries never sign one row twice.
+/// </summary>
+public sealed class AttestationStore(StateStore store)
+{
+    private const string Columns = "id, type, predicate_type, subjects, statement, statement_digest, status, created_at, created_by, signed_at, key_id, algorithm, envelope, attempts, last_attempt_at, failure_code, failure_reason, claimed_by";
+
+    /// <summary>A statement to record; <see cref="Force"/> skips the "already attested" lookup.</summary>
+    public sealed record NewAttestation(AttestationRecord Record, bool Force);
+
+    /// <summary>
+    /// Records a batch of evidence in one transaction, each row claimed by <paramref name="instance"/>. Without Force an
+    /// item whose subjects already have an attestation of its predicate type (stored, or earlier in this batch) gets that
+    /// one back instead (Existing = true) and nothing is written for it.
+    /// </summary>
+    public IReadOnlyList<(AttestationRecord Record, bool Existing)> Insert(IReadOnlyList<NewAttestation> batch, string instance, string actor)
+    {
+        return store.InTransaction((c, tx) =>
+        {
+            var results = new List<(AttestationRecord, bool)>(batch.Count);
+            var inBatch = new Dictionary<string, AttestationRecord>(StringComparer.Ordinal);
+            using var insert = Command(c, tx, """
+                INSERT INTO attestations(id, type, predicate_type, subjects, statement, statement_digest, status, created_at, created_by, attempts, claimed_by)
+                VALUES ($id, $type, $pt, $subjects, $statement, $sd, $status, $created, $by, 0, $claim);
+                """, "$id", "$type", "$pt", "$subjects", "$statement", "$sd", "$status", "$created", "$by", "$claim");
+            using var subject = Command(c, tx, "INSERT INTO attestation_subjects(attestation_id, name, digest, predicate_type) VALUES ($id, $name, $digest, $pt);",
+                "$id", "$name", "$digest", "$pt");
+            using var ev = EventCommand(c, tx);
+            foreach (var (record, force) in batch)
+            {
+                var key = SubjectKey(record);
+                if (!force)
+                {
+                    if (inBatch.TryGetValue(key, out var earlier)) { results.Add((earlier, true)); continue; }
+                    if (FindExisting(c, tx, record) is { } existing) { results.Add((existing, true)); continue; }
+                }
+                Set(insert, record.Id, record.Type, record.PredicateType, AttestationRecord.SubjectsJson(record.Subjects), record.Statement,
+                    record.StatementDigest, nameof(AttestationStatus.Pending), record.CreatedAt.ToUnixTimeMilliseconds(), record.CreatedBy, instance);
+                insert.ExecuteNonQuery();
+                foreach (var s in record.Subjects)
+                    foreach (var (alg, hex) in s.Digest)
+                    {
+                        Set(subject, record.Id, s.Name, $"{alg}:{hex}", record.PredicateType);
+                        subject.ExecuteNonQuery();
+                    }
+                AddEvent(ev, record.Id, record.CreatedAt, "created", $"{record.Type} for {Describe(record.Subjects)}; statement {record.StatementDigest}", null, actor);
+                inBatch[key] = record;
+                results.Add((record, false));
+            }
+            return (IReadOnlyList<(AttestationRecord, bool)>)results;
+        });
+    }
+
+    /// <summary>
+    /// Writes signing outcomes of rows this process claimed, in one transaction, and releases the claims. A failed
+    /// re-signing of a signed row keeps it Signed with its old envelope; any other failure makes the row Failed.
+    /// </summary>
+    public void Complete(IReadOnlyList<SigningOutcome> outcomes, string instance, string actor, DateTimeOffset now)
+    {
+        if (outcomes.Count == 0) return;
+        store.InTransaction((c, tx) =>
+        {
+            var ms = now.ToUnixTimeMilliseconds();
+            using var keepOld = Command(c, tx, """
+                INSERT INTO attestation_envelopes(attestation_id, key_id, envelope, signed_at, replaced_at)
+                SELECT id, key_id, envelope, signed_at, $now FROM attestations WHERE id = $id AND envelope IS NOT NULL AND claimed_by = $claim;
+                """, "$id", "$now", "$claim");
+            using var signed = Command(c, tx, """
+                UPDATE attestations SET status = 'Signed', envelope = $env, key_id = $key, algorithm = $alg, signed_at = $now,
+                    attempts = attempts + 1, last_attempt_at = $now, failure_code = NULL, failure_reason = NULL, claimed_by = NULL
+                WHERE id = $id AND claimed_by = $claim;
+                """, "$id", "$env", "$key", "$alg", "$now", "$claim");
+            using var failed = Command(c, tx, """
+                UPDATE attestations SET status = CASE WHEN status = 'Signed' THEN 'Signed' ELSE 'Failed' END,
+                    attempts = attempts + 1, last_attempt_at = $now, failure_code = $code, failure_reason = $reason, claimed_by = NULL
+                WHERE id = $id AND claimed_by = $claim;
+                """, "$id", "$now", "$code", "$reason", "$claim");
+            using var ev = EventCommand(c, tx);
+            foreach (var o in outcomes)
+            {
+                if (o.Error is null)
+                {
+                    if (o.Resign) { Set(keepOld, o.Id, ms, instance); keepOld.ExecuteNonQuery(); }
+                    Set(signed, o.Id, o.Envelope, o.KeyId, o.Algorithm?.ToName(), ms, instance);
+                    if (signed.ExecuteNonQuery() == 1)
+                        AddEvent(ev, o.Id, now, o.Resign ? "resigned" : "signed", $"signed with {o.Algorithm?.ToName()} key {o.KeyId}", o.KeyId, actor);
+                }
+                else
+                {
+                    Set(failed, o.Id, ms, o.Error.Code.ToString(), o.Error.Message, instance);
+                    if (failed.ExecuteNonQuery() == 1)
+                        AddEvent(ev, o.Id, now, "sign-failed", $"{o.Error.Code}: {o.Error.Message}", o.KeyId, actor);
+                }
+            }
+            return 0;
+        });
+    }
+
+    /// <summary>Gives up this process's claims without a result (cancelled request): the rows stay retryable.</summary>
+    public void Release(IReadOnlyCollection<string> ids, string instance, string reason, string actor, DateTimeOffset now)
+    {
+        if (ids.Count == 0) return;
+        store.InTransaction((c, tx) =>
+        {
+            using var release = Command(c, tx, "UPDATE attestations SET claimed_by = NULL WHERE id = $id AND claimed_by = $claim;", "$id", "$claim");
+            using var ev = EventCommand(c, tx);
+            foreach (var id in ids)
+            {
+                Set(release, id, instance);
+                if (release.ExecuteNonQuery() == 1) AddEvent(ev, id, now, "interrupted", reason, null, actor);
+            }
+            return 0;
+        });
+    }
+
+    /// <summary>At start: claims held by earlier processes (killed mid-signing) are released; returns how many were Pending.</summary>
+    public int ReleaseOrphans(string instance, DateTimeOffset now)
+    {
+        return store.InTransaction((c, tx) =>
+        {
+            var orphans = new List<(string Id, string Status)>();
+            using (var find = Command(c, tx, "SELECT id, status FROM attestations WHERE claimed_by IS NOT NULL AND claimed_by <> $claim;", "$claim"))
+            {
+                Set(find, instance);
+                using var r = find.ExecuteReader();
+                while (r.Read()) orphans.Add((r.GetString(0), r.GetString(1)));
+            }
+            using var release = Command(c, tx, "UPDATE attestations SET claimed_by = NULL WHERE id = $id;", "$id");
+            using var ev = EventCommand(c, tx);
+            foreach (var (id, status) in orphans)
+            {
+                Set(release, id);
+                release.ExecuteNonQuery();
+                AddEvent(ev, id, now, "interrupted", status == nameof(AttestationStatus.Pending)
+                    ? "the daemon stopped before this attestation was signed; it is recorded and waits for 'stella attest retry --failed'"
+                    : "the daemon stopped during a re-signing; the previous state is kept", null, "daemon");
+            }
+            return orphans.Count(o => o.Status == nameof(AttestationStatus.Pending));
+        });
+    }
+
+    /// <summary>Claims every unclaimed Failed or interrupted (Pending) row created since <paramref name="since"/>.</summary>
+    public IReadOnlyList<AttestationRecord> ClaimRetryable(DateTimeOffset? since, string instance)
+    {
+        return store.InTransaction((c, tx) =>
+        {
+            using var claim = Command(c, tx, $"""
+                UPDATE attestations SET claimed_by = $claim
+                WHERE claimed_by IS NULL AND status IN ('Failed', 'Pending') AND created_at >= $since
+                RETURNING {Columns};
+                """, "$claim", "$since");
+            Set(claim, instance, since?.ToUnixTimeMilliseconds() ?? long.MinValue);
+            return (IReadOnlyList<AttestationRecord>)[.. Read(claim).OrderBy(r => r.CreatedAt).ThenBy(r => r.Id, StringComparer.Ordinal)];
+        });
+    }
+
+    /// <summary>
+    /// Claims the given rows for signing. Without <paramref name="resign"/> only Failed and interrupted rows are taken;
+    /// with it Signed ones too. Rows not taken are returned as they are, with the reason.
+    /// </summary>
+    public (IReadOnlyList<AttestationRecord> Claimed, IReadOnlyList<(AttestationRecord Record, string Reason)> Skipped) ClaimIds(IReadOnlyList<string> ids, bool resign, string instance)
+    {
+        return store.InTransaction((c, tx) =>
+        {
+            var claimed = new List<AttestationRecord>();
+            var skipped = new List<(AttestationRecord, string)>();
+            using var claim = Command(c, tx, $"""
+                UPDATE attestations SET claimed_by = $claim
+                WHERE id = $id AND claimed_by IS NULL AND (status IN ('Failed', 'Pending') OR ($resign AND status = 'Signed'))
+                RETURNING {Columns};
+                """, "$claim", "$id", "$resign");
+            foreach (var id in ids.Distinct(StringComparer.Ordinal))
+            {
+                Set(claim, instance, id, resign ? 1 : 0);
+                var row = Read(claim).FirstOrDefault();
+                if (row is not null) { claimed.Add(row); continue; }
+                var current = Find(c, tx, id)!;
+                skipped.Add((current, current.ClaimedBy is not null
+                    ? $"Attestation {id} is being signed right now; nothing was done."
+                    : $"Attestation {id} is already signed; nothing was done."));
+            }
+            return ((IReadOnlyList<AttestationRecord>)claimed, (IReadOnlyList<(AttestationRecord, string)>)skipped);
+        });
+    }
+
+    public AttestationRecord? Find(string id)
+    {
+        using var c = store.Open();
+        return Find(c, null, id);
+    }
+
+    /// <summary>Ids that start with <paramref name="prefix"/> (at most <paramref name="max"/>).</summary>
+    public IReadOnlyList<string> IdsByPrefix(string prefix, int max)
+    {
+        using var c = store.Open();
+        using var cmd = Command(c, null, "SELECT id FROM attestations WHERE id >= $p AND id < $q ORDER BY id LIMIT $max;", "$p", "$q", "$max");
+        Set(cmd, prefix, prefix + "\uffff", max);
+        using var r = cmd.ExecuteReader();
+        var list = new List<string>();
+        while (r.Read()) list.Add(r.GetString(0));
+        return list;
+    }
+
+    /// <summary>
+    /// Newest first. <paramref name="accept"/> filters what SQL cannot (wildcard subject names); rows are read until
+    /// <paramref name="limit"/> are accepted.
+    /// </summary>
+    public IReadOnlyList<AttestationRecord> List(AttestationStatus? status, DateTimeOffset? since, string? predicateType, string? subjectDigest,
+        string? subjectName, int limit, Func<AttestationRecord, bool>? accept = null)
+    {
+        using var c = store.Open();
+        var where = new List<string>();
+        using var cmd = c.CreateCommand();
+        if (status is { } s) { where.Add("a.status = $status"); cmd.Parameters.AddWithValue("$status", s.ToString()); }
+        if (since is { } t) { where.Add("a.created_at >= $since"); cmd.Parameters.AddWithValue("$since", t.ToUnixTimeMilliseconds()); }
+        if (predicateType is not null) { where.Add("a.predicate_type = $pt"); cmd.Parameters.AddWithValue("$pt", predicateType); }
+        if (subjectDigest is not null) { where.Add("a.id IN (SELECT attestation_id FROM attestation_subjects WHERE digest = $digest)"); cmd.Parameters.AddWithValue("$digest", subjectDigest); }
+        if (subjectName is not null) { where.Add("a.id IN (SELECT attestation_id FROM attestation_subjects WHERE name = $name)"); cmd.Parameters.AddWithValue("$name", subjectName); }
+        cmd.CommandText = $"SELECT {Prefixed("a.")} FROM attestations a {(where.Count == 0 ? "" : "WHERE " + string.Join(" AND ", where))} ORDER BY a.created_at DESC, a.id DESC"
+                          + (accept is null ? " LIMIT $limit;" : ";");
+        cmd.Parameters.AddWithValue("$limit", limit);
+        var list = new List<AttestationRecord>();
+        using var r = cmd.ExecuteReader();
+        while (list.Count < limit && r.Read())
+        {
+            var row = ReadRow(r);
+            if (accept is null || accept(row)) list.Add(row);
+        }
+        return list;
+    }
+
+    public AttestationEvent[] History(string id)
+    {
+        using var c = store.Open();
+        using var cmd = Command(c, null, "SELECT ts, event, detail, key_id, actor FROM attestation_events WHERE attestation_id = $id ORDER BY seq;", "$id");
+        Set(cmd, id);
+        using var r = cmd.ExecuteReader();
+        var list = new List<AttestationEvent>();
+        while (r.Read())
+            list.Add(new AttestationEvent
+            {
+                Timestamp = DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(0)),
+                Event = r.GetString(1),
+                Detail = r.GetString(2),
+                KeyId = r.IsDBNull(3) ? null : r.GetString(3),
+                Actor = r.GetString(4),
+            });
+        return [.. list];
+    }
+
+    public Dictionary<AttestationStatus, long> CountByStatus()
+    {
+        using var c = store.Open();
+        using var cmd = Command(c, null, "SELECT status, count(*) FROM attestations GROUP BY status;");
+        using var r = cmd.ExecuteReader();
+        var counts = Enum.GetValues<AttestationStatus>().ToDictionary(s => s, _ => 0L);
+        while (r.Read()) counts[Enum.Parse<AttestationStatus>(r.GetString(0))] = r.GetInt64(1);
+        return counts;
+    }
+
+    public DateTimeOffset? LastSignedAt()
+    {
+        using var c = store.Open();
+        using var cmd = Command(c, null, "SELECT max(signed_at) FROM attestations;");
+        return cmd.ExecuteScalar() is long ms ? DateTimeOffset.FromUnixTimeMilliseconds(ms) : null;
+    }
+
+    public AttestationFailure? LastFailure()
+    {
+        using var c = store.Open();
+        using var cmd = Command(c, null, "SELECT attestation_id, ts, detail FROM attestation_events WHERE event = 'sign-failed' ORDER BY seq DESC LIMIT 1;");
+        using var r = cmd.ExecuteReader();
+        if (!r.Read()) return null;
+        var detail = r.GetString(2);
+        var colon = detail.IndexOf(": ", StringComparison.Ordinal);
+        return new AttestationFailure
+        {
+            AttestationId = r.GetString(0),
+            At = DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(1)),
+            Code = colon > 0 ? detail[..colon] : "",
+            Reason = colon > 0 ? detail[(colon + 2)..] : detail,
+        };
+    }
+
+    /// <summary>Signing attempts since <paramref name="since"/>: successes (signed, resigned) and failures.</summary>
+    public (long Succeeded, long Failed) AttemptsSince(DateTimeOffset since)
+    {
+        using var c = store.Open();
+        using var cmd = Command(c, null, """
+            SELECT coalesce(sum(event IN ('signed', 'resigned')), 0), coalesce(sum(event = 'sign-failed'), 0)
+            FROM attestation_events WHERE ts >= $since AND event IN ('signed', 'resigned', 'sign-failed');
+            """, "$since");
+        Set(cmd, since.ToUnixTimeMilliseconds());
+        using var r = cmd.ExecuteReader();
+        r.Read();
+        return (r.GetInt64(0), r.GetInt64(1));
+    }
+
+    private static AttestationRecord? FindExisting(SqliteConnection c, SqliteTransaction tx, AttestationRecord record)
+    {
+        var first = record.Subjects[0];
+        var (alg, hex) = first.Digest.First();
+        using var cmd = Command(c, tx, $"""
+            SELECT {Prefixed("a.")} FROM attestations a JOIN attestation_subjects s ON s.attestation_id = a.id
+            WHERE s.digest = $digest AND s.predicate_type = $pt ORDER BY a.created_at DESC, a.id DESC;
+            """, "$digest", "$pt");
+        Set(cmd, $"{alg}:{hex}", record.PredicateType);
+        var wanted = SubjectKey(record);
+        return Read(cmd).FirstOrDefault(r => SubjectKey(r) == wanted);
+    }
+
+    // Predicate type and every subject digest, order-independent: what "already attested" compares.
+    private static string SubjectKey(AttestationRecord r) => r.PredicateType + "|" + string.Join(",",
+        r.Subjects.SelectMany(s => s.Digest.Select(d => $"{d.Key}:{d.Value}")).Order(StringComparer.Ordinal));
+
+    private static AttestationRecord? Find(SqliteConnection c, SqliteTransaction? tx, string id)
+    {
+        using var cmd = Command(c, tx, $"SELECT {Columns} FROM attestations WHERE id = $id;", "$id");
+        Set(cmd, id);
+        return Read(cmd).FirstOrDefault();
+    }
+
+    private static string Describe(IReadOnlyList<AttestationSubject> subjects)
+        => subjects.Count == 1 ? subjects[0].Name : $"{subjects[0].Name} and {subjects.Count - 1} more";
+
+    private static string Prefixed(string alias) => string.Join(", ", Columns.Split(", ").Select(c => alias + c));
+
+    private static SqliteCommand Command(SqliteConnection c, SqliteTransaction? tx, string sql, params string[] parameters)
+    {
+        var cmd = c.CreateCommand();
+        cmd.Transaction = tx;
+        cmd.CommandText = sql;
+        foreach (var p in parameters) cmd.Parameters.Add(new SqliteParameter { ParameterName = p });
+        return cmd;
+    }
+
+    private static void Set(SqliteCommand cmd, params object?[] values)
+    {
+        for (var i = 0; i < values.Length; i++) cmd.Parameters[i].Value = values[i] ?? DBNull.Value;
+    }
+
+    private static SqliteCommand EventCommand(SqliteConnection c, SqliteTransaction tx) => Command(c, tx,
+        "INSERT INTO attestation_events(attestation_id, ts, event, detail, key_id, actor) VALUES ($id, $ts, $event, $detail, $key, $actor);",
+        "$id", "$ts", "$event", "$detail", "$key", "$actor");
+
+    private static void AddEvent(SqliteCommand ev, string id, DateTimeOffset at, string what, string detail, string? keyId, string actor)
+    {
+        Set(ev, id, at.ToUnixTimeMilliseconds(), what, detail, keyId, actor);
+        ev.ExecuteNonQuery();
+    }
+
+    private static List<AttestationRecord> Read(SqliteCommand cmd)
+    {
+        using var r = cmd.ExecuteReader();
+        var list = new List<AttestationRecord>();
+        while (r.Read()) list.Add(ReadRow(r));
+        return list;
+    }
+
+    private static AttestationRecord ReadRow(SqliteDataReader r) => new()
+    {
+        Id = r.GetString(0),
+        Type = r.GetString(1),
+        PredicateType = r.GetString(2),
+        Subjects = AttestationRecord.ParseSubjects(r.GetString(3)),
+        Statement = (byte[])r.GetValue(4),
+        StatementDigest = r.GetString(5),
+        Status = Enum.Parse<AttestationStatus>(r.GetString(6)),
+        CreatedAt = DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(7)),
+        CreatedBy = r.GetString(8),
+        SignedAt = r.IsDBNull(9) ? null : DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(9)),
+        KeyId = r.IsDBNull(10) ? null : r.GetString(10),
+        Algorithm = r.IsDBNull(11) ? null : KeyAlgorithmNames.Parse(r.GetString(11)),
+        Envelope = r.IsDBNull(12) ? null : (byte[])r.GetValue(12),
+        Attempts = r.GetInt32(13),
+        LastAttemptAt = r.IsDBNull(14) ? null : DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(14)),
+        FailureCode = r.IsDBNull(15) ? null : r.GetString(15),
+        FailureReason = r.IsDBNull(16) ? null : r.GetString(16),
+        ClaimedBy = r.IsDBNull(17) ? null : r.GetString(17),
+    };
+}

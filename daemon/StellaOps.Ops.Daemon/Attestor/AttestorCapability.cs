@@ -1,0 +1,67 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using StellaOps.Ops.Contracts.Rpc;
+using StellaOps.Ops.Daemon.Doctor;
+using StellaOps.Ops.Daemon.Settings;
+using StellaOps.Ops.Daemon.SystemInfo;
+
+namespace StellaOps.Ops.Daemon.Attestor;
+
+/// <summary>Registers the attestor: store, service, RPC handler, signing-health check, reload and start-up recovery.</summary>
+public static class AttestorCapability
+{
+    public static IServiceCollection AddAttestorCapability(this IServiceCollection services)
+    {
+        services.AddSingleton<AttestationStore>();
+        services.AddSingleton<AttestorService>();
+        services.AddSingleton<AttestationInspector>();
+        services.AddSingleton<SigningProbe>();
+        services.AddSingleton<IAttestRpc, AttestRpc>();
+        services.AddSingleton<IHealthCheck, SigningHealthCheck>();
+        services.AddSingleton<SigningModeWatch>();
+        services.AddSingleton<IReloadable>(sp => sp.GetRequiredService<SigningModeWatch>());
+        services.AddHostedService<AttestorStartup>();
+        return services;
+    }
+
+    /// <summary>After the state is open: release what a killed daemon left claimed, and note the signing mode.</summary>
+    private sealed class AttestorStartup(AttestorService attestor, SigningModeWatch mode) : IHostedService
+    {
+        public Task StartAsync(CancellationToken cancellationToken)
+        {
+            attestor.RecoverInterrupted();
+            mode.Observe(atStart: true);
+            return Task.CompletedTask;
+        }
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    }
+}
+
+/// <summary>
+/// On reload (and at start) notes the signing mode; turning software signing on logs the compliance warning with
+/// who set it, so the switch is in 'stella attest logs' next to the failures it worked around.
+/// </summary>
+public sealed class SigningModeWatch(SettingsService settings, ILogger<SigningModeWatch> logger) : IReloadable
+{
+    private string? _applied;
+
+    public Task ReloadAsync(CancellationToken cancellationToken)
+    {
+        Observe(atStart: false);
+        return Task.CompletedTask;
+    }
+
+    public void Observe(bool atStart)
+    {
+        var setting = settings.Get("attest.signing.mode")[0];
+        var previous = Interlocked.Exchange(ref _applied, setting.Value);
+        if (previous == setting.Value && !atStart) return;
+        var who = setting.ChangedBy is { Length: > 0 } by ? $"set by {by} at {setting.ChangedAt:u}" : $"from the {setting.Source.ToString().ToLowerInvariant()} configuration";
+        if (setting.Value == "software")
+            logger.LogWarning("Attestor signing mode is software ({Who}): {Warning}", who, SettingCatalog.SoftwareSigningWarning);
+        else if (!atStart)
+            logger.LogInformation("Attestor signing mode is {Mode} ({Who})", setting.Value, who);
+    }
+}

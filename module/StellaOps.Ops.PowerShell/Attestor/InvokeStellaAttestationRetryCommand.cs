@@ -1,0 +1,84 @@
+using System.Management.Automation;
+using StellaOps.Ops.Contracts;
+using StellaOps.Ops.Contracts.Rpc;
+
+namespace StellaOps.Ops.PowerShell.Attestor;
+
+/// <summary>
+/// Invoke-StellaAttestationRetry: signs failed (and interrupted) attestations again (<c>-Failed</c>, runbook
+/// <c>stella attest retry --failed --last 1h</c>), or given ones by id; <c>-Resign</c> signs signed ones again with
+/// the current key (<c>stella attest resign &lt;id&gt;</c>). Ids from the pipeline are sent in one call at the end.
+/// </summary>
+[Cmdlet(VerbsLifecycle.Invoke, "StellaAttestationRetry", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, DefaultParameterSetName = FailedSet)]
+[OutputType(typeof(AttestationInfo))]
+public sealed class InvokeStellaAttestationRetryCommand : StellaAttestationCmdlet
+{
+    private const string FailedSet = "Failed";
+    private const string IdSet = "Id";
+
+    /// <summary>Not mandatory so that a bare call gets an error saying what to give, rather than a prompt for a switch.</summary>
+    [Parameter(ParameterSetName = FailedSet)]
+    public SwitchParameter Failed { get; set; }
+
+    /// <summary>Only attestations created within this window (e.g. 1h).</summary>
+    [Parameter(ParameterSetName = FailedSet)]
+    [DurationTransformation]
+    public Duration? Last { get; set; }
+
+    [Parameter(ParameterSetName = FailedSet)]
+    public DateTimeOffset? Since { get; set; }
+
+    [Parameter(Mandatory = true, Position = 0, ParameterSetName = IdSet, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [Alias("AttestationId")]
+    [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(AttestationIdCompleter))]
+    public string[] Id { get; set; } = [];
+
+    /// <summary>Sign already signed attestations again with the current key; the previous envelope stays in the history.</summary>
+    [Parameter(ParameterSetName = IdSet)]
+    public SwitchParameter Resign { get; set; }
+
+    private readonly List<string> _ids = [];
+
+    protected override void ProcessRecord()
+    {
+        if (ParameterSetName != IdSet) return;
+        foreach (var id in Id)
+        {
+            if (ShouldProcess(id, Resign ? "Sign the attestation again with the current key (the old envelope stays in its history)" : "Sign the attestation again")) _ids.Add(id);
+        }
+    }
+
+    protected override void EndProcessing()
+    {
+        AttestationRetryRequest? request = null;
+        var target = "";
+        if (ParameterSetName == IdSet)
+        {
+            target = _ids.Count == 1 ? _ids[0] : $"{_ids.Count} attestations";
+            if (_ids.Count > 0) request = new AttestationRetryRequest { Ids = [.. _ids], Resign = Resign };
+        }
+        else if (!Failed)
+        {
+            ThrowOpsError(OpsException.InvalidArgument("Say what to sign again: -Failed (all failed and interrupted attestations) or -Id <attestation-id>.", null,
+                "Run 'Invoke-StellaAttestationRetry -Failed -Last 1h' (stella attest retry --failed --last 1h), or 'stella attest resign <attestation-id>'."));
+        }
+        else
+        {
+            var window = Last is { } last ? $" created in the last {last}" : Since is { } since ? $" created since {since:u}" : "";
+            target = $"failed and interrupted attestations{window}";
+            if (ShouldProcess(target, "Sign again")) request = new AttestationRetryRequest { Failed = true, Last = Last, Since = Since };
+        }
+
+        if (request is not null)
+        {
+            var results = InvokeForItem((c, p, ct) => c.Attest.RetryAsync(request, p, ct), target, "Signing attestations again");
+            if (results is not null)
+            {
+                if (results.Length == 0) WriteVerbose($"Nothing to sign: no {target}.");
+                foreach (var r in results) WriteResult(r, r.Attestation?.Id ?? target);
+            }
+        }
+        base.EndProcessing();
+    }
+}
