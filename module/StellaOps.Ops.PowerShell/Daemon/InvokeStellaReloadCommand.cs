@@ -12,6 +12,9 @@ public sealed class InvokeStellaReloadCommand : StellaCmdlet
     {
         if (!ShouldProcess(StellaOps.Ops.Contracts.Protocol.ResolveClientEndpoint(Endpoint), "Reload the daemon's configuration")) return;
         var result = InvokeForItem((c, _, ct) => c.System.ReloadAsync(ct), null);
-        if (result is not null) WriteObject(result);
+        if (result is null) return;
+        // What a capability could not apply (an unreachable HSM) is a warning: the rest of the reload took effect.
+        foreach (var warning in result.Warnings) WriteWarning(warning);
+        WriteObject(result);
     }
 }
