@@ -97,11 +97,4 @@ public sealed class KeyRotationTimerTests : IDisposable
         _state.Dispose();
         Directory.Delete(_dir, recursive: true);
     }
-
-    private sealed class ManualTime(DateTimeOffset start) : TimeProvider
-    {
-        private DateTimeOffset _now = start;
-        public override DateTimeOffset GetUtcNow() => _now;
-        public void Advance(TimeSpan by) => _now += by;
-    }
 }

@@ -21,8 +21,27 @@ public static class AttestorCapability
         services.AddSingleton<IHealthCheck, SigningHealthCheck>();
         services.AddSingleton<SigningModeWatch>();
         services.AddSingleton<IReloadable>(sp => sp.GetRequiredService<SigningModeWatch>());
+        services.AddSingleton<ICapabilityStatus, AttestorCapabilityStatus>();
         services.AddHostedService<AttestorStartup>();
         return services;
+    }
+
+    /// <summary>"attestor" in Get-StellaDaemonStatus: degraded while attestations wait unsigned or no key can sign.</summary>
+    private sealed class AttestorCapabilityStatus(AttestorService attestor, Keys.KeyService keys) : ICapabilityStatus
+    {
+        public CapabilityStatus Current
+        {
+            get
+            {
+                var counts = attestor.Store.CountByStatus();
+                var (key, problem) = SigningKeyCheck.Resolve(keys);
+                var waiting = counts[AttestationStatus.Failed];
+                var state = problem is null && waiting == 0 ? CapabilityState.Ready : CapabilityState.Degraded;
+                var signer = problem is null ? $"signs with {key!.Id[..16]}…" : problem.Message;
+                var backlog = waiting == 0 ? "" : $"; {waiting} failed attestation(s) wait for '{SigningKeyCheck.RetryCommand}'";
+                return new CapabilityStatus { Name = "attestor", State = state, Message = $"{counts[AttestationStatus.Signed]} signed; {signer}{backlog}" };
+            }
+        }
     }
 
     /// <summary>After the state is open: release what a killed daemon left claimed, and note the signing mode.</summary>

@@ -13,8 +13,8 @@ public sealed class InvokeStellaReloadCommand : StellaCmdlet
         if (!ShouldProcess(StellaOps.Ops.Contracts.Protocol.ResolveClientEndpoint(Endpoint), "Reload the daemon's configuration")) return;
         var result = InvokeForItem((c, _, ct) => c.System.ReloadAsync(ct), null);
         if (result is null) return;
-        WriteObject(result);
-        // What a capability could not apply (the HSM is down, …): the rest took effect, so warnings, not errors.
+        // What a capability could not apply (an unreachable HSM) is a warning: the rest of the reload took effect.
         foreach (var warning in result.Warnings) WriteWarning(warning);
+        WriteObject(result);
     }
 }

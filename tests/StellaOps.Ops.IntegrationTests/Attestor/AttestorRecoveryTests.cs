@@ -58,6 +58,9 @@ public sealed class AttestorRecoveryTests
         var status = await client.Attest.GetStatusAsync(CancellationToken.None);
         Assert.Equal(30, status.Failed);
         Assert.Equal(nameof(OpsErrorCode.HsmUnavailable), status.LastFailure!.Code);
+        var capability = Assert.Single(status.Daemon.Capabilities, c => c.Name == "attestor");
+        Assert.Equal(CapabilityState.Degraded, capability.State);
+        Assert.Contains("30 failed attestation(s)", capability.Message);
         var doctor = Assert.Single(await client.Doctor.RunAsync(["check.attestor.signing-health"], null, CancellationToken.None));
         Assert.Equal(DoctorStatus.Fail, doctor.Status);
         Assert.Contains("signing.mode software", doctor.Remediation);
@@ -89,5 +92,6 @@ public sealed class AttestorRecoveryTests
         Assert.All(integrity, i => Assert.True(i.Intact, i.Id));
         var after = await client.Attest.GetStatusAsync(CancellationToken.None);
         Assert.Equal(("software", 0L, 40L), (after.SigningMode, after.Failed, after.Signed));
+        Assert.Equal(CapabilityState.Ready, Assert.Single(after.Daemon.Capabilities, c => c.Name == "attestor").State);
     }
 }

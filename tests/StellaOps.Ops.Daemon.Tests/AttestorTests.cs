@@ -1,0 +1,144 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using StellaOps.Ops.Attestation.InToto;
+using StellaOps.Ops.Contracts;
+using StellaOps.Ops.Contracts.Rpc;
+using StellaOps.Ops.Daemon.Attestor;
+using StellaOps.Ops.Daemon.Hosting;
+using StellaOps.Ops.Daemon.Keys;
+using StellaOps.Ops.Daemon.Settings;
+using StellaOps.Ops.Daemon.Storage;
+
+namespace StellaOps.Ops.Daemon.Tests;
+
+/// <summary>The attestor's own logic on the real SQLite store and key service, with the clock injected.</summary>
+public sealed class AttestorTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("stellaops-att-").FullName;
+    private readonly ManualTime _time = new(new DateTimeOffset(2026, 3, 1, 12, 0, 0, TimeSpan.Zero));
+    private readonly StateStore _state;
+    private readonly KeyService _keys;
+    private readonly SettingsService _settings;
+    private readonly AttestationStore _store;
+
+    public AttestorTests()
+    {
+        var paths = new DaemonPaths(Options.Create(new DaemonOptions { StateDirectory = _dir }), Options.Create(new IpcOptions { Endpoint = Path.Combine(_dir, "s.sock") }));
+        _state = new StateStore(paths, NullLogger<StateStore>.Instance);
+        _state.Initialize();
+        var runtime = new RuntimeSettingsSource();
+        var config = new ConfigurationBuilder().AddInMemoryCollection(SettingCatalog.Defaults()).Add(runtime).Build();
+        var keyStore = new KeyStore(_state);
+        _settings = new SettingsService(config, runtime, _state, [new KeySettingValidator(keyStore, _time)], NullLogger<SettingsService>.Instance);
+        _settings.Load();
+        _keys = new KeyService(keyStore, new SoftwareKeyVault(paths), new NoHsmConfigured(), _settings, paths, _time, NullLogger<KeyService>.Instance);
+        _store = new AttestationStore(_state);
+    }
+
+    private AttestorService NewAttestor() => new(_store, _keys, _time, NullLogger<AttestorService>.Instance);
+
+    private static AttestationRequest Request(string subject, bool force = true)
+    {
+        var s = SubjectFactory.Parse(subject);
+        return new AttestationRequest { Type = "test", Subjects = [new AttestationSubject { Name = s.Name, Digest = new Dictionary<string, string>(s.Digest) }], Force = force };
+    }
+
+    private async Task<KeyInfo> ActiveKeyAsync()
+    {
+        var key = await _keys.GenerateAsync(new KeyGenerationRequest { Provider = KeyProvider.Software, Validity = Duration.Parse("365d") }, default);
+        return await _keys.ActivateAsync(key.Id, "test", default);
+    }
+
+    [Fact]
+    public void The_stored_statement_is_the_exact_payload_and_its_digest_and_the_test_subject_hashes_its_name()
+    {
+        var record = StatementBuilder.Build(Request("test:verification"), _time.GetUtcNow(), "tester");
+        var statement = InTotoStatement.Parse(record.Statement);
+        Assert.Equal(PredicateTypes.Test, statement.PredicateType);
+        Assert.Equal(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData("test:verification"u8)), statement.Subjects[0].Digest["sha256"]);
+        Assert.Equal("sha256:" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(record.Statement)), record.StatementDigest);
+        Assert.Equal(record.Statement, statement.ToJsonBytes()); // canonical: what is stored is what a re-serialization gives
+        // UUIDv7: ids sort by creation time.
+        var later = StatementBuilder.Build(Request("test:verification"), _time.GetUtcNow().AddMilliseconds(5), "tester");
+        Assert.True(string.CompareOrdinal(record.Id, later.Id) < 0);
+    }
+
+    [Fact]
+    public async Task Rows_a_killed_process_left_claimed_are_released_at_start_and_signed_once_by_retry()
+    {
+        await ActiveKeyAsync();
+        var records = Enumerable.Range(0, 5).Select(i => new AttestationStore.NewAttestation(StatementBuilder.Build(Request($"test:orphan-{i}"), _time.GetUtcNow(), "tester"), true)).ToList();
+        _store.Insert(records, instance: "a-process-that-died", actor: "tester");
+
+        var attestor = NewAttestor();
+        // Still claimed by the dead process: not retryable yet.
+        Assert.Empty(await attestor.RetryAsync(new AttestationRetryRequest { Failed = true }, null, default));
+        attestor.RecoverInterrupted();
+        var retried = await attestor.RetryAsync(new AttestationRetryRequest { Failed = true }, null, default);
+        Assert.Equal(5, retried.Length);
+        Assert.All(retried, r => Assert.Equal(AttestationStatus.Signed, r.Attestation!.Status));
+        Assert.All(records, r => Assert.Equal(["created", "interrupted", "signed"], _store.History(r.Record.Id).Select(e => e.Event)));
+        Assert.Empty(await attestor.RetryAsync(new AttestationRetryRequest { Failed = true }, null, default));
+    }
+
+    [Fact]
+    public async Task Two_daemons_retrying_the_same_failed_rows_never_sign_one_twice()
+    {
+        var failing = NewAttestor();
+        var created = await failing.CreateAsync([.. Enumerable.Range(0, 200).Select(i => Request($"test:race-{i}"))], null, default);
+        Assert.All(created, r => Assert.Equal(OpsErrorCode.NoActiveKey, r.Error!.Code));
+        Assert.Equal(200, failing.SigningFailuresTotal);
+        await ActiveKeyAsync();
+
+        var (a, b) = (NewAttestor(), NewAttestor());
+        var both = await Task.WhenAll(
+            Task.Run(() => a.RetryAsync(new AttestationRetryRequest { Failed = true }, null, default)),
+            Task.Run(() => b.RetryAsync(new AttestationRetryRequest { Failed = true }, null, default)));
+        var ids = both.SelectMany(r => r).Select(r => r.Attestation!.Id).ToList();
+        Assert.Equal(200, ids.Count);
+        Assert.Equal(200, ids.Distinct().Count());
+        Assert.All(created, r => Assert.Single(_store.History(r.Attestation!.Id), e => e.Event == "signed"));
+    }
+
+    [Fact]
+    public async Task Signing_health_follows_the_failure_rate_of_the_last_hour_against_seed_004_thresholds()
+    {
+        var attestor = NewAttestor();
+        var check = new SigningHealthCheck(new SigningProbe(_keys, _settings), attestor, _time);
+        Assert.Equal(DoctorStatus.Fail, (await check.RunAsync(default)).Status); // no key at all
+
+        await attestor.CreateAsync([.. Enumerable.Range(0, 5).Select(i => Request($"test:f-{i}"))], null, default); // fail: no key
+        var key = await ActiveKeyAsync();
+        await attestor.CreateAsync([.. Enumerable.Range(0, 95).Select(i => Request($"test:s-{i}"))], null, default);
+        var fivePercent = await check.RunAsync(default);
+        Assert.Equal((DoctorStatus.Pass, "5", "100"), (fivePercent.Status, fivePercent.Evidence["failures"], fivePercent.Evidence["attempts"])); // not above 5 %
+
+        await attestor.CreateAsync([Request("test:one-more-signed")], null, default);
+        await _keys.RevokeAsync(key.Id, "compromised in the test", default);
+        await attestor.CreateAsync([.. Enumerable.Range(0, 19).Select(i => Request($"test:r-{i}"))], null, default);
+        await ActiveKeyAsync();
+        _time.Advance(TimeSpan.FromMinutes(1));
+        var warn = await check.RunAsync(default);
+        Assert.Equal(DoctorStatus.Warn, warn.Status); // 24 of 120 = 20 %: warning, not yet critical
+        Assert.Contains("stella attest retry --failed --last 1h", warn.Remediation);
+
+        await attestor.CreateAsync([.. Enumerable.Range(0, 1).Select(i => Request($"test:x-{i}"))], null, default);
+        await _keys.RevokeAsync(_keys.SigningKey().Id, "again", default);
+        await attestor.CreateAsync([Request("test:critical")], null, default);
+        await ActiveKeyAsync();
+        Assert.Equal(DoctorStatus.Fail, (await check.RunAsync(default)).Status); // 25 of 122 > 20 %
+
+        // An hour later the window is clean again, while the failed attestations wait for a retry.
+        _time.Advance(TimeSpan.FromMinutes(61));
+        var later = await check.RunAsync(default);
+        Assert.Equal(DoctorStatus.Pass, later.Status);
+        Assert.Equal("25", later.Evidence["failedAttestations"]);
+    }
+
+    public void Dispose()
+    {
+        _state.Dispose();
+        Directory.Delete(_dir, recursive: true);
+    }
+}
