@@ -21,14 +21,16 @@ public static partial class HsmFailure
             if (Enum.TryParse<OpsErrorCode>(m.Groups["code"].Value, out var parsed) && Enum.IsDefined(parsed)) { code = parsed; break; }
         }
         string? action = null;
-        var text = message;
+        // The code is the error id now; the text keeps the rest.
+        var text = CodeTag().Replace(message, "", 1).Replace("  ", " ", StringComparison.Ordinal).Trim();
         var next = text.IndexOf(NextStep, StringComparison.Ordinal);
         if (next >= 0)
         {
             action = text[(next + NextStep.Length)..].Trim();
             text = text[..next].TrimEnd();
         }
-        return new OpsException(code, $"HSM '{hsm}': {text}", hsm, action);
+        if (!text.Contains($"'{hsm}'", StringComparison.Ordinal)) text = $"HSM '{hsm}': {text}";
+        return new OpsException(code, text, hsm, action);
     }
 
     private const string NextStep = "Next step:";

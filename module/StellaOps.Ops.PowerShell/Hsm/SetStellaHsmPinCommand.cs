@@ -13,7 +13,9 @@ namespace StellaOps.Ops.PowerShell.Hsm;
 /// ignored). What is not given is asked for when the session can prompt; otherwise the command fails and says which
 /// parameters to pass. The PINs go to the daemon only: never into output, verbose, errors or the ShouldProcess text.
 /// </summary>
-[Cmdlet(VerbsCommon.Set, "StellaHsmPin", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
+// Medium, not High: the verbatim runbook line must reach the PIN prompt (or, non-interactive, the clear HsmPinRequired
+// error) without a confirmation prompt first; typing the current PIN is the confirmation.
+[Cmdlet(VerbsCommon.Set, "StellaHsmPin", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
 [OutputType(typeof(HsmLoginResult))]
 public sealed class SetStellaHsmPinCommand : StellaCmdlet
 {
