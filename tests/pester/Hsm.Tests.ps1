@@ -199,6 +199,40 @@ Describe 'Switch-StellaHsm / stella crypto hsm failover --to backup' {
     }
 }
 
+Describe 'Runbook 003 (HSM connection issues), every stella crypto hsm line in order' {
+    # auth update --slot <slot-id> needs the PINs: it has its own tests below (interactive prompt or credentials).
+    It '<Line>' -ForEach @(
+        @{ Line = 'stella crypto hsm status' }
+        @{ Line = 'stella crypto hsm test' }
+        @{ Line = 'stella crypto hsm pkcs11-status' }
+        @{ Line = 'stella crypto hsm ping' }
+        @{ Line = 'stella crypto hsm logs --last 30m' }
+        @{ Line = 'stella crypto hsm slots list' }
+        @{ Line = 'stella crypto hsm reconnect' }
+        @{ Line = 'stella crypto hsm failover --to backup' }
+        @{ Line = 'stella crypto hsm connectivity --verbose' }
+        @{ Line = 'stella crypto hsm config set session.timeout 300s' }
+        @{ Line = 'stella crypto hsm reconnect' }
+        @{ Line = 'stella crypto hsm config set session.keepalive true' }
+        @{ Line = 'stella crypto hsm config set session.keepalive_interval 60s' }
+        @{ Line = 'stella crypto hsm auth verify' }
+        @{ Line = 'stella crypto hsm config get pkcs11.library_path' }
+        @{ Line = 'stella crypto hsm pkcs11-reload' }
+        @{ Line = 'stella crypto hsm pkcs11-info' }
+        @{ Line = 'stella crypto hsm test' }
+        @{ Line = 'stella crypto hsm logs --level error --last 30m'; MayBeEmpty = $true }
+    ) {
+        $out = Invoke-Expression $Line -ErrorVariable errs 4>$null
+        $errs | Should -BeNullOrEmpty
+        if (-not $MayBeEmpty) { $out | Should -Not -BeNullOrEmpty }
+        if ($Line -like '*failover --to backup') { (Get-StellaHsm).Active | Should -Be 'Backup' }
+    }
+    AfterAll {
+        Switch-StellaHsm -To Primary | Out-Null
+        Reset-StellaConfig -Name hsm.session.timeout, hsm.session.keepalive, hsm.session.keepalive_interval -Confirm:$false -ErrorAction SilentlyContinue | Out-Null
+    }
+}
+
 Describe 'Set-StellaHsmPin / stella crypto hsm auth update --slot SLOT-ID' {
     BeforeAll {
         $script:slotId = ((Get-StellaHsm).Members | Where-Object Name -eq 'primary').SlotId
