@@ -238,6 +238,15 @@ Describe 'Set-StellaHsmPin / stella crypto hsm auth update --slot SLOT-ID' {
         $script:slotId = ((Get-StellaHsm).Members | Where-Object Name -eq 'primary').SlotId
         $script:pinFileBefore = [System.IO.File]::ReadAllBytes($primaryPinFile)
     }
+    It 'completes -Slot with the HSM names and the slot ids of the configured tokens' {
+        $line = 'Set-StellaHsmPin -Slot '
+        $c = (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText
+        $c | Should -Contain 'primary'
+        $c | Should -Contain 'backup'
+        $c | Should -Contain "$slotId"
+        $line = 'Set-StellaHsmPin -Slot ba'
+        (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText | Should -Be @('backup')
+    }
     It 'the runbook line, non-interactive, fails with HsmPinRequired and changes nothing' {
         $err = $null
         try { stella crypto hsm auth update --slot $slotId } catch { $err = $_ }
