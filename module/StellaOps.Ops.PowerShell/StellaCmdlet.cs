@@ -50,7 +50,10 @@ public abstract class StellaCmdlet : PSCmdlet
             bool reused;
             try
             {
-                (client, reused) = RunOnPipeline(ct => ConnectionCache.GetWithOriginAsync(Endpoint, ct), null);
+                // Started here, not on the thread pool: the cache is per runspace (Runspace.DefaultRunspace is per thread),
+                // and the argument completers look the connection up on this runspace's thread.
+                var connecting = ConnectionCache.GetWithOriginAsync(Endpoint, _stopping.Token);
+                (client, reused) = RunOnPipeline(_ => connecting, null);
             }
             catch (OpsException ex)
             {

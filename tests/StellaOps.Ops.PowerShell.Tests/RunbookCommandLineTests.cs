@@ -1,5 +1,6 @@
 using System.Management.Automation;
 using StellaOps.Ops.Contracts;
+using StellaOps.Ops.Contracts.Rpc;
 using StellaOps.Ops.PowerShell;
 using StellaOps.Ops.PowerShell.Dispatch;
 using LogLevel = StellaOps.Ops.Contracts.Rpc.LogLevel;
@@ -46,6 +47,27 @@ public class RunbookCommandLineTests
         Assert.Equal(LogLevel.Error, r.Parameters["Level"]);
         Assert.Equal(TimeSpan.FromMinutes(30), ((Duration)r.Parameters["Last"]!).Value);
         Assert.Equal("Hsm", Parse("crypto hsm logs --last 30m").Parameters["Component"]);
+    }
+
+    [Fact]
+    public void HsmLinesMapToTheHsmCmdletsWithTheirFixedParameters()
+    {
+        Assert.Equal(new[] { HsmTestOperation.Ping }, (HsmTestOperation[])Parse("crypto hsm ping").Parameters["Operation"]!);
+        Assert.Equal(new[] { HsmTestOperation.Connectivity }, (HsmTestOperation[])Parse("crypto hsm connectivity --verbose").Parameters["Operation"]!);
+        Assert.Equal(new[] { HsmTestOperation.Sign }, (HsmTestOperation[])Parse("crypto hsm verify").Parameters["Operation"]!);
+        Assert.False(Parse("crypto hsm test").Parameters.ContainsKey("Operation"));
+        Assert.True(((SwitchParameter)Parse("crypto hsm pkcs11-info").Parameters["Detailed"]!).IsPresent);
+        Assert.False(Parse("crypto hsm pkcs11-status").Parameters.ContainsKey("Detailed"));
+        Assert.True(((SwitchParameter)Parse("crypto hsm pkcs11-reload").Parameters["ReloadLibrary"]!).IsPresent);
+        Assert.Equal("Reset-StellaHsm", Parse("crypto hsm reconnect").CommandName);
+        Assert.False(Parse("crypto hsm reconnect").Parameters.ContainsKey("ReloadLibrary"));
+        Assert.Equal(HsmMemberRole.Backup, Parse("crypto hsm failover --to backup").Parameters["To"]);
+        Assert.Equal("InvalidFlagValue", Fails("crypto hsm failover --to tertiary").ErrorId);
+        var pin = Parse("crypto hsm auth update --slot 0");
+        Assert.Equal("Set-StellaHsmPin", pin.CommandName);
+        Assert.Equal("0", pin.Parameters["Slot"]);
+        Assert.Equal("Test-StellaHsmLogin", Parse("crypto hsm auth verify").CommandName);
+        Assert.True(((SwitchParameter)Parse("crypto providers list --algorithms").Parameters["Detailed"]!).IsPresent);
     }
 
     [Fact]
@@ -157,6 +179,20 @@ public class RunbookCommandLineTests
     [InlineData("stella crypto hsm config set session.timeout 300s")]
     [InlineData("stella crypto hsm logs --last 30m")]
     [InlineData("stella crypto hsm logs --level error --last 30m")]
+    [InlineData("stella crypto hsm status")]
+    [InlineData("stella crypto hsm test")]
+    [InlineData("stella crypto hsm pkcs11-status")]
+    [InlineData("stella crypto hsm ping")]
+    [InlineData("stella crypto hsm slots list")]
+    [InlineData("stella crypto hsm reconnect")]
+    [InlineData("stella crypto hsm failover --to backup")]
+    [InlineData("stella crypto hsm connectivity --verbose")]
+    [InlineData("stella crypto hsm auth verify")]
+    [InlineData("stella crypto hsm auth update --slot 0")]
+    [InlineData("stella crypto hsm pkcs11-reload")]
+    [InlineData("stella crypto hsm pkcs11-info")]
+    [InlineData("stella crypto hsm verify")]
+    [InlineData("stella crypto providers list --algorithms")]
     [InlineData("stella keys config set alerts.expiring_days 30")]
     [InlineData("stella keys config set alerts.expiring_days_critical 7")]
     [InlineData("stella keys config set rotation.auto true")]

@@ -1,5 +1,7 @@
 # Test helper: a REAL stella-opsd process per test file, on its own socket and state directory. Never a mock.
 #   $d = Start-TestDaemon            # starts it, waits until it answers through the module
+#   $d = Start-TestDaemon -Config @{ Hsm = @{ ... } }   # the same, with an opsd.json (--config) in its temp folder
+#   $t = New-TestSoftHsmToken -Directory $dir -Label primary -Pin 1234   # a real SoftHSM2 token (softhsm2-util)
 #   Restart-TestDaemon $d            # SIGTERM, then the same endpoint and state dir again
 #   Stop-TestDaemon $d               # SIGTERM (then SIGKILL after 10 s), removes its temp folder
 # Module and daemon come from the runner's environment (build.ps1 test sets them), else the repo's build output.
@@ -27,6 +29,7 @@ function Get-TestDaemonPath {
 function Start-DaemonProcess($Daemon) {
     $psi = [System.Diagnostics.ProcessStartInfo]::new($Daemon.DaemonPath)
     foreach ($a in '--endpoint', $Daemon.Endpoint, '--state-dir', $Daemon.StateDir) { $psi.ArgumentList.Add($a) }
+    if ($Daemon.ConfigFile) { $psi.ArgumentList.Add('--config'); $psi.ArgumentList.Add($Daemon.ConfigFile) }
     $psi.UseShellExecute = $false
     $psi.RedirectStandardOutput = $true
     $psi.RedirectStandardError = $true
@@ -64,7 +67,11 @@ function Wait-TestDaemon($Daemon, [int] $TimeoutSeconds = 30) {
 
 function Start-TestDaemon {
     [CmdletBinding()]
-    param([switch] $NoEnvironment)
+    param(
+        [switch] $NoEnvironment,
+        # Written as the daemon's opsd.json (e.g. an Hsm section); without it the daemon starts on its defaults.
+        [hashtable] $Config
+    )
     if (-not (Get-Command Get-StellaAttestorStatus -ErrorAction SilentlyContinue)) { Import-Module (Get-TestModulePath) -Force }
     # Short path: a Unix socket path must fit in 108 bytes.
     $root = Join-Path ([System.IO.Path]::GetTempPath()) ("sop-" + [guid]::NewGuid().ToString('n').Substring(0, 10))
@@ -76,6 +83,11 @@ function Start-TestDaemon {
         StateDir   = Join-Path $root 'state'
         Log        = Join-Path $root 'opsd.log'
         Process    = $null
+        ConfigFile = $null
+    }
+    if ($Config) {
+        $daemon.ConfigFile = Join-Path $root 'opsd.json'
+        $Config | ConvertTo-Json -Depth 10 | Set-Content -Path $daemon.ConfigFile -Encoding utf8
     }
     Start-DaemonProcess $daemon
     if (-not $NoEnvironment) { $env:STELLAOPS_ENDPOINT = $daemon.Endpoint }
@@ -102,4 +114,38 @@ function Stop-TestDaemon($Daemon) {
     Remove-Item -Recurse -Force $Daemon.Root -ErrorAction SilentlyContinue
 }
 
-Export-ModuleMember -Function Start-TestDaemon, Stop-TestDaemon, Restart-TestDaemon, Get-TestModulePath, Get-TestDaemonPath
+# A real SoftHSM2 token, initialised with softhsm2-util. Tokens that one daemon loads directly through
+# libsofthsm2.so must share one directory (one softhsm2.conf): SoftHSM reads SOFTHSM2_CONF once per process.
+function New-TestSoftHsmToken {
+    param(
+        [Parameter(Mandatory)] [string] $Directory,
+        [Parameter(Mandatory)] [string] $Label,
+        [Parameter(Mandatory)] [string] $Pin,
+        [string] $SoPin = '87654321',
+        # Generates the daemon's self-test key (ecdsa-p256, CKA_ID "stella-selftest") on the token, as an operator
+        # provisions it. Without it the first Sign self-test creates the key after a KeyNotFound, which the daemon
+        # counts as a recent error (a reconnect within its degraded window then reports Degraded).
+        [switch] $WithSelfTestKey
+    )
+    $conf = Join-Path $Directory 'softhsm2.conf'
+    $tokens = Join-Path $Directory 'tokens'
+    New-Item -ItemType Directory -Force -Path $tokens | Out-Null
+    if (-not (Test-Path $conf)) {
+        "directories.tokendir = $tokens`nobjectstore.backend = file`nlog.level = ERROR`nslots.removable = false`n" | Set-Content -Path $conf -NoNewline
+    }
+    $saved = $env:SOFTHSM2_CONF
+    try {
+        $env:SOFTHSM2_CONF = $conf
+        $out = & softhsm2-util --init-token --free --label $Label --so-pin $SoPin --pin $Pin 2>&1
+        if ($LASTEXITCODE -ne 0) { throw "softhsm2-util --init-token failed ($LASTEXITCODE): $out" }
+        if ($WithSelfTestKey) {
+            $out = & pkcs11-tool --module /usr/lib/softhsm/libsofthsm2.so --token-label $Label --login --pin $Pin `
+                --keypairgen --key-type EC:prime256v1 --id 7374656c6c612d73656c6674657374 --label stellaops-selftest 2>&1
+            if ($LASTEXITCODE -ne 0) { throw "pkcs11-tool --keypairgen failed ($LASTEXITCODE): $out" }
+        }
+    }
+    finally { $env:SOFTHSM2_CONF = $saved }
+    [pscustomobject]@{ Label = $Label; Pin = $Pin; SoPin = $SoPin; ConfPath = $conf; Library = '/usr/lib/softhsm/libsofthsm2.so' }
+}
+
+Export-ModuleMember -Function New-TestSoftHsmToken, Start-TestDaemon, Stop-TestDaemon, Restart-TestDaemon, Get-TestModulePath, Get-TestDaemonPath

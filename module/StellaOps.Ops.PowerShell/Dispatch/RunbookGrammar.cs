@@ -105,6 +105,8 @@ public static class RunbookGrammar
         Fixed = new Dictionary<string, object> { ["PassThru"] = true },
     };
 
+    private static Dictionary<string, object> Switch(string parameter) => new() { [parameter] = new System.Management.Automation.SwitchParameter(true) };
+
     private static CommandSpec Planned(string words, string cmdlet) => new(words, null) { PlannedCmdlet = cmdlet };
 
     /// <summary>Every runbook command. Wired ones name their cmdlet; planned ones fail with "not implemented yet".</summary>
@@ -216,6 +218,20 @@ public static class RunbookGrammar
         ConfigGet("crypto hsm config get", "hsm."),
         ConfigSet("crypto hsm config set", "hsm."),
         new("crypto hsm logs", "Get-StellaLog") { Flags = LogFlags, Fixed = new Dictionary<string, object> { ["Component"] = "Hsm" } },
+        new("crypto hsm status", "Get-StellaHsm") { Flags = [new("--detailed", "Detailed", FlagKind.Switch)] },
+        new("crypto hsm pkcs11-status", "Get-StellaHsm") { Flags = [new("--detailed", "Detailed", FlagKind.Switch)] },
+        new("crypto hsm pkcs11-info", "Get-StellaHsm") { Fixed = Switch("Detailed") },
+        new("crypto hsm test", "Test-StellaHsm") { Flags = [new("--operation", "Operation", FlagKind.Value, s => new[] { ParseEnum<HsmTestOperation>(s) })] },
+        new("crypto hsm ping", "Test-StellaHsm") { Fixed = new Dictionary<string, object> { ["Operation"] = new[] { HsmTestOperation.Ping } } },
+        new("crypto hsm connectivity", "Test-StellaHsm") { Fixed = new Dictionary<string, object> { ["Operation"] = new[] { HsmTestOperation.Connectivity } } },
+        new("crypto hsm verify", "Test-StellaHsm") { Fixed = new Dictionary<string, object> { ["Operation"] = new[] { HsmTestOperation.Sign } } },
+        new("crypto hsm slots list", "Get-StellaHsmSlot"),
+        new("crypto hsm reconnect", "Reset-StellaHsm"),
+        new("crypto hsm pkcs11-reload", "Reset-StellaHsm") { Fixed = Switch("ReloadLibrary") },
+        new("crypto hsm failover", "Switch-StellaHsm") { Flags = [new("--to", "To", FlagKind.Value, ParseEnum<HsmMemberRole>)] },
+        new("crypto hsm auth verify", "Test-StellaHsmLogin"),
+        new("crypto hsm auth update", "Set-StellaHsmPin") { Flags = [new("--slot", "Slot")] },
+        new("crypto providers list", "Get-StellaCryptoProvider") { Flags = [new("--algorithms", "Detailed", FlagKind.Switch)] },
         // doctor
         new("doctor", "Invoke-StellaDoctor") { Flags = [new("--check", "Check", FlagKind.Value, s => s.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))] },
 
@@ -226,20 +242,6 @@ public static class RunbookGrammar
         Planned("issuer show", "Get-StellaIssuer"),
         Planned("issuer trust-status", "Get-StellaIssuer"),
         Planned("issuer trust", "Approve-StellaIssuer"),
-        Planned("crypto hsm status", "Get-StellaHsm"),
-        Planned("crypto hsm pkcs11-status", "Get-StellaHsm"),
-        Planned("crypto hsm pkcs11-info", "Get-StellaHsm -Detailed"),
-        Planned("crypto hsm test", "Test-StellaHsm"),
-        Planned("crypto hsm ping", "Test-StellaHsm -Operation Ping"),
-        Planned("crypto hsm connectivity", "Test-StellaHsm -Operation Connectivity"),
-        Planned("crypto hsm verify", "Test-StellaHsm -Operation Sign"),
-        Planned("crypto hsm slots list", "Get-StellaHsmSlot"),
-        Planned("crypto hsm reconnect", "Reset-StellaHsm"),
-        Planned("crypto hsm pkcs11-reload", "Reset-StellaHsm -ReloadLibrary"),
-        Planned("crypto hsm failover", "Switch-StellaHsm"),
-        Planned("crypto hsm auth verify", "Test-StellaHsmLogin"),
-        Planned("crypto hsm auth update", "Set-StellaHsmPin"),
-        Planned("crypto providers list", "Get-StellaCryptoProvider"),
         Planned("crypto cert verify-chain", "Test-StellaCertificateChain"),
         Planned("crypto cert update-chain", "Set-StellaKeyCertificate"),
         Planned("verify attestation", "Test-StellaAttestation"),

@@ -1,0 +1,69 @@
+using System.Collections;
+using System.Management.Automation;
+using System.Management.Automation.Language;
+using System.Text.RegularExpressions;
+using StellaOps.Ops.Contracts;
+
+namespace StellaOps.Ops.PowerShell.Hsm;
+
+/// <summary>
+/// The HSM test and login RPCs answer a failed check as a result object (so every member's outcome is reported),
+/// with the daemon's machine-readable "[Code] message Next step: action" text. This turns such a message into the
+/// same <see cref="OpsException"/> a failed RPC would have raised, so the error id and category are the usual ones.
+/// </summary>
+public static partial class HsmFailure
+{
+    public static OpsException ToException(string hsm, string message)
+    {
+        var code = OpsErrorCode.HsmUnavailable;
+        foreach (Match m in CodeTag().Matches(message))
+        {
+            if (Enum.TryParse<OpsErrorCode>(m.Groups["code"].Value, out var parsed) && Enum.IsDefined(parsed)) { code = parsed; break; }
+        }
+        string? action = null;
+        // The code is the error id now; the text keeps the rest.
+        var text = CodeTag().Replace(message, "", 1).Replace("  ", " ", StringComparison.Ordinal).Trim();
+        var next = text.IndexOf(NextStep, StringComparison.Ordinal);
+        if (next >= 0)
+        {
+            action = text[(next + NextStep.Length)..].Trim();
+            text = text[..next].TrimEnd();
+        }
+        if (!text.Contains($"'{hsm}'", StringComparison.Ordinal)) text = $"HSM '{hsm}': {text}";
+        return new OpsException(code, text, hsm, action);
+    }
+
+    private const string NextStep = "Next step:";
+
+    [GeneratedRegex(@"\[(?<code>[A-Za-z]+)\]")]
+    private static partial Regex CodeTag();
+}
+
+/// <summary>Tab completion for -Slot: the configured HSMs' names and the slots holding their tokens (this session's live connection only).</summary>
+public sealed class HsmSlotCompleter : IArgumentCompleter
+{
+    public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete,
+        CommandAst commandAst, IDictionary fakeBoundParameters)
+    {
+        var client = ConnectionCache.Peek(fakeBoundParameters["Endpoint"] as string);
+        if (client is null) yield break;
+        Contracts.Rpc.HsmSlot[] slots;
+        try
+        {
+            using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(1));
+            slots = client.Hsm.GetSlotsAsync(cts.Token).GetAwaiter().GetResult();
+        }
+        catch (Exception) { yield break; /* completion is best effort */ }
+        var pattern = WildcardPattern.Get(wordToComplete.Trim('\'', '"') + "*", WildcardOptions.IgnoreCase);
+        var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var s in slots.Where(s => s.InUse))
+        {
+            var tip = $"{s.Hsm}: slot {s.SlotId}, token '{s.TokenLabel}' (serial {s.TokenSerial})";
+            foreach (var candidate in new[] { s.Hsm, s.SlotId.ToString(System.Globalization.CultureInfo.InvariantCulture) })
+            {
+                if (pattern.IsMatch(candidate) && seen.Add(candidate))
+                    yield return new CompletionResult(candidate, candidate, CompletionResultType.ParameterValue, tip);
+            }
+        }
+    }
+}
