@@ -78,6 +78,12 @@ try {
     $rssKb = [int]($rssLine -replace '\D', '')
     Stop-BenchDaemon $d
 
+    # Module import in a fresh process, after the session formatted its first output: PowerShell's own format
+    # machinery costs 70-90 ms the first time in any process, whatever modules load, so that is warmed first.
+    $q = $module.Replace("'", "''")
+    $importScript = "`$null = Get-Item / | Out-String; `$sw = [Diagnostics.Stopwatch]::StartNew(); Import-Module '$q'; `$sw.Elapsed.TotalMilliseconds"
+    $imports = [double[]]@(foreach ($i in 1..5) { [double](& dotnet (Join-Path $PSHOME 'pwsh.dll') -NoProfile -NonInteractive -Command $importScript) } | Sort-Object)
+
     $readySorted = [double[]]@($ready | Sort-Object)
     $result = [ordered]@{
         benchmark       = 'daemon-ipc'
@@ -87,8 +93,9 @@ try {
         readyMedianMs   = [math]::Round((Get-Percentile $readySorted 0.5), 1)
         readyMaxMs      = [math]::Round($readySorted[-1], 1)
         idleRssMb       = [math]::Round($rssKb / 1024, 1)
-        targets         = 'p50 < 1 ms, ready < 1000 ms, idle RSS < 80 MB'
-        meetsTargets    = ((Get-Percentile $samples 0.50) -lt 1) -and ((Get-Percentile $readySorted 0.5) -lt 1000) -and ($rssKb / 1024 -lt 80)
+        importMedianMs  = [math]::Round((Get-Percentile $imports 0.5), 1)
+        targets         = 'p50 < 1 ms, ready < 1000 ms, idle RSS < 80 MB, import < 100 ms'
+        meetsTargets    = ((Get-Percentile $samples 0.50) -lt 1) -and ((Get-Percentile $readySorted 0.5) -lt 1000) -and ($rssKb / 1024 -lt 80) -and ((Get-Percentile $imports 0.5) -lt 100)
     }
     [pscustomobject]$result | Format-List | Out-String | Write-Output
     if ($env:STELLAOPS_BENCH_RESULTS) {

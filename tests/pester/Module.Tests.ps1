@@ -32,19 +32,13 @@ Describe 'The StellaOps module' {
     It 'ships no System.Management.Automation.dll' {
         Join-Path (Split-Path $script:modulePath) 'System.Management.Automation.dll' | Should -Not -Exist
     }
-    It 'imports in well under 100 ms in a fresh process (after the session formatted its first output)' {
-        # PowerShell's own format machinery costs 70-90 ms the first time anything is formatted or any format file
-        # is loaded in a process; an interactive session pays that at its first prompt, whatever modules it loads.
-        # So warm that first, then time Import-Module of this module alone (DLL scan, psm1, format file).
+    It 'does not load the RPC stack at import (it loads on the first call)' {
+        # How long the import takes is a benchmark (tests/bench/daemon-ipc.bench.ps1), not an assertion.
         $q = $script:modulePath.Replace("'", "''")
-        $script = "`$null = Get-Item / | Out-String; `$sw = [Diagnostics.Stopwatch]::StartNew(); Import-Module '$q'; `$sw.Elapsed.TotalMilliseconds; [bool]([AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { `$_.GetName().Name -eq 'StreamJsonRpc' })"
-        $runs = foreach ($i in 1..3) {
-            $out = & dotnet (Join-Path $PSHOME 'pwsh.dll') -NoProfile -NonInteractive -Command $script
-            $LASTEXITCODE | Should -Be 0
-            $out[1] | Should -Be 'False' -Because 'StreamJsonRpc must not load at import'
-            [double]$out[0]
-        }
-        ($runs | Measure-Object -Minimum).Minimum | Should -BeLessThan 100
+        $script = "Import-Module '$q'; [bool]([AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { `$_.GetName().Name -eq 'StreamJsonRpc' })"
+        $out = & dotnet (Join-Path $PSHOME 'pwsh.dll') -NoProfile -NonInteractive -Command $script
+        $LASTEXITCODE | Should -Be 0
+        $out | Should -Be 'False' -Because 'StreamJsonRpc must not load at import'
     }
 }
 

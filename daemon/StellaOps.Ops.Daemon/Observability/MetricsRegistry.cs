@@ -16,12 +16,15 @@ public sealed class MetricsRegistry : IDisposable
 
     private readonly MeterListener _listener = new();
     private readonly ConcurrentDictionary<SeriesKey, Series> _series = new();
+    private readonly ConcurrentDictionary<string, Instrument> _instruments = new(StringComparer.Ordinal);
 
     public MetricsRegistry()
     {
         _listener.InstrumentPublished = (instrument, listener) =>
         {
-            if (instrument.Meter.Name.StartsWith(MeterPrefix, StringComparison.Ordinal)) listener.EnableMeasurementEvents(instrument);
+            if (!instrument.Meter.Name.StartsWith(MeterPrefix, StringComparison.Ordinal)) return;
+            _instruments.TryAdd(instrument.Name, instrument);
+            listener.EnableMeasurementEvents(instrument);
         };
         _listener.SetMeasurementEventCallback<long>((i, v, tags, _) => Record(i, v, tags));
         _listener.SetMeasurementEventCallback<int>((i, v, tags, _) => Record(i, v, tags));
@@ -29,14 +32,22 @@ public sealed class MetricsRegistry : IDisposable
         _listener.Start();
     }
 
-    /// <summary>Current samples, ordered by name then tags; observable instruments are read now.</summary>
+    /// <summary>
+    /// Current samples, ordered by name then tags; observable instruments are read now. A counter that has not
+    /// counted yet reads 0 (one sample without tags), so "no failures" and "no such metric" look different.
+    /// </summary>
     public IReadOnlyList<MetricSample> Snapshot(string? namePattern = null)
     {
         _listener.RecordObservableInstruments();
         var matcher = string.IsNullOrEmpty(namePattern) ? null : new WildcardMatcher(namePattern);
+        var measured = _series.Keys.Select(k => k.Name).ToHashSet(StringComparer.Ordinal);
+        var unmeasured = _instruments.Values
+            .Where(i => !measured.Contains(i.Name))
+            .Select(i => new MetricSample { Name = i.Name, Kind = KindOf(i), Description = i.Description ?? "", Unit = i.Unit, Count = KindOf(i) == MetricKind.Histogram ? 0 : null });
         return [.. _series
-            .Where(kv => matcher is null || matcher.IsMatch(kv.Key.Name))
             .Select(kv => kv.Value.ToSample(kv.Key))
+            .Concat(unmeasured)
+            .Where(s => matcher is null || matcher.IsMatch(s.Name))
             .OrderBy(s => s.Name, StringComparer.Ordinal)
             .ThenBy(s => string.Join(',', s.Tags.Select(t => $"{t.Key}={t.Value}")), StringComparer.Ordinal)];
     }
