@@ -1,8 +1,10 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using StellaOps.Ops.Contracts;
 using StellaOps.Ops.Contracts.Rpc;
 using StellaOps.Ops.Daemon.Doctor;
+using StellaOps.Ops.Daemon.Keys;
 using StellaOps.Ops.Daemon.Settings;
 using StellaOps.Ops.Daemon.SystemInfo;
 
@@ -60,15 +62,23 @@ public static class AttestorCapability
 
 /// <summary>
 /// On reload (and at start) notes the signing mode; turning software signing on logs the compliance warning with
-/// who set it, so the switch is in 'stella attest logs' next to the failures it worked around.
+/// who set it, so the switch is in 'stella attest logs' next to the failures it worked around. A reload also says
+/// when the mode has no key to sign with, so "switch to software, reload, retry" does not fail silently at the retry.
 /// </summary>
-public sealed class SigningModeWatch(SettingsService settings, ILogger<SigningModeWatch> logger) : IReloadable
+public sealed class SigningModeWatch(SettingsService settings, KeyService keys, ILogger<SigningModeWatch> logger) : IReloadable
 {
     private string? _applied;
 
     public Task ReloadAsync(CancellationToken cancellationToken)
     {
         Observe(atStart: false);
+        var mode = settings.Value("attest.signing.mode");
+        try { keys.SigningKey(); }
+        catch (OpsException ex)
+        {
+            // Thrown to the reload, which returns it as a warning: the rest of the reload has taken effect.
+            throw new OpsException(ex.Code, $"Signing mode {mode} has no key to sign with: {ex.Message}", ex.Target, ex.RecommendedAction);
+        }
         return Task.CompletedTask;
     }
 

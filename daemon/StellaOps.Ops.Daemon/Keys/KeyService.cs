@@ -328,17 +328,26 @@ public sealed class KeyService(
     }
 
     /// <summary>
-    /// The key that signs for a purpose: <c>attest.signing.key_id</c> if set, else the active key of the provider
-    /// that <c>attest.signing.mode</c> selects. Throws with the runbook's remedy when there is none.
+    /// The key that signs for a purpose: <c>attest.signing.key_id</c> if set and held by the provider that
+    /// <c>attest.signing.mode</c> selects, else that provider's active key. Throws with the runbook's remedy when there is none.
     /// </summary>
     public KeyRecord SigningKey(string purpose = DefaultPurpose)
     {
         var configured = settings.Value("attest.signing.key_id");
+        var provider = DefaultProvider();
         if (!string.IsNullOrEmpty(configured))
-            return store.Find(configured) ?? throw new OpsException(OpsErrorCode.KeyNotFound,
+        {
+            var named = store.Find(configured) ?? throw new OpsException(OpsErrorCode.KeyNotFound,
                 $"attest.signing.key_id names key {configured}, which does not exist.", configured,
                 "Point it at an existing key: 'stella attest config set signing.key_id <key-id>', or clear it with Reset-StellaConfig attest.signing.key_id.");
-        var provider = DefaultProvider();
+            if (named.Provider == provider) return named;
+            // The runbook's HSM outage path sets signing.mode software while key_id still names the HSM key: the
+            // temporary software mode signs with the active software key, and key_id applies again in hsm mode.
+            if (provider == KeyProvider.Hsm)
+                throw new OpsException(OpsErrorCode.KeyNotActive,
+                    $"attest.signing.key_id names software key {named.Id}, but the signing mode is hsm: HSM mode never signs with a key kept on disk.", named.Id,
+                    "Point signing.key_id at an HSM key ('stella attest config set signing.key_id <key-id>'), or switch to software signing deliberately with 'stella attest config set signing.mode software'.");
+        }
         return store.Active(purpose, provider) ?? throw new OpsException(OpsErrorCode.NoActiveKey,
             $"There is no active {purpose} key for {provider.ToString().ToLowerInvariant()} signing.", purpose,
             $"Generate one with 'stella keys generate --type signing --algorithm ecdsa-p256' and activate it with 'stella keys activate <key-id>'.");

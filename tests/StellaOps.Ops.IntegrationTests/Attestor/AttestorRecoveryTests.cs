@@ -35,6 +35,8 @@ public sealed class AttestorRecoveryTests
         // An HSM signing key (mode hsm, the default) and a software key kept ready for the fallback.
         var hsmKey = await client.Keys.GenerateAsync(new KeyGenerationRequest { Algorithm = KeyAlgorithm.EcdsaP256, Provider = KeyProvider.Hsm, Name = "hsm-signing" }, CancellationToken.None);
         await client.Keys.ActivateAsync(hsmKey.Id, CancellationToken.None);
+        // As runbook step "rotate to backup key" leaves it: key_id names the HSM key. Software mode must still sign.
+        await client.Config.SetAsync("attest.signing.key_id", hsmKey.Id, CancellationToken.None);
         var softKey = await ActiveSoftwareKeyAsync(client, name: "software-fallback");
 
         var before = await client.Attest.CreateAsync([.. Enumerable.Range(0, 10).Select(i => Request($"test:before-{i}"))], null, CancellationToken.None);
