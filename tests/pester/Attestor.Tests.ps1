@@ -193,6 +193,11 @@ Describe 'New-StellaAttestation' {
 }
 
 Describe 'Get-StellaAttestation / stella attest show' {
+    It 'completes attestation ids from the live connection (the newest ones)' {
+        $newest = @(Get-StellaAttestation -Newest 1)[0]
+        $line = "Get-StellaAttestation -Id $($newest.Id.Substring(0, 30))"
+        (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText | Should -Be @($newest.Id)
+    }
     It 'stella attest show ID returns the attestation with statement, envelope and history' {
         $a = stella attest show $failed.Id
         $a | Should -BeOfType $InfoType

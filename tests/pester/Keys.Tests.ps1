@@ -45,6 +45,12 @@ Describe 'Get-StellaKey / stella keys list and show' {
         $inactive.Id | Should -Contain $generated.Id
         $inactive | Where-Object Status -ne 'Inactive' | Should -BeNullOrEmpty
     }
+    It 'completes key ids from the live connection by id prefix and by name' {
+        $line = "Get-StellaKey -Id $($generated.Id.Substring(0, 10))"
+        (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText | Should -Be @($generated.Id)
+        $line = "Enable-StellaKey -Id $($generated.Name)"
+        (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText | Should -Contain $generated.Id
+    }
     It 'filters by name with wildcards and by -ExpiringWithin' {
         @(Get-StellaKey -Name 'signing-key-*').Id | Should -Contain $generated.Id
         @(Get-StellaKey -ExpiringWithin 7d).Id | Should -Not -Contain $generated.Id

@@ -1,6 +1,4 @@
-using System.Collections;
 using System.Management.Automation;
-using System.Management.Automation.Language;
 
 namespace StellaOps.Ops.PowerShell.Doctor;
 
@@ -8,7 +6,7 @@ namespace StellaOps.Ops.PowerShell.Doctor;
 /// Tab completion of doctor check ids: the ids the runbooks name, plus what the daemon lists when this session
 /// already has a live connection (never connects just to complete, never waits more than a second).
 /// </summary>
-public sealed class DoctorCheckCompleter : IArgumentCompleter
+public sealed class DoctorCheckCompleter : DaemonArgumentCompleter<string>
 {
     internal static readonly string[] KnownChecks =
     [
@@ -17,25 +15,13 @@ public sealed class DoctorCheckCompleter : IArgumentCompleter
         "check.attestor.signing-health", "check.attestor.verification-health",
     ];
 
-    public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete,
-        CommandAst commandAst, IDictionary fakeBoundParameters)
-    {
-        var ids = new SortedSet<string>(KnownChecks, StringComparer.OrdinalIgnoreCase);
-        var endpoint = fakeBoundParameters["Endpoint"] as string;
-        var client = ConnectionCache.Peek(endpoint);
-        if (client is not null)
-        {
-            try
-            {
-                using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(1));
-                foreach (var c in client.Doctor.ListAsync(cts.Token).GetAwaiter().GetResult()) ids.Add(c.Check);
-            }
-            catch (Exception) { /* completion is best effort */ }
-        }
-        var pattern = WildcardPattern.Get(wordToComplete.Trim('\'', '"') + "*", WildcardOptions.IgnoreCase);
-        foreach (var id in ids)
-        {
-            if (pattern.IsMatch(id)) yield return new CompletionResult(id, id, CompletionResultType.ParameterValue, id);
-        }
-    }
+    protected override IEnumerable<string> Known => KnownChecks;
+
+    protected override async Task<string[]> FetchAsync(Contracts.Client.OpsClient client, CancellationToken cancellationToken)
+        => [.. (await client.Doctor.ListAsync(cancellationToken).ConfigureAwait(false)).Select(c => c.Check)];
+
+    protected override IEnumerable<CompletionResult> Complete(IReadOnlyList<string> ids, WildcardPattern typed)
+        => ids.Distinct(StringComparer.OrdinalIgnoreCase).Order(StringComparer.OrdinalIgnoreCase)
+            .Where(typed.IsMatch)
+            .Select(id => new CompletionResult(id, id, CompletionResultType.ParameterValue, id));
 }

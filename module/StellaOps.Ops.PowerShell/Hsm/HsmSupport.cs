@@ -1,6 +1,4 @@
-using System.Collections;
 using System.Management.Automation;
-using System.Management.Automation.Language;
 using System.Text.RegularExpressions;
 using StellaOps.Ops.Contracts;
 
@@ -40,28 +38,20 @@ public static partial class HsmFailure
 }
 
 /// <summary>Tab completion for -Slot: the configured HSMs' names and the slots holding their tokens (this session's live connection only).</summary>
-public sealed class HsmSlotCompleter : IArgumentCompleter
+public sealed class HsmSlotCompleter : DaemonArgumentCompleter<Contracts.Rpc.HsmSlot>
 {
-    public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete,
-        CommandAst commandAst, IDictionary fakeBoundParameters)
+    protected override Task<Contracts.Rpc.HsmSlot[]> FetchAsync(Contracts.Client.OpsClient client, CancellationToken cancellationToken)
+        => client.Hsm.GetSlotsAsync(cancellationToken);
+
+    protected override IEnumerable<CompletionResult> Complete(IReadOnlyList<Contracts.Rpc.HsmSlot> slots, WildcardPattern typed)
     {
-        var client = ConnectionCache.Peek(fakeBoundParameters["Endpoint"] as string);
-        if (client is null) yield break;
-        Contracts.Rpc.HsmSlot[] slots;
-        try
-        {
-            using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(1));
-            slots = client.Hsm.GetSlotsAsync(cts.Token).GetAwaiter().GetResult();
-        }
-        catch (Exception) { yield break; /* completion is best effort */ }
-        var pattern = WildcardPattern.Get(wordToComplete.Trim('\'', '"') + "*", WildcardOptions.IgnoreCase);
         var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         foreach (var s in slots.Where(s => s.InUse))
         {
             var tip = $"{s.Hsm}: slot {s.SlotId}, token '{s.TokenLabel}' (serial {s.TokenSerial})";
             foreach (var candidate in new[] { s.Hsm, s.SlotId.ToString(System.Globalization.CultureInfo.InvariantCulture) })
             {
-                if (pattern.IsMatch(candidate) && seen.Add(candidate))
+                if (typed.IsMatch(candidate) && seen.Add(candidate))
                     yield return new CompletionResult(candidate, candidate, CompletionResultType.ParameterValue, tip);
             }
         }

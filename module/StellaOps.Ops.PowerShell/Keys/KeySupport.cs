@@ -1,6 +1,4 @@
-using System.Collections;
 using System.Management.Automation;
-using System.Management.Automation.Language;
 using StellaOps.Ops.Contracts;
 
 namespace StellaOps.Ops.PowerShell.Keys;
@@ -23,26 +21,17 @@ public sealed class KeyAlgorithmTransformationAttribute : ArgumentTransformation
 }
 
 /// <summary>Tab completion of key ids: the ids and names the daemon lists when this session already has a live connection.</summary>
-public sealed class KeyIdCompleter : IArgumentCompleter
+public sealed class KeyIdCompleter : DaemonArgumentCompleter<Contracts.Rpc.KeyInfo>
 {
-    public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete,
-        CommandAst commandAst, IDictionary fakeBoundParameters)
+    protected override Task<Contracts.Rpc.KeyInfo[]> FetchAsync(Contracts.Client.OpsClient client, CancellationToken cancellationToken)
+        => client.Keys.ListAsync(new Contracts.Rpc.KeyQuery(), cancellationToken);
+
+    protected override IEnumerable<CompletionResult> Complete(IReadOnlyList<Contracts.Rpc.KeyInfo> keys, WildcardPattern typed)
     {
-        var client = ConnectionCache.Peek(fakeBoundParameters["Endpoint"] as string);
-        if (client is null) yield break;
-        Contracts.Rpc.KeyInfo[] keys;
-        try
-        {
-            using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(1));
-            keys = client.Keys.ListAsync(new Contracts.Rpc.KeyQuery(), cts.Token).GetAwaiter().GetResult();
-        }
-        catch (Exception) { yield break; /* completion is best effort */ }
-        var word = wordToComplete.Trim('\'', '"');
-        var pattern = WildcardPattern.Get(word + "*", WildcardOptions.IgnoreCase);
         foreach (var k in keys)
         {
             var tip = $"{k.Name} ({k.Algorithm.ToName()}, {k.Status}, expires {k.ExpiresAt:yyyy-MM-dd})";
-            if (pattern.IsMatch(k.Id) || pattern.IsMatch(k.Name))
+            if (typed.IsMatch(k.Id) || typed.IsMatch(k.Name))
                 yield return new CompletionResult(k.Id, string.IsNullOrEmpty(k.Name) ? k.Id : $"{k.Name} {k.Id[..Math.Min(16, k.Id.Length)]}", CompletionResultType.ParameterValue, tip);
         }
     }
