@@ -132,14 +132,8 @@ public sealed class HsmCapabilityStatus(HsmService service) : ICapabilityStatus
     }
 }
 
-/// <summary>Reload (Invoke-StellaReload): applies changed HSM settings; a changed member configuration is applied by a reconnect.</summary>
+/// <summary>Reload (Invoke-StellaReload): a changed token, module or PIN source is applied; otherwise the sessions stay up.</summary>
 public sealed class HsmReloadable(HsmService service) : IReloadable
 {
-    public async Task ReloadAsync(CancellationToken cancellationToken)
-    {
-        if (service.IsConfigured)
-        {
-            await service.ResetAsync(reloadLibrary: false, cancellationToken).ConfigureAwait(false);
-        }
-    }
+    public Task ReloadAsync(CancellationToken cancellationToken) => service.ApplyReloadAsync(cancellationToken);
 }

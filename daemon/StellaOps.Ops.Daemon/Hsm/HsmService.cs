@@ -389,6 +389,27 @@ public sealed class HsmService : IHostedService, IAsyncDisposable
     // ---------------------------------------------------------------- operator actions
 
     /// <summary>Reconnect (new sessions, login again, PIN-failure latch cleared); with <paramref name="reloadLibrary"/> also reloads the module, applying hsm.pkcs11.library_path and changed member settings.</summary>
+    /// <summary>
+    /// Reload (stella attest reload): session settings already apply live, so the connections are left alone unless
+    /// the configured tokens, module or PIN sources changed, which needs the module reloaded with the new members. A
+    /// down HSM is reported (the reload turns it into a warning) so "switch to software, reload" says where things stand.
+    /// </summary>
+    public async Task ApplyReloadAsync(CancellationToken cancellationToken)
+    {
+        if (_runtime is not { } rt) return;
+        var o = Effective(_options.CurrentValue);
+        if (o.IsConfigured && Signature(o, PrimaryLibrary(o)) != rt.Signature)
+        {
+            await ResetAsync(reloadLibrary: true, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+        if (OverallState() == HsmOverallState.Down)
+        {
+            var error = GetStatus().Members.Select(m => m.LastError).FirstOrDefault(e => !string.IsNullOrEmpty(e)) ?? "no answer";
+            throw new OpsException(OpsErrorCode.HsmUnavailable, $"The HSM is down ({error}); signing in hsm mode fails until it returns.", "hsm", HsmErrors.Action(HsmErrorKind.Connection));
+        }
+    }
+
     public async Task ResetAsync(bool reloadLibrary, CancellationToken cancellationToken)
     {
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
@@ -406,7 +427,10 @@ public sealed class HsmService : IHostedService, IAsyncDisposable
             if (Signature(effective, library) != rt.Signature)
             {
                 _log.LogWarning("HSM: reset{Reload} with changed configuration (module {Library}); rebuilding the connections.", reloadLibrary ? " with module reload" : "", library);
-                await RebuildAsync(effective, library, reloadLibrary ? "reset with module reload (configuration changed)" : "reset (configuration changed)").ConfigureAwait(false);
+                // A configuration the library refuses (a module already initialised with another environment, …)
+                // is the operator's to fix: a typed error with the reason, not an internal error.
+                try { await RebuildAsync(effective, library, reloadLibrary ? "reset with module reload (configuration changed)" : "reset (configuration changed)").ConfigureAwait(false); }
+                catch (HsmException e) { throw HsmErrors.ToOps(e, "reset with the changed configuration"); }
                 return;
             }
 
