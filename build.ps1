@@ -590,6 +590,8 @@ task bench build, {
     $env:STELLAOPS_MODULE_PATH = Join-Path $OutModule 'StellaOps.psd1'
     $env:STELLAOPS_DAEMON_PATH = Join-Path $OutDaemon $DaemonExeName
     $env:STELLAOPS_BENCH_RESULTS = $benchDir
+    # Which build of the helper tools (tests/StellaOps.Ops.HsmBench, the direct-signing baseline) the scripts run.
+    $env:STELLAOPS_BENCH_CONFIGURATION = $Configuration
 
     $runs = [System.Collections.Generic.List[object]]::new()
     foreach ($s in @(Get-ChildItem -Path (Join-Path $Root 'tests/bench/*.ps1') -File -ErrorAction SilentlyContinue)) {

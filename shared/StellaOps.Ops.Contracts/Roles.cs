@@ -25,6 +25,16 @@ public sealed class RequiresRoleAttribute(CallerRole role) : Attribute
 [AttributeUsage(AttributeTargets.Parameter)]
 public sealed class SensitiveAttribute : Attribute;
 
+/// <summary>
+/// A request that says itself what its audit record shows: what is acted on (a digest, a key id, a subject), never
+/// the data, predicates or secrets it carries. The daemon audits a batch of them as its size and its first item,
+/// instead of serialising the whole batch. A method, not a property, so it never goes over the wire.
+/// </summary>
+public interface IAuditDescribed
+{
+    string DescribeForAudit();
+}
+
 /// <summary>Who is on the other end of a connection, as the daemon established it.</summary>
 public sealed record CallerIdentity
 {

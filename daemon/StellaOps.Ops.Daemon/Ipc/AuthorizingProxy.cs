@@ -117,13 +117,36 @@ public class AuthorizingProxy : DispatchProxy
         if (policy.AuditedParameters.Count == 0) return "";
         var parts = policy.AuditedParameters.Select(p =>
         {
-            string text;
-            try { text = args[p.Index] is null ? "null" : JsonSerializer.Serialize(args[p.Index], RpcJson.Options); }
-            catch (NotSupportedException) { text = args[p.Index]?.GetType().Name ?? "null"; }
+            var text = Describe(args[p.Index]);
             if (text.Length > 256) text = text[..256] + "…";
             return $"{p.Name}={text}";
         });
         return string.Join(", ", parts);
+    }
+
+    /// <summary>
+    /// One argument as the audit shows it. Requests that describe themselves (<see cref="IAuditDescribed"/>) say what
+    /// they act on without their data; a batch of them is its size and first item, not thousands of items serialised
+    /// only to be cut at 256 characters. Anything else is its JSON.
+    /// </summary>
+    private static string Describe(object? value)
+    {
+        switch (value)
+        {
+            case null:
+                return "null";
+            case IAuditDescribed one:
+                return one.DescribeForAudit();
+            case IReadOnlyList<IAuditDescribed> batch:
+                return batch.Count switch
+                {
+                    0 => "0 items",
+                    1 => "1 item: " + (batch[0]?.DescribeForAudit() ?? "null"),
+                    _ => $"{batch.Count} items, first: {batch[0]?.DescribeForAudit() ?? "null"}",
+                };
+        }
+        try { return JsonSerializer.Serialize(value, RpcJson.Options); }
+        catch (NotSupportedException) { return value.GetType().Name; }
     }
 
     /// <summary>The token a request runs under: the client's cancel, the connection closing, or the daemon's time limit.</summary>

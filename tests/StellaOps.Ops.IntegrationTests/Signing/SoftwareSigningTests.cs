@@ -98,4 +98,35 @@ public sealed class SoftwareSigningTests : IAsyncLifetime
         Assert.False(_daemon.HasExited);
         Assert.NotNull(await client.System.GetStatusAsync(CancellationToken.None));
     }
+
+    [Fact]
+    public async Task A_batch_is_audited_as_who_signed_how_many_and_the_first_item_never_the_data()
+    {
+        await using var client = await _daemon.ConnectAsync();
+        var key = await client.Keys.GenerateAsync(new KeyGenerationRequest { Provider = KeyProvider.Software }, CancellationToken.None);
+        await client.Keys.ActivateAsync(key.Id, CancellationToken.None);
+        var first = "sha256:" + new string('5', 64);
+        var secretData = "do-not-audit-this-data"u8.ToArray();
+        var batch = new[] { new SignRequest { Digest = first } }
+            .Concat(Enumerable.Range(0, 298).Select(i => new SignRequest { Digest = "sha256:" + Convert.ToHexStringLower(SHA256.HashData(BitConverter.GetBytes(i))) }))
+            .Append(new SignRequest { Data = secretData, KeyId = key.Id })
+            .ToArray();
+        var results = await client.Signing.SignAsync(batch, CancellationToken.None);
+        Assert.All(results, r => Assert.Null(r.Error));
+        var dataOnly = await client.Signing.SignAsync([new SignRequest { Data = secretData, KeyId = key.Id }], CancellationToken.None);
+        Assert.Null(Assert.Single(dataOnly).Error);
+
+        var audit = await client.Log.QueryAsync(new LogQuery { Component = "Audit", Filter = "signing.Sign" }, CancellationToken.None);
+        var batchRecord = Assert.Single(audit, e => e.Message.Contains("300 items", StringComparison.Ordinal));
+        Assert.Contains("succeeded", batchRecord.Message);
+        Assert.Contains(Environment.UserName, batchRecord.Message);
+        Assert.Contains("first: digest " + first, batchRecord.Message);
+        var single = Assert.Single(audit, e => e.Message.Contains("1 item: data (22 bytes), key " + key.Id, StringComparison.Ordinal));
+        Assert.Contains("succeeded", single.Message);
+        foreach (var e in audit)
+        {
+            Assert.DoesNotContain(Convert.ToBase64String(secretData), e.Message);
+            Assert.DoesNotContain("do-not-audit", e.Message);
+        }
+    }
 }
