@@ -18,7 +18,6 @@ public sealed class AttestorService : IDisposable
 {
     public const string MeterName = "StellaOps.Ops.Attestor";
     public const string FailuresMetric = "attestor_signing_failures_total";
-    private const int SigningParallelism = 8;
 
     private readonly AttestationStore _store;
     private readonly KeyService _keys;
@@ -141,14 +140,17 @@ public sealed class AttestorService : IDisposable
         var done = 0;
         try
         {
-            await Parallel.ForEachAsync(Enumerable.Range(0, rows.Count), new ParallelOptions { MaxDegreeOfParallelism = SigningParallelism, CancellationToken = cancellationToken },
-                async (i, ct) =>
+            // Chunks like signing.Sign: one HSM call (one session lease) per chunk, as many chunks at once as the key
+            // can usefully sign in parallel.
+            var parallelism = key is null ? 1 : _keys.SigningParallelism(key);
+            var size = Math.Clamp((rows.Count + parallelism - 1) / parallelism, 1, MaxChunk);
+            await Parallel.ForEachAsync(Enumerable.Range(0, rows.Count).Chunk(size), new ParallelOptions { MaxDegreeOfParallelism = parallelism, CancellationToken = cancellationToken },
+                async (chunk, ct) =>
                 {
-                    var row = rows[i];
-                    var isResign = resignIds?.Contains(row.Id) ?? false;
-                    outcomes[i] = await SignOneAsync(row, signer, problem, isResign, ct).ConfigureAwait(false);
-                    var n = Interlocked.Increment(ref done);
-                    if (progress is not null && (n % 50 == 0 || n == rows.Count))
+                    var signed = await SignChunkAsync([.. chunk.Select(i => rows[i])], signer, problem, resignIds, ct).ConfigureAwait(false);
+                    for (var j = 0; j < chunk.Length; j++) outcomes[chunk[j]] = signed[j];
+                    var n = Interlocked.Add(ref done, chunk.Length);
+                    if (progress is not null)
                         progress.Report(new OperationProgress { Activity = "Signing attestations", Status = $"{n} of {rows.Count}", PercentComplete = 100 * n / rows.Count });
                 }).ConfigureAwait(false);
         }
@@ -182,17 +184,21 @@ public sealed class AttestorService : IDisposable
         return results;
     }
 
-    private static async Task<SigningOutcome> SignOneAsync(AttestationRecord row, KeyServiceSigner? signer, OpsException? problem, bool resign, CancellationToken ct)
+    /// <summary>Envelopes of at most this many attestations per HSM call: one call stays far inside hsm.session.timeout.</summary>
+    private const int MaxChunk = 64;
+
+    private static async Task<SigningOutcome[]> SignChunkAsync(AttestationRecord[] rows, KeyServiceSigner? signer, OpsException? problem, IReadOnlySet<string>? resignIds, CancellationToken ct)
     {
-        if (signer is null || problem is not null) return new SigningOutcome(row.Id, null, signer?.KeyId, signer?.Algorithm, problem, resign);
+        SigningOutcome[] All(OpsException error) => [.. rows.Select(r => new SigningOutcome(r.Id, null, signer?.KeyId, signer?.Algorithm, error, resignIds?.Contains(r.Id) ?? false))];
+        if (signer is null || problem is not null) return All(problem!);
         try
         {
-            var envelope = await DsseEnvelopeBuilder.SignAsync(DsseEnvelope.InTotoPayloadType, row.Statement, [signer], ct).ConfigureAwait(false);
-            return new SigningOutcome(row.Id, envelope.ToJsonBytes(), signer.KeyId, signer.Algorithm, null, resign);
+            var envelopes = await DsseEnvelopeBuilder.SignManyAsync(DsseEnvelope.InTotoPayloadType, [.. rows.Select(r => (ReadOnlyMemory<byte>)r.Statement)], signer, ct).ConfigureAwait(false);
+            return [.. rows.Select((r, i) => new SigningOutcome(r.Id, envelopes[i].ToJsonBytes(), signer.KeyId, signer.Algorithm, null, resignIds?.Contains(r.Id) ?? false))];
         }
         catch (OpsException ex)
         {
-            return new SigningOutcome(row.Id, null, signer.KeyId, signer.Algorithm, ex, resign);
+            return All(ex);
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
@@ -201,8 +207,7 @@ public sealed class AttestorService : IDisposable
         catch (Exception ex) when (ex is not OutOfMemoryException)
         {
             // Whatever broke, the evidence is kept and the daemon goes on; the reason is recorded for the operator.
-            return new SigningOutcome(row.Id, null, signer.KeyId, signer.Algorithm,
-                new OpsException(OpsErrorCode.SigningFailed, $"signing raised {ex.GetType().Name}: {ex.Message}", row.Id, "See 'stella attest logs --level error --last 30m'."), resign);
+            return All(new OpsException(OpsErrorCode.SigningFailed, $"signing raised {ex.GetType().Name}: {ex.Message}", null, "See 'stella attest logs --level error --last 30m'."));
         }
     }
 

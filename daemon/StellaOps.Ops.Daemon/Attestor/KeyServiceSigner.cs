@@ -8,7 +8,7 @@ namespace StellaOps.Ops.Daemon.Attestor;
 /// One stored key as a DSSE signer, so envelopes are built by <see cref="Attestation.Dsse.DsseEnvelopeBuilder"/>
 /// (which also checks the wire format of what the HSM returned). The key service enforces that the key may sign.
 /// </summary>
-public sealed class KeyServiceSigner(KeyService keys, KeyRecord key) : IDsseSigner
+public sealed class KeyServiceSigner(KeyService keys, KeyRecord key) : IDsseBatchSigner
 {
     public string KeyId => key.Id;
 
@@ -18,4 +18,7 @@ public sealed class KeyServiceSigner(KeyService keys, KeyRecord key) : IDsseSign
 
     public Task<byte[]> SignAsync(ReadOnlyMemory<byte> pae, CancellationToken cancellationToken = default)
         => keys.SignAsync(key, pae.ToArray(), cancellationToken);
+
+    public Task<byte[][]> SignManyAsync(IReadOnlyList<byte[]> paes, CancellationToken cancellationToken = default)
+        => keys.SignMessagesAsync(key, paes, cancellationToken);
 }

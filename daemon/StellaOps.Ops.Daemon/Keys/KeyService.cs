@@ -237,6 +237,23 @@ public sealed class KeyService(
         }
     }
 
+    /// <summary>
+    /// Signs whole messages in one go: hashed here as the key's algorithm requires and signed as digests
+    /// (<see cref="SignDigestsAsync"/>), or one by one for Ed25519, which signs the message itself.
+    /// </summary>
+    public async Task<byte[][]> SignMessagesAsync(KeyRecord key, IReadOnlyList<byte[]> messages, CancellationToken cancellationToken)
+    {
+        if (key.Algorithm != KeyAlgorithm.Ed25519)
+            return await SignDigestsAsync(key, [.. messages.Select(m => MessageDigest(key, m))], cancellationToken).ConfigureAwait(false);
+        var signatures = new byte[messages.Count][];
+        for (var i = 0; i < messages.Count; i++) signatures[i] = await SignAsync(key, messages[i], cancellationToken).ConfigureAwait(false);
+        return signatures;
+    }
+
+    /// <summary>The digest <paramref name="key"/> signs for a message: SHA-384 for ecdsa-p384, SHA-256 otherwise (not for Ed25519).</summary>
+    public static byte[] MessageDigest(KeyRecord key, ReadOnlySpan<byte> message)
+        => key.Algorithm == KeyAlgorithm.EcdsaP384 ? SHA384.HashData(message) : SHA256.HashData(message);
+
     /// <summary>How many signatures <paramref name="key"/> can usefully make at once: the HSM's session pool, or the cores for software keys.</summary>
     public int SigningParallelism(KeyRecord key) => key.Provider == KeyProvider.Hsm ? Math.Max(1, hsm.Parallelism) : Environment.ProcessorCount;
 

@@ -119,7 +119,7 @@ public sealed class SigningRpc(KeyService keys, ILogger<SigningRpc> logger) : IS
             return null;
         }
         return request.Data is { } data
-            ? (SignDigest.Expected(key) == "sha384" ? SHA384.HashData(data) : SHA256.HashData(data))
+            ? KeyService.MessageDigest(key, data)
             : SignDigest.Parse(request.Digest!, key);
     }
 

@@ -38,7 +38,10 @@ public sealed class NewStellaAttestationCommand : StellaAttestationCmdlet
 
     private readonly List<(AttestationRequest Request, string Subject)> _chunk = [];
     private int _chunkBytes;
-    private readonly List<(Task<AttestationResult[]> Answer, List<(AttestationRequest Request, string Subject)> Items)> _sent = [];
+    private readonly Queue<(Task<AttestationResult[]> Answer, List<(AttestationRequest Request, string Subject)> Items)> _sent = new();
+
+    /// <summary>Chunks outstanding at most: the daemon signs each chunk in parallel already, more only queue there and hold memory here.</summary>
+    internal const int MaxInFlight = 4;
 
     protected override void ProcessRecord()
     {
@@ -71,6 +74,8 @@ public sealed class NewStellaAttestationCommand : StellaAttestationCmdlet
             _chunk.Add((new AttestationRequest { Type = Type, Subjects = [subject], PredicateJson = predicate, Force = Force }, described));
             _chunkBytes += predicate?.Length ?? 0;
             if (_chunk.Count >= ChunkSize || _chunkBytes >= ChunkBytes) SendChunk();
+            // Write what has come back, in order; wait for the oldest only when too many are outstanding.
+            while (_sent.Count > 0 && (_sent.Peek().Answer.IsCompleted || _sent.Count > MaxInFlight)) WriteAnswer(_sent.Dequeue());
         }
     }
 
@@ -86,21 +91,23 @@ public sealed class NewStellaAttestationCommand : StellaAttestationCmdlet
         else
         {
             if (_chunk.Count > 0) SendChunk();
-            foreach (var (answer, items) in _sent)
-            {
-                var results = InvokeForItem((_, _, _) => answer, Target(items));
-                if (results is not null) WriteResults(results, items);
-            }
+            while (_sent.Count > 0) WriteAnswer(_sent.Dequeue());
         }
         base.EndProcessing();
     }
 
-    /// <summary>Starts the call for the current chunk and keeps its task; the answer is read in EndProcessing.</summary>
+    private void WriteAnswer((Task<AttestationResult[]> Answer, List<(AttestationRequest Request, string Subject)> Items) sent)
+    {
+        var results = InvokeForItem((_, _, _) => sent.Answer, Target(sent.Items));
+        if (results is not null) WriteResults(results, sent.Items);
+    }
+
+    /// <summary>Starts the call for the current chunk and queues its task; answers are written in order as they come.</summary>
     private void SendChunk()
     {
         var items = TakeChunk();
         var answer = Invoke((c, _, ct) => Task.FromResult(c.Attest.CreateAsync([.. items.Select(i => i.Request)], null, ct)));
-        _sent.Add((answer, items));
+        _sent.Enqueue((answer, items));
     }
 
     private List<(AttestationRequest Request, string Subject)> TakeChunk()

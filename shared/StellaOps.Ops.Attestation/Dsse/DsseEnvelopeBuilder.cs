@@ -37,6 +37,28 @@ public static class DsseEnvelopeBuilder
         return new DsseEnvelope(payloadType, payload, signatures);
     }
 
+    /// <summary>
+    /// Signs many payloads of one type with one batch signer: the envelopes come back in the payloads' order, every
+    /// signature checked for wire format as <see cref="SignAsync(string, ReadOnlyMemory{byte}, IEnumerable{IDsseSigner}, CancellationToken)"/> does.
+    /// </summary>
+    public static async Task<DsseEnvelope[]> SignManyAsync(string payloadType, IReadOnlyList<ReadOnlyMemory<byte>> payloads, IDsseBatchSigner signer, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(payloadType);
+        ArgumentNullException.ThrowIfNull(payloads);
+        ArgumentNullException.ThrowIfNull(signer);
+        var paes = payloads.Select(p => DssePae.Encode(payloadType, p.Span)).ToArray();
+        var signatures = await signer.SignManyAsync(paes, cancellationToken).ConfigureAwait(false);
+        if (signatures.Length != paes.Length)
+            throw new InvalidOperationException($"Signer {signer.KeyId} returned {signatures.Length} signatures for {paes.Length} payloads.");
+        var envelopes = new DsseEnvelope[paes.Length];
+        for (var i = 0; i < paes.Length; i++)
+        {
+            CheckWireFormat(signer, signatures[i]);
+            envelopes[i] = new DsseEnvelope(payloadType, payloads[i], [new DsseSignature(signer.KeyId, signatures[i])]);
+        }
+        return envelopes;
+    }
+
     private static void CheckWireFormat(IDsseSigner signer, byte[]? sig)
     {
         if (sig is null || sig.Length == 0)
