@@ -82,7 +82,8 @@ try {
     # machinery costs 70-90 ms the first time in any process, whatever modules load, so that is warmed first.
     $q = $module.Replace("'", "''")
     $importScript = "`$null = Get-Item / | Out-String; `$sw = [Diagnostics.Stopwatch]::StartNew(); Import-Module '$q'; `$sw.Elapsed.TotalMilliseconds"
-    $imports = [double[]]@(foreach ($i in 1..5) { [double](& dotnet (Join-Path $PSHOME 'pwsh.dll') -NoProfile -NonInteractive -Command $importScript) } | Sort-Object)
+    $imports = [double[]]@(foreach ($i in 1..5) { [double](& dotnet (Join-Path $PSHOME 'pwsh.dll') -NoProfile -NonInteractive -Command $importScript) })
+    [Array]::Sort($imports)
 
     $readySorted = [double[]]@($ready | Sort-Object)
     $result = [ordered]@{
