@@ -15,25 +15,18 @@ namespace StellaOps.Ops.Daemon.Tests;
 /// <summary>The attestor's own logic on the real SQLite store and key service, with the clock injected.</summary>
 public sealed class AttestorTests : IDisposable
 {
-    private readonly string _dir = Directory.CreateTempSubdirectory("stellaops-att-").FullName;
     private readonly ManualTime _time = new(new DateTimeOffset(2026, 3, 1, 12, 0, 0, TimeSpan.Zero));
-    private readonly StateStore _state;
+    private readonly DaemonCore _core;
     private readonly KeyService _keys;
     private readonly SettingsService _settings;
     private readonly AttestationStore _store;
 
     public AttestorTests()
     {
-        var paths = new DaemonPaths(Options.Create(new DaemonOptions { StateDirectory = _dir }), Options.Create(new IpcOptions { Endpoint = Path.Combine(_dir, "s.sock") }));
-        _state = new StateStore(paths, NullLogger<StateStore>.Instance);
-        _state.Initialize();
-        var runtime = new RuntimeSettingsSource();
-        var config = new ConfigurationBuilder().AddInMemoryCollection(SettingCatalog.Defaults()).Add(runtime).Build();
-        var keyStore = new KeyStore(_state);
-        _settings = new SettingsService(config, runtime, _state, [new KeySettingValidator(keyStore, _time)], NullLogger<SettingsService>.Instance);
-        _settings.Load();
-        _keys = new KeyService(keyStore, new SoftwareKeyVault(paths), new NoHsmConfigured(), _settings, paths, _time, NullLogger<KeyService>.Instance);
-        _store = new AttestationStore(_state);
+        _core = new DaemonCore(_time);
+        _settings = _core.Settings;
+        _keys = _core.Keys;
+        _store = new AttestationStore(_core.State);
     }
 
     private AttestorService NewAttestor() => new(_store, _keys, _time, NullLogger<AttestorService>.Instance);
@@ -138,7 +131,6 @@ public sealed class AttestorTests : IDisposable
 
     public void Dispose()
     {
-        _state.Dispose();
-        Directory.Delete(_dir, recursive: true);
+        _core.Dispose();
     }
 }

@@ -13,24 +13,17 @@ namespace StellaOps.Ops.Daemon.Tests;
 /// <summary>A year of rotation in seconds: the real key service and SQLite store, with the clock injected.</summary>
 public sealed class KeyRotationTimerTests : IDisposable
 {
-    private readonly string _dir = Directory.CreateTempSubdirectory("stellaops-rot-").FullName;
     private readonly ManualTime _time = new(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
+    private readonly DaemonCore _core;
     private readonly SettingsService _settings;
     private readonly KeyService _keys;
     private readonly KeyRotationService _timer;
-    private readonly StateStore _state;
 
     public KeyRotationTimerTests()
     {
-        var paths = new DaemonPaths(Options.Create(new DaemonOptions { StateDirectory = _dir }), Options.Create(new IpcOptions { Endpoint = Path.Combine(_dir, "s.sock") }));
-        _state = new StateStore(paths, NullLogger<StateStore>.Instance);
-        _state.Initialize();
-        var runtime = new RuntimeSettingsSource();
-        var config = new ConfigurationBuilder().AddInMemoryCollection(SettingCatalog.Defaults()).Add(runtime).Build();
-        var store = new KeyStore(_state);
-        _settings = new SettingsService(config, runtime, _state, [new KeySettingValidator(store, _time)], NullLogger<SettingsService>.Instance);
-        _settings.Load();
-        _keys = new KeyService(store, new SoftwareKeyVault(paths), new NoHsmConfigured(), _settings, paths, _time, NullLogger<KeyService>.Instance);
+        _core = new DaemonCore(_time);
+        _settings = _core.Settings;
+        _keys = _core.Keys;
         _timer = new KeyRotationService(_keys, _settings, _time, NullLogger<KeyRotationService>.Instance);
     }
 
@@ -94,7 +87,6 @@ public sealed class KeyRotationTimerTests : IDisposable
 
     public void Dispose()
     {
-        _state.Dispose();
-        Directory.Delete(_dir, recursive: true);
+        _core.Dispose();
     }
 }

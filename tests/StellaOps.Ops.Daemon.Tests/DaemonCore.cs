@@ -1,0 +1,44 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using StellaOps.Ops.Daemon.Hosting;
+using StellaOps.Ops.Daemon.Keys;
+using StellaOps.Ops.Daemon.Settings;
+using StellaOps.Ops.Daemon.Storage;
+
+namespace StellaOps.Ops.Daemon.Tests;
+
+/// <summary>
+/// The daemon's core without its host: a real SQLite state in a temporary folder, settings with the catalog's
+/// defaults, and the key service with software keys, all on an injected clock.
+/// </summary>
+internal sealed class DaemonCore : IDisposable
+{
+    private readonly string _dir;
+
+    public DaemonCore(ManualTime time)
+    {
+        Time = time;
+        _dir = Directory.CreateTempSubdirectory("stellaops-core-").FullName;
+        var paths = new DaemonPaths(Options.Create(new DaemonOptions { StateDirectory = _dir }), Options.Create(new IpcOptions { Endpoint = Path.Combine(_dir, "s.sock") }));
+        State = new StateStore(paths, NullLogger<StateStore>.Instance);
+        State.Initialize();
+        var runtime = new RuntimeSettingsSource();
+        var config = new ConfigurationBuilder().AddInMemoryCollection(SettingCatalog.Defaults()).Add(runtime).Build();
+        var keyStore = new KeyStore(State);
+        Settings = new SettingsService(config, runtime, State, [new KeySettingValidator(keyStore, time)], NullLogger<SettingsService>.Instance);
+        Settings.Load();
+        Keys = new KeyService(keyStore, new SoftwareKeyVault(paths), new NoHsmConfigured(), Settings, paths, time, NullLogger<KeyService>.Instance);
+    }
+
+    public ManualTime Time { get; }
+    public StateStore State { get; }
+    public SettingsService Settings { get; }
+    public KeyService Keys { get; }
+
+    public void Dispose()
+    {
+        State.Dispose();
+        Directory.Delete(_dir, recursive: true);
+    }
+}
