@@ -126,5 +126,19 @@ function Save-BenchResult([string] $Repo, [string] $Name, $Result) {
     }
 }
 
-Export-ModuleMember -Function Get-BenchEnvironment, Get-DirectSigningTool, New-BenchToken, Invoke-DirectSigning, Start-BenchDaemon, Stop-BenchDaemon,
+# One table for every bench: direct signing rows, then rows through the daemon compared with as many direct threads
+# as it had clients (the same number of signers competing for the same cores).
+function New-DirectRow($Run) {
+    [pscustomobject]@{ Path = "direct Pkcs11Interop signatures, $($Run.threads) thread(s)"; Count = $Run.signatures; Seconds = [math]::Round($Run.seconds, 2)
+        PerSecond = [int]$Run.perSecond; VsDirect = ''; 'CPU µs/item' = '{0:N0}' -f (1e6 * $Run.cpuSeconds / $Run.signatures) }
+}
+
+function New-DaemonRow([string] $Path, $Run, [double] $Count, [object[]] $DirectRuns, [double] $ClientCpuUs, [double] $DaemonCpuUs) {
+    $direct = @($DirectRuns | Where-Object threads -eq $Run.clients)[0]
+    [pscustomobject]@{ Path = $Path; Count = $Count; Seconds = [math]::Round($Run.seconds, 2); PerSecond = [int]$Run.perSecond
+        VsDirect = '{0:N2}' -f ($Run.perSecond / $direct.perSecond)
+        'CPU µs/item' = '{0:N0} (client {1:N0} + daemon {2:N0})' -f ($ClientCpuUs + $DaemonCpuUs), $ClientCpuUs, $DaemonCpuUs }
+}
+
+Export-ModuleMember -Function New-DirectRow, New-DaemonRow, Get-BenchEnvironment, Get-DirectSigningTool, New-BenchToken, Invoke-DirectSigning, Start-BenchDaemon, Stop-BenchDaemon,
     Get-CpuSeconds, Invoke-BenchClients, Get-Percentile, Save-BenchResult

@@ -99,16 +99,10 @@ finally {
     Remove-Item -Recurse -Force $root -ErrorAction SilentlyContinue
 }
 
-$directFor = @{ 1 = $directRuns[0]; 2 = $directRuns[1] }
 $rows = @(
-    foreach ($d in $directRuns) {
-        [pscustomobject]@{ Path = "direct Pkcs11Interop signatures, $($d.threads) thread(s)"; Count = $d.signatures; Seconds = [math]::Round($d.seconds, 2); PerSecond = [int]$d.perSecond
-            VsDirect = ''; 'CPU µs/item' = '{0:N0}' -f (1e6 * $d.cpuSeconds / $d.signatures) }
-    }
+    foreach ($d in $directRuns) { New-DirectRow $d }
     foreach ($d in $batchedRuns) {
-        [pscustomobject]@{ Path = "New-StellaAttestation batched, $($d.clients) pwsh client(s)"; Count = $d.attestations; Seconds = [math]::Round($d.seconds, 2); PerSecond = [int]$d.perSecond
-            VsDirect = '{0:N2}' -f ($d.perSecond / $directFor[$d.clients].perSecond)
-            'CPU µs/item' = '{0:N0} (client {1:N0} + daemon {2:N0})' -f ($d.clientCpuUsPerAttestation + $d.daemonCpuUsPerAttestation), $d.clientCpuUsPerAttestation, $d.daemonCpuUsPerAttestation }
+        New-DaemonRow "New-StellaAttestation batched, $($d.clients) pwsh client(s)" $d $d.attestations $directRuns $d.clientCpuUsPerAttestation $d.daemonCpuUsPerAttestation
     }
 )
 ''

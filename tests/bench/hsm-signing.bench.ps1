@@ -93,17 +93,10 @@ finally {
     Remove-Item -Recurse -Force $root -ErrorAction SilentlyContinue
 }
 
-# N clients are compared with N direct threads: the same number of signers competing for the same cores.
-$directFor = @{ 1 = $directRuns[0]; 2 = $directRuns[1] }
 $rows = @(
-    foreach ($d in $directRuns) {
-        [pscustomobject]@{ Path = "direct Pkcs11Interop, $($d.threads) thread(s)"; Signatures = $d.signatures; Seconds = [math]::Round($d.seconds, 2); PerSecond = [int]$d.perSecond
-            VsDirect = ''; 'CPU µs/sig' = '{0:N0}' -f (1e6 * $d.cpuSeconds / $d.signatures) }
-    }
+    foreach ($d in $directRuns) { New-DirectRow $d }
     foreach ($d in $daemonRuns) {
-        [pscustomobject]@{ Path = "daemon, Invoke-StellaSign batched, $($d.clients) pwsh client(s)"; Signatures = $d.signatures; Seconds = [math]::Round($d.seconds, 2); PerSecond = [int]$d.perSecond
-            VsDirect = '{0:N2}' -f ($d.perSecond / $directFor[$d.clients].perSecond)
-            'CPU µs/sig' = '{0:N0} (client {1:N0} + daemon {2:N0})' -f ($d.clientCpuUsPerSignature + $d.daemonCpuUsPerSignature), $d.clientCpuUsPerSignature, $d.daemonCpuUsPerSignature }
+        New-DaemonRow "daemon, Invoke-StellaSign batched, $($d.clients) pwsh client(s)" $d $d.signatures $directRuns $d.clientCpuUsPerSignature $d.daemonCpuUsPerSignature
     }
 )
 ''
