@@ -30,6 +30,9 @@ catch (SchemaTooNewException ex)
 }
 catch (Exception ex)
 {
-    Console.Error.WriteLine($"stella-opsd: cannot start: {ex.GetBaseException().Message}");
+    // A refusal the operator can fix (a path someone else controls, a full disk) says what to do.
+    var cause = ex.GetBaseException();
+    Console.Error.WriteLine($"stella-opsd: cannot start: {cause.Message}");
+    if (cause is StellaOps.Ops.Contracts.OpsException { RecommendedAction: { Length: > 0 } fix }) Console.Error.WriteLine($"stella-opsd: to fix: {fix}");
     return 1;
 }

@@ -20,9 +20,9 @@ public static class ErrorMapping
         OpsErrorCode.ProtocolMismatch => ErrorCategory.InvalidOperation,
         OpsErrorCode.Conflict => ErrorCategory.ResourceExists,
         OpsErrorCode.KeyExpired or OpsErrorCode.KeyNotActive or OpsErrorCode.NoActiveKey or OpsErrorCode.KeyRevoked => ErrorCategory.InvalidOperation,
-        OpsErrorCode.HsmUnavailable or OpsErrorCode.HsmNotConfigured or OpsErrorCode.TrustUnavailable or OpsErrorCode.TransparencyLogUnavailable => ErrorCategory.ResourceUnavailable,
+        OpsErrorCode.HsmUnavailable or OpsErrorCode.HsmNotConfigured or OpsErrorCode.TrustUnavailable or OpsErrorCode.TransparencyLogUnavailable or OpsErrorCode.StorageFull => ErrorCategory.ResourceUnavailable,
         OpsErrorCode.HsmPinIncorrect or OpsErrorCode.HsmPinLocked => ErrorCategory.AuthenticationError,
-        OpsErrorCode.VerificationFailed => ErrorCategory.SecurityError,
+        OpsErrorCode.VerificationFailed or OpsErrorCode.UntrustedPath or OpsErrorCode.UntrustedPeer => ErrorCategory.SecurityError,
         OpsErrorCode.SigningFailed => ErrorCategory.InvalidResult,
         _ => ErrorCategory.NotSpecified,
     };

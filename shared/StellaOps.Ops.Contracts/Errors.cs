@@ -32,6 +32,12 @@ public enum OpsErrorCode
     VerificationFailed = 1400,
     TrustUnavailable = 1500,
     TransparencyLogUnavailable = 1600,
+    /// <summary>A file or directory the daemon would rely on could be swapped or read by someone else (owner, mode, symbolic link).</summary>
+    UntrustedPath = 1011,
+    /// <summary>The process serving the endpoint is not the daemon's user: nothing was sent to it.</summary>
+    UntrustedPeer = 1012,
+    /// <summary>The disk holding the daemon's state directory is full: nothing more can be recorded.</summary>
+    StorageFull = 1013,
 }
 
 /// <summary>The <c>error.data</c> of a typed error: the code's name, what it is about, and what to do.</summary>

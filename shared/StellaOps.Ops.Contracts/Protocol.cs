@@ -15,6 +15,15 @@ public static class Protocol
     /// <summary>Environment variable that overrides the endpoint for clients (the module) and, if set, the daemon.</summary>
     public const string EndpointVariable = "STELLAOPS_ENDPOINT";
 
+    /// <summary>
+    /// Environment variable naming (or giving the uid of) the user the daemon runs as, for clients. Unset: the packaged
+    /// service account <see cref="ServiceUser"/>. A client talks only to a daemon run by root, by itself, or by this user.
+    /// </summary>
+    public const string DaemonUserVariable = "STELLAOPS_DAEMON_USER";
+
+    /// <summary>The account the packaged system service runs as (scripts/stellaops-opsd.service).</summary>
+    public const string ServiceUser = "stellaops";
+
     /// <summary>The system endpoint a packaged daemon listens on.</summary>
     public static string SystemEndpoint => OperatingSystem.IsWindows() ? @"\\.\pipe\stellaops-opsd" : "/run/stellaops/opsd.sock";
 

@@ -40,15 +40,27 @@ internal static class UnixAccounts
 
     /// <summary>Runs a command as <paramref name="user"/> with that user's groups, like a login would.</summary>
     public static (int ExitCode, string Output) RunAs(string user, string file, params string[] args)
+        => RunAs(user, new Dictionary<string, string>(), file, args);
+
+    /// <summary>The same, with extra environment variables.</summary>
+    public static (int ExitCode, string Output) RunAs(string user, IReadOnlyDictionary<string, string> environment, string file, params string[] args)
+    {
+        using var p = StartAs(user, environment, file, args);
+        var error = p.StandardError.ReadToEndAsync();
+        var output = p.StandardOutput.ReadToEnd() + error.GetAwaiter().GetResult();
+        if (!p.WaitForExit(60_000)) { p.Kill(true); throw new TimeoutException($"{file} as {user} hung:\n{output}"); }
+        return (p.ExitCode, output);
+    }
+
+    /// <summary>Starts a command as <paramref name="user"/> and returns at once; standard output and error are redirected.</summary>
+    public static Process StartAs(string user, IReadOnlyDictionary<string, string> environment, string file, params string[] args)
     {
         var psi = new ProcessStartInfo("setpriv") { RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var a in new[] { $"--reuid={user}", $"--regid={user}", "--init-groups", "--", file }.Concat(args)) psi.ArgumentList.Add(a);
         psi.Environment["HOME"] = "/tmp";
         psi.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
-        using var p = Process.Start(psi)!;
-        var output = p.StandardOutput.ReadToEnd() + p.StandardError.ReadToEnd();
-        if (!p.WaitForExit(60_000)) { p.Kill(true); throw new TimeoutException($"{file} as {user} hung:\n{output}"); }
-        return (p.ExitCode, output);
+        foreach (var (k, v) in environment) psi.Environment[k] = v;
+        return Process.Start(psi)!;
     }
 
     private static int Run(string file, params string[] args)

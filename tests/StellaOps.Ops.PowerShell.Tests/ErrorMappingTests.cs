@@ -19,6 +19,9 @@ public class ErrorMappingTests
     [InlineData(OpsErrorCode.KeyExpired, ErrorCategory.InvalidOperation)]
     [InlineData(OpsErrorCode.HsmUnavailable, ErrorCategory.ResourceUnavailable)]
     [InlineData(OpsErrorCode.VerificationFailed, ErrorCategory.SecurityError)]
+    [InlineData(OpsErrorCode.UntrustedPath, ErrorCategory.SecurityError)]
+    [InlineData(OpsErrorCode.UntrustedPeer, ErrorCategory.SecurityError)]
+    [InlineData(OpsErrorCode.StorageFull, ErrorCategory.ResourceUnavailable)]
     [InlineData(OpsErrorCode.Internal, ErrorCategory.NotSpecified)]
     public void CodesMapToCategories(OpsErrorCode code, ErrorCategory category) => Assert.Equal(category, ErrorMapping.CategoryOf(code));
 

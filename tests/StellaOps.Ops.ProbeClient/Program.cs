@@ -5,11 +5,14 @@ using StellaOps.Ops.Contracts.Rpc;
 
 // probe <endpoint> handshake | get <name> | set <name> <value> | sign <digest>
 // Prints one JSON line {ok, role, user, value, code, message}; exit 0 on success, 3 on a daemon error.
+// probe fake-server <socket path>: a hijacker's listener on the daemon's path. Prints "listening", accepts one
+// connection, then one JSON line {received, text} with what the client sent before it hung up or paused.
 if (args.Length < 2)
 {
-    Console.Error.WriteLine("usage: probe <endpoint> handshake | get <name> | set <name> <value> | sign <digest>");
+    Console.Error.WriteLine("usage: probe <endpoint> handshake | get <name> | set <name> <value> | sign <digest>  |  probe fake-server <socket path>");
     return 2;
 }
+if (args[0] == "fake-server" && !OperatingSystem.IsWindows()) return await FakeServer.RunAsync(args[1]);
 var endpoint = args[0];
 try
 {

@@ -1,13 +1,18 @@
+using System.Globalization;
 using StellaOps.Ops.Contracts.Rpc;
+using StellaOps.Ops.Daemon.Hosting;
 using StellaOps.Ops.Daemon.Storage;
 
 namespace StellaOps.Ops.Daemon.Doctor;
 
-/// <summary>The state database answers, passes SQLite's own consistency check, and takes a write.</summary>
-public sealed class StorageHealthCheck(StateStore store) : IHealthCheck
+/// <summary>
+/// The state database answers, passes SQLite's own consistency check and takes a write; its disk has room; and
+/// nobody but the daemon's user (or root) can change the state directory, the database or the keys.
+/// </summary>
+public sealed class StorageHealthCheck(StateStore store, StatePermissions permissions) : IHealthCheck
 {
     public string Id => "check.daemon.storage";
-    public string Description => "The state database is readable, consistent and writable.";
+    public string Description => "The state database is readable, consistent and writable, its disk has room, and only the daemon's user can change its files.";
 
     public Task<DoctorResult> RunAsync(CancellationToken cancellationToken)
     {
@@ -21,21 +26,31 @@ public sealed class StorageHealthCheck(StateStore store) : IHealthCheck
         using var write = c.CreateCommand();
         write.CommandText = "BEGIN IMMEDIATE; ROLLBACK;";
         write.ExecuteNonQuery();
-        var free = new DriveInfo(Path.GetDirectoryName(store.DatabasePath)!).AvailableFreeSpace;
+        var directory = Path.GetDirectoryName(store.DatabasePath)!;
+        var free = StorageSpace.FreeBytes(directory);
+        var untrusted = permissions.Inspect();
 
         var evidence = new Dictionary<string, string>
         {
             ["database"] = store.DatabasePath,
-            ["schemaVersion"] = store.SchemaVersion.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["schemaVersion"] = store.SchemaVersion.ToString(CultureInfo.InvariantCulture),
             ["quickCheck"] = verdict,
             ["journalMode"] = journal,
-            ["freeBytes"] = free.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["freeBytes"] = free.ToString(CultureInfo.InvariantCulture),
+            ["permissions"] = untrusted.Count == 0 ? "ok" : string.Join("; ", untrusted),
         };
-        var (status, message, fix) = verdict != "ok"
-            ? (DoctorStatus.Fail, $"SQLite reports damage: {verdict}", "Stop the daemon and restore the state directory from backup.")
-            : free < 64L * 1024 * 1024
-                ? (DoctorStatus.Warn, $"Only {free / (1024 * 1024)} MiB free beside the database.", "Free disk space: evidence cannot be recorded on a full disk.")
-                : (DoctorStatus.Pass, $"Database consistent ({journal}, schema v{store.SchemaVersion}).", (string?)null);
+        var (status, message, fix) =
+            verdict != "ok" ? (DoctorStatus.Fail, $"SQLite reports damage: {verdict}", "Stop the daemon and restore the state directory from backup.")
+            : untrusted.Count > 0 ? (DoctorStatus.Fail, $"{string.Join("; ", untrusted)}: someone other than the daemon's user could read or change the evidence or the software keys.", untrusted[0].Fix)
+            : free < StorageSpace.MinimumFreeBytes ? Full(directory)
+            : free < StorageSpace.LowFreeBytes ? (DoctorStatus.Warn, $"Only {free / (1024 * 1024)} MiB free on the disk holding the state directory {directory}.", "Free disk space: evidence cannot be recorded on a full disk.")
+            : (DoctorStatus.Pass, $"Database consistent ({journal}, schema v{store.SchemaVersion}).", (string?)null);
         return Task.FromResult(new DoctorResult { Check = Id, Status = status, Message = message, Remediation = fix, Evidence = evidence });
+    }
+
+    private static (DoctorStatus, string, string?) Full(string directory)
+    {
+        var full = StorageSpace.Full(directory, "nothing more can be recorded (evidence, audit, settings, keys).");
+        return (DoctorStatus.Fail, full.Message, full.RecommendedAction);
     }
 }

@@ -65,6 +65,8 @@ public static class DaemonHost
         builder.Services.AddOptions<DaemonOptions>().BindConfiguration(DaemonOptions.Section).ValidateOnStart();
         builder.Services.AddOptions<IpcOptions>().BindConfiguration(IpcOptions.Section)
             .Validate(o => IsOctal(o.SocketMode) && IsOctal(o.DirectoryMode), "Ipc:SocketMode and Ipc:DirectoryMode must be octal permission bits like 0660.")
+            .Validate(o => !IsOctal(o.DirectoryMode) || (Convert.ToInt32(o.DirectoryMode, 8) & 0x12) == 0,
+                "Ipc:DirectoryMode must not let group or others write (they could replace the socket): use 0750 or 0700.")
             .Validate(o => o.MaxConnections is >= 1 and <= 10_000, "Ipc:MaxConnections must be between 1 and 10000.")
             .Validate(o => o.MaxMessageBytes is >= 1024 and <= 256 * 1024 * 1024, "Ipc:MaxMessageBytes must be between 1 KiB and 256 MiB.")
             .Validate(o => o.RequestTimeout.Value > TimeSpan.Zero, "Ipc:RequestTimeout must be positive.")
@@ -91,6 +93,7 @@ public static class DaemonHost
     private static void AddCore(IServiceCollection services)
     {
         services.AddSingleton<DaemonPaths>();
+        services.AddSingleton<StatePermissions>();
         services.AddSingleton<StateStore>();
         services.AddSingleton<EventStore>();
         services.AddSingleton<AuditLog>();

@@ -12,6 +12,8 @@ public static class HsmCapability
     {
         services.AddOptions<HsmOptions>().BindConfiguration(HsmOptions.Section);
         services.AddSingleton<HsmDevelopmentToken>();
+        services.AddSingleton<Pkcs11LibraryValidator>();
+        services.AddSingleton<Settings.ISettingValidator>(sp => sp.GetRequiredService<Pkcs11LibraryValidator>());
         services.AddSingleton<HsmService>();
         services.AddHostedService(sp => sp.GetRequiredService<HsmService>());
         services.AddSingleton<IHsmRpc, HsmRpc>();

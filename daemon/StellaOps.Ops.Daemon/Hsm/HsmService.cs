@@ -22,6 +22,7 @@ public sealed class HsmService : IHostedService, IAsyncDisposable
     private readonly ILoggerFactory _loggers;
     private readonly ILogger _log;
     private readonly HsmDevelopmentToken? _devToken;
+    private readonly Pkcs11LibraryValidator? _libraries;
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly Queue<HsmStateChange> _history = new();
     private readonly CancellationTokenSource _stopping = new();
@@ -30,11 +31,12 @@ public sealed class HsmService : IHostedService, IAsyncDisposable
     private volatile string? _configError;
     private volatile bool _starting = true;
 
-    public HsmService(IOptionsMonitor<HsmOptions> options, ILoggerFactory loggers, HsmDevelopmentToken? devToken = null)
+    public HsmService(IOptionsMonitor<HsmOptions> options, ILoggerFactory loggers, HsmDevelopmentToken? devToken = null, Pkcs11LibraryValidator? libraries = null)
     {
         _options = options;
         _loggers = loggers;
         _devToken = devToken;
+        _libraries = libraries;
         _log = loggers.CreateLogger("StellaOps.Ops.Daemon.Hsm.HsmService");
     }
 
@@ -74,7 +76,7 @@ public sealed class HsmService : IHostedService, IAsyncDisposable
                     finally { _starting = false; }
                 });
             }
-            catch (Exception e) when (e is ArgumentException or HsmException or IOException)
+            catch (Exception e) when (e is ArgumentException or HsmException or IOException or OpsException)
             {
                 _configError = e.Message;
                 _starting = false;
@@ -151,6 +153,10 @@ public sealed class HsmService : IHostedService, IAsyncDisposable
         {
             throw new ArgumentException("No PKCS#11 module: set hsm.pkcs11.library_path ('stella crypto hsm config set pkcs11.library_path <path>').");
         }
+
+        // Loading a module runs its code in this process: only one root controls, or one the configuration names.
+        _libraries?.Demand(primaryLibrary);
+        if (o.Backup.HasToken) _libraries?.Demand(BackupLibrary(o, primaryLibrary));
 
         var timeout = o.Session.Timeout.Value > TimeSpan.Zero ? o.Session.Timeout.Value : TimeSpan.FromSeconds(30);
         HsmConnection Member(string name, HsmMemberOptions m, string library) => new(new HsmConnectionOptions
@@ -424,6 +430,8 @@ public sealed class HsmService : IHostedService, IAsyncDisposable
 
             string library = reloadLibrary ? PrimaryLibrary(o) : rt.PrimaryLibrary;
             var effective = reloadLibrary ? o : CopyWithSession(rt.Config, o.Session);
+            // A reload loads the module file again: it is checked again, as it is now on disk.
+            if (reloadLibrary) _libraries?.Demand(library);
             if (Signature(effective, library) != rt.Signature)
             {
                 _log.LogWarning("HSM: reset{Reload} with changed configuration (module {Library}); rebuilding the connections.", reloadLibrary ? " with module reload" : "", library);

@@ -11,9 +11,10 @@ namespace StellaOps.Ops.Daemon.Keys;
 public sealed class SoftwareKeyVault(DaemonPaths paths)
 {
     private readonly Lock _gate = new();
+    private readonly StatePermissions _permissions = new(paths);
     private byte[]? _master;
 
-    public string MasterKeyPath => Path.Combine(paths.StateDirectory, "keys", "master.key");
+    public string MasterKeyPath => _permissions.MasterKeyPath;
 
     public byte[] Seal(string keyId, ReadOnlySpan<byte> pkcs8)
     {
@@ -42,9 +43,12 @@ public sealed class SoftwareKeyVault(DaemonPaths paths)
             var dir = Path.GetDirectoryName(MasterKeyPath)!;
             if (OperatingSystem.IsWindows()) Directory.CreateDirectory(dir);
             else Directory.CreateDirectory(dir, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            // A keys directory or master key someone else made, or can read, would give them every software key.
+            _permissions.DemandKeys();
             if (!File.Exists(MasterKeyPath))
             {
                 var fresh = RandomNumberGenerator.GetBytes(32);
+                // CreateNew: O_EXCL, so a link put in its place is not followed.
                 var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
                 if (!OperatingSystem.IsWindows()) options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
                 using (var f = new FileStream(MasterKeyPath, options))
@@ -53,8 +57,6 @@ public sealed class SoftwareKeyVault(DaemonPaths paths)
                     f.Flush(flushToDisk: true);
                 }
             }
-            if (!OperatingSystem.IsWindows() && (File.GetUnixFileMode(MasterKeyPath) & (UnixFileMode.GroupRead | UnixFileMode.OtherRead | UnixFileMode.GroupWrite | UnixFileMode.OtherWrite)) != 0)
-                throw new InvalidOperationException($"{MasterKeyPath} is readable by others: software keys cannot be trusted. Run 'chmod 600 {MasterKeyPath}' and check who read it.");
             var bytes = File.ReadAllBytes(MasterKeyPath);
             if (bytes.Length != 32) throw new InvalidOperationException($"{MasterKeyPath} is damaged ({bytes.Length} bytes, expected 32); restore it from backup.");
             return _master = bytes;

@@ -47,6 +47,18 @@ public sealed class StateStore : IDisposable
             else Directory.CreateDirectory(dir, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         }
 
+        try
+        {
+            Migrate();
+        }
+        catch (SqliteException ex) when (StorageSpace.IsDiskFull(ex))
+        {
+            throw StorageSpace.Full(dir, "the database cannot be opened and brought up to date there, so stella-opsd does not start.");
+        }
+    }
+
+    private void Migrate()
+    {
         using var connection = Open();
         using (var wal = connection.CreateCommand())
         {
@@ -77,14 +89,21 @@ public sealed class StateStore : IDisposable
         return connection;
     }
 
-    /// <summary>Runs <paramref name="work"/> in one immediate transaction and commits it.</summary>
+    /// <summary>Runs <paramref name="work"/> in one immediate transaction and commits it. A full disk is <see cref="Contracts.OpsErrorCode.StorageFull"/>.</summary>
     public T InTransaction<T>(Func<SqliteConnection, SqliteTransaction, T> work)
     {
-        using var connection = Open();
-        using var tx = connection.BeginTransaction(deferred: false);
-        var result = work(connection, tx);
-        tx.Commit();
-        return result;
+        try
+        {
+            using var connection = Open();
+            using var tx = connection.BeginTransaction(deferred: false);
+            var result = work(connection, tx);
+            tx.Commit();
+            return result;
+        }
+        catch (SqliteException ex) when (StorageSpace.IsDiskFull(ex))
+        {
+            throw StorageSpace.Full(Path.GetDirectoryName(DatabasePath)!, "the daemon cannot record anything until there is room; this change was rolled back.");
+        }
     }
 
     /// <summary>Folds the WAL back into the database and closes pooled connections: the clean-shutdown step.</summary>

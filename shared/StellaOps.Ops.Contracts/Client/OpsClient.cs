@@ -140,7 +140,6 @@ public sealed class OpsClient : IAsyncDisposable, IDisposable
         try
         {
             await socket.ConnectAsync(new UnixDomainSocketEndPoint(endpoint), cancellationToken).ConfigureAwait(false);
-            return new NetworkStream(socket, ownsSocket: true);
         }
         catch (SocketException ex)
         {
@@ -151,6 +150,17 @@ public sealed class OpsClient : IAsyncDisposable, IDisposable
                 _ => NotRunning(endpoint, ex.Message),
             };
         }
+        // Whoever serves the socket hears everything sent on it (PINs included): know who it is before sending a byte.
+        try
+        {
+            DaemonPeer.Verify(socket, endpoint);
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+        return new NetworkStream(socket, ownsSocket: true);
     }
 
     private static OpsException NotRunning(string endpoint, string reason) => new(OpsErrorCode.Unavailable,

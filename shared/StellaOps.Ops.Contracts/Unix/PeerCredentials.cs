@@ -2,11 +2,12 @@ using System.Buffers.Binary;
 using System.Net.Sockets;
 using System.Runtime.Versioning;
 
-namespace StellaOps.Ops.Daemon.Ipc;
+namespace StellaOps.Ops.Contracts.Unix;
 
 /// <summary>
-/// The kernel's word on who connected: SO_PEERCRED (pid, uid, gid) and SO_PEERGROUPS (supplementary groups),
-/// both fixed at connect() time, so a client cannot change them afterwards.
+/// The kernel's word on who is at the other end of a connected Unix socket: SO_PEERCRED (pid, uid, gid) and
+/// SO_PEERGROUPS (supplementary groups), both fixed at connect()/listen() time, so the peer cannot change them
+/// afterwards. The daemon reads them to decide a caller's role; the client reads them to know who serves the socket.
 /// </summary>
 [UnsupportedOSPlatform("windows")]
 public sealed record PeerCredentials(int ProcessId, uint UserId, uint GroupId, IReadOnlyList<uint> Groups)

@@ -1,13 +1,13 @@
 using System.Runtime.InteropServices;
 using System.Runtime.Versioning;
 
-namespace StellaOps.Ops.Daemon.Ipc;
+namespace StellaOps.Ops.Contracts.Unix;
 
 /// <summary>
 /// User and group lookups through libc, so NSS sources (LDAP, sssd) answer as they do for the rest of the system.
 /// </summary>
 [UnsupportedOSPlatform("windows")]
-internal static unsafe partial class UnixUsers
+public static unsafe partial class UnixUsers
 {
     [StructLayout(LayoutKind.Sequential)]
     private struct Passwd
@@ -33,6 +33,9 @@ internal static unsafe partial class UnixUsers
     [LibraryImport("libc", EntryPoint = "getpwuid_r")]
     private static partial int GetPwUid(uint uid, Passwd* pwd, byte* buf, nuint buflen, Passwd** result);
 
+    [LibraryImport("libc", EntryPoint = "getpwnam_r", StringMarshalling = StringMarshalling.Utf8)]
+    private static partial int GetPwNam(string name, Passwd* pwd, byte* buf, nuint buflen, Passwd** result);
+
     [LibraryImport("libc", EntryPoint = "getgrgid_r")]
     private static partial int GetGrGid(uint gid, Group* grp, byte* buf, nuint buflen, Group** result);
 
@@ -52,6 +55,17 @@ internal static unsafe partial class UnixUsers
         Passwd* result;
         return GetPwUid(uid, &pwd, buf, 16384, &result) == 0 && result != null ? Marshal.PtrToStringUTF8(pwd.Name) : null;
     }
+
+    public static uint? UserId(string name)
+    {
+        var buf = stackalloc byte[16384];
+        Passwd pwd;
+        Passwd* result;
+        return GetPwNam(name, &pwd, buf, 16384, &result) == 0 && result != null ? pwd.Uid : null;
+    }
+
+    /// <summary>"name (uid N)" for messages, or "uid N" for a uid without an account.</summary>
+    public static string Describe(uint uid) => UserName(uid) is { } name ? $"{name} (uid {uid})" : $"uid {uid}";
 
     public static string? GroupName(uint gid)
     {
