@@ -86,6 +86,27 @@ public sealed partial class DaemonProcess : IAsyncDisposable
         _process.BeginErrorReadLine();
     }
 
+    /// <summary>
+    /// Starts the daemon expecting it to refuse: it must exit non-zero before its socket (<paramref name="endpoint"/>,
+    /// default its own) appears. Fails at once if the socket appears; returns everything the daemon printed.
+    /// </summary>
+    public async Task<string> AssertRefusesToStartAsync(string? endpoint = null)
+    {
+        endpoint ??= Endpoint;
+        StartProcess();
+        var waited = Stopwatch.StartNew();
+        while (!HasExited)
+        {
+            if (File.Exists(endpoint)) Assert.Fail($"stella-opsd started, listening on {endpoint}:\n{Output}");
+            if (waited.Elapsed > TimeSpan.FromSeconds(60)) Assert.Fail($"stella-opsd neither exited nor listened within 60 s:\n{Output}");
+            await Task.Delay(25);
+        }
+        // Also waits for the last of its output.
+        var exit = await WaitForExitAsync(TimeSpan.FromSeconds(30));
+        Assert.True(exit != 0, $"stella-opsd exited with 0:\n{Output}");
+        return Output;
+    }
+
     public Task<OpsClient> ConnectAsync() => OpsClient.ConnectAsync(Endpoint, "integration-tests", "1", TimeSpan.FromSeconds(10), CancellationToken.None);
 
     public async Task<int> WaitForExitAsync(TimeSpan timeout)

@@ -28,7 +28,7 @@ public sealed class SocketHijackTests : IDisposable
     public async Task The_daemon_refuses_a_socket_directory_another_user_made_world_writable_in_advance()
     {
         var run = Path.Combine(_shared, "run");
-        AsStranger("mkdir", "-m", "0777", run);
+        UnixAccounts.MustRunAs(UnixAccounts.Stranger, "mkdir", "-m", "0777", run);
 
         var output = await StartRefusedAsync(Path.Combine(run, "opsd.sock"));
 
@@ -42,8 +42,8 @@ public sealed class SocketHijackTests : IDisposable
     {
         var theirs = Path.Combine(_shared, "theirs");
         var run = Path.Combine(_shared, "run");
-        AsStranger("mkdir", "-m", "0755", theirs);
-        AsStranger("ln", "-s", theirs, run);
+        UnixAccounts.MustRunAs(UnixAccounts.Stranger, "mkdir", "-m", "0755", theirs);
+        UnixAccounts.MustRunAs(UnixAccounts.Stranger, "ln", "-s", theirs, run);
 
         var output = await StartRefusedAsync(Path.Combine(run, "opsd.sock"));
 
@@ -69,7 +69,7 @@ public sealed class SocketHijackTests : IDisposable
     {
         var probe = ProbeClient.CopyTo(_shared);
         var theirs = Path.Combine(_shared, "theirs");
-        AsStranger("mkdir", "-m", "0755", theirs);
+        UnixAccounts.MustRunAs(UnixAccounts.Stranger, "mkdir", "-m", "0755", theirs);
         var socket = Path.Combine(theirs, "opsd.sock");
 
         // Root's client (the module in an administrator's session).
@@ -123,16 +123,8 @@ public sealed class SocketHijackTests : IDisposable
     private static async Task<string> StartRefusedAsync(string endpoint)
     {
         await using var daemon = new DaemonProcess(settings: new Dictionary<string, string> { ["Ipc:Endpoint"] = endpoint });
-        daemon.StartProcess();
-        var exit = await daemon.WaitForExitAsync(TimeSpan.FromSeconds(60));
-        Assert.True(exit != 0, $"stella-opsd started with its socket at {endpoint}:\n{daemon.Output}");
-        Assert.Contains("stella-opsd will not listen there", daemon.Output);
-        return daemon.Output;
-    }
-
-    private static void AsStranger(string file, params string[] args)
-    {
-        var (exit, output) = UnixAccounts.RunAs(UnixAccounts.Stranger, file, args);
-        Assert.True(exit == 0, $"{file} as {UnixAccounts.Stranger} failed: {output}");
+        var output = await daemon.AssertRefusesToStartAsync(endpoint);
+        Assert.Contains("stella-opsd will not listen there", output);
+        return output;
     }
 }

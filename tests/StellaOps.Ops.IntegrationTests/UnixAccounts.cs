@@ -52,6 +52,13 @@ internal static class UnixAccounts
         return (p.ExitCode, output);
     }
 
+    /// <summary>Runs a command as <paramref name="user"/> that must succeed (a step of a test's set-up).</summary>
+    public static void MustRunAs(string user, string file, params string[] args)
+    {
+        var (exit, output) = RunAs(user, file, args);
+        if (exit != 0) throw new InvalidOperationException($"{file} {string.Join(' ', args)} as {user} failed with {exit}: {output}");
+    }
+
     /// <summary>Starts a command as <paramref name="user"/> and returns at once; standard output and error are redirected.</summary>
     public static Process StartAs(string user, IReadOnlyDictionary<string, string> environment, string file, params string[] args)
     {

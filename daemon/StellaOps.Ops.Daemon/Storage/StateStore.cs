@@ -12,6 +12,7 @@ public sealed class StateStore : IDisposable
 {
     private readonly string _connectionString;
     private readonly ILogger<StateStore> _logger;
+    private bool _initialized;
 
     public StateStore(DaemonPaths paths, ILogger<StateStore> logger)
         : this(paths.DatabasePath, logger)
@@ -70,6 +71,7 @@ public sealed class StateStore : IDisposable
         }
 
         SchemaVersion = SchemaMigrator.Migrate(connection, _logger);
+        _initialized = true;
         if (!OperatingSystem.IsWindows())
         {
             // The database holds audit records and (encrypted) key material: owner only.
@@ -109,6 +111,8 @@ public sealed class StateStore : IDisposable
     /// <summary>Folds the WAL back into the database and closes pooled connections: the clean-shutdown step.</summary>
     public void Checkpoint()
     {
+        // Never opened (the start was refused): nothing to fold back, and no database to create where it was refused.
+        if (!_initialized) return;
         try
         {
             using var connection = Open();
