@@ -12,22 +12,20 @@ namespace StellaOps.Ops.IntegrationTests;
 /// </summary>
 public sealed class SocketHijackTests : IDisposable
 {
-    private readonly string _shared;
+    private readonly SharedDirectory _shared;
 
     public SocketHijackTests()
     {
         UnixAccounts.Ensure();
-        // A stand-in for /tmp: root's, sticky, writable by everyone.
-        _shared = Directory.CreateTempSubdirectory("stellaops-hijack-").FullName;
-        File.SetUnixFileMode(_shared, (UnixFileMode)Convert.ToInt32("1777", 8));
+        _shared = new SharedDirectory("stellaops-hijack-");
     }
 
-    public void Dispose() => Directory.Delete(_shared, recursive: true);
+    public void Dispose() => _shared.Dispose();
 
     [Fact]
     public async Task The_daemon_refuses_a_socket_directory_another_user_made_world_writable_in_advance()
     {
-        var run = Path.Combine(_shared, "run");
+        var run = _shared.PathOf("run");
         UnixAccounts.MustRunAs(UnixAccounts.Stranger, "mkdir", "-m", "0777", run);
 
         var output = await StartRefusedAsync(Path.Combine(run, "opsd.sock"));
@@ -40,8 +38,8 @@ public sealed class SocketHijackTests : IDisposable
     [Fact]
     public async Task The_daemon_refuses_a_socket_directory_that_is_another_users_symbolic_link()
     {
-        var theirs = Path.Combine(_shared, "theirs");
-        var run = Path.Combine(_shared, "run");
+        var theirs = _shared.PathOf("theirs");
+        var run = _shared.PathOf("run");
         UnixAccounts.MustRunAs(UnixAccounts.Stranger, "mkdir", "-m", "0755", theirs);
         UnixAccounts.MustRunAs(UnixAccounts.Stranger, "ln", "-s", theirs, run);
 
@@ -55,9 +53,7 @@ public sealed class SocketHijackTests : IDisposable
     public async Task The_daemon_refuses_a_socket_directory_below_a_directory_others_may_write()
     {
         // Not sticky: anyone may rename the daemon's own directory below it and put theirs in its place.
-        var open = Path.Combine(_shared, "open");
-        Directory.CreateDirectory(open);
-        File.SetUnixFileMode(open, (UnixFileMode)Convert.ToInt32("0777", 8));
+        var open = _shared.MakeDirectory("open", "0777");
 
         var output = await StartRefusedAsync(Path.Combine(open, "run", "opsd.sock"));
 
@@ -67,8 +63,8 @@ public sealed class SocketHijackTests : IDisposable
     [Fact]
     public async Task The_client_sends_nothing_to_a_fake_server_run_by_another_user()
     {
-        var probe = ProbeClient.CopyTo(_shared);
-        var theirs = Path.Combine(_shared, "theirs");
+        var probe = ProbeClient.CopyTo(_shared.Root);
+        var theirs = _shared.PathOf("theirs");
         UnixAccounts.MustRunAs(UnixAccounts.Stranger, "mkdir", "-m", "0755", theirs);
         var socket = Path.Combine(theirs, "opsd.sock");
 

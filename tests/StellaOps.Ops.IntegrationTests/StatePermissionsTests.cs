@@ -10,22 +10,20 @@ namespace StellaOps.Ops.IntegrationTests;
 /// </summary>
 public sealed class StatePermissionsTests : IDisposable
 {
-    private readonly string _shared;
+    private readonly SharedDirectory _shared;
 
     public StatePermissionsTests()
     {
         UnixAccounts.Ensure();
-        // A stand-in for /tmp: root's, sticky, writable by everyone.
-        _shared = Directory.CreateTempSubdirectory("stellaops-state-").FullName;
-        File.SetUnixFileMode(_shared, (UnixFileMode)Convert.ToInt32("1777", 8));
+        _shared = new SharedDirectory("stellaops-state-");
     }
 
-    public void Dispose() => Directory.Delete(_shared, recursive: true);
+    public void Dispose() => _shared.Dispose();
 
     [Fact]
     public async Task The_daemon_refuses_a_state_directory_and_master_key_another_user_made_in_advance()
     {
-        var state = Path.Combine(_shared, "state");
+        var state = _shared.PathOf("state");
         var keys = Path.Combine(state, "keys");
         // The other user prepares the daemon's state, with a master key they know.
         UnixAccounts.MustRunAs(UnixAccounts.Stranger, "mkdir", "-m", "0700", state);
@@ -45,11 +43,9 @@ public sealed class StatePermissionsTests : IDisposable
     public async Task The_daemon_refuses_a_database_file_another_user_left_in_its_state_directory()
     {
         // The state directory was open to everyone for a while (then tightened): another user left a -wal file in it.
-        var state = Path.Combine(_shared, "state");
-        Directory.CreateDirectory(state);
-        File.SetUnixFileMode(state, (UnixFileMode)Convert.ToInt32("0777", 8));
+        var state = _shared.MakeDirectory("state", "0777");
         UnixAccounts.MustRunAs(UnixAccounts.Stranger, "touch", Path.Combine(state, "opsd.db-wal"));
-        File.SetUnixFileMode(state, (UnixFileMode)Convert.ToInt32("0700", 8));
+        File.SetUnixFileMode(state, SharedDirectory.Mode("0700"));
 
         await using var d = new DaemonProcess(settings: new Dictionary<string, string> { ["Daemon:StateDirectory"] = state });
         var output = await d.AssertRefusesToStartAsync();
@@ -74,7 +70,7 @@ public sealed class StatePermissionsTests : IDisposable
             Directory.CreateDirectory(keys);
             var masterKey = Path.Combine(keys, "master.key");
             File.WriteAllBytes(masterKey, new byte[32]);
-            File.SetUnixFileMode(masterKey, (UnixFileMode)Convert.ToInt32("0644", 8));
+            File.SetUnixFileMode(masterKey, SharedDirectory.Mode("0644"));
 
             var fail = await StorageCheckAsync(client);
             Assert.Equal(DoctorStatus.Fail, fail.Status);

@@ -13,29 +13,27 @@ namespace StellaOps.Ops.IntegrationTests.Hsm;
 public sealed class Pkcs11LibraryTrustTests : IAsyncLifetime
 {
     private static readonly TimeSpan Connect = TimeSpan.FromSeconds(20);
-    private readonly string _shared;
+    private readonly SharedDirectory _shared;
     private SoftHsmToken _token = null!;
     private ProbeClient _probe = null!;
 
     public Pkcs11LibraryTrustTests()
     {
         UnixAccounts.Ensure();
-        // A stand-in for /tmp: root's, sticky, writable by everyone, where the other users keep their files.
-        _shared = Directory.CreateTempSubdirectory("stellaops-p11trust-").FullName;
-        File.SetUnixFileMode(_shared, (UnixFileMode)Convert.ToInt32("1777", 8));
+        _shared = new SharedDirectory("stellaops-p11trust-");
     }
 
     public Task InitializeAsync()
     {
         _token = SoftHsmToken.Create(pin: "24681357");
-        _probe = ProbeClient.CopyTo(_shared);
+        _probe = ProbeClient.CopyTo(_shared.Root);
         return Task.CompletedTask;
     }
 
     public Task DisposeAsync()
     {
         _token.Dispose();
-        Directory.Delete(_shared, recursive: true);
+        _shared.Dispose();
         return Task.CompletedTask;
     }
 
@@ -43,11 +41,8 @@ public sealed class Pkcs11LibraryTrustTests : IAsyncLifetime
     public async Task An_operator_cannot_point_the_daemon_at_a_module_another_user_controls()
     {
         var theirs = StrangersModule("lib");
-        var open = Path.Combine(_shared, "open");
-        Directory.CreateDirectory(open);
-        File.SetUnixFileMode(open, (UnixFileMode)Convert.ToInt32("0777", 8));
-        var inOpen = Path.Combine(open, "libsofthsm2.so");
-        File.Copy(SoftHsmLibrary, inOpen);
+        var inOpen = RootsModule("open", "0777");
+        var open = Path.GetDirectoryName(inOpen)!;
         await using var d = await StartDaemonAsync();
 
         var set = _probe.Run(UnixAccounts.Operator, [d.Endpoint, "set", "hsm.pkcs11.library_path", theirs]);
@@ -71,11 +66,8 @@ public sealed class Pkcs11LibraryTrustTests : IAsyncLifetime
     public async Task A_module_named_in_opsd_json_is_loaded_and_one_that_became_replaceable_is_refused_at_load()
     {
         var listed = StrangersModule("vendor");
-        var rootDir = Path.Combine(_shared, "rootlib");
-        Directory.CreateDirectory(rootDir);
-        File.SetUnixFileMode(rootDir, (UnixFileMode)Convert.ToInt32("0755", 8));
-        var rootModule = Path.Combine(rootDir, "libhsm.so");
-        File.Copy(SoftHsmLibrary, rootModule);
+        var rootModule = RootsModule("rootlib", "0755");
+        var rootDir = Path.GetDirectoryName(rootModule)!;
         await using var d = await StartDaemonAsync(trusted: [listed]);
         await using var admin = await d.ConnectAsync();
 
@@ -94,7 +86,7 @@ public sealed class Pkcs11LibraryTrustTests : IAsyncLifetime
         Assert.Equal(rootModule, status.Members[0].LibraryPath);
 
         // Then its directory is opened to everyone and another user swaps the module: the next load refuses it.
-        File.SetUnixFileMode(rootDir, (UnixFileMode)Convert.ToInt32("0777", 8));
+        File.SetUnixFileMode(rootDir, SharedDirectory.Mode("0777"));
         UnixAccounts.MustRunAs(UnixAccounts.Stranger, "cp", SoftHsmLibrary, rootModule + ".new");
         UnixAccounts.MustRunAs(UnixAccounts.Stranger, "mv", "-f", rootModule + ".new", rootModule);
         var ex = await Assert.ThrowsAsync<OpsException>(() => HandshakeAndSettingsTests.Call(() => admin.Hsm.ResetAsync(reloadLibrary: true, CancellationToken.None)));
@@ -103,10 +95,18 @@ public sealed class Pkcs11LibraryTrustTests : IAsyncLifetime
         Assert.Contains("Hsm:Pkcs11:TrustedLibraries", ex.RecommendedAction);
     }
 
+    /// <summary>A copy of the SoftHSM module of root's, in a directory of root's with the given mode.</summary>
+    private string RootsModule(string directory, string mode)
+    {
+        var module = Path.Combine(_shared.MakeDirectory(directory, mode), "libsofthsm2.so");
+        File.Copy(SoftHsmLibrary, module);
+        return module;
+    }
+
     /// <summary>A copy of the SoftHSM module in a directory of the stranger's, owned by the stranger.</summary>
     private string StrangersModule(string directory)
     {
-        var dir = Path.Combine(_shared, directory);
+        var dir = _shared.PathOf(directory);
         UnixAccounts.MustRunAs(UnixAccounts.Stranger, "mkdir", "-m", "0755", dir);
         var module = Path.Combine(dir, "libsofthsm2.so");
         UnixAccounts.MustRunAs(UnixAccounts.Stranger, "cp", SoftHsmLibrary, module);
@@ -117,7 +117,7 @@ public sealed class Pkcs11LibraryTrustTests : IAsyncLifetime
     {
         var root = Directory.CreateTempSubdirectory("stellaops-p11trust-d-").FullName;
         // The probe users reach the socket; the daemon's role check is what decides.
-        File.SetUnixFileMode(root, (UnixFileMode)Convert.ToInt32("755", 8));
+        File.SetUnixFileMode(root, SharedDirectory.Mode("0755"));
         var d = new DaemonProcess(root, new Dictionary<string, string>
         {
             ["Ipc:SocketMode"] = "0666",
