@@ -32,6 +32,8 @@ public enum OpsErrorCode
     VerificationFailed = 1400,
     TrustUnavailable = 1500,
     TransparencyLogUnavailable = 1600,
+    /// <summary>Named by the runbooks, not built in this release (a doctor check still to come).</summary>
+    NotImplemented = 1011,
 }
 
 /// <summary>The <c>error.data</c> of a typed error: the code's name, what it is about, and what to do.</summary>
