@@ -128,7 +128,7 @@ public class RunbookCommandLineTests
     [Fact]
     public void AFlagCloseToNothingGetsTheUsageNotAFarMatch()
     {
-        var e = Fails("attest logs --colour red");
+        var e = Fails("attest logs --zebra-crossing red");
         Assert.Equal("UnknownFlag", e.ErrorId);
         Assert.Null(e.Suggestion);
         Assert.DoesNotContain("closest", e.Message, StringComparison.OrdinalIgnoreCase);
