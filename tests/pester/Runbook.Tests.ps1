@@ -172,6 +172,24 @@ try { stella doctor --check check.does-not-exist; 'not caught' } catch { "caught
         & { $WhatIfPreference = $true; stella crypto hsm config set session.timeout 45s }
         (Get-StellaConfig hsm.session.timeout).Value | Should -Be '30s'
     }
+    It '$ConfirmPreference in a script block makes a changing line ask first, as the cmdlet does' {
+        # In a runspace without a host, asking fails with HostFunctionNotImplemented instead of waiting for an answer.
+        Set-StellaConfig -Name hsm.session.timeout -Value 30s
+        $iss = [initialsessionstate]::CreateDefault2()
+        $iss.ImportPSModule((Get-TestModulePath))
+        foreach ($line in 'stella crypto hsm config set session.timeout 45s', 'Set-StellaConfig -Name hsm.session.timeout -Value 45s') {
+            foreach ($preference in 'Low', 'High') {
+                $ps = [powershell]::Create($iss)
+                try {
+                    $null = $ps.AddScript("& { `$ConfirmPreference = '$preference'; try { $line | Out-Null; 'not asked' } catch { `$_.FullyQualifiedErrorId } }")
+                    $expected = if ($preference -eq 'Low') { 'HostFunctionNotImplemented,StellaOps.Ops.PowerShell.Config.SetStellaConfigCommand' } else { 'not asked' }
+                    $ps.Invoke() | Should -Be $expected -Because "$line with `$ConfirmPreference = '$preference'"
+                }
+                finally { $ps.Dispose() }
+            }
+            Set-StellaConfig -Name hsm.session.timeout -Value 30s
+        }
+    }
     It 'the cmdlet sees the caller''s $PSDefaultParameterValues' {
         $missing = Join-Path $TestDrive 'elsewhere.sock'
         $r = & {
