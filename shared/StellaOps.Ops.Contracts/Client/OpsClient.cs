@@ -159,7 +159,7 @@ public sealed class OpsClient : IAsyncDisposable, IDisposable
     private static OpsException NotRunning(string endpoint, string reason) => new(OpsErrorCode.Unavailable,
         $"No StellaOps daemon is listening at {endpoint}: {reason}.", endpoint,
         "Start it: 'sudo systemctl start stellaops-opsd' where it is installed as a service, or 'dotnet pwsh ./build.ps1 start' in a development checkout; " +
-        "or point -Endpoint / $env:STELLAOPS_ENDPOINT (Connect-StellaDaemon -Endpoint) at the socket of a daemon that runs.");
+        "or point -Endpoint / $env:STELLAOPS_ENDPOINT at the socket of a daemon that runs ('Connect-StellaDaemon -Endpoint <socket>' checks one).");
 
     private static OpsException NoPermission(string endpoint) => new(OpsErrorCode.Unauthorized,
         $"You may not open the StellaOps daemon's endpoint {endpoint}: permission denied by the operating system.", endpoint,
