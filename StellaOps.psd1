@@ -1,7 +1,6 @@
 @{
     # The StellaOps operations module: cmdlets over the stella-opsd daemon and the `stella` runbook dispatcher.
     RootModule           = 'StellaOps.Ops.PowerShell.dll'
-    NestedModules        = @('StellaOps.psm1')
     ModuleVersion        = '0.1.0'
     GUID                 = '6f0c8a53-2d4e-4b8f-9a57-3c1e7d2b9f41'
     Author               = 'StellaOps'
@@ -32,6 +31,7 @@
         'Invoke-StellaDoctor'
         'Invoke-StellaKeyRotation'
         'Invoke-StellaReload'
+        'Invoke-StellaRunbookLine'
         'Invoke-StellaSign'
         'New-StellaAttestation'
         'New-StellaKey'
@@ -49,8 +49,9 @@
         'Test-StellaKey'
         'Test-StellaSigning'
     )
-    FunctionsToExport    = @('stella')
-    AliasesToExport      = @()
+    FunctionsToExport    = @()
+    # stella is Invoke-StellaRunbookLine: a cmdlet, so it runs in the caller's scope and honours its preferences.
+    AliasesToExport      = @('stella')
     VariablesToExport    = @()
     PrivateData          = @{
         PSData = @{

@@ -24,6 +24,7 @@ public static class ErrorMapping
         OpsErrorCode.HsmPinIncorrect or OpsErrorCode.HsmPinLocked => ErrorCategory.AuthenticationError,
         OpsErrorCode.VerificationFailed or OpsErrorCode.UntrustedPath or OpsErrorCode.UntrustedPeer => ErrorCategory.SecurityError,
         OpsErrorCode.SigningFailed => ErrorCategory.InvalidResult,
+        OpsErrorCode.NotImplemented => ErrorCategory.NotImplemented,
         _ => ErrorCategory.NotSpecified,
     };
 

@@ -22,6 +22,7 @@ public class ErrorMappingTests
     [InlineData(OpsErrorCode.UntrustedPath, ErrorCategory.SecurityError)]
     [InlineData(OpsErrorCode.UntrustedPeer, ErrorCategory.SecurityError)]
     [InlineData(OpsErrorCode.StorageFull, ErrorCategory.ResourceUnavailable)]
+    [InlineData(OpsErrorCode.NotImplemented, ErrorCategory.NotImplemented)]
     [InlineData(OpsErrorCode.Internal, ErrorCategory.NotSpecified)]
     public void CodesMapToCategories(OpsErrorCode code, ErrorCategory category) => Assert.Equal(category, ErrorMapping.CategoryOf(code));
 

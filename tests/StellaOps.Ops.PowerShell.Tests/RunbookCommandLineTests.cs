@@ -104,10 +104,35 @@ public class RunbookCommandLineTests
         Assert.Equal("UnknownCommand", e.ErrorId);
         Assert.Equal("stella attest reload", e.Suggestion);
         Assert.Contains("stella attest reload", e.Message);
-        // Far from everything: still names the nearest command of the group.
-        Assert.StartsWith("stella attest ", Fails("attest frobnicate").Suggestion);
         Assert.Equal("stella doctor", Fails("docter").Suggestion);
         Assert.Equal(ErrorCategory.ObjectNotFound, Fails("docter").ToErrorRecord().CategoryInfo.Category);
+    }
+
+    [Fact]
+    public void AWordCloseToNothingListsTheCommandGroupsInsteadOfAFarMatch()
+    {
+        var e = Fails("nonsense");
+        Assert.Equal("UnknownCommand", e.ErrorId);
+        Assert.Null(e.Suggestion);
+        Assert.Null(e.ToErrorRecord().ErrorDetails);
+        Assert.DoesNotContain("closest", e.Message, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("The command groups are: attest, crypto, doctor, issuer, keys, rekor, trust, trust-anchors, verify", e.Message);
+
+        var inGroup = Fails("attest frobnicate");
+        Assert.Null(inGroup.Suggestion);
+        Assert.Contains("After 'stella attest' comes one of: ", inGroup.Message);
+        Assert.Contains("integrity-check", inGroup.Message);
+        Assert.Contains("test-sign", inGroup.Message);
+    }
+
+    [Fact]
+    public void AFlagCloseToNothingGetsTheUsageNotAFarMatch()
+    {
+        var e = Fails("attest logs --zebra-crossing red");
+        Assert.Equal("UnknownFlag", e.ErrorId);
+        Assert.Null(e.Suggestion);
+        Assert.DoesNotContain("closest", e.Message, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("Usage: stella attest logs [--level <value>]", e.Message);
     }
 
     [Fact]

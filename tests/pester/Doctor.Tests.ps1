@@ -21,6 +21,17 @@ Describe 'Invoke-StellaDoctor' {
     It 'takes check ids from Get-StellaDoctorCheck through the pipeline' {
         @(Get-StellaDoctorCheck check.daemon.* | Invoke-StellaDoctor).Count | Should -Be @(Get-StellaDoctorCheck check.daemon.*).Count
     }
+    It 'a check the runbooks name that this release does not have is NotImplemented; an unknown one NotFound with a next step that exists' {
+        Invoke-StellaDoctor -Check check.attestor.verification-health -ErrorVariable errs -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        $errs[0].FullyQualifiedErrorId | Should -Be 'NotImplemented,StellaOps.Ops.PowerShell.Doctor.InvokeStellaDoctorCommand'
+        $errs[0].CategoryInfo.Category | Should -Be 'NotImplemented'
+        $errs[0].TargetObject | Should -Be 'check.attestor.verification-health'
+        $errs[0].Exception.Message | Should -Match 'not implemented yet in this release\. It will check verification against the trust anchors'
+        Invoke-StellaDoctor -Check check.attestor.signing-healt -ErrorVariable errs -ErrorAction SilentlyContinue
+        $errs[0].FullyQualifiedErrorId | Should -Be 'NotFound,StellaOps.Ops.PowerShell.Doctor.InvokeStellaDoctorCommand'
+        $errs[0].Exception.Message | Should -Match "Did you mean 'check\.attestor\.signing-health'"
+        $errs[0].ErrorDetails.RecommendedAction | Should -Be "Run 'Get-StellaDoctorCheck' to list the checks this daemon has."
+    }
     It 'completes check ids' {
         $line = 'Invoke-StellaDoctor -Check check.daemon.st'
         $c = TabExpansion2 -inputScript $line -cursorColumn $line.Length

@@ -77,11 +77,11 @@ Describe 'Get-StellaKey / stella keys list and show' {
         @($lines).Count | Should -BeGreaterOrEqual 1
         ($lines -join "`n") | Should -Match 'ExpiresAt\s*:'
     }
-    It 'stella keys show KEY-ID --public returns the PEM' {
+    It 'stella keys show KEY-ID --public returns the PEM text itself' {
         $pub = stella keys show $generated.Id --public
-        $pub | Should -BeOfType ([StellaOps.Ops.Contracts.Rpc.PublicKeyInfo])
-        $pub.Pem | Should -Match '-----BEGIN PUBLIC KEY-----'
-        (Get-StellaPublicKey -Id $generated.Id).Pem | Should -Be $pub.Pem
+        $pub | Should -BeOfType ([string])
+        $pub | Should -Match '^-----BEGIN PUBLIC KEY-----'
+        (Get-StellaPublicKey -Id $generated.Id).Pem | Should -Be $pub
     }
 }
 

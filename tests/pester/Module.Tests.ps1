@@ -19,9 +19,13 @@ Describe 'The StellaOps module' {
         $m.CompatiblePSEditions | Should -Be @('Core')
         $m.PrivateData.PSData.Tags | Should -Contain 'StellaOps'
     }
-    It 'exports exactly the manifest''s cmdlets and the stella function' {
+    It 'exports exactly the manifest''s cmdlets and stella, an alias of the cmdlet Invoke-StellaRunbookLine' {
         @($script:module.ExportedCmdlets.Keys | Sort-Object) | Should -Be @($script:manifest.CmdletsToExport | Sort-Object)
-        @($script:module.ExportedFunctions.Keys) | Should -Be @('stella')
+        @($script:module.ExportedFunctions.Keys) | Should -BeNullOrEmpty
+        @($script:module.ExportedAliases.Keys) | Should -Be @('stella')
+        # A cmdlet, not a module function: only a cmdlet runs in its caller's scope and sees the caller's preferences.
+        (Get-Command stella).ResolvedCommand.CommandType | Should -Be 'Cmdlet'
+        (Get-Command stella).ResolvedCommand.Name | Should -Be 'Invoke-StellaRunbookLine'
     }
     It 'every compiled cmdlet is in the manifest' {
         $compiled = [StellaOps.Ops.PowerShell.StellaCmdlet].Assembly.GetTypes() |
@@ -62,7 +66,9 @@ Describe 'Cmdlet <Name>' -ForEach $script:cmdletCases {
 }
 
 Describe 'stella help' {
-    It 'has comment-based help with examples' {
-        @((Get-Help stella).examples.example).Count | Should -BeGreaterOrEqual 1
+    It 'Get-Help stella shows the runbook dispatcher''s help with examples' {
+        $h = Get-Help stella
+        $h.Name | Should -Be 'Invoke-StellaRunbookLine'
+        @($h.examples.example).Count | Should -BeGreaterOrEqual 1
     }
 }

@@ -101,10 +101,19 @@ public static class RunbookCommandLine
                     valid.FirstOrDefault(), said);
             }
             var word = args[i];
-            var closestWord = Closest(word, node.Children.Keys);
-            var suggestion = closestWord is null ? null : Commands(node.Children[closestWord], (path.Count == 0 ? "stella " : said + " ") + closestWord).First();
+            var closestWord = Fuzzy.Closest(word, node.Children.Keys);
+            if (closestWord is null)
+            {
+                // Nothing is a likely typo: a far "closest" command only misleads, so say what can come here.
+                var next = string.Join(", ", node.Children.Keys);
+                throw new RunbookSyntaxException("UnknownCommand", ErrorCategory.ObjectNotFound,
+                    path.Count == 0
+                        ? $"'stella {word}' is not a stella command. The command groups are: {next} ('stella <group>' lists a group's commands)."
+                        : $"'{said} {word}' is not a stella command. After '{said}' comes one of: {next}.", null, word);
+            }
+            var suggestion = Commands(node.Children[closestWord]).First();
             throw new RunbookSyntaxException("UnknownCommand", ErrorCategory.ObjectNotFound,
-                $"'{said} {word}' is not a stella command.{(suggestion is null ? "" : $" The closest is '{suggestion}'.")}", suggestion, word);
+                $"'{said} {word}' is not a stella command. The closest is '{suggestion}'.", suggestion, word);
         }
 
         var spec = node.Spec;
@@ -132,7 +141,7 @@ public static class RunbookCommandLine
                 var flag = flags.FirstOrDefault(f => f.Key == key);
                 if (flag is null)
                 {
-                    var closest = Closest(name, flags.Select(f => f.Flag));
+                    var closest = Fuzzy.Closest(name, flags.Select(f => f.Flag));
                     throw new RunbookSyntaxException("UnknownFlag", ErrorCategory.InvalidArgument,
                         $"'stella {spec.Words}' has no flag '{name}'.{(closest is null ? "" : $" The closest is '{closest}'.")} Usage: {spec.Usage}", closest, name);
                 }
@@ -189,15 +198,7 @@ public static class RunbookCommandLine
 
     private static bool LooksNegativeNumber(string a) => a.Length > 1 && a[0] == '-' && (char.IsAsciiDigit(a[1]) || a[1] == '.');
 
-    /// <summary>The closest candidate: a likely typo first, else the nearest by edit distance.</summary>
-    public static string? Closest(string input, IEnumerable<string> candidates)
-    {
-        var list = candidates.ToList();
-        if (list.Count == 0) return null;
-        return Fuzzy.Closest(input, list) ?? list.OrderBy(c => Fuzzy.Distance(input.ToLowerInvariant(), c.ToLowerInvariant())).First();
-    }
-
-    private static IEnumerable<string> Commands(Node node, string prefix = "")
+    private static IEnumerable<string> Commands(Node node)
     {
         if (node.Spec is not null) yield return "stella " + node.Spec.Words;
         foreach (var child in node.Children.Values)

@@ -4,16 +4,18 @@ using StellaOps.Ops.Contracts.Rpc;
 
 namespace StellaOps.Ops.PowerShell.Keys;
 
-/// <summary>Get-StellaKey: the signing keys, filtered, or the keys with the given ids.</summary>
+/// <summary>Get-StellaKey: the signing keys, filtered, or the keys with the given ids, or their public keys as PEM text.</summary>
 [Cmdlet(VerbsCommon.Get, "StellaKey", DefaultParameterSetName = ListSet)]
-[OutputType(typeof(KeyInfo))]
-[OutputType(typeof(PublicKeyInfo), ParameterSetName = [IdSet])]
+[OutputType(typeof(KeyInfo), ParameterSetName = [ListSet, IdSet])]
+[OutputType(typeof(string), ParameterSetName = [PublicKeySet])]
 public sealed class GetStellaKeyCommand : StellaCmdlet
 {
     private const string ListSet = "List";
     private const string IdSet = "Id";
+    private const string PublicKeySet = "PublicKey";
 
     [Parameter(Mandatory = true, Position = 0, ParameterSetName = IdSet, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [Parameter(Mandatory = true, Position = 0, ParameterSetName = PublicKeySet, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
     [ArgumentCompleter(typeof(KeyIdCompleter))]
     public string[] Id { get; set; } = [];
@@ -37,12 +39,17 @@ public sealed class GetStellaKeyCommand : StellaCmdlet
     [ValidateNotNullOrEmpty]
     public string? Purpose { get; set; }
 
-    /// <summary>Returns the public keys (PEM) instead, as Get-StellaPublicKey does (runbook: stella keys show &lt;id&gt; --public).</summary>
-    [Parameter(ParameterSetName = IdSet)]
+    /// <summary>
+    /// Writes each key's public key as PEM text (a string) instead of the key, so that
+    /// <c>stella keys show &lt;id&gt; --public &gt; key.pem</c> saves a key openssl and verifiers read.
+    /// Get-StellaPublicKey returns the same PEM with its id and algorithm as an object.
+    /// </summary>
+    [Parameter(Mandatory = true, ParameterSetName = PublicKeySet)]
     public SwitchParameter PublicKey { get; set; }
 
     /// <summary>Renders the keys with the detailed list view (every date, including the expiry); the objects are unchanged.</summary>
-    [Parameter]
+    [Parameter(ParameterSetName = ListSet)]
+    [Parameter(ParameterSetName = IdSet)]
     public SwitchParameter Detailed { get; set; }
 
     private void Emit(KeyInfo key)
@@ -57,16 +64,19 @@ public sealed class GetStellaKeyCommand : StellaCmdlet
 
     protected override void ProcessRecord()
     {
+        if (ParameterSetName == PublicKeySet)
+        {
+            foreach (var id in Id)
+            {
+                var publicKey = InvokeForItem((c, _, ct) => c.Keys.GetPublicKeyAsync(id, ct), id);
+                if (publicKey is not null) WriteObject(publicKey.Pem);
+            }
+            return;
+        }
         if (ParameterSetName == IdSet)
         {
             foreach (var id in Id)
             {
-                if (PublicKey)
-                {
-                    var pem = InvokeForItem((c, _, ct) => c.Keys.GetPublicKeyAsync(id, ct), id);
-                    if (pem is not null) WriteObject(pem);
-                    continue;
-                }
                 var key = InvokeForItem((c, _, ct) => c.Keys.GetAsync(id, ct), id);
                 if (key is not null) Emit(key);
             }

@@ -147,6 +147,9 @@ public sealed class OpsClient : IAsyncDisposable, IDisposable
             throw ex.SocketErrorCode switch
             {
                 SocketError.AccessDenied => NoPermission(endpoint),
+                // connect(2) on a path that does not exist fails ENOENT, which .NET reports as AddressNotAvailable.
+                _ when !Path.Exists(endpoint) => NotRunning(endpoint, "there is no socket file there"),
+                SocketError.ConnectionRefused => NotRunning(endpoint, "the socket file is there, but nothing accepts connections on it (a daemon that stopped without removing it?)"),
                 _ => NotRunning(endpoint, ex.Message),
             };
         }
@@ -164,9 +167,9 @@ public sealed class OpsClient : IAsyncDisposable, IDisposable
     }
 
     private static OpsException NotRunning(string endpoint, string reason) => new(OpsErrorCode.Unavailable,
-        $"The StellaOps daemon is not running at {endpoint} ({reason}).", endpoint,
-        "Start it: 'sudo systemctl start stellaops-opsd' on a server, or './build.ps1 start' in a development checkout; " +
-        "or point -Endpoint / $env:STELLAOPS_ENDPOINT at the daemon's socket.");
+        $"No StellaOps daemon is listening at {endpoint}: {reason}.", endpoint,
+        "Start it: 'sudo systemctl start stellaops-opsd' where it is installed as a service, or 'dotnet pwsh ./build.ps1 start' in a development checkout; " +
+        "or point -Endpoint / $env:STELLAOPS_ENDPOINT at the socket of a daemon that runs ('Connect-StellaDaemon -Endpoint <socket>' checks one).");
 
     private static OpsException NoPermission(string endpoint) => new(OpsErrorCode.Unauthorized,
         $"You may not open the StellaOps daemon's endpoint {endpoint}: permission denied by the operating system.", endpoint,

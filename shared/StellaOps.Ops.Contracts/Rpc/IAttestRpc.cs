@@ -1,3 +1,4 @@
+using StellaOps.Ops.Contracts.Text;
 using StreamJsonRpc;
 
 namespace StellaOps.Ops.Contracts.Rpc;
@@ -55,6 +56,9 @@ public sealed record AttestationSubject
     public string Name { get; init; } = "";
     /// <summary>Algorithm (sha256, sha512) → lowercase hex.</summary>
     public IReadOnlyDictionary<string, string> Digest { get; init; } = new Dictionary<string, string>();
+
+    /// <summary><c>name@sha256:hex</c>, the way the in-toto subject reads.</summary>
+    public override string ToString() => $"{Name}@{string.Join(",", Digest.Select(d => $"{d.Key}:{d.Value}"))}";
 }
 
 public sealed record AttestationRequest : IAuditDescribed
@@ -111,6 +115,8 @@ public sealed record AttestationInfo
     public string? Envelope { get; init; }
     /// <summary>Only from <see cref="IAttestRpc.GetAsync"/>: what happened to it, oldest first.</summary>
     public IReadOnlyList<AttestationEvent>? History { get; init; }
+
+    public override string ToString() => $"{Id} {Type} {Status} for {string.Join(", ", Subjects)}";
 }
 
 public sealed record AttestationEvent
@@ -121,6 +127,9 @@ public sealed record AttestationEvent
     public string Detail { get; init; } = "";
     public string? KeyId { get; init; }
     public string Actor { get; init; } = "";
+
+    public override string ToString()
+        => $"{DisplayText.Time(Timestamp)} {Event} by {Actor}{(string.IsNullOrEmpty(KeyId) ? "" : " key " + DisplayText.ShortKeyId(KeyId))} {Detail}".TrimEnd();
 }
 
 public sealed record AttestationQuery
@@ -167,6 +176,8 @@ public sealed record SigningTestStep
     public bool Success { get; init; }
     public TimeSpan Duration { get; init; }
     public string Message { get; init; } = "";
+
+    public override string ToString() => $"{(Success ? "ok  " : "FAIL")} {Name} ({Duration.TotalMilliseconds:N1} ms) {Message}".TrimEnd();
 }
 
 public sealed record IntegrityResult
@@ -183,6 +194,8 @@ public sealed record IntegrityCheck
     public string Name { get; init; } = "";
     public bool Passed { get; init; }
     public string Message { get; init; } = "";
+
+    public override string ToString() => Passed ? $"{Name}: ok" : $"{Name}: FAILED {Message}".TrimEnd();
 }
 
 public sealed record AttestationExport
@@ -221,4 +234,6 @@ public sealed record AttestationFailure
     public DateTimeOffset At { get; init; }
     public string Code { get; init; } = "";
     public string Reason { get; init; } = "";
+
+    public override string ToString() => $"{DisplayText.Time(At)} {AttestationId} {Code}: {Reason}";
 }

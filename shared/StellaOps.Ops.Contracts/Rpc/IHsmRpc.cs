@@ -1,3 +1,4 @@
+using StellaOps.Ops.Contracts.Text;
 using StreamJsonRpc;
 
 namespace StellaOps.Ops.Contracts.Rpc;
@@ -82,6 +83,10 @@ public sealed record HsmMemberStatus
     public long PeakSessionsInUse { get; init; }
     /// <summary>Times a session was entered by a second thread while in use: a bug if ever above 0 (the call was refused).</summary>
     public long ConcurrentUseViolations { get; init; }
+
+    public override string ToString()
+        => $"{Name}: {State}; token {(TokenLabel is null ? "(none)" : $"'{TokenLabel}'")} in slot {(SlotId is { } slot ? slot.ToString(System.Globalization.CultureInfo.InvariantCulture) : "-")}"
+           + (string.IsNullOrEmpty(LastError) ? "" : $"; last error: {LastError}");
 }
 
 public sealed record HsmStateChange
@@ -91,6 +96,8 @@ public sealed record HsmStateChange
     public string From { get; init; } = "";
     public string To { get; init; } = "";
     public string Reason { get; init; } = "";
+
+    public override string ToString() => $"{DisplayText.Time(Timestamp)} {Hsm}: {From} -> {To} ({Reason})";
 }
 
 public sealed record HsmSlot
@@ -136,4 +143,6 @@ public sealed record ProviderAlgorithm
     public string Algorithm { get; init; } = "";
     public bool CanGenerate { get; init; }
     public bool CanSign { get; init; }
+
+    public override string ToString() => $"{Algorithm}{(CanGenerate ? " generate" : "")}{(CanSign ? " sign" : "")}";
 }

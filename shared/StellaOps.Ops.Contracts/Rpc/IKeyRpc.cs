@@ -1,3 +1,4 @@
+using StellaOps.Ops.Contracts.Text;
 using StreamJsonRpc;
 
 namespace StellaOps.Ops.Contracts.Rpc;
@@ -88,6 +89,9 @@ public sealed record KeyInfo
     public string? ReplacedBy { get; init; }
     public string? Replaces { get; init; }
     public DateTimeOffset? PublishedAt { get; init; }
+
+    /// <summary>How a key reads inside another object (AttestorStatus.SigningKey, a rotation result): who it is, what it is, until when.</summary>
+    public override string ToString() => $"{DisplayText.ShortKeyId(Id)} {Name} ({Algorithm.ToName()}, {Provider}, {Status}, expires {DisplayText.Date(ExpiresAt)})";
 }
 
 public sealed record PublicKeyInfo
@@ -95,6 +99,9 @@ public sealed record PublicKeyInfo
     public string Id { get; init; } = "";
     public KeyAlgorithm Algorithm { get; init; }
     public string Pem { get; init; } = "";
+
+    /// <summary>The PEM text itself: what a verifier or openssl reads.</summary>
+    public override string ToString() => Pem;
 }
 
 public sealed record KeyGenerationRequest

@@ -69,4 +69,6 @@ public sealed record OpsError
     };
 
     public OpsException ToException() => new(Code, Message, Target, RecommendedAction);
+
+    public override string ToString() => $"{Code}: {Message} {RecommendedAction}".TrimEnd();
 }

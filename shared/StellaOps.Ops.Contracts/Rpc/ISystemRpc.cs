@@ -1,3 +1,4 @@
+using StellaOps.Ops.Contracts.Text;
 using StreamJsonRpc;
 
 namespace StellaOps.Ops.Contracts.Rpc;
@@ -70,6 +71,8 @@ public sealed record DaemonStatus
     public int SchemaVersion { get; init; }
     public int Connections { get; init; }
     public IReadOnlyList<CapabilityStatus> Capabilities { get; init; } = [];
+
+    public override string ToString() => $"{Version} pid {ProcessId}, up {DisplayText.Uptime(Uptime)}, {Endpoint}";
 }
 
 public enum CapabilityState { Ready, Degraded, Down, NotConfigured, Starting }
@@ -80,6 +83,8 @@ public sealed record CapabilityStatus
     public string Name { get; init; } = "";
     public CapabilityState State { get; init; }
     public string Message { get; init; } = "";
+
+    public override string ToString() => $"{Name}: {State}";
 }
 
 public sealed record ReloadResult
