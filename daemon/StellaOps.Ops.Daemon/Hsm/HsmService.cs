@@ -22,6 +22,7 @@ public sealed class HsmService : IHostedService, IAsyncDisposable
     private readonly ILoggerFactory _loggers;
     private readonly ILogger _log;
     private readonly HsmDevelopmentToken? _devToken;
+    private readonly HsmSelfTestKey? _selfTestKey;
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly Queue<HsmStateChange> _history = new();
     private readonly CancellationTokenSource _stopping = new();
@@ -29,12 +30,14 @@ public sealed class HsmService : IHostedService, IAsyncDisposable
     private volatile HsmRuntime? _runtime;
     private volatile string? _configError;
     private volatile bool _starting = true;
+    private Task _started = Task.CompletedTask;
 
-    public HsmService(IOptionsMonitor<HsmOptions> options, ILoggerFactory loggers, HsmDevelopmentToken? devToken = null)
+    public HsmService(IOptionsMonitor<HsmOptions> options, ILoggerFactory loggers, HsmDevelopmentToken? devToken = null, HsmSelfTestKey? selfTestKey = null)
     {
         _options = options;
         _loggers = loggers;
         _devToken = devToken;
+        _selfTestKey = selfTestKey;
         _log = loggers.CreateLogger("StellaOps.Ops.Daemon.Hsm.HsmService");
     }
 
@@ -45,6 +48,12 @@ public sealed class HsmService : IHostedService, IAsyncDisposable
     public bool Starting => _starting && _runtime is not null;
     public string? ConfigurationError => _configError;
     public HsmOptions Options => _options.CurrentValue;
+
+    /// <summary>Completes when the first connect attempt of the members and the self-test key provisioning are done.</summary>
+    public Task WhenStarted => _started;
+
+    /// <summary>True when the running connections use the per-user development token (<see cref="HsmDevelopmentToken"/>).</summary>
+    public bool UsesDevelopmentToken => _runtime?.Config.DevelopmentToken == true;
 
     public IReadOnlyList<HsmStateChange> History { get { lock (_history) { return [.. _history]; } } }
 
@@ -66,12 +75,20 @@ public sealed class HsmService : IHostedService, IAsyncDisposable
                 var rt = Build(o, PrimaryLibrary(o));
                 _runtime = rt;
                 Record("group", "NotConfigured", "Starting", $"configured: primary token {Describe(o.Primary)}{(rt.Group.Backup is null ? "" : ", backup token " + Describe(o.Backup))}");
-                _ = Task.Run(async () =>
+                _started = Task.Run(async () =>
                 {
-                    try { await rt.Group.StartAsync(_stopping.Token).ConfigureAwait(false); }
+                    try
+                    {
+                        await rt.Group.StartAsync(_stopping.Token).ConfigureAwait(false);
+                        await ProvisionSelfTestKeyAsync(rt).ConfigureAwait(false);
+                    }
                     catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException) { }
                     catch (Exception e) when (e is not OutOfMemoryException) { _log.LogError(e, "HSM: start failed."); }
-                    finally { _starting = false; }
+                    finally
+                    {
+                        rt.SelfTestKeyProvisioned();
+                        _starting = false;
+                    }
                 });
             }
             catch (Exception e) when (e is ArgumentException or HsmException or IOException)
@@ -368,9 +385,11 @@ public sealed class HsmService : IHostedService, IAsyncDisposable
         try
         {
             await next.Group.StartAsync(_stopping.Token).ConfigureAwait(false);
+            await ProvisionSelfTestKeyAsync(next).ConfigureAwait(false);
         }
         finally
         {
+            next.SelfTestKeyProvisioned();
             _starting = false;
             if (old is not null)
             {
@@ -457,6 +476,9 @@ public sealed class HsmService : IHostedService, IAsyncDisposable
                 await rt.Group.SwitchToAsync(HsmMember.Primary, cancellationToken).ConfigureAwait(false);
             }
 
+            // The operator's reconnect is where a token that was down at start (or lost its key) gets its self-test key.
+            await ProvisionSelfTestKeyAsync(rt).ConfigureAwait(false);
+
             if (first is not null && rt.Group.Primary.State == HsmConnectionState.Down && rt.Group.Backup is not { State: not HsmConnectionState.Down })
             {
                 throw HsmErrors.ToOps(first, "reconnect");
@@ -466,6 +488,13 @@ public sealed class HsmService : IHostedService, IAsyncDisposable
         {
             _gate.Release();
         }
+    }
+
+    private async Task ProvisionSelfTestKeyAsync(HsmRuntime rt)
+    {
+        if (_selfTestKey is null) return;
+        try { await _selfTestKey.EnsureAsync(rt, _stopping.Token).ConfigureAwait(false); }
+        catch (OperationCanceledException) when (_stopping.IsCancellationRequested) { }
     }
 
     public async Task SwitchAsync(HsmMemberRole to, CancellationToken cancellationToken)
@@ -585,4 +614,11 @@ public sealed class HsmRuntime(HsmFailoverGroup group, HsmOptions config, string
     public string Signature { get; } = signature;
     public TimeSpan CallTimeout { get; } = callTimeout;
     public IEnumerable<HsmConnection> Members => Group.Backup is null ? [Group.Primary] : [Group.Primary, Group.Backup];
+
+    private readonly TaskCompletionSource _selfTestKey = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>Completes once the daemon has made sure the connected members hold the self-test key (or tried).</summary>
+    public Task SelfTestKeyReady => _selfTestKey.Task;
+
+    internal void SelfTestKeyProvisioned() => _selfTestKey.TrySetResult();
 }
