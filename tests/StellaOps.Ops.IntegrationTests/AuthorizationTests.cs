@@ -97,23 +97,7 @@ public sealed class AuthorizationTests : IAsyncLifetime
         Assert.StartsWith(UnixAccounts.Operator, setting.ChangedBy);
     }
 
-    private JsonElement Probe(string user, params string[] args)
-    {
-        var (_, output) = UnixAccounts.RunAs(user, "dotnet", [_probe, _daemon.Endpoint, .. args]);
-        var line = output.Split('\n').FirstOrDefault(l => l.StartsWith('{'))
-                   ?? throw new InvalidOperationException($"The probe printed no result:\n{output}");
-        return JsonDocument.Parse(line).RootElement.Clone();
-    }
+    private JsonElement Probe(string user, params string[] args) => ProbeClient.Run(_probe, user, _daemon.Endpoint, args);
 
-    /// <summary>The probe must be readable by the test users, who cannot read the build tree under /root or /work.</summary>
-    private static string CopyProbe(string root)
-    {
-        var target = Path.Combine(root, "probe");
-        Directory.CreateDirectory(target);
-        foreach (var file in Directory.GetFiles(RepoPaths.ProbeDirectory))
-            File.Copy(file, Path.Combine(target, Path.GetFileName(file)), overwrite: true);
-        foreach (var path in Directory.GetFileSystemEntries(target).Append(target))
-            File.SetUnixFileMode(path, (UnixFileMode)Convert.ToInt32(Directory.Exists(path) ? "755" : "644", 8));
-        return Path.Combine(target, "StellaOps.Ops.ProbeClient.dll");
-    }
+    private static string CopyProbe(string root) => ProbeClient.CopyTo(root);
 }
