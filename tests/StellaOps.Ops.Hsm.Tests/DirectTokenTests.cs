@@ -248,6 +248,7 @@ public sealed class DirectTokenTests
         Assert.Null(hsm.GetInfo().LastError);
         await hsm.ReconnectAsync();
         Assert.Equal(HsmConnectionState.Connected, hsm.State);
+        Assert.True(TestEnvironment.Verify(KeyAlgorithm.EcdsaP256, spki, Message, await hsm.SignAsync(id, KeyAlgorithm.EcdsaP256, Message)));
 
         // Every session closed behind the layer: a real error, recovered inline; once healthy the error is history only.
         var module = hsm.Library.Current!;
