@@ -760,7 +760,18 @@ public sealed class HsmConnection : IAsyncDisposable, IDisposable
         {
             ct.ThrowIfCancellationRequested();
             var ctx = await UsableContextAsync(ct).ConfigureAwait(false);
-            var lease = await AcquireAsync(ctx, ct).ConfigureAwait(false);
+            PooledSession lease;
+            try
+            {
+                lease = await AcquireAsync(ctx, ct).ConfigureAwait(false);
+            }
+            catch (HsmException e) when (e.IsConnectionClass)
+            {
+                // Opening a session timed out or found the HSM gone: an outage like any other call's.
+                HandleFailure(ctx, null, "C_OpenSession", e);
+                throw;
+            }
+
             try
             {
                 var result = await CallAsync(ctx.Module, operation, () =>

@@ -133,17 +133,26 @@ public sealed class HsmRpc(HsmService service, ILogger<HsmRpc> log) : IHsmRpc
         var sw = Stopwatch.StartNew();
         byte[] id = HsmSelfTestKey.Id(rt.Config);
         HsmConnection? served = null;
+        Task<byte[]> Sign() => rt.Group.ExecuteAsync(c =>
+        {
+            served = c;
+            return c.SignAsync(id, HsmSelfTestKey.Algorithm, SelfTestMessage, ct);
+        });
         try
         {
-            // Right after start the daemon may still be provisioning the key: wait for that, briefly.
-            try { await rt.SelfTestKeyReady.WaitAsync(rt.CallTimeout, ct).ConfigureAwait(false); }
-            catch (TimeoutException) { }
-
-            byte[] sig = await rt.Group.ExecuteAsync(c =>
+            byte[] sig;
+            try
             {
-                served = c;
-                return c.SignAsync(id, HsmSelfTestKey.Algorithm, SelfTestMessage, ct);
-            }).ConfigureAwait(false);
+                sig = await Sign().ConfigureAwait(false);
+            }
+            catch (HsmException e) when (e.Kind == HsmErrorKind.KeyNotFound && served is { } member && rt.SelfTestKeyProvisioning(member) is { IsCompleted: false } pending)
+            {
+                // Just connected, the daemon is still provisioning the key there: wait for that (briefly), then once more.
+                try { await pending.WaitAsync(rt.CallTimeout, ct).ConfigureAwait(false); }
+                catch (TimeoutException) { }
+                sig = await Sign().ConfigureAwait(false);
+            }
+
             var state = rt.Group.State;
             return new HsmTestResult
             {

@@ -9,11 +9,14 @@ namespace StellaOps.Ops.Daemon.Hsm;
 
 /// <summary>
 /// The key the Sign self-test (<c>stella crypto hsm verify</c>) signs with: ecdsa-p256 with CKA_ID Hsm:SelfTestKeyId,
-/// on each token. The daemon puts it on a token that lacks it when it connects at start, after a rebuild and on an
-/// operator's reconnect, with an audit record; a test (which readers may run) never changes a token.
+/// on each token. The daemon puts it on a token that lacks it whenever it connects to it (at start, after an outage)
+/// and on an operator's reconnect, with an audit record; a test (which readers may run) never changes a token.
 /// </summary>
 public sealed class HsmSelfTestKey(AuditLog audit, ILogger<HsmSelfTestKey> log)
 {
+    // One provisioning at a time: two must never both find the key missing and make two with one CKA_ID.
+    private readonly SemaphoreSlim _gate = new(1, 1);
+
     public const string Label = "stellaops-selftest";
     public const KeyAlgorithm Algorithm = KeyAlgorithm.EcdsaP256;
     public const string AuditAction = "hsm.ProvisionSelfTestKey";
@@ -37,16 +40,18 @@ public sealed class HsmSelfTestKey(AuditLog audit, ILogger<HsmSelfTestKey> log)
         $"Next step: an operator runs '{HsmErrors.Reconnect}' (Reset-StellaHsm): the daemon then provisions the self-test key ({Algorithm.ToName()}) on every connected token that lacks it, audited.";
 
     /// <summary>
-    /// Provisions the self-test key on every connected member of <paramref name="rt"/> that lacks it. Never throws for
-    /// HSM errors: a token that refuses is logged (and the attempt audited); its Sign self-test then says what is missing.
+    /// Provisions the self-test key on <paramref name="c"/> (a member of <paramref name="rt"/>) when it is connected and
+    /// lacks it. Never throws for HSM errors: a token that refuses is logged (and the attempt audited); its Sign
+    /// self-test then says what is missing.
     /// </summary>
-    public async Task EnsureAsync(HsmRuntime rt, CancellationToken cancellationToken)
+    public async Task EnsureAsync(HsmRuntime rt, HsmConnection c, CancellationToken cancellationToken)
     {
         byte[] id = Id(rt.Config);
         string hex = Convert.ToHexString(id);
-        foreach (var c in rt.Members)
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
         {
-            if (c.State == HsmConnectionState.Down) continue;
+            if (c.State == HsmConnectionState.Down) return;
             string token = c.GetInfo().TokenLabel ?? c.Options.TokenLabel ?? c.Options.TokenSerial ?? c.Name;
             bool present;
             try
@@ -56,10 +61,10 @@ public sealed class HsmSelfTestKey(AuditLog audit, ILogger<HsmSelfTestKey> log)
             catch (HsmException e)
             {
                 log.LogWarning("HSM {Member}: could not look for the self-test key {Id}: {Message}", c.Name, hex, e.Message);
-                continue;
+                return;
             }
 
-            if (present) continue;
+            if (present) return;
             string what = $"{Algorithm.ToName()} self-test key {hex} ('{Label}') on '{c.Name}' (token '{token}')";
             try
             {
@@ -72,6 +77,10 @@ public sealed class HsmSelfTestKey(AuditLog audit, ILogger<HsmSelfTestKey> log)
                 audit.Record(CallerContext.Current, AuditAction, what, succeeded: false, e.Message);
                 log.LogWarning("HSM {Member}: could not provision the {What}: {Message}", c.Name, what, e.Message);
             }
+        }
+        finally
+        {
+            _gate.Release();
         }
     }
 }

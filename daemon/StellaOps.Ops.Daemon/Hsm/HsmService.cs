@@ -49,7 +49,7 @@ public sealed class HsmService : IHostedService, IAsyncDisposable
     public string? ConfigurationError => _configError;
     public HsmOptions Options => _options.CurrentValue;
 
-    /// <summary>Completes when the first connect attempt of the members and the self-test key provisioning are done.</summary>
+    /// <summary>Completes when the first connect attempt of the members and their self-test key provisioning are done.</summary>
     public Task WhenStarted => _started;
 
     /// <summary>True when the running connections use the per-user development token (<see cref="HsmDevelopmentToken"/>).</summary>
@@ -80,15 +80,11 @@ public sealed class HsmService : IHostedService, IAsyncDisposable
                     try
                     {
                         await rt.Group.StartAsync(_stopping.Token).ConfigureAwait(false);
-                        await ProvisionSelfTestKeyAsync(rt).ConfigureAwait(false);
+                        await rt.SelfTestKeyProvisioningAsync().ConfigureAwait(false);
                     }
                     catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException) { }
                     catch (Exception e) when (e is not OutOfMemoryException) { _log.LogError(e, "HSM: start failed."); }
-                    finally
-                    {
-                        rt.SelfTestKeyProvisioned();
-                        _starting = false;
-                    }
+                    finally { _starting = false; }
                 });
             }
             catch (Exception e) when (e is ArgumentException or HsmException or IOException)
@@ -218,6 +214,12 @@ public sealed class HsmService : IHostedService, IAsyncDisposable
                 if (ReferenceEquals(_runtime, rt) || _runtime is null)
                 {
                     Record(e.HsmName, e.Transition.From.ToString(), e.Transition.To.ToString(), e.Transition.Reason, e.Transition.Timestamp);
+                }
+
+                // Connected (at start, or back after an outage): the daemon makes sure the token holds the self-test key.
+                if (e.Transition.From == HsmConnectionState.Down && e.Transition.To != HsmConnectionState.Down)
+                {
+                    ProvisionSelfTestKey(rt, c);
                 }
             };
         }
@@ -385,11 +387,10 @@ public sealed class HsmService : IHostedService, IAsyncDisposable
         try
         {
             await next.Group.StartAsync(_stopping.Token).ConfigureAwait(false);
-            await ProvisionSelfTestKeyAsync(next).ConfigureAwait(false);
+            await next.SelfTestKeyProvisioningAsync().ConfigureAwait(false);
         }
         finally
         {
-            next.SelfTestKeyProvisioned();
             _starting = false;
             if (old is not null)
             {
@@ -476,8 +477,9 @@ public sealed class HsmService : IHostedService, IAsyncDisposable
                 await rt.Group.SwitchToAsync(HsmMember.Primary, cancellationToken).ConfigureAwait(false);
             }
 
-            // The operator's reconnect is where a token that was down at start (or lost its key) gets its self-test key.
-            await ProvisionSelfTestKeyAsync(rt).ConfigureAwait(false);
+            // The operator's reconnect also gives a connected token that lost its self-test key a new one.
+            foreach (var c in rt.Members) ProvisionSelfTestKey(rt, c);
+            await rt.SelfTestKeyProvisioningAsync().ConfigureAwait(false);
 
             if (first is not null && rt.Group.Primary.State == HsmConnectionState.Down && rt.Group.Backup is not { State: not HsmConnectionState.Down })
             {
@@ -490,11 +492,18 @@ public sealed class HsmService : IHostedService, IAsyncDisposable
         }
     }
 
-    private async Task ProvisionSelfTestKeyAsync(HsmRuntime rt)
+    /// <summary>
+    /// Puts the self-test key on <paramref name="c"/> if it lacks it, in the background (a connect is not held up by
+    /// it); the Sign self-test waits for a provisioning still in progress. The caller's identity flows into the audit.
+    /// </summary>
+    private void ProvisionSelfTestKey(HsmRuntime rt, HsmConnection c)
     {
-        if (_selfTestKey is null) return;
-        try { await _selfTestKey.EnsureAsync(rt, _stopping.Token).ConfigureAwait(false); }
-        catch (OperationCanceledException) when (_stopping.IsCancellationRequested) { }
+        if (_selfTestKey is not { } key) return;
+        rt.TrackSelfTestKeyProvisioning(c, Task.Run(async () =>
+        {
+            try { await key.EnsureAsync(rt, c, _stopping.Token).ConfigureAwait(false); }
+            catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException) { }
+        }));
     }
 
     public async Task SwitchAsync(HsmMemberRole to, CancellationToken cancellationToken)
@@ -615,10 +624,13 @@ public sealed class HsmRuntime(HsmFailoverGroup group, HsmOptions config, string
     public TimeSpan CallTimeout { get; } = callTimeout;
     public IEnumerable<HsmConnection> Members => Group.Backup is null ? [Group.Primary] : [Group.Primary, Group.Backup];
 
-    private readonly TaskCompletionSource _selfTestKey = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<HsmConnection, Task> _selfTestKey = new();
 
-    /// <summary>Completes once the daemon has made sure the connected members hold the self-test key (or tried).</summary>
-    public Task SelfTestKeyReady => _selfTestKey.Task;
+    /// <summary>The latest self-test key provisioning of <paramref name="member"/>; completed when none runs.</summary>
+    public Task SelfTestKeyProvisioning(HsmConnection member) => _selfTestKey.TryGetValue(member, out var t) ? t : Task.CompletedTask;
 
-    internal void SelfTestKeyProvisioned() => _selfTestKey.TrySetResult();
+    /// <summary>Completes when no member's self-test key provisioning runs any more.</summary>
+    public Task SelfTestKeyProvisioningAsync() => Task.WhenAll(Members.Select(SelfTestKeyProvisioning));
+
+    internal void TrackSelfTestKeyProvisioning(HsmConnection member, Task provisioning) => _selfTestKey[member] = provisioning;
 }

@@ -15,8 +15,9 @@ public sealed class HsmDevelopmentTokenTests
     public async Task Provisioning_the_development_token_puts_no_PIN_on_any_process_command_line_and_the_token_signs()
     {
         await using var d = new DaemonProcess(settings: new Dictionary<string, string> { ["Hsm:DevelopmentToken"] = "true" });
-        // Every command line of every process, read from /proc over and over while the daemon provisions the token.
-        var commandLines = new ConcurrentDictionary<string, byte>(StringComparer.Ordinal);
+        // Every command line of every process (with its parent), read from /proc over and over while the daemon
+        // provisions the token.
+        var commandLines = new ConcurrentDictionary<(string CommandLine, int Parent), byte>();
         using var stop = new CancellationTokenSource();
         var watcher = new Thread(() =>
         {
@@ -28,7 +29,10 @@ public sealed class HsmDevelopmentTokenTests
                     try
                     {
                         var bytes = File.ReadAllBytes(Path.Combine(dir, "cmdline"));
-                        if (bytes.Length > 0) commandLines.TryAdd(Encoding.UTF8.GetString(bytes).Replace('\0', ' '), 0);
+                        // stat: "pid (comm) state ppid ...": the parent is the second field after the command name.
+                        var stat = File.ReadAllText(Path.Combine(dir, "stat"));
+                        var parent = int.Parse(stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[1], System.Globalization.CultureInfo.InvariantCulture);
+                        if (bytes.Length > 0) commandLines.TryAdd((Encoding.UTF8.GetString(bytes).Replace('\0', ' '), parent), 0);
                     }
                     catch (Exception e) when (e is IOException or UnauthorizedAccessException) { } // the process ended meanwhile
                 }
@@ -50,9 +54,10 @@ public sealed class HsmDevelopmentTokenTests
         Assert.Equal("600", Convert.ToString((int)File.GetUnixFileMode(pinFile), 8));
         var pin = File.ReadAllText(pinFile).Trim();
         Assert.Equal(12, pin.Length);
-        Assert.Contains(commandLines.Keys, c => c.Contains("stella-opsd", StringComparison.Ordinal) && c.Contains(d.StateDirectory, StringComparison.Ordinal));
-        Assert.DoesNotContain(commandLines.Keys, c => c.Contains(pin, StringComparison.Ordinal));
-        Assert.DoesNotContain(commandLines.Keys, c => c.Contains("softhsm2-util", StringComparison.Ordinal));
+        Assert.Contains(commandLines.Keys, c => c.CommandLine.Contains("stella-opsd", StringComparison.Ordinal) && c.CommandLine.Contains(d.StateDirectory, StringComparison.Ordinal));
+        Assert.DoesNotContain(commandLines.Keys, c => c.CommandLine.Contains(pin, StringComparison.Ordinal));
+        // The daemon started no helper process (softhsm2-util or other) to make the token.
+        Assert.DoesNotContain(commandLines.Keys, c => c.Parent == d.ProcessId);
 
         // The token the daemon made works with the PIN it wrote: the self-test signs and the development key is active.
         await WaitForAsync(client, s => s.State == HsmOverallState.Connected, TimeSpan.FromSeconds(30), "Connected");
