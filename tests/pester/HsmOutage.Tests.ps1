@@ -36,21 +36,6 @@ BeforeAll {
             $script:server.WaitForExit(5000) | Out-Null
         }
     }
-    function Wait-Hsm([scriptblock] $Condition, [int] $Seconds = 30) {
-        $deadline = [DateTime]::UtcNow.AddSeconds($Seconds)
-        do {
-            $s = Get-StellaHsm
-            if (& $Condition $s) { return $s }
-            Start-Sleep -Milliseconds 100
-        } while ([DateTime]::UtcNow -lt $deadline)
-        $s
-    }
-    function New-PinFile([string] $Name, [string] $Pin) {
-        $path = Join-Path $hsmDir $Name
-        Set-Content -Path $path -Value $Pin -NoNewline
-        & chmod 600 $path
-        $path
-    }
 
     Start-P11KitServer
     $script:daemon = Start-TestDaemon -Config @{
@@ -59,11 +44,11 @@ BeforeAll {
             Session           = @{ Timeout = '5s'; Keepalive = $true; KeepaliveInterval = '1s' }
             ReconnectMaxDelay = '1s'
             FailbackProbes    = 1
-            Primary           = @{ TokenLabel = $primary.Label; PinFile = (New-PinFile 'primary.pin' $primary.Pin); Environment = @{ P11_KIT_SERVER_ADDRESS = "unix:path=$socket" } }
-            Backup            = @{ LibraryPath = $backup.Library; TokenLabel = $backup.Label; PinFile = (New-PinFile 'backup.pin' $backup.Pin); Environment = @{ SOFTHSM2_CONF = $backup.ConfPath } }
+            Primary           = @{ TokenLabel = $primary.Label; PinFile = (New-TestPinFile (Join-Path $hsmDir 'primary.pin') $primary.Pin); Environment = @{ P11_KIT_SERVER_ADDRESS = "unix:path=$socket" } }
+            Backup            = @{ LibraryPath = $backup.Library; TokenLabel = $backup.Label; PinFile = (New-TestPinFile (Join-Path $hsmDir 'backup.pin') $backup.Pin); Environment = @{ SOFTHSM2_CONF = $backup.ConfPath } }
         }
     }
-    $script:ready = Wait-Hsm { param($s) $s.State -eq 'Connected' -and $s.Active -eq 'Primary' -and @($s.Members | Where-Object State -eq 'Connected').Count -eq 2 }
+    $script:ready = Wait-TestHsm { param($s) $s.State -eq 'Connected' -and $s.Active -eq 'Primary' -and @($s.Members | Where-Object State -eq 'Connected').Count -eq 2 }
 }
 AfterAll {
     Stop-TestDaemon $script:daemon
@@ -88,7 +73,7 @@ Describe 'runbook 003: the primary HSM dies, the daemon fails over, software sig
         $v = stella crypto hsm verify
         $v.Success | Should -BeTrue
         $v.Hsm | Should -Be 'backup'
-        (Wait-Hsm { param($s) $s.State -eq 'FailedOver' }).Active | Should -Be 'Backup'
+        (Wait-TestHsm { param($s) $s.State -eq 'FailedOver' }).Active | Should -Be 'Backup'
 
         $errors = @(stella crypto hsm logs --level error --last 30m)
         $errors | ForEach-Object { $_.Component | Should -Be 'Hsm'; [int]$_.Level | Should -BeGreaterOrEqual 4 }
@@ -136,7 +121,7 @@ Describe 'runbook 003: the primary HSM dies, the daemon fails over, software sig
     It 'the primary returns: the daemon reconnects and fails back, logged as information, not as errors' {
         $errorsBefore = @(stella crypto hsm logs --level error --last 30m).Count
         Start-P11KitServer
-        $s = Wait-Hsm { param($x) $x.Active -eq 'Primary' -and $x.State -eq 'Connected' } -Seconds 60
+        $s = Wait-TestHsm { param($x) $x.Active -eq 'Primary' -and $x.State -eq 'Connected' } -Seconds 60
         $s.Active | Should -Be 'Primary'
         $s.State | Should -Be 'Connected'
         ($s.Members | Where-Object Name -eq 'primary').LastError | Should -BeNullOrEmpty
