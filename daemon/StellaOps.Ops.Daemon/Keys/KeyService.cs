@@ -398,14 +398,14 @@ public sealed class KeyService(
     private string NoActiveKeyAction(string purpose, KeyProvider provider)
     {
         var now = Now;
-        var generate = $"'stella keys generate --type signing --algorithm ecdsa-p256' makes a {ProviderName(provider)} key, which becomes the active {purpose} key as none is active";
+        var generate = $"run 'stella keys generate --type signing --algorithm ecdsa-p256': it makes a {ProviderName(provider)} key, which becomes the active {purpose} key because none is active";
         var inactive = store.All()
             .Where(k => k.Provider == provider && string.Equals(k.Purpose, purpose, StringComparison.Ordinal) && k.StatusAt(now) == KeyStatus.Inactive && now >= k.NotBefore)
             .OrderByDescending(k => k.ExpiresAt)
             .FirstOrDefault();
         return inactive is null
-            ? $"Generate one: {generate}."
-            : $"Activate the {ProviderName(provider)} key {inactive.Id} ({inactive.Name}): 'stella keys activate {inactive.Id}'; or generate one: {generate}.";
+            ? $"To make one, {generate}."
+            : $"Activate the {ProviderName(provider)} key {inactive.Id} ({inactive.Name}): 'stella keys activate {inactive.Id}'; or, for a new one, {generate}.";
     }
 
     private static string ProviderName(KeyProvider provider) => provider.ToString().ToLowerInvariant();
