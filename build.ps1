@@ -287,8 +287,12 @@ function Stop-Daemon([int] $ProcessId, [int] $GraceSeconds = 15) {
     finally { $p.Dispose() }
 }
 
+# Asks the daemon for its attestor status. Output (when it answers): one line saying which key signs, or why none does.
 function Test-DaemonAnswers([string] $ModulePsd1) {
-    $cmd = "`$ErrorActionPreference='Stop'; Import-Module '$($ModulePsd1.Replace("'", "''"))'; Get-StellaAttestorStatus | Out-Null"
+    $cmd = "`$ErrorActionPreference='Stop'; Import-Module '$($ModulePsd1.Replace("'", "''"))'; `$s = Get-StellaAttestorStatus; " +
+        "if (`$k = `$s.SigningKey) { `$t = if (`$k.Provider -eq 'Hsm') { `"on the HSM token '`$(`$k.Location)'`" } else { 'in software' }; " +
+        "`"signing key: `$(`$k.Id) (`$(`$k.Name), `$(`$k.Algorithm)) `$t, `$(`$k.Status.ToString().ToLowerInvariant()), expires `$(`$k.ExpiresAt.ToString('yyyy-MM-dd')); 'stella attest create' signs with it`" } " +
+        "else { `"signing key: none: `$(`$s.KeyProblem.Message) `$(`$s.KeyProblem.RecommendedAction)`" }"
     $out = & dotnet pwsh -NoProfile -NonInteractive -Command $cmd 2>&1
     [pscustomobject]@{ Ok = ($LASTEXITCODE -eq 0); Output = ($out | Out-String).Trim() }
 }
@@ -497,9 +501,11 @@ task start build, {
     New-Item -ItemType Directory -Force $logDir | Out-Null
     $log = Join-Path $logDir ("opsd-{0:yyyyMMdd-HHmmss}.log" -f (Get-Date))
     $daemonPid = 0
+    $signingLine = ''
 
-    if ($endpoint -and (Test-Path $endpoint) -and (Test-DaemonAnswers $modulePsd1).Ok) {
+    if ($endpoint -and (Test-Path $endpoint) -and ($probe = Test-DaemonAnswers $modulePsd1).Ok) {
         print Yellow "start: a daemon already answers at $endpoint; using it (it is left running)"
+        $signingLine = $probe.Output
     }
     else {
         $pidFile = Join-Path $StateDir 'opsd.pid'
@@ -548,7 +554,10 @@ task start build, {
                 throw 'start: daemon not ready'
             }
             print Green 'start: the daemon answers (Get-StellaAttestorStatus)'
+            $signingLine = $last
         }
+        # On embedded defaults the daemon provisions a development token with an active signing key: say which.
+        if ($signingLine) { print $(if ($signingLine -like 'signing key: none*') { 'Yellow' } else { 'Green' }) "start: $signingLine" }
 
         $quoted = $modulePsd1.Replace("'", "''")
         if ($IsInteractive) {
@@ -559,6 +568,7 @@ Import-Module '$quoted'
 StellaOps.Ops development session
   daemon:   $(if ($daemonPid) { "pid $daemonPid, log $log" } else { 'an already running daemon' })
   endpoint: $(if ($endpoint) { $endpoint } else { 'default' })
+  $signingLine
   try:      stella attest status | stella doctor | stella keys list | Get-Command -Module StellaOps
   'exit' ends this session$(if ($daemonPid) { ' and stops the daemon' }).
 

@@ -546,11 +546,18 @@ public sealed class HsmConnection : IAsyncDisposable, IDisposable
 
             _state = to;
             _stateReason = reason;
+            if (to == HsmConnectionState.Connected)
+            {
+                // Healthy again: an error from before the recovery is history (kept in History), not the member's last error.
+                _lastError = null;
+                _lastErrorAt = null;
+            }
         }
 
         if (t is not null)
         {
-            var level = to == HsmConnectionState.Down ? LogLevel.Warning : LogLevel.Information;
+            // Going down is an outage (error); recovering is information.
+            var level = to == HsmConnectionState.Down ? LogLevel.Error : LogLevel.Information;
             _log.Log(level, "HSM {Name}: {From} -> {To}: {Reason}", Name, t.From, t.To, reason);
             StateChanged?.Invoke(this, new HsmStateChangedEventArgs(Name, t));
         }
@@ -636,7 +643,7 @@ public sealed class HsmConnection : IAsyncDisposable, IDisposable
         }
         catch (HsmException e) when (classify)
         {
-            HandleFailure(ctx, null, e);
+            HandleFailure(ctx, null, operation, e);
             throw;
         }
         catch (HsmException e)
@@ -753,7 +760,18 @@ public sealed class HsmConnection : IAsyncDisposable, IDisposable
         {
             ct.ThrowIfCancellationRequested();
             var ctx = await UsableContextAsync(ct).ConfigureAwait(false);
-            var lease = await AcquireAsync(ctx, ct).ConfigureAwait(false);
+            PooledSession lease;
+            try
+            {
+                lease = await AcquireAsync(ctx, ct).ConfigureAwait(false);
+            }
+            catch (HsmException e) when (e.IsConnectionClass)
+            {
+                // Opening a session timed out or found the HSM gone: an outage like any other call's.
+                HandleFailure(ctx, null, "C_OpenSession", e);
+                throw;
+            }
+
             try
             {
                 var result = await CallAsync(ctx.Module, operation, () =>
@@ -785,7 +803,7 @@ public sealed class HsmConnection : IAsyncDisposable, IDisposable
                     continue;
                 }
 
-                switch (HandleFailure(ctx, lease, e))
+                switch (HandleFailure(ctx, lease, operation, e))
                 {
                     case HsmErrorKind.Session when sessionRetries-- > 0:
                         continue;
@@ -803,10 +821,22 @@ public sealed class HsmConnection : IAsyncDisposable, IDisposable
         }
     }
 
-    /// <summary>Records an error and applies its side effects; returns the kind for the retry decision.</summary>
-    private HsmErrorKind HandleFailure(ConnectionContext ctx, PooledSession? lease, HsmException e)
+    /// <summary>
+    /// Records an error and applies its side effects; returns the kind for the retry decision. A missing key or an
+    /// unsupported mechanism is the request's problem, not this HSM's: it neither degrades the member nor becomes its
+    /// LastError. Outages (a call that timed out, a lost connection or session, a rejected PIN) are logged as errors
+    /// with the member, the operation and the cause, so 'stella crypto hsm logs --level error' shows them.
+    /// </summary>
+    private HsmErrorKind HandleFailure(ConnectionContext ctx, PooledSession? lease, string operation, HsmException e)
     {
+        if (e.Kind is HsmErrorKind.KeyNotFound or HsmErrorKind.Unsupported)
+        {
+            return e.Kind;
+        }
+
         NoteError(e);
+        _log.Log(e.Kind is HsmErrorKind.Login or HsmErrorKind.Transient ? LogLevel.Warning : LogLevel.Error,
+            "HSM {Name}: {Operation} failed ({Kind}{Ckr}): {Cause}", Name, operation, e.Kind, e.Ckr is null ? "" : " " + e.Ckr, e.Message);
         switch (e.Kind)
         {
             case HsmErrorKind.Connection:
@@ -1064,6 +1094,17 @@ public sealed class HsmConnection : IAsyncDisposable, IDisposable
 
             var alg = AlgorithmOf(s, handles[0]) ?? throw KeyNotFound(ckaId, "unsupported key type or curve");
             return ReadSpki(s, handles[0], alg);
+        }, cancellationToken);
+    }
+
+    /// <summary>Whether a private key with this CKA_ID is on the token (a lookup: no error is recorded when there is none).</summary>
+    public Task<bool> KeyExistsAsync(byte[] ckaId, CancellationToken cancellationToken = default)
+    {
+        ValidateId(ckaId);
+        return ExecuteAsync("find key", (s, _) =>
+        {
+            var f = Pkcs11Library.Factories.ObjectAttributeFactory;
+            return s.FindAllObjects([f.Create(CKA.CKA_CLASS, CKO.CKO_PRIVATE_KEY), f.Create(CKA.CKA_ID, ckaId)]).Count > 0;
         }, cancellationToken);
     }
 

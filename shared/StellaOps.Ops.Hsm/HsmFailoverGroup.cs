@@ -212,7 +212,9 @@ public sealed class HsmFailoverGroup : IAsyncDisposable
             }
         }
 
-        _log.LogWarning("HSM group {Group}: switched to {Member}: {Reason}", Name, to, reason);
+        // Failing over is an outage of the active HSM (error); failing back means it recovered (information).
+        _log.Log(to == HsmMember.Backup ? LogLevel.Error : LogLevel.Information, "HSM group {Group}: {Switch} {Member}: {Reason}",
+            Name, to == HsmMember.Backup ? "failed over to" : "failed back to", to, reason);
         Evaluate(to == HsmMember.Backup ? $"failed over to backup: {reason}" : $"switched to primary: {reason}", force: true);
     }
 
@@ -387,7 +389,7 @@ public sealed class HsmFailoverGroup : IAsyncDisposable
 
         if (t is not null)
         {
-            _log.Log(t.To is HsmGroupState.Down or HsmGroupState.FailedOver ? LogLevel.Warning : LogLevel.Information,
+            _log.Log(t.To switch { HsmGroupState.Down => LogLevel.Error, HsmGroupState.FailedOver => LogLevel.Warning, _ => LogLevel.Information },
                 "HSM group {Group}: {From} -> {To}: {Reason}", Name, t.From, t.To, t.Reason);
             StateChanged?.Invoke(this, new HsmGroupStateChangedEventArgs(Name, t, active));
         }

@@ -232,4 +232,33 @@ public sealed class DirectTokenTests
         Assert.True((await hsm.ProbeAsync()).Success);
         Assert.Contains(hsm.History, t => t.To == HsmConnectionState.Degraded);
     }
+    [Fact]
+    public async Task A_missing_key_is_not_an_error_of_the_HSM_and_a_member_that_is_healthy_again_has_no_stale_LastError()
+    {
+        using var token = TestEnvironment.DirectToken();
+        // No degraded window: the first good call after an error is healthy again.
+        await using var hsm = new HsmConnection(TestEnvironment.Direct(token) with { DegradedWindow = TimeSpan.Zero });
+        await hsm.ConnectAsync();
+        byte[] id = TestEnvironment.NewId();
+        byte[] spki = await hsm.GenerateKeyPairAsync(KeyAlgorithm.EcdsaP256, "k", id);
+
+        // Asking for a key the token does not hold is the request's problem: the member stays Connected, no LastError.
+        Assert.Equal(HsmErrorKind.KeyNotFound, (await Assert.ThrowsAsync<HsmException>(() => hsm.SignAsync(TestEnvironment.NewId(), KeyAlgorithm.EcdsaP256, Message))).Kind);
+        Assert.Equal(HsmConnectionState.Connected, hsm.State);
+        Assert.Null(hsm.GetInfo().LastError);
+        await hsm.ReconnectAsync();
+        Assert.Equal(HsmConnectionState.Connected, hsm.State);
+        Assert.True(TestEnvironment.Verify(KeyAlgorithm.EcdsaP256, spki, Message, await hsm.SignAsync(id, KeyAlgorithm.EcdsaP256, Message)));
+
+        // Every session closed behind the layer: a real error, recovered inline; once healthy the error is history only.
+        var module = hsm.Library.Current!;
+        module.Library.GetSlotList(Net.Pkcs11Interop.Common.SlotsType.WithTokenPresent)
+            .Single(s => s.GetTokenInfo().SerialNumber.Trim() == token.Serial).CloseAllSessions();
+        Assert.True(TestEnvironment.Verify(KeyAlgorithm.EcdsaP256, spki, Message, await hsm.SignAsync(id, KeyAlgorithm.EcdsaP256, Message)));
+        Assert.Contains(hsm.History, t => t.To == HsmConnectionState.Degraded);
+        Assert.True((await hsm.ProbeAsync()).Success);
+        Assert.Equal(HsmConnectionState.Connected, hsm.State);
+        Assert.Null(hsm.GetInfo().LastError);
+        Assert.Null(hsm.GetInfo().LastErrorAt);
+    }
 }

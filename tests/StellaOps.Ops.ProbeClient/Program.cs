@@ -3,13 +3,13 @@ using StellaOps.Ops.Contracts;
 using StellaOps.Ops.Contracts.Client;
 using StellaOps.Ops.Contracts.Rpc;
 
-// probe <endpoint> handshake | get <name> | set <name> <value> | sign <digest>
+// probe <endpoint> handshake | get <name> | set <name> <value> | sign <digest> | hsm-test <operation> | hsm-reconnect
 // Prints one JSON line {ok, role, user, value, code, message}; exit 0 on success, 3 on a daemon error.
 // probe fake-server <socket path>: a hijacker's listener on the daemon's path. Prints "listening", accepts one
 // connection, then one JSON line {received, text} with what the client sent before it hung up or paused.
 if (args.Length < 2)
 {
-    Console.Error.WriteLine("usage: probe <endpoint> handshake | get <name> | set <name> <value> | sign <digest>  |  probe fake-server <socket path>");
+    Console.Error.WriteLine("usage: probe <endpoint> handshake | get <name> | set <name> <value> | sign <digest> | hsm-test <operation> | hsm-reconnect  |  probe fake-server <socket path>");
     return 2;
 }
 if (args[0] == "fake-server" && !OperatingSystem.IsWindows()) return await FakeServer.RunAsync(args[1]);
@@ -24,6 +24,11 @@ try
         case "get": value = (await client.Config.GetAsync(args[2], CancellationToken.None))[0].Value; break;
         case "set": value = (await client.Config.SetAsync(args[2], args[3], CancellationToken.None)).Value; break;
         case "sign": value = Convert.ToBase64String((await client.Signing.SignAsync([new SignRequest { Digest = args[2] }], CancellationToken.None))[0].Signature ?? []); break;
+        // "<Success>|<Message>" of each result, one per line.
+        case "hsm-test":
+            value = string.Join("\n", (await client.Hsm.TestAsync(Enum.Parse<HsmTestOperation>(args[2], ignoreCase: true), CancellationToken.None)).Select(r => $"{r.Success}|{r.Message}"));
+            break;
+        case "hsm-reconnect": value = (await client.Hsm.ResetAsync(false, CancellationToken.None)).State.ToString(); break;
         default: Console.Error.WriteLine($"unknown command {args[1]}"); return 2;
     }
     Print(new { ok = true, role = client.Handshake.Caller.Role.ToString(), user = client.Handshake.Caller.UserName, value });

@@ -49,6 +49,19 @@ Describe 'no signing key: signing fails, the evidence is kept (runbook 000)' {
         $errs[0].Exception.Message | Should -Match ([regex]::Escape($a.Id))
         $errs[0].ErrorDetails.RecommendedAction | Should -Match 'retry'
         $script:failed = $a
+        # A second failure, for 'retry --failed' to sign later.
+        $script:failed2 = stella attest create --type test --subject "test:retry-later" -ErrorAction SilentlyContinue
+        $failed2.Status | Should -Be 'Failed'
+    }
+    It 'asking again while the cause is not fixed fails again with the current reason, on the same attestation' {
+        $again = stella attest create --type test --subject "test:verification" -ErrorVariable errs -ErrorAction SilentlyContinue -WarningVariable warns
+        $again.Id | Should -Be $failed.Id
+        $again.Status | Should -Be 'Failed'
+        $again.Attempts | Should -Be 2
+        $errs.Count | Should -Be 1
+        $errs[0].FullyQualifiedErrorId | Should -Be 'NoActiveKey,StellaOps.Ops.PowerShell.Attestor.NewStellaAttestationCommand'
+        $errs[0].Exception.Message | Should -Match 'no active attestation-signing key'
+        $warns.Count | Should -Be 0
     }
     It 'the failed attestation is stored and counted: status, Get-StellaAttestation -Status Failed, the metric' {
         @(Get-StellaAttestation -Status Failed -Last 1h).Id | Should -Contain $failed.Id
@@ -73,6 +86,7 @@ Describe 'a key is activated: retry signs what failed (runbook 000 mitigation an
     It 'generates and activates a key, points signing at it and reloads (runbook lines verbatim)' {
         $key = stella keys generate --type signing --algorithm ecdsa-p256
         $key.Id | Should -Not -BeNullOrEmpty
+        $key.Status | Should -Be 'Active' -Because 'the first software key becomes the active one'
         (stella keys activate $key.Id).Status | Should -Be 'Active'
         (stella attest config set signing.key_id $key.Id).Value | Should -Be $key.Id
         stella attest config set signing.mode software -WarningAction SilentlyContinue | Out-Null
@@ -91,14 +105,30 @@ Describe 'a key is activated: retry signs what failed (runbook 000 mitigation an
         $err.Exception.Message | Should -Match '-Failed'
         (Get-StellaAttestation -Id $failed.Id).Status | Should -Be 'Failed'
     }
+    It 'stella attest create --type test --subject "test:verification" (the verification step) signs the earlier failed attestation now' {
+        $a = stella attest create --type test --subject "test:verification" -ErrorVariable errs -WarningVariable warns
+        $errs.Count | Should -Be 0
+        $warns.Count | Should -Be 0
+        $a | Should -BeOfType $InfoType
+        $a.Id | Should -Be $failed.Id
+        $a.Status | Should -Be 'Signed'
+        $a.KeyId | Should -Be $key.Id
+        $a.FailureCode | Should -BeNullOrEmpty
+        $stored = Get-StellaAttestation -Id $failed.Id
+        $stored.Status | Should -Be 'Signed'
+        $stored.History.Event | Should -Be @('created', 'sign-failed', 'retry', 'sign-failed', 'retry', 'signed')
+        (Test-StellaAttestationIntegrity -Id $failed.Id).Intact | Should -BeTrue
+        # Signed now: asking once more returns it, with the usual warning.
+        (stella attest create --type test --subject "test:verification" -WarningAction SilentlyContinue).Id | Should -Be $failed.Id
+    }
     It 'stella attest retry --failed --last 1h signs the failed attestation with the new key' {
         $r = @(stella attest retry --failed --last 1h -ErrorVariable errs)
         $errs.Count | Should -Be 0
-        $r.Id | Should -Contain $failed.Id
-        $signed = $r | Where-Object Id -eq $failed.Id
+        $r.Id | Should -Contain $failed2.Id
+        $signed = $r | Where-Object Id -eq $failed2.Id
         $signed.Status | Should -Be 'Signed'
         $signed.KeyId | Should -Be $key.Id
-        (Get-StellaAttestation -Id $failed.Id).Status | Should -Be 'Signed'
+        (Get-StellaAttestation -Id $failed2.Id).Status | Should -Be 'Signed'
         @(Get-StellaAttestation -Status Failed).Count | Should -Be 0
     }
     It 'stella attest test-sign succeeds and names the key' {
@@ -266,6 +296,43 @@ Describe 'integrity-check, resign, export' {
         $r.Status | Should -Be 'Signed'
         $r.Attempts | Should -BeGreaterThan $signed.Attempts
         (Get-StellaAttestation -Id $signed.Id).History.Event | Should -Contain 'resigned'
+    }
+    It 'a failed stella attest resign ID says the old signature stands and why no new one was made; the attestation stays signed' {
+        # The signing key expires: it makes no new signature, and the ones it made stay valid.
+        $short = stella keys generate --type signing --algorithm ecdsa-p256 --validity 5s --name resign-short
+        stella keys activate $short.Id | Out-Null
+        stella attest config set signing.key_id $short.Id | Out-Null
+        try {
+            $a = stella attest create --type test --subject "test:resign-after-expiry"
+            $a.KeyId | Should -Be $short.Id
+            Start-Sleep -Seconds 6
+            $r = stella attest resign $a.Id -ErrorVariable errs -ErrorAction SilentlyContinue
+            $r.Id | Should -Be $a.Id
+            $r.Status | Should -Be 'Signed'
+            $r.FailureCode | Should -BeNullOrEmpty
+            $errs.Count | Should -Be 1
+            $errs[0].FullyQualifiedErrorId | Should -Be 'KeyExpired,StellaOps.Ops.PowerShell.Attestor.InvokeStellaAttestationRetryCommand'
+            $message = $errs[0].Exception.Message
+            $message | Should -Match 'keeps its signature'
+            $message | Should -Match 'stands'
+            $message | Should -Match ([regex]::Escape($short.Id))
+            $message | Should -Match 'expired'
+            $message | Should -Not -Match 'recorded but unsigned'
+            $errs[0].ErrorDetails.RecommendedAction | Should -Match ([regex]::Escape("stella attest resign $($a.Id)"))
+            $errs[0].ErrorDetails.RecommendedAction | Should -Not -Match 'retry --failed'
+            $stored = Get-StellaAttestation -Id $a.Id
+            $stored.Status | Should -Be 'Signed'
+            $stored.KeyId | Should -Be $short.Id
+            $stored.FailureCode | Should -BeNullOrEmpty
+            $stored.FailureReason | Should -BeNullOrEmpty
+            $stored.History.Event | Should -Contain 'resign-failed'
+            (Test-StellaAttestationIntegrity -Id $a.Id).Intact | Should -BeTrue
+            @(Get-StellaAttestation -Status Failed).Id | Should -Not -Contain $a.Id
+        }
+        finally {
+            stella attest config set signing.key_id $key.Id | Out-Null
+            stella keys activate $key.Id | Out-Null
+        }
     }
     It 'retrying a signed attestation without -Resign is a Conflict error that says how to re-sign' {
         $out = Invoke-StellaAttestationRetry -Id $signed.Id -ErrorVariable errs -ErrorAction SilentlyContinue

@@ -8,14 +8,8 @@ BeforeAll {
     $script:hsmDir = Join-Path ([System.IO.Path]::GetTempPath()) ("sop-hsm-" + [guid]::NewGuid().ToString('n').Substring(0, 10))
     $script:primary = New-TestSoftHsmToken -Directory $hsmDir -Label 'sop-primary' -Pin '11112222' -WithSelfTestKey
     $script:backup = New-TestSoftHsmToken -Directory $hsmDir -Label 'sop-backup' -Pin '33334444' -WithSelfTestKey
-    function New-PinFile([string] $Name, [string] $Pin) {
-        $path = Join-Path $script:hsmDir $Name
-        Set-Content -Path $path -Value $Pin -NoNewline
-        & chmod 600 $path
-        $path
-    }
-    $script:primaryPinFile = New-PinFile 'primary.pin' $primary.Pin
-    $script:backupPinFile = New-PinFile 'backup.pin' $backup.Pin
+    $script:primaryPinFile = New-TestPinFile (Join-Path $hsmDir 'primary.pin') $primary.Pin
+    $script:backupPinFile = New-TestPinFile (Join-Path $hsmDir 'backup.pin') $backup.Pin
     function Member($Token, [string] $PinFile) {
         @{ TokenLabel = $Token.Label; PinFile = $PinFile; Environment = @{ SOFTHSM2_CONF = $Token.ConfPath } }
     }
@@ -27,16 +21,6 @@ BeforeAll {
         }
     }
 
-    # Waits for a state (the daemon connects in the background); the assertions come after, on the state itself.
-    function Wait-Hsm([scriptblock] $Condition, [int] $Seconds = 30) {
-        $deadline = [DateTime]::UtcNow.AddSeconds($Seconds)
-        do {
-            $s = Get-StellaHsm
-            if (& $Condition $s) { return $s }
-            Start-Sleep -Milliseconds 100
-        } while ([DateTime]::UtcNow -lt $deadline)
-        $s
-    }
     # Whether the token itself accepts a PIN: a login by pkcs11-tool in its own process.
     function Test-TokenPin($Token, [string] $Pin) {
         $saved = $env:SOFTHSM2_CONF
@@ -51,7 +35,7 @@ BeforeAll {
         [pscredential]::new('pin', (ConvertTo-SecureString $Pin -AsPlainText -Force))
     }
 
-    $script:ready = Wait-Hsm { param($s) $s.State -eq 'Connected' -and @($s.Members | Where-Object State -eq 'Connected').Count -eq 2 }
+    $script:ready = Wait-TestHsm { param($s) $s.State -eq 'Connected' -and @($s.Members | Where-Object State -eq 'Connected').Count -eq 2 }
 }
 AfterAll {
     Stop-TestDaemon $script:daemon
@@ -170,13 +154,13 @@ Describe 'Reset-StellaHsm / stella crypto hsm reconnect, pkcs11-reload' {
         $s = stella crypto hsm reconnect
         $s | Should -BeOfType ([StellaOps.Ops.Contracts.Rpc.HsmStatus])
         $s.History.Reason | Should -Contain 'operator reset (reconnect)'
-        (Wait-Hsm { param($x) $x.State -eq 'Connected' }).State | Should -Be 'Connected'
+        (Wait-TestHsm { param($x) $x.State -eq 'Connected' }).State | Should -Be 'Connected'
         (Test-StellaHsm -Operation Sign).Success | Should -BeTrue
     }
     It 'stella crypto hsm pkcs11-reload reloads the module and the HSMs sign again' {
         $s = stella crypto hsm pkcs11-reload
         $s.History.Reason | Should -Contain 'operator reset with module reload'
-        (Wait-Hsm { param($x) $x.State -eq 'Connected' }).State | Should -Be 'Connected'
+        (Wait-TestHsm { param($x) $x.State -eq 'Connected' }).State | Should -Be 'Connected'
         (Test-StellaHsm -Operation Sign).Success | Should -BeTrue
     }
 }

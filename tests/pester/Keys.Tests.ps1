@@ -10,7 +10,17 @@ BeforeAll {
 AfterAll { Stop-TestDaemon $script:daemon }
 
 Describe 'stella keys generate / New-StellaKey' {
-    It 'runs the runbook line verbatim and returns the new inactive key' {
+    It 'the first key of a provider becomes its active key: software fallback has a key to sign with (runbooks 000, 003)' {
+        (Get-StellaAttestorStatus).KeyProblem.Code | Should -Be 'NoActiveKey'
+        $first = stella keys generate --type signing --algorithm ecdsa-p256 --name first-software-key
+        $first.Provider | Should -Be 'Software'
+        $first.Status | Should -Be 'Active'
+        $first.ActivatedAt | Should -Not -BeNullOrEmpty
+        (stella attest status).SigningKey.Id | Should -Be $first.Id
+        (stella keys rotation-history --key $first.Id).Event | Should -Be @('generated', 'activated')
+        $script:first = $first
+    }
+    It 'runs the runbook line verbatim and returns the new key, inactive beside the active one' {
         $key = stella keys generate --type signing --algorithm ecdsa-p256 --validity 365d --name "signing-key-$(date +%Y%m%d)"
         $key | Should -BeOfType $KeyInfoType
         $key.Name | Should -Be "signing-key-$(Get-Date -Format yyyyMMdd)"
@@ -19,6 +29,8 @@ Describe 'stella keys generate / New-StellaKey' {
         $key.Provider | Should -Be 'Software'
         $key.Id | Should -Match '^[0-9a-f]{64}$'
         ($key.ExpiresAt - $key.CreatedAt).TotalDays | Should -BeGreaterOrEqual 364
+        $key.Status | Should -Be 'Inactive'
+        (Get-StellaAttestorStatus).SigningKey.Id | Should -Be $first.Id
         $script:generated = $key
     }
     It 'accepts runbook algorithm names and enum names' {

@@ -123,8 +123,7 @@ function New-TestSoftHsmToken {
         [Parameter(Mandatory)] [string] $Pin,
         [string] $SoPin = '87654321',
         # Generates the daemon's self-test key (ecdsa-p256, CKA_ID "stella-selftest") on the token, as an operator
-        # provisions it. Without it the first Sign self-test creates the key after a KeyNotFound, which the daemon
-        # counts as a recent error (a reconnect within its degraded window then reports Degraded).
+        # provisions it. Without it the daemon provisions it itself when it connects to the token (audited).
         [switch] $WithSelfTestKey
     )
     $conf = Join-Path $Directory 'softhsm2.conf'
@@ -148,4 +147,26 @@ function New-TestSoftHsmToken {
     [pscustomobject]@{ Label = $Label; Pin = $Pin; SoPin = $SoPin; ConfPath = $conf; Library = '/usr/lib/softhsm/libsofthsm2.so' }
 }
 
+# A PIN file the daemon accepts: the PIN alone, readable by its owner only (chmod 600).
+function New-TestPinFile {
+    param([Parameter(Mandatory)] [string] $Path, [Parameter(Mandatory)] [string] $Pin)
+    Set-Content -Path $Path -Value $Pin -NoNewline
+    & chmod 600 $Path
+    $Path
+}
+
+# Waits until the daemon's HSM status meets a condition (it connects, fails over and back in the background) and
+# returns the last status either way: the test asserts on the state itself.
+function Wait-TestHsm {
+    param([Parameter(Mandatory)] [scriptblock] $Condition, [int] $Seconds = 30)
+    $deadline = [DateTime]::UtcNow.AddSeconds($Seconds)
+    do {
+        $s = Get-StellaHsm
+        if (& $Condition $s) { return $s }
+        Start-Sleep -Milliseconds 100
+    } while ([DateTime]::UtcNow -lt $deadline)
+    $s
+}
+
 Export-ModuleMember -Function New-TestSoftHsmToken, Start-TestDaemon, Stop-TestDaemon, Restart-TestDaemon, Get-TestModulePath, Get-TestDaemonPath
+Export-ModuleMember -Function New-TestPinFile, Wait-TestHsm

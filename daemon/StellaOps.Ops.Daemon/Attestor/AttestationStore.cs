@@ -17,17 +17,34 @@ public sealed class AttestationStore(StateStore store)
     /// <summary>A statement to record; <see cref="Force"/> skips the "already attested" lookup.</summary>
     public sealed record NewAttestation(AttestationRecord Record, bool Force);
 
+    /// <summary>What <see cref="Insert"/> did for one item.</summary>
+    public enum Recorded
+    {
+        /// <summary>A new row, claimed for signing.</summary>
+        New,
+        /// <summary>The subject already has an attestation of this type (signed, or being signed now): returned as is.</summary>
+        Existing,
+        /// <summary>The subject's attestation of this type is recorded but not signed: claimed, to be signed now (a retry).</summary>
+        Retry,
+    }
+
     /// <summary>
     /// Records a batch of evidence in one transaction, each row claimed by <paramref name="instance"/>. Without Force an
     /// item whose subjects already have an attestation of its predicate type (stored, or earlier in this batch) gets that
-    /// one back instead (Existing = true) and nothing is written for it.
+    /// one back instead and nothing new is written for it: a signed one (or one being signed) as Existing; one whose
+    /// signing failed or was interrupted is claimed as a Retry, so the caller signs the recorded evidence now.
     /// </summary>
-    public IReadOnlyList<(AttestationRecord Record, bool Existing)> Insert(IReadOnlyList<NewAttestation> batch, string instance, string actor)
+    public IReadOnlyList<(AttestationRecord Record, Recorded How)> Insert(IReadOnlyList<NewAttestation> batch, string instance, string actor)
     {
         return store.InTransaction((c, tx) =>
         {
-            var results = new List<(AttestationRecord, bool)>(batch.Count);
+            var results = new List<(AttestationRecord, Recorded)>(batch.Count);
             var inBatch = new Dictionary<string, AttestationRecord>(StringComparer.Ordinal);
+            using var retry = Command(c, tx, $"""
+                UPDATE attestations SET claimed_by = $claim
+                WHERE id = $id AND claimed_by IS NULL AND status IN ('Failed', 'Pending')
+                RETURNING {Columns};
+                """, "$claim", "$id");
             using var insert = Command(c, tx, """
                 INSERT INTO attestations(id, type, predicate_type, subjects, statement, statement_digest, status, created_at, created_by, attempts, claimed_by)
                 VALUES ($id, $type, $pt, $subjects, $statement, $sd, $status, $created, $by, 0, $claim);
@@ -40,8 +57,19 @@ public sealed class AttestationStore(StateStore store)
                 var key = SubjectKey(record);
                 if (!force)
                 {
-                    if (inBatch.TryGetValue(key, out var earlier)) { results.Add((earlier, true)); continue; }
-                    if (FindExisting(c, tx, record) is { } existing) { results.Add((existing, true)); continue; }
+                    if (inBatch.TryGetValue(key, out var earlier)) { results.Add((earlier, Recorded.Existing)); continue; }
+                    if (FindExisting(c, tx, record) is { } existing)
+                    {
+                        Set(retry, instance, existing.Id);
+                        if (Read(retry).FirstOrDefault() is { } unsigned)
+                        {
+                            AddEvent(ev, unsigned.Id, record.CreatedAt, "retry", $"attest create asked again for {Describe(record.Subjects)}: signing the recorded, unsigned statement now", null, actor);
+                            inBatch[key] = unsigned;
+                            results.Add((unsigned, Recorded.Retry));
+                        }
+                        else results.Add((existing, Recorded.Existing));
+                        continue;
+                    }
                 }
                 Set(insert, record.Id, record.Type, record.PredicateType, AttestationRecord.SubjectsJson(record.Subjects), record.Statement,
                     record.StatementDigest, nameof(AttestationStatus.Pending), record.CreatedAt.ToUnixTimeMilliseconds(), record.CreatedBy, instance);
@@ -54,15 +82,16 @@ public sealed class AttestationStore(StateStore store)
                     }
                 AddEvent(ev, record.Id, record.CreatedAt, "created", $"{record.Type} for {Describe(record.Subjects)}; statement {record.StatementDigest}", null, actor);
                 inBatch[key] = record;
-                results.Add((record, false));
+                results.Add((record, Recorded.New));
             }
-            return (IReadOnlyList<(AttestationRecord, bool)>)results;
+            return (IReadOnlyList<(AttestationRecord, Recorded)>)results;
         });
     }
 
     /// <summary>
     /// Writes signing outcomes of rows this process claimed, in one transaction, and releases the claims. A failed
-    /// re-signing of a signed row keeps it Signed with its old envelope; any other failure makes the row Failed.
+    /// re-signing of a signed row keeps it Signed with its old envelope and no failure stamped on it (event
+    /// "resign-failed"); any other failure makes the row Failed.
     /// </summary>
     public void Complete(IReadOnlyList<SigningOutcome> outcomes, string instance, string actor, DateTimeOffset now)
     {
@@ -80,10 +109,14 @@ public sealed class AttestationStore(StateStore store)
                 WHERE id = $id AND claimed_by = $claim;
                 """, "$id", "$env", "$key", "$alg", "$now", "$claim");
             using var failed = Command(c, tx, """
-                UPDATE attestations SET status = CASE WHEN status = 'Signed' THEN 'Signed' ELSE 'Failed' END,
+                UPDATE attestations SET status = 'Failed',
                     attempts = attempts + 1, last_attempt_at = $now, failure_code = $code, failure_reason = $reason, claimed_by = NULL
-                WHERE id = $id AND claimed_by = $claim;
+                WHERE id = $id AND claimed_by = $claim AND status <> 'Signed';
                 """, "$id", "$now", "$code", "$reason", "$claim");
+            using var notResigned = Command(c, tx, """
+                UPDATE attestations SET attempts = attempts + 1, last_attempt_at = $now, claimed_by = NULL
+                WHERE id = $id AND claimed_by = $claim AND status = 'Signed';
+                """, "$id", "$now", "$claim");
             using var ev = EventCommand(c, tx);
             foreach (var o in outcomes)
             {
@@ -93,6 +126,12 @@ public sealed class AttestationStore(StateStore store)
                     Set(signed, o.Id, o.Envelope, o.KeyId, o.Algorithm?.ToName(), ms, instance);
                     if (signed.ExecuteNonQuery() == 1)
                         AddEvent(ev, o.Id, now, o.Resign ? "resigned" : "signed", $"signed with {o.Algorithm?.ToName()} key {o.KeyId}", o.KeyId, actor);
+                }
+                else if (o.Resign)
+                {
+                    Set(notResigned, o.Id, ms, instance);
+                    if (notResigned.ExecuteNonQuery() == 1)
+                        AddEvent(ev, o.Id, now, "resign-failed", $"{o.Error.Code}: {o.Error.Message} (the previous signature stands)", o.KeyId, actor);
                 }
                 else
                 {
@@ -277,7 +316,7 @@ public sealed class AttestationStore(StateStore store)
     public AttestationFailure? LastFailure()
     {
         using var c = store.Open();
-        using var cmd = Command(c, null, "SELECT attestation_id, ts, detail FROM attestation_events WHERE event = 'sign-failed' ORDER BY seq DESC LIMIT 1;");
+        using var cmd = Command(c, null, "SELECT attestation_id, ts, detail FROM attestation_events WHERE event IN ('sign-failed', 'resign-failed') ORDER BY seq DESC LIMIT 1;");
         using var r = cmd.ExecuteReader();
         if (!r.Read()) return null;
         var detail = r.GetString(2);
@@ -296,8 +335,8 @@ public sealed class AttestationStore(StateStore store)
     {
         using var c = store.Open();
         using var cmd = Command(c, null, """
-            SELECT coalesce(sum(event IN ('signed', 'resigned')), 0), coalesce(sum(event = 'sign-failed'), 0)
-            FROM attestation_events WHERE ts >= $since AND event IN ('signed', 'resigned', 'sign-failed');
+            SELECT coalesce(sum(event IN ('signed', 'resigned')), 0), coalesce(sum(event IN ('sign-failed', 'resign-failed')), 0)
+            FROM attestation_events WHERE ts >= $since AND event IN ('signed', 'resigned', 'sign-failed', 'resign-failed');
             """, "$since");
         Set(cmd, since.ToUnixTimeMilliseconds());
         using var r = cmd.ExecuteReader();

@@ -77,7 +77,8 @@ public sealed class SigningModeWatch(SettingsService settings, KeyService keys, 
         catch (OpsException ex)
         {
             // Thrown to the reload, which returns it as a warning: the rest of the reload has taken effect.
-            throw new OpsException(ex.Code, $"Signing mode {mode} has no key to sign with: {ex.Message}", ex.Target, ex.RecommendedAction);
+            throw new OpsException(ex.Code, $"Signing mode {mode} has no key to sign with: {ex.Message}", ex.Target,
+                $"{ex.RecommendedAction?.TrimEnd('.', ' ')}. Then sign what failed meanwhile: '{SigningKeyCheck.RetryCommand}'.");
         }
         return Task.CompletedTask;
     }

@@ -73,16 +73,17 @@ public sealed class AttestorService : IDisposable
         }
 
         // Evidence first: the whole batch is committed (synchronous=FULL) before anything is signed.
+        // An earlier attestation of the subject that is not signed comes back claimed: asking again is a retry, signed now.
         var recorded = batch.Count == 0 ? [] : _store.Insert([.. batch.Select(b => b.Item)], InstanceId, actor);
-        var fresh = new List<AttestationRecord>();
+        var toSign = new List<AttestationRecord>();
         for (var j = 0; j < batch.Count; j++)
         {
-            var (record, existing) = recorded[j];
-            if (existing) results[batch[j].Index] = new AttestationResult { Attestation = record.ToInfo(), Existing = true };
-            else fresh.Add(record);
+            var (record, how) = recorded[j];
+            if (how == AttestationStore.Recorded.Existing) results[batch[j].Index] = new AttestationResult { Attestation = record.ToInfo(), Existing = true };
+            else toSign.Add(record);
         }
 
-        var signed = await SignAsync(fresh, progress, cancellationToken).ConfigureAwait(false);
+        var signed = await SignAsync(toSign, progress, cancellationToken).ConfigureAwait(false);
         for (var j = 0; j < batch.Count; j++)
             if (results[batch[j].Index] is null) results[batch[j].Index] = signed[recorded[j].Record.Id];
         return [.. results.Select(r => r!)];
@@ -174,10 +175,15 @@ public sealed class AttestorService : IDisposable
                 var after = row with { Status = AttestationStatus.Signed, Envelope = o.Envelope, KeyId = o.KeyId, Algorithm = o.Algorithm, SignedAt = now, Attempts = row.Attempts + 1, LastAttemptAt = now, FailureCode = null, FailureReason = null };
                 results[row.Id] = new AttestationResult { Attestation = after.ToInfo() };
             }
+            else if (o.Resign)
+            {
+                // The old signature stands: the attestation stays Signed with no failure stamped on it.
+                var after = row with { Attempts = row.Attempts + 1, LastAttemptAt = now };
+                results[row.Id] = new AttestationResult { Attestation = after.ToInfo(), Error = SigningKeyCheck.NotResigned(row, o.Error) };
+            }
             else
             {
-                var status = row.Status == AttestationStatus.Signed ? AttestationStatus.Signed : AttestationStatus.Failed;
-                var after = row with { Status = status, Attempts = row.Attempts + 1, LastAttemptAt = now, FailureCode = o.Error.Code.ToString(), FailureReason = o.Error.Message };
+                var after = row with { Status = AttestationStatus.Failed, Attempts = row.Attempts + 1, LastAttemptAt = now, FailureCode = o.Error.Code.ToString(), FailureReason = o.Error.Message };
                 results[row.Id] = new AttestationResult { Attestation = after.ToInfo(), Error = SigningKeyCheck.Unsigned(row.Id, o.Error) };
             }
         }
@@ -216,14 +222,19 @@ public sealed class AttestorService : IDisposable
     {
         var ok = outcomes.Count(o => o.Error is null);
         if (ok > 0) _signed.Add(ok);
-        foreach (var group in outcomes.Where(o => o.Error is not null).GroupBy(o => (o.Error!.Code, o.Error.Message)))
+        foreach (var group in outcomes.Where(o => o.Error is not null).GroupBy(o => (o.Error!.Code, o.Error.Message, o.Resign)))
         {
             var count = group.Count();
             _failures.Add(count, new KeyValuePair<string, object?>("reason", group.Key.Code.ToString()));
             Interlocked.Add(ref _failuresTotal, count);
             var ids = group.Select(o => o.Id).ToList();
-            _logger.LogError("Signing failed for {Count} attestation(s) ({Ids}): {Code}: {Reason}. The evidence is recorded; sign it with '{Retry}' once the cause is fixed",
-                count, string.Join(", ", ids.Take(5)) + (ids.Count > 5 ? ", …" : ""), group.Key.Code, group.Key.Message, SigningKeyCheck.RetryCommand);
+            var list = string.Join(", ", ids.Take(5)) + (ids.Count > 5 ? ", …" : "");
+            if (group.Key.Resign)
+                _logger.LogError("Re-signing failed for {Count} attestation(s) ({Ids}): {Code}: {Reason}. Their previous signatures stand; re-sign with 'stella attest resign <attestation-id>' once the cause is fixed",
+                    count, list, group.Key.Code, group.Key.Message);
+            else
+                _logger.LogError("Signing failed for {Count} attestation(s) ({Ids}): {Code}: {Reason}. The evidence is recorded; sign it with '{Retry}' once the cause is fixed",
+                    count, list, group.Key.Code, group.Key.Message, SigningKeyCheck.RetryCommand);
         }
     }
 

@@ -40,19 +40,35 @@ public static class SigningKeyCheck
     /// The error for an attestation that is recorded but could not be signed: the cause, then how to get it signed.
     /// The code stays the cause's (KeyExpired, HsmUnavailable, …) so the client maps it to the right category.
     /// </summary>
-    public static OpsError Unsigned(string attestationId, OpsException cause)
+    public static OpsError Unsigned(string attestationId, OpsException cause) => new()
+    {
+        Code = cause.Code,
+        Message = $"Signing failed: attestation {attestationId} is recorded but unsigned: {cause.Message}",
+        Target = attestationId,
+        RecommendedAction = $"{Fix(cause)} Then sign it: '{RetryCommand}' (Invoke-StellaAttestationRetry -Failed -Last 1h).",
+    };
+
+    /// <summary>
+    /// The error for a re-signing that could not be made: the attestation keeps its signature, which still verifies,
+    /// so it is still signed and nothing waits for 'retry --failed'; the cause says why no new signature was made.
+    /// </summary>
+    public static OpsError NotResigned(AttestationRecord signed, OpsException cause) => new()
+    {
+        Code = cause.Code,
+        Message = $"Re-signing attestation {signed.Id} failed, so it keeps its signature of {signed.SignedAt:u} by {signed.Algorithm?.ToName()} key {signed.KeyId}, which stands: "
+                  + $"the attestation is still signed and verifies as before. No new signature was made: {cause.Message}",
+        Target = signed.Id,
+        RecommendedAction = $"{Fix(cause)} Then re-sign it: 'stella attest resign {signed.Id}'.",
+    };
+
+    // The cause's own remedy, and for an HSM that is gone the runbook's software fallback.
+    private static string Fix(OpsException cause)
     {
         var fix = string.IsNullOrWhiteSpace(cause.RecommendedAction) ? "Fix the cause" : cause.RecommendedAction.TrimEnd('.', ' ');
         var software = cause.Code is OpsErrorCode.HsmUnavailable or OpsErrorCode.HsmTimeout or OpsErrorCode.HsmNotConfigured
                        && !fix.Contains("signing.mode software", StringComparison.Ordinal)
             ? $" If the HSM stays unavailable, switch to software signing: {SoftwareModeCommands}."
             : "";
-        return new OpsError
-        {
-            Code = cause.Code,
-            Message = $"Signing failed: attestation {attestationId} is recorded but unsigned: {cause.Message}",
-            Target = attestationId,
-            RecommendedAction = $"{fix}.{software} Then sign it: '{RetryCommand}' (Invoke-StellaAttestationRetry -Failed -Last 1h).",
-        };
+        return $"{fix}.{software}";
     }
 }

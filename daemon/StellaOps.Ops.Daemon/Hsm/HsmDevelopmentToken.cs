@@ -1,15 +1,16 @@
-using System.Diagnostics;
 using System.Security.Cryptography;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using StellaOps.Ops.Daemon.Hosting;
+using StellaOps.Ops.Hsm;
 
 namespace StellaOps.Ops.Daemon.Hsm;
 
 /// <summary>
 /// Development convenience: a per-user SoftHSM2 token "stellaops-dev" under the state directory (its own softhsm2.conf,
 /// SOFTHSM2_CONF set in the native environment before the module loads, a random PIN in a 0600 file), so
-/// <c>build.ps1 start</c> has a working HSM. Never in system mode.
+/// <c>build.ps1 start</c> has a working HSM; the HSM service then puts its self-test key on it and
+/// <see cref="HsmDevelopmentSigningKey"/> an active signing key. Never in system mode.
 /// </summary>
 public sealed class HsmDevelopmentToken(IOptions<DaemonOptions> daemon, DaemonPaths paths, ILogger<HsmDevelopmentToken> log)
 {
@@ -19,7 +20,7 @@ public sealed class HsmDevelopmentToken(IOptions<DaemonOptions> daemon, DaemonPa
     public bool Enabled(HsmOptions o) =>
         !paths.IsSystem && !OperatingSystem.IsWindows()
         && (o.DevelopmentToken ?? string.IsNullOrWhiteSpace(daemon.Value.StateDirectory))
-        && File.Exists(SoftHsmLibrary) && FindUtil() is not null;
+        && File.Exists(SoftHsmLibrary);
 
     /// <summary>Returns options using the development token (provisioning it once), or <paramref name="o"/> unchanged.</summary>
     public HsmOptions Apply(HsmOptions o)
@@ -34,36 +35,15 @@ public sealed class HsmDevelopmentToken(IOptions<DaemonOptions> daemon, DaemonPa
         string tokens = Path.Combine(dir, "tokens");
         string pinFile = Path.Combine(dir, "user.pin");
         string marker = Path.Combine(dir, "initialized");
+        var env = new Dictionary<string, string>(o.Primary.Environment, StringComparer.Ordinal) { ["SOFTHSM2_CONF"] = conf };
         if (!File.Exists(marker))
         {
-            Directory.CreateDirectory(tokens, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-            File.SetUnixFileMode(dir, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-            File.WriteAllText(conf, $"directories.tokendir = {tokens}\nobjectstore.backend = file\nlog.level = ERROR\nslots.removable = false\n");
-            string pin = RandomDigits(12), soPin = RandomDigits(12);
-            using (var f = new FileStream(pinFile, new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write, UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite }))
-            using (var w = new StreamWriter(f))
-            {
-                w.Write(pin);
-            }
-
-            File.SetUnixFileMode(pinFile, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-            var psi = new ProcessStartInfo(FindUtil()!) { UseShellExecute = false, RedirectStandardOutput = true, RedirectStandardError = true };
-            foreach (var a in new[] { "--init-token", "--free", "--label", Label, "--so-pin", soPin, "--pin", pin }) psi.ArgumentList.Add(a);
-            psi.Environment["SOFTHSM2_CONF"] = conf;
-            using var p = Process.Start(psi) ?? throw new IOException("softhsm2-util did not start.");
-            string err = p.StandardError.ReadToEnd();
-            p.StandardOutput.ReadToEnd();
-            if (!p.WaitForExit(30_000) || p.ExitCode != 0)
-            {
-                throw new IOException($"softhsm2-util --init-token failed (arguments not shown): {err.Trim()}");
-            }
-
+            Provision(dir, conf, tokens, pinFile, env);
             File.WriteAllText(marker, DateTimeOffset.UtcNow.ToString("O"));
             log.LogInformation("HSM: provisioned the development SoftHSM token '{Label}' in {Dir} (PIN in {PinFile}, mode 0600).", Label, dir, pinFile);
         }
 
         log.LogInformation("HSM: per-user development mode without a configured token: using the development SoftHSM token '{Label}' ({Conf}).", Label, conf);
-        var env = new Dictionary<string, string>(o.Primary.Environment, StringComparer.Ordinal) { ["SOFTHSM2_CONF"] = conf };
         return new HsmOptions
         {
             Session = o.Session,
@@ -77,9 +57,38 @@ public sealed class HsmDevelopmentToken(IOptions<DaemonOptions> daemon, DaemonPa
         };
     }
 
-    private static string RandomDigits(int n) => string.Concat(Enumerable.Range(0, n).Select(_ => (char)('0' + RandomNumberGenerator.GetInt32(10))));
+    /// <summary>
+    /// A new token through PKCS#11 itself (C_InitToken, C_InitPIN): the PINs never leave this process, so no other
+    /// user can read them in /proc. The user PIN goes to a 0600 file first; the SO PIN is random and kept nowhere
+    /// (nobody needs it for a development token). A provisioning that did not finish (no marker) starts over.
+    /// </summary>
+    [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
+    private static void Provision(string dir, string conf, string tokens, string pinFile, IReadOnlyDictionary<string, string> env)
+    {
+        const UnixFileMode owner = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
+        if (Directory.Exists(tokens)) Directory.Delete(tokens, recursive: true);
+        Directory.CreateDirectory(tokens, owner);
+        File.SetUnixFileMode(dir, owner);
+        File.WriteAllText(conf, $"directories.tokendir = {tokens}\nobjectstore.backend = file\nlog.level = ERROR\nslots.removable = false\n");
+        byte[] pin = RandomDigits(12), soPin = RandomDigits(12);
+        try
+        {
+            using (var f = new FileStream(pinFile, new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write, UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite }))
+            {
+                f.Write(pin);
+                f.Flush(true);
+            }
 
-    private static string? FindUtil() =>
-        (Environment.GetEnvironmentVariable("PATH") ?? "/usr/bin:/bin").Split(':', StringSplitOptions.RemoveEmptyEntries)
-            .Select(d => Path.Combine(d, "softhsm2-util")).FirstOrDefault(File.Exists);
+            File.SetUnixFileMode(pinFile, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+            var library = Pkcs11Library.Get(SoftHsmLibrary, env);
+            Pkcs11TokenInitializer.InitializeAsync(library, Label, soPin, pin, TimeSpan.FromSeconds(30)).GetAwaiter().GetResult();
+        }
+        finally
+        {
+            Array.Clear(pin);
+            Array.Clear(soPin);
+        }
+    }
+
+    private static byte[] RandomDigits(int n) => [.. Enumerable.Range(0, n).Select(_ => (byte)('0' + RandomNumberGenerator.GetInt32(10)))];
 }

@@ -124,60 +124,56 @@ public sealed class HsmRpc(HsmService service, ILogger<HsmRpc> log) : IHsmRpc
         };
     }
 
-    private async Task<HsmTestResult> SignThroughGroupAsync(HsmRuntime rt, CancellationToken ct)
+    /// <summary>
+    /// Signs with the self-test key, which the daemon provisions when it connects (<see cref="HsmSelfTestKey"/>). A test
+    /// is a read: a token without the key is reported with how an operator provisions it, never changed.
+    /// </summary>
+    private static async Task<HsmTestResult> SignThroughGroupAsync(HsmRuntime rt, CancellationToken ct)
     {
         var sw = Stopwatch.StartNew();
-        byte[] id = SelfTestKeyId(rt.Config);
-        string? served = null;
+        byte[] id = HsmSelfTestKey.Id(rt.Config);
+        HsmConnection? served = null;
+        Task<byte[]> Sign() => rt.Group.ExecuteAsync(c =>
+        {
+            served = c;
+            return c.SignAsync(id, HsmSelfTestKey.Algorithm, SelfTestMessage, ct);
+        });
         try
         {
-            byte[] sig = await rt.Group.ExecuteAsync(async c =>
+            byte[] sig;
+            try
             {
-                served = c.Name;
-                try
-                {
-                    return await c.SignAsync(id, KeyAlgorithm.EcdsaP256, SelfTestMessage, ct).ConfigureAwait(false);
-                }
-                catch (HsmException e) when (e.Kind == HsmErrorKind.KeyNotFound)
-                {
-                    // First self-test on this token: make its self-test key (never leaves the token).
-                    log.LogInformation("HSM {Member}: creating the self-test key {Id} (ecdsa-p256).", c.Name, Convert.ToHexString(id));
-                    await c.GenerateKeyPairAsync(KeyAlgorithm.EcdsaP256, "stellaops-selftest", id, ct).ConfigureAwait(false);
-                    return await c.SignAsync(id, KeyAlgorithm.EcdsaP256, SelfTestMessage, ct).ConfigureAwait(false);
-                }
-            }).ConfigureAwait(false);
+                sig = await Sign().ConfigureAwait(false);
+            }
+            catch (HsmException e) when (e.Kind == HsmErrorKind.KeyNotFound && served is { } member && rt.SelfTestKeyProvisioning(member) is { IsCompleted: false } pending)
+            {
+                // Just connected, the daemon is still provisioning the key there: wait for that (briefly), then once more.
+                try { await pending.WaitAsync(rt.CallTimeout, ct).ConfigureAwait(false); }
+                catch (TimeoutException) { }
+                sig = await Sign().ConfigureAwait(false);
+            }
+
             var state = rt.Group.State;
             return new HsmTestResult
             {
-                Hsm = served ?? rt.Group.ActiveConnection.Name,
+                Hsm = served?.Name ?? rt.Group.ActiveConnection.Name,
                 Operation = HsmTestOperation.Sign,
                 Success = true,
                 Latency = sw.Elapsed,
-                Message = $"Test signature (ecdsa-p256, {sig.Length} bytes) made on '{served}' with key {Convert.ToHexString(id)}; group state {state}, active {rt.Group.Active}.",
+                Message = $"Test signature (ecdsa-p256, {sig.Length} bytes) made on '{served?.Name}' with key {Convert.ToHexString(id)}; group state {state}, active {rt.Group.Active}.",
             };
         }
         catch (HsmException e)
         {
+            var on = served ?? rt.Group.ActiveConnection;
             return new HsmTestResult
             {
-                Hsm = served ?? rt.Group.ActiveConnection.Name,
+                Hsm = on.Name,
                 Operation = HsmTestOperation.Sign,
                 Success = false,
                 Latency = sw.Elapsed,
-                Message = Failure(e.Kind, e.Message),
+                Message = e.Kind == HsmErrorKind.KeyNotFound ? $"[{HsmErrors.Code(e.Kind)}] {HsmSelfTestKey.Missing(on, id)}" : Failure(e.Kind, e.Message),
             };
-        }
-    }
-
-    internal static byte[] SelfTestKeyId(HsmOptions o)
-    {
-        try
-        {
-            return o.SelfTestKeyId is { Length: > 0 } hex ? Convert.FromHexString(hex) : Encoding.ASCII.GetBytes("stella-selftest");
-        }
-        catch (FormatException)
-        {
-            return Encoding.ASCII.GetBytes("stella-selftest");
         }
     }
 

@@ -23,6 +23,7 @@ public sealed class HsmService : IHostedService, IAsyncDisposable
     private readonly ILogger _log;
     private readonly HsmDevelopmentToken? _devToken;
     private readonly Pkcs11LibraryValidator? _libraries;
+    private readonly HsmSelfTestKey? _selfTestKey;
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly Queue<HsmStateChange> _history = new();
     private readonly CancellationTokenSource _stopping = new();
@@ -30,13 +31,15 @@ public sealed class HsmService : IHostedService, IAsyncDisposable
     private volatile HsmRuntime? _runtime;
     private volatile string? _configError;
     private volatile bool _starting = true;
+    private Task _started = Task.CompletedTask;
 
-    public HsmService(IOptionsMonitor<HsmOptions> options, ILoggerFactory loggers, HsmDevelopmentToken? devToken = null, Pkcs11LibraryValidator? libraries = null)
+    public HsmService(IOptionsMonitor<HsmOptions> options, ILoggerFactory loggers, HsmDevelopmentToken? devToken = null, Pkcs11LibraryValidator? libraries = null, HsmSelfTestKey? selfTestKey = null)
     {
         _options = options;
         _loggers = loggers;
         _devToken = devToken;
         _libraries = libraries;
+        _selfTestKey = selfTestKey;
         _log = loggers.CreateLogger("StellaOps.Ops.Daemon.Hsm.HsmService");
     }
 
@@ -47,6 +50,12 @@ public sealed class HsmService : IHostedService, IAsyncDisposable
     public bool Starting => _starting && _runtime is not null;
     public string? ConfigurationError => _configError;
     public HsmOptions Options => _options.CurrentValue;
+
+    /// <summary>Completes when the first connect attempt of the members and their self-test key provisioning are done.</summary>
+    public Task WhenStarted => _started;
+
+    /// <summary>True when the running connections use the per-user development token (<see cref="HsmDevelopmentToken"/>).</summary>
+    public bool UsesDevelopmentToken => _runtime?.Config.DevelopmentToken == true;
 
     public IReadOnlyList<HsmStateChange> History { get { lock (_history) { return [.. _history]; } } }
 
@@ -68,9 +77,13 @@ public sealed class HsmService : IHostedService, IAsyncDisposable
                 var rt = Build(o, PrimaryLibrary(o));
                 _runtime = rt;
                 Record("group", "NotConfigured", "Starting", $"configured: primary token {Describe(o.Primary)}{(rt.Group.Backup is null ? "" : ", backup token " + Describe(o.Backup))}");
-                _ = Task.Run(async () =>
+                _started = Task.Run(async () =>
                 {
-                    try { await rt.Group.StartAsync(_stopping.Token).ConfigureAwait(false); }
+                    try
+                    {
+                        await rt.Group.StartAsync(_stopping.Token).ConfigureAwait(false);
+                        await rt.SelfTestKeyProvisioningAsync().ConfigureAwait(false);
+                    }
                     catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException) { }
                     catch (Exception e) when (e is not OutOfMemoryException) { _log.LogError(e, "HSM: start failed."); }
                     finally { _starting = false; }
@@ -207,6 +220,12 @@ public sealed class HsmService : IHostedService, IAsyncDisposable
                 if (ReferenceEquals(_runtime, rt) || _runtime is null)
                 {
                     Record(e.HsmName, e.Transition.From.ToString(), e.Transition.To.ToString(), e.Transition.Reason, e.Transition.Timestamp);
+                }
+
+                // Connected (at start, or back after an outage): the daemon makes sure the token holds the self-test key.
+                if (e.Transition.From == HsmConnectionState.Down && e.Transition.To != HsmConnectionState.Down)
+                {
+                    ProvisionSelfTestKey(rt, c);
                 }
             };
         }
@@ -374,6 +393,7 @@ public sealed class HsmService : IHostedService, IAsyncDisposable
         try
         {
             await next.Group.StartAsync(_stopping.Token).ConfigureAwait(false);
+            await next.SelfTestKeyProvisioningAsync().ConfigureAwait(false);
         }
         finally
         {
@@ -465,6 +485,10 @@ public sealed class HsmService : IHostedService, IAsyncDisposable
                 await rt.Group.SwitchToAsync(HsmMember.Primary, cancellationToken).ConfigureAwait(false);
             }
 
+            // The operator's reconnect also gives a connected token that lost its self-test key a new one.
+            foreach (var c in rt.Members) ProvisionSelfTestKey(rt, c);
+            await rt.SelfTestKeyProvisioningAsync().ConfigureAwait(false);
+
             if (first is not null && rt.Group.Primary.State == HsmConnectionState.Down && rt.Group.Backup is not { State: not HsmConnectionState.Down })
             {
                 throw HsmErrors.ToOps(first, "reconnect");
@@ -474,6 +498,20 @@ public sealed class HsmService : IHostedService, IAsyncDisposable
         {
             _gate.Release();
         }
+    }
+
+    /// <summary>
+    /// Puts the self-test key on <paramref name="c"/> if it lacks it, in the background (a connect is not held up by
+    /// it); the Sign self-test waits for a provisioning still in progress. The caller's identity flows into the audit.
+    /// </summary>
+    private void ProvisionSelfTestKey(HsmRuntime rt, HsmConnection c)
+    {
+        if (_selfTestKey is not { } key) return;
+        rt.TrackSelfTestKeyProvisioning(c, Task.Run(async () =>
+        {
+            try { await key.EnsureAsync(rt, c, _stopping.Token).ConfigureAwait(false); }
+            catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException) { }
+        }));
     }
 
     public async Task SwitchAsync(HsmMemberRole to, CancellationToken cancellationToken)
@@ -593,4 +631,14 @@ public sealed class HsmRuntime(HsmFailoverGroup group, HsmOptions config, string
     public string Signature { get; } = signature;
     public TimeSpan CallTimeout { get; } = callTimeout;
     public IEnumerable<HsmConnection> Members => Group.Backup is null ? [Group.Primary] : [Group.Primary, Group.Backup];
+
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<HsmConnection, Task> _selfTestKey = new();
+
+    /// <summary>The latest self-test key provisioning of <paramref name="member"/>; completed when none runs.</summary>
+    public Task SelfTestKeyProvisioning(HsmConnection member) => _selfTestKey.TryGetValue(member, out var t) ? t : Task.CompletedTask;
+
+    /// <summary>Completes when no member's self-test key provisioning runs any more.</summary>
+    public Task SelfTestKeyProvisioningAsync() => Task.WhenAll(Members.Select(SelfTestKeyProvisioning));
+
+    internal void TrackSelfTestKeyProvisioning(HsmConnection member, Task provisioning) => _selfTestKey[member] = provisioning;
 }

@@ -76,7 +76,8 @@ public sealed class KeyService(
             throw OpsException.InvalidArgument($"Validity must be positive (got {request.Validity}).", "validity", "Use a duration like 365d.");
         if (string.IsNullOrWhiteSpace(request.Purpose))
             throw OpsException.InvalidArgument("A key needs a purpose.", "purpose");
-        var provider = request.Provider ?? DefaultProvider();
+        // A slot names an HSM: --hsm-slot generates in the HSM whatever attest.signing.mode says.
+        var provider = request.Provider ?? (request.HsmSlot is not null ? KeyProvider.Hsm : DefaultProvider());
         var now = Now;
         var name = string.IsNullOrWhiteSpace(request.Name) ? $"{request.Type.ToString().ToLowerInvariant()}-{request.Algorithm.ToName()}-{now:yyyyMMdd-HHmmss}" : request.Name.Trim();
 
@@ -96,7 +97,7 @@ public sealed class KeyService(
         else
         {
             if (request.HsmSlot is not null)
-                throw OpsException.InvalidArgument("-HsmSlot applies to HSM keys only.", "hsm-slot", "Drop --hsm-slot, or use --provider hsm.");
+                throw OpsException.InvalidArgument("-HsmSlot applies to HSM keys only, and -Provider Software was asked for.", "hsm-slot", "Drop --hsm-slot for a software key, or drop -Provider Software to generate in that HSM slot.");
             var pair = SoftwareKeys.Generate(request.Algorithm);
             spki = pair.SubjectPublicKeyInfo;
             sealedKey = vault.Seal(pair.KeyId, pair.Pkcs8PrivateKey);
@@ -122,9 +123,33 @@ public sealed class KeyService(
             ExpiresAt = now + request.Validity.Value,
             VerifyUntil = now + request.Validity.Value,
         };
-        await WriteAsync([record], [Event(record.Id, "generated", $"{record.Algorithm.ToName()} in {location}, valid until {record.ExpiresAt:u}")], cancellationToken).ConfigureAwait(false);
-        logger.LogInformation("Generated {Algorithm} key {KeyId} ({Name}) in {Location}, expires {Expires:u}", record.Algorithm.ToName(), record.Id, name, location, record.ExpiresAt);
+        record = await CommitGeneratedAsync(record, $"{record.Algorithm.ToName()} in {location}, valid until {record.ExpiresAt:u}", cancellationToken).ConfigureAwait(false);
+        logger.LogInformation("Generated {Algorithm} key {KeyId} ({Name}) in {Location}, expires {Expires:u}, {Status}", record.Algorithm.ToName(), record.Id, name, location, record.ExpiresAt, record.StoredStatus.ToString().ToLowerInvariant());
         return record.ToInfo(now);
+    }
+
+    /// <summary>
+    /// Records a generated key. It becomes the active key when its provider has no active key for its purpose (the first
+    /// key, or the first software key after 'signing.mode software'), decided under the write lock in the same commit.
+    /// </summary>
+    private async Task<KeyRecord> CommitGeneratedAsync(KeyRecord record, string detail, CancellationToken cancellationToken)
+    {
+        await _writes.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var events = new List<KeyEvent> { Event(record.Id, "generated", detail) };
+            if (store.Active(record.Purpose, record.Provider) is null)
+            {
+                record = record with { StoredStatus = KeyStatus.Active, ActivatedAt = record.CreatedAt };
+                events.Add(Event(record.Id, "activated", $"no other {ProviderName(record.Provider)} {record.Purpose} key was active"));
+            }
+            store.Commit([record], events);
+            return record;
+        }
+        finally
+        {
+            _writes.Release();
+        }
     }
 
     public async Task<KeyInfo> ActivateAsync(string id, string reason, CancellationToken cancellationToken)
@@ -366,9 +391,24 @@ public sealed class KeyService(
                     "Point signing.key_id at an HSM key ('stella attest config set signing.key_id <key-id>'), or switch to software signing deliberately with 'stella attest config set signing.mode software'.");
         }
         return store.Active(purpose, provider) ?? throw new OpsException(OpsErrorCode.NoActiveKey,
-            $"There is no active {purpose} key for {provider.ToString().ToLowerInvariant()} signing.", purpose,
-            $"Generate one with 'stella keys generate --type signing --algorithm ecdsa-p256' and activate it with 'stella keys activate <key-id>'.");
+            $"There is no active {purpose} key for {ProviderName(provider)} signing.", purpose, NoActiveKeyAction(purpose, provider));
     }
+
+    /// <summary>The exact commands that give <paramref name="provider"/> an active key: activate a usable one, or generate one (it becomes active).</summary>
+    private string NoActiveKeyAction(string purpose, KeyProvider provider)
+    {
+        var now = Now;
+        var generate = $"run 'stella keys generate --type signing --algorithm ecdsa-p256': it makes a {ProviderName(provider)} key, which becomes the active {purpose} key because none is active";
+        var inactive = store.All()
+            .Where(k => k.Provider == provider && string.Equals(k.Purpose, purpose, StringComparison.Ordinal) && k.StatusAt(now) == KeyStatus.Inactive && now >= k.NotBefore)
+            .OrderByDescending(k => k.ExpiresAt)
+            .FirstOrDefault();
+        return inactive is null
+            ? $"To make one, {generate}."
+            : $"Activate the {ProviderName(provider)} key {inactive.Id} ({inactive.Name}): 'stella keys activate {inactive.Id}'; or, for a new one, {generate}.";
+    }
+
+    private static string ProviderName(KeyProvider provider) => provider.ToString().ToLowerInvariant();
 
     /// <summary>Makes the key named by attest.signing.key_id the active one (on reload and at start), as the runbooks expect.</summary>
     public async Task AlignWithConfigurationAsync(CancellationToken cancellationToken)

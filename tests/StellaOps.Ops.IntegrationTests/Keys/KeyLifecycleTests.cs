@@ -19,7 +19,10 @@ public sealed class KeyLifecycleTests : IAsyncLifetime
         var shortLived = await client.Keys.GenerateAsync(new KeyGenerationRequest { Algorithm = KeyAlgorithm.EcdsaP256, Validity = Duration.Parse("5s"), Name = "short", Provider = KeyProvider.Software }, CancellationToken.None);
         var backup = await client.Keys.GenerateAsync(new KeyGenerationRequest { Algorithm = KeyAlgorithm.EcdsaP256, Validity = Duration.Parse("365d"), Name = "backup", Provider = KeyProvider.Software }, CancellationToken.None);
         Assert.Equal(64, shortLived.Id.Length);
-        Assert.Equal(KeyStatus.Inactive, shortLived.Status);
+        // The first software key becomes the active one (none was); the next one waits inactive as its backup.
+        Assert.Equal(KeyStatus.Active, shortLived.Status);
+        Assert.Equal(KeyStatus.Inactive, backup.Status);
+        Assert.Contains(await client.Keys.GetHistoryAsync(shortLived.Id, CancellationToken.None), e => e.Event == "activated" && e.Detail.Contains("no other software", StringComparison.Ordinal));
 
         var active = await client.Keys.ActivateAsync(shortLived.Id, CancellationToken.None);
         Assert.Equal(KeyStatus.Active, active.Status);
