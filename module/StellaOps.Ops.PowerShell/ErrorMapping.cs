@@ -24,6 +24,7 @@ public static class ErrorMapping
         OpsErrorCode.HsmPinIncorrect or OpsErrorCode.HsmPinLocked => ErrorCategory.AuthenticationError,
         OpsErrorCode.VerificationFailed => ErrorCategory.SecurityError,
         OpsErrorCode.SigningFailed => ErrorCategory.InvalidResult,
+        OpsErrorCode.LimitExceeded => ErrorCategory.LimitsExceeded,
         _ => ErrorCategory.NotSpecified,
     };
 

@@ -32,6 +32,8 @@ public enum OpsErrorCode
     VerificationFailed = 1400,
     TrustUnavailable = 1500,
     TransparencyLogUnavailable = 1600,
+    /// <summary>A request, batch or answer over one of the daemon's size limits; the message names the limit and how to split the work.</summary>
+    LimitExceeded = 1011,
 }
 
 /// <summary>The <c>error.data</c> of a typed error: the code's name, what it is about, and what to do.</summary>

@@ -19,6 +19,7 @@ public class ErrorMappingTests
     [InlineData(OpsErrorCode.KeyExpired, ErrorCategory.InvalidOperation)]
     [InlineData(OpsErrorCode.HsmUnavailable, ErrorCategory.ResourceUnavailable)]
     [InlineData(OpsErrorCode.VerificationFailed, ErrorCategory.SecurityError)]
+    [InlineData(OpsErrorCode.LimitExceeded, ErrorCategory.LimitsExceeded)]
     [InlineData(OpsErrorCode.Internal, ErrorCategory.NotSpecified)]
     public void CodesMapToCategories(OpsErrorCode code, ErrorCategory category) => Assert.Equal(category, ErrorMapping.CategoryOf(code));
 
