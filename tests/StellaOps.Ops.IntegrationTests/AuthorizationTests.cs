@@ -12,22 +12,7 @@ public sealed class AuthorizationTests : IAsyncLifetime
     private DaemonProcess _daemon = null!;
     private string _probe = null!;
 
-    public async Task InitializeAsync()
-    {
-        UnixAccounts.Ensure();
-        var root = Directory.CreateTempSubdirectory("stellaops-auth-").FullName;
-        // Let the OS admit everyone to the socket, so that the daemon's own role check is what is tested.
-        File.SetUnixFileMode(root, (UnixFileMode)Convert.ToInt32("755", 8));
-        _daemon = new DaemonProcess(root, new Dictionary<string, string>
-        {
-            ["Ipc:SocketMode"] = "0666",
-            ["Ipc:DirectoryMode"] = "0755",
-            ["Ipc:ReaderGroups:0"] = UnixAccounts.ReadersGroup,
-            ["Ipc:OperatorGroups:0"] = UnixAccounts.OperatorsGroup,
-        });
-        await _daemon.StartAsync();
-        _probe = CopyProbe(root);
-    }
+    public async Task InitializeAsync() => (_daemon, _probe) = await MultiUserDaemon.StartAsync();
 
     public async Task DisposeAsync() => await _daemon.DisposeAsync();
 
@@ -103,17 +88,5 @@ public sealed class AuthorizationTests : IAsyncLifetime
         var line = output.Split('\n').FirstOrDefault(l => l.StartsWith('{'))
                    ?? throw new InvalidOperationException($"The probe printed no result:\n{output}");
         return JsonDocument.Parse(line).RootElement.Clone();
-    }
-
-    /// <summary>The probe must be readable by the test users, who cannot read the build tree under /root or /work.</summary>
-    private static string CopyProbe(string root)
-    {
-        var target = Path.Combine(root, "probe");
-        Directory.CreateDirectory(target);
-        foreach (var file in Directory.GetFiles(RepoPaths.ProbeDirectory))
-            File.Copy(file, Path.Combine(target, Path.GetFileName(file)), overwrite: true);
-        foreach (var path in Directory.GetFileSystemEntries(target).Append(target))
-            File.SetUnixFileMode(path, (UnixFileMode)Convert.ToInt32(Directory.Exists(path) ? "755" : "644", 8));
-        return Path.Combine(target, "StellaOps.Ops.ProbeClient.dll");
     }
 }

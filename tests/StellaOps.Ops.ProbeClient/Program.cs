@@ -5,12 +5,14 @@ using StellaOps.Ops.Contracts.Rpc;
 
 // probe <endpoint> handshake | get <name> | set <name> <value> | sign <digest>
 // Prints one JSON line {ok, role, user, value, code, message}; exit 0 on success, 3 on a daemon error.
+// probe <endpoint> raw <file> | hold <count> <mode> <seconds> | flood <seconds> <keep-ms>: see HostileClient.
 if (args.Length < 2)
 {
-    Console.Error.WriteLine("usage: probe <endpoint> handshake | get <name> | set <name> <value> | sign <digest>");
+    Console.Error.WriteLine("usage: probe <endpoint> handshake | get <name> | set <name> <value> | sign <digest> | raw <file> | hold <count> <mode> <seconds> | flood <seconds> <keep-ms>");
     return 2;
 }
 var endpoint = args[0];
+if (StellaOps.Ops.ProbeClient.HostileClient.Handles(args[1])) return await StellaOps.Ops.ProbeClient.HostileClient.RunAsync(endpoint, args[1], args[2..]);
 try
 {
     await using var client = await OpsClient.ConnectAsync(endpoint, "probe", "1", TimeSpan.FromSeconds(10), CancellationToken.None);
