@@ -76,7 +76,7 @@ public sealed class IpcServer(
             var caller = accepted.Resolved ?? roles.Resolve(accepted.ProcessId, accepted.UserId, accepted.GroupId, accepted.Groups);
             var admission = _admission.Admit(caller, o, StrangerRefusal);
             if (admission.Kind != AdmissionKind.Served)
-                Note(caller, admission.Reason, admission.Kind == AdmissionKind.Dropped ? "closed unanswered: too many refused connections at once" : "refused");
+                Note(caller, admission.Reason, admission.Kind == AdmissionKind.Dropped ? "Closed a connection unanswered (too many refused connections at once)" : "Refused a connection");
             if (admission.Kind == AdmissionKind.Dropped)
             {
                 admission.Dispose();
@@ -126,7 +126,7 @@ public sealed class IpcServer(
                 foreach (var c in _connections.Values)
                 {
                     if (c.Guard.Stalled(o.FirstRequestTimeout, o.FrameTimeout, o.IdleTimeout, c.Context.RequestsInFlight > 0) is not { } why) continue;
-                    Note(c.Context.Caller, why, $"closed connection {c.Context.Id}");
+                    Note(c.Context.Caller, why, $"Closed connection {c.Context.Id}");
                     c.Context.Close();
                 }
                 FlushNotes(all: false);
@@ -189,16 +189,16 @@ public sealed class IpcServer(
     {
         // A client that sends garbage or too much loses its connection; the daemon just notes it (once per user and kind per interval).
         if (ex is MessageTooLargeException or IOException or ObjectDisposedException or OperationCanceledException)
-            Note(context.Caller, ex.GetType().Name, $"closed connection {context.Id}: {ex.Message}");
+            Note(context.Caller, ex.GetType().Name, $"Closed connection {context.Id}", ex.Message);
         else if (_connectionEvents.ShouldWrite(new ConnectionEvent(context.Caller.UserId, context.Caller.UserName, ex.GetType().Name)))
             _logger.LogWarning(ex, "Closed connection {Id} from {Caller} after a protocol error", context.Id, context.Caller);
     }
 
     /// <summary>A refused or closed connection, logged the first time per user and reason in an interval and counted afterwards.</summary>
-    private void Note(CallerIdentity caller, string reason, string what)
+    private void Note(CallerIdentity caller, string reason, string what, string? detail = null)
     {
         if (_connectionEvents.ShouldWrite(new ConnectionEvent(caller.UserId, caller.UserName, reason)))
-            _logger.LogWarning("Connection from {Caller} {What}: {Reason}", caller, what, reason);
+            _logger.LogWarning("{What} from {Caller}: {Reason}", what, caller, detail ?? reason);
     }
 
     private void FlushNotes(bool all)
