@@ -25,6 +25,7 @@ public static class ErrorMapping
         OpsErrorCode.VerificationFailed or OpsErrorCode.UntrustedPath or OpsErrorCode.UntrustedPeer => ErrorCategory.SecurityError,
         OpsErrorCode.SigningFailed => ErrorCategory.InvalidResult,
         OpsErrorCode.NotImplemented => ErrorCategory.NotImplemented,
+        OpsErrorCode.LimitExceeded => ErrorCategory.LimitsExceeded,
         _ => ErrorCategory.NotSpecified,
     };
 

@@ -40,6 +40,8 @@ public enum OpsErrorCode
     StorageFull = 1013,
     /// <summary>Named by the runbooks, not built in this release (a doctor check still to come).</summary>
     NotImplemented = 1014,
+    /// <summary>A request, batch or answer over one of the daemon's size limits; the message names the limit and how to split the work.</summary>
+    LimitExceeded = 1015,
 }
 
 /// <summary>The <c>error.data</c> of a typed error: the code's name, what it is about, and what to do.</summary>

@@ -12,6 +12,19 @@ public static class Protocol
     /// <summary>Largest JSON-RPC frame either side accepts (4 MiB): enough for a large attestation, small enough to refuse a flood.</summary>
     public const int DefaultMaxMessageBytes = 4 * 1024 * 1024;
 
+    /// <summary>
+    /// Largest answer the daemon sends (16 MiB): answers may be bigger than requests (a log query, an export), but a
+    /// small request must not buy an unbounded answer.
+    /// </summary>
+    public const int DefaultMaxAnswerBytes = 16 * 1024 * 1024;
+
+    /// <summary>
+    /// The most items any batch of a request may hold (every array, list or map in any argument, at any depth). The
+    /// daemon refuses more with <see cref="OpsErrorCode.LimitExceeded"/> before it does any work; the module's
+    /// pipeline cmdlets send smaller batches by themselves.
+    /// </summary>
+    public const int MaxBatchItems = 1000;
+
     /// <summary>Environment variable that overrides the endpoint for clients (the module) and, if set, the daemon.</summary>
     public const string EndpointVariable = "STELLAOPS_ENDPOINT";
 

@@ -12,22 +12,7 @@ public sealed class AuthorizationTests : IAsyncLifetime
     private DaemonProcess _daemon = null!;
     private ProbeClient _probe = null!;
 
-    public async Task InitializeAsync()
-    {
-        UnixAccounts.Ensure();
-        var root = Directory.CreateTempSubdirectory("stellaops-auth-").FullName;
-        // Let the OS admit everyone to the socket, so that the daemon's own role check is what is tested.
-        File.SetUnixFileMode(root, (UnixFileMode)Convert.ToInt32("755", 8));
-        _daemon = new DaemonProcess(root, new Dictionary<string, string>
-        {
-            ["Ipc:SocketMode"] = "0666",
-            ["Ipc:DirectoryMode"] = "0755",
-            ["Ipc:ReaderGroups:0"] = UnixAccounts.ReadersGroup,
-            ["Ipc:OperatorGroups:0"] = UnixAccounts.OperatorsGroup,
-        });
-        await _daemon.StartAsync();
-        _probe = ProbeClient.CopyTo(root);
-    }
+    public async Task InitializeAsync() => (_daemon, _probe) = await MultiUserDaemon.StartAsync();
 
     public async Task DisposeAsync() => await _daemon.DisposeAsync();
 

@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 using System.Net.Sockets;
 using System.Text;
 using StellaOps.Ops.Contracts;
@@ -14,6 +13,7 @@ public sealed class BadInputTests : IAsyncLifetime
     public async Task InitializeAsync() => _daemon = await DaemonProcess.StartNewAsync(new Dictionary<string, string>
     {
         ["Ipc:MaxConnections"] = "16",
+        ["Ipc:MaxRefusedConnections"] = "4",
         ["Ipc:MaxMessageBytes"] = "65536",
     });
 
@@ -104,13 +104,13 @@ public sealed class BadInputTests : IAsyncLifetime
                 // A full listen backlog makes connect() fail with EAGAIN: the OS refusing is a refusal too.
                 catch (SocketException ex) when (ex.SocketErrorCode is SocketError.WouldBlock or SocketError.TryAgain or SocketError.ConnectionRefused) { refusedByKernel++; }
             }
-            // Over the cap (16) the daemon closes new connections at accept.
+            // Over the cap (16) the daemon refuses new connections: a few (the refused pool, 4) wait to be told why, the rest are closed at accept.
             await Task.Delay(500);
             var closed = 0;
             foreach (var s in sockets)
                 if (await WaitClosedAsync(s, TimeSpan.FromMilliseconds(20))) closed++;
-            Assert.True(closed + refusedByKernel >= 200 - 16 - 1, $"expected the connections over the limit to be refused, {closed} closed and {refusedByKernel} refused of 200");
-            Assert.True(sockets.Count - closed <= 16 + 1, $"at most the cap may stay open, {sockets.Count - closed} did");
+            Assert.True(closed + refusedByKernel >= 200 - 16 - 4 - 1, $"expected the connections over the limit to be refused, {closed} closed and {refusedByKernel} refused of 200");
+            Assert.True(sockets.Count - closed <= 16 + 4 + 1, $"at most the cap and the refused pool may stay open, {sockets.Count - closed} did");
         }
         finally
         {
@@ -140,56 +140,11 @@ public sealed class BadInputTests : IAsyncLifetime
         Assert.False(_daemon.HasExited);
     }
 
-    private async Task<Socket> RawConnectAsync()
-    {
-        var s = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
-        await s.ConnectAsync(new UnixDomainSocketEndPoint(_daemon.Endpoint));
-        return s;
-    }
+    private Task<Socket> RawConnectAsync() => RawFrames.ConnectAsync(_daemon.Endpoint);
 
-    private static byte[] Frame(byte[] body)
-    {
-        var frame = new byte[4 + body.Length];
-        BinaryPrimitives.WriteInt32BigEndian(frame, body.Length);
-        body.CopyTo(frame, 4);
-        return frame;
-    }
+    private static byte[] Frame(byte[] body) => RawFrames.Frame(body);
 
-    private static async Task<string> ReadFrameAsync(Socket s)
-    {
-        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-        var header = new byte[4];
-        await ReadExactlyAsync(s, header, cts.Token);
-        var body = new byte[BinaryPrimitives.ReadInt32BigEndian(header)];
-        await ReadExactlyAsync(s, body, cts.Token);
-        return Encoding.UTF8.GetString(body);
-    }
+    private static Task<string> ReadFrameAsync(Socket s) => RawFrames.ReadFrameAsync(s);
 
-    private static async Task ReadExactlyAsync(Socket s, byte[] buffer, CancellationToken ct)
-    {
-        var read = 0;
-        while (read < buffer.Length)
-        {
-            var n = await s.ReceiveAsync(buffer.AsMemory(read), ct);
-            if (n == 0) throw new EndOfStreamException("the daemon closed the connection");
-            read += n;
-        }
-    }
-
-    /// <summary>True when the peer closed the connection (read returns 0 or resets) within the time.</summary>
-    private static async Task<bool> WaitClosedAsync(Socket s, TimeSpan within)
-    {
-        using var cts = new CancellationTokenSource(within);
-        var buf = new byte[4096];
-        try
-        {
-            while (true)
-            {
-                var n = await s.ReceiveAsync(buf, cts.Token);
-                if (n == 0) return true;
-            }
-        }
-        catch (OperationCanceledException) { return false; }
-        catch (SocketException) { return true; }
-    }
+    private static Task<bool> WaitClosedAsync(Socket s, TimeSpan within) => RawFrames.WaitClosedAsync(s, within);
 }

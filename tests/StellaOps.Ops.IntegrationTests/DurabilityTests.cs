@@ -62,6 +62,54 @@ public sealed class DurabilityTests
     }
 
     [Fact]
+    public async Task Kill_9_during_Set_StellaConfig_never_leaves_a_value_in_effect_without_its_audit_record()
+    {
+        // The change and its audit record commit in one transaction: whichever moment the kill lands, a value in
+        // effect after restart (acknowledged or not) has its record. Driven a dozen times, at a random moment each.
+        await using var daemon = await DaemonProcess.StartNewAsync();
+        var names = new[] { "keys.alerts.expiring_days", "keys.rotation.overlap_days" };
+        var next = new int[names.Length]; // values are unique over the whole test, so a record can only be this change's
+        var violations = new List<string>();
+        var inEffect = 0;
+        for (var round = 0; round < 12; round++)
+        {
+            var acknowledged = 0;
+            using var stop = new CancellationTokenSource();
+            var writers = names.Select((name, w) => Task.Run(async () =>
+            {
+                await using var client = await daemon.ConnectAsync();
+                while (!stop.IsCancellationRequested)
+                {
+                    var value = Interlocked.Increment(ref next[w]).ToString(System.Globalization.CultureInfo.InvariantCulture);
+                    try { await client.Config.SetAsync(name, value, CancellationToken.None); }
+                    catch (Exception) { return; } // the daemon died under us: expected
+                    Interlocked.Increment(ref acknowledged);
+                }
+            })).ToArray();
+            var killAfter = 5 + Random.Shared.Next(60);
+            while (Volatile.Read(ref acknowledged) < killAfter) await Task.Delay(1);
+            daemon.Kill();
+            stop.Cancel();
+            await Task.WhenAll(writers);
+            SqliteConnection.ClearAllPools();
+
+            await daemon.StartAsync();
+            await using var after = await daemon.ConnectAsync();
+            foreach (var name in names)
+            {
+                var setting = (await after.Config.GetAsync(name, CancellationToken.None)).Single();
+                if (setting.Source != SettingSource.Runtime) continue;
+                inEffect++;
+                var records = await after.Log.QueryAsync(new LogQuery { Component = "Audit", Filter = $"name=\"{name}\", value=\"{setting.Value}\"" }, CancellationToken.None);
+                if (!records.Any(e => e.Message.Contains("config.SetAsync", StringComparison.Ordinal) && e.Message.Contains("succeeded", StringComparison.Ordinal)))
+                    violations.Add($"round {round}: {name} = {setting.Value} is in effect with no audit record");
+            }
+        }
+        Assert.True(inEffect >= 12, $"the kills should leave runtime values to check ({inEffect})");
+        Assert.Empty(violations);
+    }
+
+    [Fact]
     public async Task Sigterm_cancels_in_flight_requests_closes_the_database_and_removes_the_socket()
     {
         await using var daemon = await DaemonProcess.StartNewAsync();

@@ -23,6 +23,7 @@ public class ErrorMappingTests
     [InlineData(OpsErrorCode.UntrustedPeer, ErrorCategory.SecurityError)]
     [InlineData(OpsErrorCode.StorageFull, ErrorCategory.ResourceUnavailable)]
     [InlineData(OpsErrorCode.NotImplemented, ErrorCategory.NotImplemented)]
+    [InlineData(OpsErrorCode.LimitExceeded, ErrorCategory.LimitsExceeded)]
     [InlineData(OpsErrorCode.Internal, ErrorCategory.NotSpecified)]
     public void CodesMapToCategories(OpsErrorCode code, ErrorCategory category) => Assert.Equal(category, ErrorMapping.CategoryOf(code));
 

@@ -7,13 +7,15 @@ using StellaOps.Ops.Contracts.Rpc;
 // Prints one JSON line {ok, role, user, value, code, message}; exit 0 on success, 3 on a daemon error.
 // probe fake-server <socket path>: a hijacker's listener on the daemon's path. Prints "listening", accepts one
 // connection, then one JSON line {received, text} with what the client sent before it hung up or paused.
+// probe <endpoint> raw <file> | hold <count> <mode> <seconds> | flood <seconds> <keep-ms>: see HostileClient.
 if (args.Length < 2)
 {
-    Console.Error.WriteLine("usage: probe <endpoint> handshake | get <name> | set <name> <value> | sign <digest> | hsm-test <operation> | hsm-reconnect  |  probe fake-server <socket path>");
+    Console.Error.WriteLine("usage: probe <endpoint> handshake | get <name> | set <name> <value> | sign <digest> | hsm-test <operation> | hsm-reconnect | raw <file> | hold <count> <mode> <seconds> | flood <seconds> <keep-ms>  |  probe fake-server <socket path>");
     return 2;
 }
 if (args[0] == "fake-server" && !OperatingSystem.IsWindows()) return await FakeServer.RunAsync(args[1]);
 var endpoint = args[0];
+if (StellaOps.Ops.ProbeClient.HostileClient.Handles(args[1])) return await StellaOps.Ops.ProbeClient.HostileClient.RunAsync(endpoint, args[1], args[2..]);
 try
 {
     await using var client = await OpsClient.ConnectAsync(endpoint, "probe", "1", TimeSpan.FromSeconds(10), CancellationToken.None);

@@ -70,6 +70,11 @@ public static class DaemonHost
             .Validate(o => o.MaxConnections is >= 1 and <= 10_000, "Ipc:MaxConnections must be between 1 and 10000.")
             .Validate(o => o.MaxMessageBytes is >= 1024 and <= 256 * 1024 * 1024, "Ipc:MaxMessageBytes must be between 1 KiB and 256 MiB.")
             .Validate(o => o.RequestTimeout.Value > TimeSpan.Zero, "Ipc:RequestTimeout must be positive.")
+            .Validate(o => o.MaxAnswerBytes is >= 64 * 1024 and <= 1024 * 1024 * 1024, "Ipc:MaxAnswerBytes must be between 64 KiB and 1 GiB.")
+            .Validate(o => o.MaxConnectionsPerUser >= 1 && o.ReservedOperatorConnections >= 0 && o.MaxRefusedConnections >= 0,
+                "Ipc:MaxConnectionsPerUser must be at least 1; Ipc:ReservedOperatorConnections and Ipc:MaxRefusedConnections must not be negative.")
+            .Validate(o => o.FirstRequestTimeout.Value >= TimeSpan.FromSeconds(1) && o.FrameTimeout.Value >= TimeSpan.FromSeconds(1) && o.IdleTimeout.Value >= TimeSpan.FromSeconds(1),
+                "Ipc:FirstRequestTimeout, Ipc:FrameTimeout and Ipc:IdleTimeout must be at least 1s.")
             .ValidateOnStart();
         builder.Services.PostConfigure<IpcOptions>(o =>
         {

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Text.Json;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -13,7 +14,9 @@ namespace StellaOps.Ops.Daemon.Ipc;
 /// <summary>
 /// Accepts local connections, decides each caller's role from its OS credentials and serves JSON-RPC on it.
 /// The endpoint is bound in StartAsync, so the host (and systemd's READY=1) only reports ready once clients
-/// can connect. A bad client costs only its own connection.
+/// can connect. A bad client costs only its own connection: <see cref="ConnectionAdmission"/> bounds how many
+/// each user and role may hold, a watchdog closes connections that stall or idle (<see cref="FrameGuardStream.Stalled"/>),
+/// and what is logged about refused and closed connections is rate-limited per user and reason.
 /// </summary>
 public sealed class IpcServer(
     DaemonPaths paths,
@@ -24,12 +27,14 @@ public sealed class IpcServer(
     ILoggerFactory loggerFactory) : BackgroundService
 {
     private readonly ILogger _logger = loggerFactory.CreateLogger<IpcServer>();
-    private readonly ConcurrentDictionary<long, (ConnectionContext Context, Task Serving)> _connections = new();
+    private readonly ConcurrentDictionary<long, Connection> _connections = new();
+    private readonly ConnectionAdmission _admission = new();
+    private readonly RepeatSuppressor<ConnectionEvent> _connectionEvents = new(AuditLog.RefusalInterval);
     private IConnectionListener? _listener;
     private long _nextId;
-    private DateTimeOffset _lastOverflowWarning;
 
-    public int ConnectionCount => _connections.Count;
+    /// <summary>Connections being served (refused ones, answered and closed at once, are not counted).</summary>
+    public int ConnectionCount => _admission.Served;
     public string Endpoint => paths.Endpoint;
 
     public override Task StartAsync(CancellationToken cancellationToken)
@@ -48,6 +53,7 @@ public sealed class IpcServer(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        var watchdog = WatchAsync(stoppingToken);
         while (!stoppingToken.IsCancellationRequested)
         {
             AcceptedConnection accepted;
@@ -66,27 +72,30 @@ public sealed class IpcServer(
                 continue;
             }
 
-            if (_connections.Count >= options.CurrentValue.MaxConnections)
+            var o = options.CurrentValue;
+            var caller = accepted.Resolved ?? roles.Resolve(accepted.ProcessId, accepted.UserId, accepted.GroupId, accepted.Groups);
+            var admission = _admission.Admit(caller, o, StrangerRefusal);
+            if (admission.Kind != AdmissionKind.Served)
+                Note(caller, admission.Reason, admission.Kind == AdmissionKind.Dropped ? "Closed a connection unanswered (too many refused connections at once)" : "Refused a connection");
+            if (admission.Kind == AdmissionKind.Dropped)
             {
-                if (DateTimeOffset.UtcNow - _lastOverflowWarning > TimeSpan.FromSeconds(10))
-                {
-                    _lastOverflowWarning = DateTimeOffset.UtcNow;
-                    _logger.LogWarning("Connection limit ({Max}) reached: closing new connections (pid {Pid})", options.CurrentValue.MaxConnections, accepted.ProcessId);
-                }
+                admission.Dispose();
                 await accepted.Stream.DisposeAsync().ConfigureAwait(false);
                 continue;
             }
-
-            var caller = accepted.Resolved ?? roles.Resolve(accepted.ProcessId, accepted.UserId, accepted.GroupId, accepted.Groups);
-            var context = new ConnectionContext(Interlocked.Increment(ref _nextId), caller);
-            if (caller.Role == CallerRole.None)
-                _logger.LogWarning("Refused connection from {Caller}: not in an operators or readers group", caller);
-            else
-                _logger.LogDebug("Connection {Id} from {Caller}", context.Id, caller);
-            var serving = ServeAsync(accepted.Stream, context);
-            _connections[context.Id] = (context, serving);
-            _ = serving.ContinueWith(_ => _connections.TryRemove(context.Id, out var _), TaskScheduler.Default);
+            var context = new ConnectionContext(Interlocked.Increment(ref _nextId), caller) { Refusal = admission.Refusal };
+            if (admission.Kind == AdmissionKind.Served) _logger.LogDebug("Connection {Id} from {Caller}", context.Id, caller);
+            var guard = new FrameGuardStream(accepted.Stream, o.MaxMessageBytes);
+            var connection = new Connection(context, guard);
+            _connections[context.Id] = connection;
+            connection.Serving = ServeAsync(accepted.Stream, guard, context);
+            _ = connection.Serving.ContinueWith(_ =>
+            {
+                _connections.TryRemove(context.Id, out var _);
+                admission.Dispose();
+            }, TaskScheduler.Default);
         }
+        await watchdog.ConfigureAwait(false);
     }
 
     public override async Task StopAsync(CancellationToken cancellationToken)
@@ -94,19 +103,48 @@ public sealed class IpcServer(
         await base.StopAsync(cancellationToken).ConfigureAwait(false);
         if (_listener is not null) await _listener.DisposeAsync().ConfigureAwait(false);
         // In-flight requests are cancelled (their token includes the connection's) and given a moment to answer.
-        foreach (var (context, _) in _connections.Values) context.Close();
+        foreach (var c in _connections.Values) c.Context.Close();
         var all = _connections.Values.Select(c => c.Serving).ToArray();
         await Task.WhenAny(Task.WhenAll(all), Task.Delay(TimeSpan.FromSeconds(5), CancellationToken.None)).ConfigureAwait(false);
+        FlushNotes(all: true);
+        audit.FlushRefusals(all: true);
         _logger.LogInformation("Stopped listening on {Endpoint}", paths.Endpoint);
     }
 
-    private async Task ServeAsync(Stream stream, ConnectionContext context)
+    private OpsException StrangerRefusal(CallerIdentity caller) => new(OpsErrorCode.Unauthorized, roles.RefusalMessage(caller), caller.UserName,
+        "Ask an administrator to add your user to the StellaOps operators or readers group.");
+
+    /// <summary>Once a second: closes the connections that stalled or idled, and writes the counts of rate-limited events.</summary>
+    private async Task WatchAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1));
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
+            {
+                var o = options.CurrentValue;
+                foreach (var c in _connections.Values)
+                {
+                    if (c.Guard.Stalled(o.FirstRequestTimeout, o.FrameTimeout, o.IdleTimeout, c.Context.RequestsInFlight > 0) is not { } why) continue;
+                    Note(c.Context.Caller, why, $"Closed connection {c.Context.Id}");
+                    c.Context.Close();
+                }
+                FlushNotes(all: false);
+                audit.FlushRefusals();
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    private async Task ServeAsync(Stream stream, FrameGuardStream guard, ConnectionContext context)
     {
         await Task.Yield();
         var o = options.CurrentValue;
-        var formatter = new SystemTextJsonFormatter { JsonSerializerOptions = RpcJson.Create() };
-        var handler = new LengthHeaderMessageHandler(stream, new FrameGuardStream(stream, o.MaxMessageBytes), formatter);
-        var rpc = new OpsServerRpc(handler, _logger);
+        var formatter = new SystemTextJsonFormatter { JsonSerializerOptions = RequestJson() };
+        var handler = new OpsMessageHandler(guard, formatter, o.MaxAnswerBytes);
+        var rpc = new OpsServerRpc(handler, context, _logger);
         try
         {
             foreach (var contract in RpcContracts.All)
@@ -114,7 +152,7 @@ public sealed class IpcServer(
                 var target = services.GetService(contract.Interface);
                 if (target is null) continue;
                 var proxy = AuthorizingProxy.Create(contract.Interface, contract.Prefix, target, context,
-                    () => options.CurrentValue.RequestTimeout.Value, audit, roles.RefusalMessage);
+                    () => options.CurrentValue.RequestTimeout.Value, audit);
                 rpc.AddLocalRpcTarget(contract.Interface, proxy, new JsonRpcTargetOptions
                 {
                     MethodNameTransform = CommonMethodNameTransforms.Prepend(contract.Prefix),
@@ -123,7 +161,7 @@ public sealed class IpcServer(
             }
             rpc.StartListening();
             using var closing = context.Closing.Register(() => rpc.Dispose());
-            var linger = context.Caller.Role == CallerRole.None ? Task.Delay(o.RefusedLinger.Value) : Task.Delay(Timeout.Infinite, context.Closing);
+            var linger = context.Refusal is not null ? Task.Delay(o.RefusedLinger.Value, context.Closing) : Task.Delay(Timeout.Infinite, context.Closing);
             await Task.WhenAny(rpc.Completion, linger).ConfigureAwait(false);
             if (rpc.Completion.IsFaulted) LogFault(context, rpc.Completion.Exception!.GetBaseException());
         }
@@ -139,13 +177,49 @@ public sealed class IpcServer(
         }
     }
 
+    /// <summary>The wire's JSON options, plus the batch limit on everything a request carries (answers are written as usual).</summary>
+    private static JsonSerializerOptions RequestJson()
+    {
+        var o = RpcJson.Create();
+        o.Converters.Insert(0, new BatchLimitConverterFactory());
+        return o;
+    }
+
     private void LogFault(ConnectionContext context, Exception ex)
     {
-        // A client that sends garbage or too much loses its connection; the daemon just notes it.
+        // A client that sends garbage or too much loses its connection; the daemon just notes it (once per user and kind per interval).
         if (ex is MessageTooLargeException or IOException or ObjectDisposedException or OperationCanceledException)
-            _logger.LogWarning("Closed connection {Id} from {Caller}: {Reason}", context.Id, context.Caller, ex.Message);
-        else
+            Note(context.Caller, ex.GetType().Name, $"Closed connection {context.Id}", ex.Message);
+        else if (_connectionEvents.ShouldWrite(new ConnectionEvent(context.Caller.UserId, context.Caller.UserName, ex.GetType().Name)))
             _logger.LogWarning(ex, "Closed connection {Id} from {Caller} after a protocol error", context.Id, context.Caller);
+    }
+
+    /// <summary>A refused or closed connection, logged the first time per user and reason in an interval and counted afterwards.</summary>
+    private void Note(CallerIdentity caller, string reason, string what, string? detail = null)
+    {
+        if (_connectionEvents.ShouldWrite(new ConnectionEvent(caller.UserId, caller.UserName, reason)))
+            _logger.LogWarning("{What} from {Caller}: {Reason}", what, caller, detail ?? reason);
+    }
+
+    private void FlushNotes(bool all)
+    {
+        foreach (var (key, count) in _connectionEvents.Drain(all))
+        {
+            if (key is null)
+                _logger.LogWarning("{Count} more refused or closed connections from other users in the last {Interval}", count, new Duration(_connectionEvents.Interval));
+            else
+                _logger.LogWarning("{Count} more connections from {User} (uid {Uid}) were refused or closed in the last {Interval}: {Reason}",
+                    count, key.UserName, key.UserId, new Duration(_connectionEvents.Interval), key.Reason);
+        }
+    }
+
+    private sealed record ConnectionEvent(int UserId, string UserName, string Reason);
+
+    private sealed class Connection(ConnectionContext context, FrameGuardStream guard)
+    {
+        public ConnectionContext Context { get; } = context;
+        public FrameGuardStream Guard { get; } = guard;
+        public Task Serving { get; set; } = Task.CompletedTask;
     }
 
     private IConnectionListener CreateListener()

@@ -1,31 +1,139 @@
+using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
 using StellaOps.Ops.Contracts;
 using StellaOps.Ops.Contracts.Rpc;
+using StellaOps.Ops.Daemon.Storage;
 
 namespace StellaOps.Ops.Daemon.Observability;
 
 /// <summary>
-/// Records every mutating call with the caller's identity. Written synchronously to the database before the
-/// call's answer leaves the daemon, so an acknowledged change always has its audit record.
+/// Records every mutating call with the caller's identity. A call's record is written in the same SQLite
+/// transaction as the first change the call commits (<see cref="Begin"/>), or on its own before the answer
+/// leaves the daemon when the call changed nothing in the database: a change never survives a crash without its
+/// record. Refusals (a reader trying to change something) are recorded once per caller, action and interval, with
+/// a count of the repeats, so a caller in a loop cannot grow the database without bound.
 /// </summary>
 public sealed class AuditLog(EventStore events, ILogger<AuditLog> logger)
 {
+    /// <summary>How long repeats of one refusal are only counted before their summary is written.</summary>
+    public static readonly TimeSpan RefusalInterval = TimeSpan.FromSeconds(10);
+
+    private readonly RepeatSuppressor<RefusalKey> _refusals = new(RefusalInterval);
+
     public void Record(CallerIdentity? caller, string action, string? detail, bool succeeded, string? error = null)
     {
-        var who = caller?.ToString() ?? "daemon";
-        var message = succeeded
-            ? $"{action} by {who} succeeded{(string.IsNullOrEmpty(detail) ? "" : ": " + detail)}"
-            : $"{action} by {who} failed{(string.IsNullOrEmpty(detail) ? "" : ": " + detail)}: {error}";
-        events.Append([new LogEvent
+        var who = Who(caller);
+        Write(who, action, Message(who, action, detail, succeeded ? "succeeded" : "failed", error), succeeded);
+    }
+
+    /// <summary>A refused call: written at once the first time in an interval, counted afterwards (see <see cref="FlushRefusals"/>).</summary>
+    public void RecordRefusal(CallerIdentity caller, string action, string? detail, string reason)
+    {
+        if (_refusals.ShouldWrite(new RefusalKey(caller.UserId, caller.UserName, action, reason)))
+            Record(caller, action, detail, succeeded: false, reason);
+    }
+
+    /// <summary>Writes the count of the refusals suppressed in each interval that has ended (all of them at shutdown).</summary>
+    public void FlushRefusals(bool all = false)
+    {
+        foreach (var (key, count) in _refusals.Drain(all))
         {
-            Timestamp = DateTimeOffset.UtcNow,
-            Level = succeeded ? Contracts.Rpc.LogLevel.Information : Contracts.Rpc.LogLevel.Warning,
-            Component = Components.Audit,
-            Category = action,
-            Message = message,
-            Caller = who,
-        }]);
-        // Also to the journal, for central log collection.
-        logger.LogInformation("AUDIT {Message}", message);
+            var who = key is null ? "several callers" : $"{key.UserName} (uid {key.UserId})";
+            var action = key?.Action ?? "calls";
+            Write(who, action, $"{action} by {who} was refused {count} more time(s) in the last {new Duration(RefusalInterval)}: {key?.Reason ?? "refused"}", succeeded: false);
+        }
+    }
+
+    /// <summary>
+    /// Starts the record of a mutating call: until <see cref="AuditedCall.Complete"/>, the first write transaction of
+    /// the call's async flow carries it (make it <see cref="TransactionParticipant.Current"/> for the call).
+    /// </summary>
+    public AuditedCall Begin(CallerIdentity caller, string action, string detail) => new(this, caller, action, detail);
+
+    private void Write(string who, string action, string message, bool succeeded)
+    {
+        events.Append([Event(who, action, message, succeeded)]);
+        Journal(message);
+    }
+
+    /// <summary>Also to the journal, for central log collection.</summary>
+    private void Journal(string message) => logger.LogInformation("AUDIT {Message}", message);
+
+    private static LogEvent Event(string who, string action, string message, bool succeeded) => new()
+    {
+        Timestamp = DateTimeOffset.UtcNow,
+        Level = succeeded ? Contracts.Rpc.LogLevel.Information : Contracts.Rpc.LogLevel.Warning,
+        Component = Components.Audit,
+        Category = action,
+        Message = message,
+        Caller = who,
+    };
+
+    private static string Who(CallerIdentity? caller) => caller?.ToString() ?? "daemon";
+
+    private static string Message(string who, string action, string? detail, string outcome, string? error)
+        => $"{action} by {who} {outcome}{(string.IsNullOrEmpty(detail) ? "" : ": " + detail)}{(error is null ? "" : ": " + error)}";
+
+    private sealed record RefusalKey(int UserId, string UserName, string Action, string Reason);
+
+    /// <summary>The audit record of one mutating call, joining the call's first committed write transaction.</summary>
+    public sealed class AuditedCall : TransactionParticipant
+    {
+        private readonly AuditLog _log;
+        private readonly string _who;
+        private readonly string _action;
+        private readonly string _detail;
+        private readonly Lock _gate = new();
+        private string? _pending;
+        private bool _written;
+        private bool _closed;
+
+        internal AuditedCall(AuditLog log, CallerIdentity caller, string action, string detail)
+        {
+            _log = log;
+            _who = Who(caller);
+            _action = action;
+            _detail = detail;
+        }
+
+        public override void BeforeCommit(SqliteConnection connection, SqliteTransaction transaction)
+        {
+            lock (_gate)
+            {
+                if (_written || _closed) return;
+                // The change commits only if the call gets this far without throwing: it succeeded as far as the
+                // database is concerned. A later failure of the call adds a record of its own (Complete).
+                var message = Message(_who, _action, _detail, "succeeded", null);
+                EventStore.Insert(connection, transaction, [Event(_who, _action, message, succeeded: true)]);
+                _pending = message;
+            }
+        }
+
+        public override void AfterCommit()
+        {
+            string? committed;
+            lock (_gate)
+            {
+                committed = _pending;
+                _pending = null;
+                if (committed is not null) _written = true;
+            }
+            if (committed is not null) _log.Journal(committed);
+        }
+
+        /// <summary>Ends the call: writes its record unless a committed change already carries it, and a failure after a committed change.</summary>
+        public void Complete(bool succeeded, string? error = null)
+        {
+            bool written;
+            lock (_gate)
+            {
+                _closed = true;
+                written = _written;
+            }
+            if (!written)
+                _log.Write(_who, _action, Message(_who, _action, _detail, succeeded ? "succeeded" : "failed", succeeded ? null : error), succeeded);
+            else if (!succeeded)
+                _log.Write(_who, _action, Message(_who, _action, _detail, "failed after its change was committed", error), succeeded: false);
+        }
     }
 }

@@ -15,29 +15,35 @@ public sealed class EventStore(StateStore store)
         if (events.Count == 0) return;
         store.InTransaction((c, tx) =>
         {
-            using var cmd = c.CreateCommand();
-            cmd.Transaction = tx;
-            cmd.CommandText = "INSERT INTO events(ts, level, component, category, message, exception, caller) VALUES ($ts, $lv, $co, $ca, $m, $ex, $cl);";
-            var ts = cmd.Parameters.Add("$ts", SqliteType.Integer);
-            var lv = cmd.Parameters.Add("$lv", SqliteType.Integer);
-            var co = cmd.Parameters.Add("$co", SqliteType.Text);
-            var ca = cmd.Parameters.Add("$ca", SqliteType.Text);
-            var m = cmd.Parameters.Add("$m", SqliteType.Text);
-            var ex = cmd.Parameters.Add("$ex", SqliteType.Text);
-            var cl = cmd.Parameters.Add("$cl", SqliteType.Text);
-            foreach (var e in events)
-            {
-                ts.Value = e.Timestamp.ToUnixTimeMilliseconds();
-                lv.Value = (int)e.Level;
-                co.Value = e.Component;
-                ca.Value = e.Category;
-                m.Value = e.Message;
-                ex.Value = (object?)e.Exception ?? DBNull.Value;
-                cl.Value = (object?)e.Caller ?? DBNull.Value;
-                cmd.ExecuteNonQuery();
-            }
+            Insert(c, tx, events);
             return 0;
-        });
+        }, joinParticipant: false);
+    }
+
+    /// <summary>Writes events inside a transaction the caller owns (an audit record committed with the change it describes).</summary>
+    public static void Insert(SqliteConnection c, SqliteTransaction tx, IEnumerable<LogEvent> events)
+    {
+        using var cmd = c.CreateCommand();
+        cmd.Transaction = tx;
+        cmd.CommandText = "INSERT INTO events(ts, level, component, category, message, exception, caller) VALUES ($ts, $lv, $co, $ca, $m, $ex, $cl);";
+        var ts = cmd.Parameters.Add("$ts", SqliteType.Integer);
+        var lv = cmd.Parameters.Add("$lv", SqliteType.Integer);
+        var co = cmd.Parameters.Add("$co", SqliteType.Text);
+        var ca = cmd.Parameters.Add("$ca", SqliteType.Text);
+        var m = cmd.Parameters.Add("$m", SqliteType.Text);
+        var ex = cmd.Parameters.Add("$ex", SqliteType.Text);
+        var cl = cmd.Parameters.Add("$cl", SqliteType.Text);
+        foreach (var e in events)
+        {
+            ts.Value = e.Timestamp.ToUnixTimeMilliseconds();
+            lv.Value = (int)e.Level;
+            co.Value = e.Component;
+            ca.Value = e.Category;
+            m.Value = e.Message;
+            ex.Value = (object?)e.Exception ?? DBNull.Value;
+            cl.Value = (object?)e.Caller ?? DBNull.Value;
+            cmd.ExecuteNonQuery();
+        }
     }
 
     public LogEvent[] Query(LogQuery query)

@@ -46,7 +46,11 @@ public static class SettingCatalog
         SettingDefinition.Duration("ipc.request_timeout", "Ipc:RequestTimeout", "10m",
             "The longest a single request may run before the daemon cancels it.", minimum: "1s"),
         SettingDefinition.Integer("ipc.max_connections", "Ipc:MaxConnections", 64,
-            "Connections served at once; further ones are closed at accept.", 1, 10_000),
+            "Connections served at once; further ones are refused at accept. Readers leave the last Ipc:ReservedOperatorConnections (8) to operators.", 1, 10_000),
+        SettingDefinition.Integer("ipc.max_connections_per_user", "Ipc:MaxConnectionsPerUser", 16,
+            "Connections one user may have open at once (root and the daemon's own user are bound only by ipc.max_connections).", 1, 10_000),
+        SettingDefinition.Duration("ipc.idle_timeout", "Ipc:IdleTimeout", "10m",
+            "A connection with no request in flight and no traffic for this long is closed; the module reconnects by itself.", minimum: "1s"),
         SettingDefinition.Duration("log.retention", "Daemon:LogRetention", "30d",
             "How long log events are kept in the event table (audit events are kept).", minimum: "1h"),
     ];

@@ -15,9 +15,6 @@ namespace StellaOps.Ops.Daemon.Signing;
 /// </summary>
 public sealed class SigningRpc(KeyService keys, ILogger<SigningRpc> logger) : ISigningRpc
 {
-    /// <summary>Largest batch accepted; Invoke-StellaSign sends far smaller ones.</summary>
-    public const int MaxBatch = 10_000;
-
     private static readonly Meter Meter = new("StellaOps.Ops.Signing");
     private static readonly Counter<long> Signed = Meter.CreateCounter<long>("signing_signatures_total");
     private static readonly Counter<long> Failed = Meter.CreateCounter<long>("signing_failures_total");
@@ -26,11 +23,7 @@ public sealed class SigningRpc(KeyService keys, ILogger<SigningRpc> logger) : IS
 
     public async Task<SignResult[]> SignAsync(SignRequest[] requests, CancellationToken cancellationToken)
     {
-        if (requests is null)
-            throw OpsException.InvalidArgument("signing.Sign needs an array of requests.", "requests");
-        if (requests.Length > MaxBatch)
-            throw OpsException.InvalidArgument($"A batch holds at most {MaxBatch} requests; this one has {requests.Length}.", "requests",
-                "Send smaller batches (Invoke-StellaSign batches pipeline input by itself).");
+        // A null batch or item, and a batch over Protocol.MaxBatchItems, are refused before the call (RpcArgumentValidator, BatchLimitConverterFactory).
         var results = new SignResult[requests.Length];
         if (requests.Length == 0) return results;
 

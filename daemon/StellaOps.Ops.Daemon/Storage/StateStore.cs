@@ -91,15 +91,23 @@ public sealed class StateStore : IDisposable
         return connection;
     }
 
-    /// <summary>Runs <paramref name="work"/> in one immediate transaction and commits it. A full disk is <see cref="Contracts.OpsErrorCode.StorageFull"/>.</summary>
-    public T InTransaction<T>(Func<SqliteConnection, SqliteTransaction, T> work)
+    /// <summary>
+    /// Runs <paramref name="work"/> in one immediate transaction and commits it, together with what the current
+    /// <see cref="TransactionParticipant"/> adds (the audit record of the RPC being served). The event log's own
+    /// writes pass <paramref name="joinParticipant"/> false: they are the records, not changes to record.
+    /// A full disk is <see cref="Contracts.OpsErrorCode.StorageFull"/>.
+    /// </summary>
+    public T InTransaction<T>(Func<SqliteConnection, SqliteTransaction, T> work, bool joinParticipant = true)
     {
+        var participant = joinParticipant ? TransactionParticipant.Current : null;
         try
         {
             using var connection = Open();
             using var tx = connection.BeginTransaction(deferred: false);
             var result = work(connection, tx);
+            participant?.BeforeCommit(connection, tx);
             tx.Commit();
+            participant?.AfterCommit();
             return result;
         }
         catch (SqliteException ex) when (StorageSpace.IsDiskFull(ex))

@@ -7,7 +7,8 @@ namespace StellaOps.Ops.PowerShell.Attestor;
 /// <summary>
 /// Invoke-StellaAttestationRetry: signs failed (and interrupted) attestations again (<c>-Failed</c>, runbook
 /// <c>stella attest retry --failed --last 1h</c>), or given ones by id; <c>-Resign</c> signs signed ones again with
-/// the current key (<c>stella attest resign &lt;id&gt;</c>). Ids from the pipeline are sent in one call at the end.
+/// the current key (<c>stella attest resign &lt;id&gt;</c>). Ids from the pipeline are sent at the end, in calls of at most
+/// <see cref="Protocol.MaxBatchItems"/>.
 /// </summary>
 [Cmdlet(VerbsLifecycle.Invoke, "StellaAttestationRetry", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, DefaultParameterSetName = FailedSet)]
 [OutputType(typeof(AttestationInfo))]
@@ -51,12 +52,13 @@ public sealed class InvokeStellaAttestationRetryCommand : StellaAttestationCmdle
 
     protected override void EndProcessing()
     {
-        AttestationRetryRequest? request = null;
+        var requests = new List<AttestationRetryRequest>();
         var target = "";
         if (ParameterSetName == IdSet)
         {
             target = _ids.Count == 1 ? _ids[0] : $"{_ids.Count} attestations";
-            if (_ids.Count > 0) request = new AttestationRetryRequest { Ids = [.. _ids], Resign = Resign };
+            // The daemon takes at most Protocol.MaxBatchItems ids per call.
+            foreach (var ids in _ids.Chunk(Protocol.MaxBatchItems)) requests.Add(new AttestationRetryRequest { Ids = ids, Resign = Resign });
         }
         else if (!Failed)
         {
@@ -67,10 +69,10 @@ public sealed class InvokeStellaAttestationRetryCommand : StellaAttestationCmdle
         {
             var window = Last is { } last ? $" created in the last {last}" : Since is { } since ? $" created since {since:u}" : "";
             target = $"failed and interrupted attestations{window}";
-            if (ShouldProcess(target, "Sign again")) request = new AttestationRetryRequest { Failed = true, Last = Last, Since = Since };
+            if (ShouldProcess(target, "Sign again")) requests.Add(new AttestationRetryRequest { Failed = true, Last = Last, Since = Since });
         }
 
-        if (request is not null)
+        foreach (var request in requests)
         {
             var results = InvokeForItem((c, p, ct) => c.Attest.RetryAsync(request, p, ct), target, "Signing attestations again");
             if (results is not null)

@@ -13,8 +13,11 @@ namespace StellaOps.Ops.PowerShell.Attestor;
 [OutputType(typeof(AttestationInfo))]
 public sealed class NewStellaAttestationCommand : StellaAttestationCmdlet
 {
-    /// <summary>Requests per CreateAsync call, and the predicate bytes after which a chunk is sent early (the pipe caps a message at 4 MiB).</summary>
-    internal const int ChunkSize = 256;
+    /// <summary>
+    /// Requests per CreateAsync call (never over the daemon's batch limit), and the predicate bytes after which a chunk is
+    /// sent early (the pipe caps a message at 4 MiB).
+    /// </summary>
+    internal const int ChunkSize = Protocol.MaxBatchItems < 256 ? Protocol.MaxBatchItems : 256;
     internal const int ChunkBytes = 1 << 20;
 
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]

@@ -21,19 +21,25 @@ public sealed class TestStellaAttestationIntegrityCommand : StellaCmdlet
 
     protected override void ProcessRecord()
     {
+        // The daemon takes at most Protocol.MaxBatchItems ids per call: a longer -Id list goes in chunks, answered in order.
+        foreach (var ids in Id.Chunk(Protocol.MaxBatchItems)) Check(ids);
+    }
+
+    private void Check(string[] ids)
+    {
         IntegrityResult[] results;
         try
         {
-            results = Invoke((c, _, ct) => c.Attest.CheckIntegrityAsync(Id, ct));
+            results = Invoke((c, _, ct) => c.Attest.CheckIntegrityAsync(ids, ct));
         }
-        catch (OpsException ex) when (Id.Length > 1 && ex.Code is OpsErrorCode.AttestationNotFound or OpsErrorCode.NotFound or OpsErrorCode.InvalidArgument)
+        catch (OpsException ex) when (ids.Length > 1 && ex.Code is OpsErrorCode.AttestationNotFound or OpsErrorCode.NotFound or OpsErrorCode.InvalidArgument)
         {
             // One bad id fails the whole call: check them one by one so each good id still gets its result.
-            results = [.. Id.Select(id => InvokeForItem((c, _, ct) => c.Attest.CheckIntegrityAsync([id], ct), id)).Where(r => r is not null).SelectMany(r => r!)];
+            results = [.. ids.Select(id => InvokeForItem((c, _, ct) => c.Attest.CheckIntegrityAsync([id], ct), id)).Where(r => r is not null).SelectMany(r => r!)];
         }
         catch (OpsException ex) when (ex.Code is not (OpsErrorCode.Unavailable or OpsErrorCode.ProtocolMismatch or OpsErrorCode.Unauthorized))
         {
-            WriteOpsError(ex, Id.Length == 1 ? Id[0] : Id);
+            WriteOpsError(ex, ids.Length == 1 ? ids[0] : ids);
             return;
         }
         catch (OpsException ex)

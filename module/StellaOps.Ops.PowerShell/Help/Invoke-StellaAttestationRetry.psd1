@@ -5,7 +5,7 @@
         Failed = 'Sign all failed and interrupted attestations again. Without -Failed or -Id the command fails with an InvalidArgument error that says what to give.'
         Last   = 'With -Failed: only attestations created within this window from now, e.g. 1h.'
         Since  = 'With -Failed: only attestations created at or after this time.'
-        Id     = 'Ids of the attestations to sign again (or unique prefixes of at least 8 characters). Accepts strings and objects with an Id or AttestationId property from the pipeline; they are sent in one request.'
+        Id     = 'Ids of the attestations to sign again (or unique prefixes of at least 8 characters). Accepts strings and objects with an Id or AttestationId property from the pipeline; they are sent at the end, in requests of up to 1000 ids (the daemon''s batch limit).'
         Resign = 'With -Id: sign even attestations that are already signed, with the current key.'
     }
     Examples    = @(

@@ -26,8 +26,8 @@ public sealed class InvokeStellaSignCommand : StellaCmdlet
     private const string LiteralPathSet = "LiteralPath";
     private const string InputObjectSet = "InputObject";
 
-    /// <summary>Items per signing.Sign call: large enough that the round trip is noise, small enough to stream.</summary>
-    internal const int BatchSize = 256;
+    /// <summary>Items per signing.Sign call: large enough that the round trip is noise, small enough to stream; never over the daemon's batch limit.</summary>
+    internal const int BatchSize = Protocol.MaxBatchItems < 256 ? Protocol.MaxBatchItems : 256;
 
     /// <summary>Batches sent and not yet answered before the pipeline waits for the oldest.</summary>
     internal const int MaxInFlight = 8;

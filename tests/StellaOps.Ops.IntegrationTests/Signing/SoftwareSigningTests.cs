@@ -88,13 +88,15 @@ public sealed class SoftwareSigningTests : IAsyncLifetime
     {
         await using var client = await _daemon.ConnectAsync();
         var tooMany = await Assert.ThrowsAsync<OpsException>(() => HandshakeAndSettingsTests.Call(() =>
-            client.Signing.SignAsync(Enumerable.Repeat(new SignRequest { Digest = "sha256:" + new string('4', 64) }, 10_001).ToArray(), CancellationToken.None)));
-        Assert.Equal(OpsErrorCode.InvalidArgument, tooMany.Code);
-        Assert.Contains("10000", tooMany.Message);
+            client.Signing.SignAsync(Enumerable.Repeat(new SignRequest { Digest = "sha256:" + new string('4', 64) }, Protocol.MaxBatchItems + 1).ToArray(), CancellationToken.None)));
+        Assert.Equal(OpsErrorCode.LimitExceeded, tooMany.Code);
+        Assert.Contains($"at most {Protocol.MaxBatchItems}", tooMany.Message);
         var nullBatch = await Assert.ThrowsAsync<OpsException>(() => HandshakeAndSettingsTests.Call(() => client.Signing.SignAsync(null!, CancellationToken.None)));
         Assert.Equal(OpsErrorCode.InvalidArgument, nullBatch.Code);
-        var withNull = await client.Signing.SignAsync([null!], CancellationToken.None);
-        Assert.NotNull(Assert.Single(withNull).Error);
+        // A null item makes the batch malformed: refused whole, naming the item.
+        var withNull = await Assert.ThrowsAsync<OpsException>(() => HandshakeAndSettingsTests.Call(() => client.Signing.SignAsync([null!], CancellationToken.None)));
+        Assert.Equal(OpsErrorCode.InvalidArgument, withNull.Code);
+        Assert.Contains("requests[0] must not be null", withNull.Message);
         Assert.False(_daemon.HasExited);
         Assert.NotNull(await client.System.GetStatusAsync(CancellationToken.None));
     }
