@@ -56,7 +56,7 @@ public sealed class HsmException : Exception
     public override string ToString() => $"{nameof(HsmException)} [{Kind}{(Ckr is null ? "" : ", " + Ckr)}{(HsmName is null ? "" : ", hsm=" + HsmName)}]: {Message}";
 }
 
-/// <summary>Maps CKR codes to <see cref="HsmErrorKind"/> (architecture §4) and builds actionable messages.</summary>
+/// <summary>Maps CKR codes to <see cref="HsmErrorKind"/> (docs/architecture.md, "HSM error classes") and builds actionable messages.</summary>
 public static class Pkcs11ErrorClassifier
 {
     public static HsmErrorKind Classify(CKR rv) => rv switch

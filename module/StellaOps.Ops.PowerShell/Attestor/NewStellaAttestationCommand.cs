@@ -7,7 +7,7 @@ namespace StellaOps.Ops.PowerShell.Attestor;
 /// <summary>
 /// New-StellaAttestation: records evidence about subjects and has the daemon sign it as an in-toto DSSE attestation,
 /// one attestation per subject. Pipeline input is batched: full chunks are sent as they fill, without waiting for
-/// the answer, and every answer is collected in EndProcessing (architecture §2).
+/// the answer, and every answer is collected in EndProcessing (docs/architecture.md, "Pipeline cmdlets").
 /// </summary>
 [Cmdlet(VerbsCommon.New, "StellaAttestation", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
 [OutputType(typeof(AttestationInfo))]
