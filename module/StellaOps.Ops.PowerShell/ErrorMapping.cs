@@ -22,6 +22,7 @@ public static class ErrorMapping
         OpsErrorCode.KeyExpired or OpsErrorCode.KeyNotActive or OpsErrorCode.NoActiveKey or OpsErrorCode.KeyRevoked => ErrorCategory.InvalidOperation,
         OpsErrorCode.HsmUnavailable or OpsErrorCode.HsmNotConfigured or OpsErrorCode.TrustUnavailable or OpsErrorCode.TransparencyLogUnavailable => ErrorCategory.ResourceUnavailable,
         OpsErrorCode.HsmPinIncorrect or OpsErrorCode.HsmPinLocked => ErrorCategory.AuthenticationError,
+        OpsErrorCode.HsmPinFileNotWritten or OpsErrorCode.HsmPinOutOfStep => ErrorCategory.WriteError,
         OpsErrorCode.VerificationFailed => ErrorCategory.SecurityError,
         OpsErrorCode.SigningFailed => ErrorCategory.InvalidResult,
         _ => ErrorCategory.NotSpecified,

@@ -32,6 +32,10 @@ public enum OpsErrorCode
     VerificationFailed = 1400,
     TrustUnavailable = 1500,
     TransparencyLogUnavailable = 1600,
+    /// <summary>The new PIN could not be put into the PIN file; nothing changed (token and file keep the current PIN).</summary>
+    HsmPinFileNotWritten = 1205,
+    /// <summary>The token has the new PIN but the PIN file still the old one: the message says how to bring them in step.</summary>
+    HsmPinOutOfStep = 1206,
 }
 
 /// <summary>The <c>error.data</c> of a typed error: the code's name, what it is about, and what to do.</summary>
