@@ -43,24 +43,20 @@ public sealed class HsmKeyOrphanHealthCheck(HsmKeyReconciler reconciler, IHsmKey
         for (var i = 0; i < unsettled.Count; i++)
             evidence[$"interrupted.{i + 1}"] = $"id {unsettled[i].CkaIdHex} ({unsettled[i].Name}), requested {unsettled[i].RequestedAt:u} by {unsettled[i].RequestedBy}";
 
+        var problems = new List<string>();
+        var fixes = new List<string>();
         if (orphans.Count > 0)
-            return new DoctorResult
-            {
-                Check = Id,
-                Status = DoctorStatus.Warn,
-                Message = $"{orphans.Count} key pair(s) on the HSM carry this daemon's key id prefix but have no key record: {string.Join("; ", orphans.Select(o => $"{o.Member} {o.Key.IdHex} '{o.Key.Label}'"))}.",
-                Remediation = "If the state database was restored from an older backup, restore the newer one that records these keys. Otherwise they were left by an interrupted generation and never used: destroy them with the HSM's tool (e.g. pkcs11-tool --module <library> --token-label <token> --login --delete-object --type privkey --id <id>, and the same with --type pubkey).",
-                Evidence = evidence,
-            };
+        {
+            problems.Add($"{orphans.Count} key pair(s) on the HSM carry this daemon's key id prefix but have no key record: {string.Join("; ", orphans.Select(o => $"{o.Member} {o.Key.IdHex} '{o.Key.Label}'"))}.");
+            fixes.Add("If the state database was restored from an older backup, restore the newer one that records these keys. Otherwise they were left by an interrupted generation and never used: destroy them with the HSM's tool (e.g. pkcs11-tool --module <library> --token-label <token> --login --delete-object --type privkey --id <id>, and the same with --type pubkey).");
+        }
         if (unsettled.Count > 0)
-            return new DoctorResult
-            {
-                Check = Id,
-                Status = DoctorStatus.Warn,
-                Message = $"{unsettled.Count} interrupted key generation(s) wait for every HSM token to answer, to be rolled back: {string.Join(", ", unsettled.Select(u => u.CkaIdHex))}.",
-                Remediation = "Bring the HSM (and the backup, if configured) back: 'stella crypto hsm status'; the daemon settles them by itself once it can read every token.",
-                Evidence = evidence,
-            };
+        {
+            problems.Add($"{unsettled.Count} interrupted key generation(s) wait for every HSM token to answer, to be rolled back: {string.Join(", ", unsettled.Select(u => u.CkaIdHex))}.");
+            fixes.Add("Bring the HSM (and the backup, if configured) back: 'stella crypto hsm status'; the daemon settles them by itself once it can read every token.");
+        }
+        if (problems.Count > 0)
+            return new DoctorResult { Check = Id, Status = DoctorStatus.Warn, Message = string.Join(" ", problems), Remediation = string.Join("\n", fixes), Evidence = evidence };
         if (tokens.Any(t => t.Keys is null))
             return new DoctorResult { Check = Id, Status = DoctorStatus.Warn, Message = "Not every HSM token could be read: " + string.Join("; ", tokens.Where(t => t.Keys is null).Select(t => $"{t.Member}: {t.Error}")), Remediation = "Check 'stella crypto hsm status'.", Evidence = evidence };
         return new DoctorResult { Check = Id, Status = DoctorStatus.Pass, Message = "Every key pair with this daemon's key id prefix on the HSM has a key record.", Evidence = evidence };
