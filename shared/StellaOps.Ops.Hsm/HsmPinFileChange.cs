@@ -76,11 +76,23 @@ public sealed class HsmPinFileChange
         return new HsmPinFileChange(full, staged, directory);
     }
 
-    /// <summary>Replaces the PIN file with the staged one (rename, then fsync of the directory).</summary>
-    public void Commit()
+    /// <summary>
+    /// Replaces the PIN file with the staged one (rename, then fsync of the directory). Throws only when the rename
+    /// failed (the file still has the old PIN); false when the rename is done but the directory could not be synced.
+    /// </summary>
+    public bool Commit()
     {
         File.Move(StagedPath, Path, overwrite: true);
-        if (!OperatingSystem.IsWindows()) UnixFile.SyncDirectory(Directory);
+        if (OperatingSystem.IsWindows()) return true;
+        try
+        {
+            UnixFile.SyncDirectory(Directory);
+            return true;
+        }
+        catch (IOException)
+        {
+            return false;
+        }
     }
 
     /// <summary>Removes the staged file (the token kept its PIN). Best effort: says whether it is gone.</summary>

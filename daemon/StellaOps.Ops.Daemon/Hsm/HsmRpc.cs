@@ -266,7 +266,8 @@ public sealed class HsmRpc(HsmService service, ILogger<HsmRpc> log) : IHsmRpc
 
             try
             {
-                staged.Commit();
+                if (!staged.Commit())
+                    log.LogWarning("HSM {Member}: the PIN file {PinFile} was replaced but its directory could not be synced; run 'sync' before a power cut.", c.Name, staged.Path);
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {

@@ -61,6 +61,11 @@ public sealed class HsmKeyReconciler(KeyStore store, IHsmKeyOperations hsm, ILog
             {
                 logger.LogDebug("HSM key check postponed: {Message}", e.Message);
             }
+            catch (Exception e) when (e is not (OperationCanceledException or OutOfMemoryException))
+            {
+                // A background failure must not stop the host: try again later, and say so.
+                logger.LogWarning("HSM key check failed, trying again in {Delay}: {Kind}: {Message}", delay, e.GetType().Name, e.Message);
+            }
 
             await Task.Delay(delay, stoppingToken).ConfigureAwait(false);
             delay = delay * 2 < MaxRetryDelay ? delay * 2 : MaxRetryDelay;
