@@ -1,5 +1,6 @@
 using System.Management.Automation;
 using StellaOps.Ops.Contracts;
+using StellaOps.Ops.Contracts.Text;
 
 namespace StellaOps.Ops.PowerShell;
 
@@ -22,6 +23,7 @@ public static class ErrorMapping
         OpsErrorCode.KeyExpired or OpsErrorCode.KeyNotActive or OpsErrorCode.NoActiveKey or OpsErrorCode.KeyRevoked => ErrorCategory.InvalidOperation,
         OpsErrorCode.HsmUnavailable or OpsErrorCode.HsmNotConfigured or OpsErrorCode.TrustUnavailable or OpsErrorCode.TransparencyLogUnavailable or OpsErrorCode.StorageFull => ErrorCategory.ResourceUnavailable,
         OpsErrorCode.HsmPinIncorrect or OpsErrorCode.HsmPinLocked => ErrorCategory.AuthenticationError,
+        OpsErrorCode.HsmPinFileNotWritten or OpsErrorCode.HsmPinOutOfStep => ErrorCategory.WriteError,
         OpsErrorCode.VerificationFailed or OpsErrorCode.UntrustedPath or OpsErrorCode.UntrustedPeer => ErrorCategory.SecurityError,
         OpsErrorCode.SigningFailed => ErrorCategory.InvalidResult,
         OpsErrorCode.NotImplemented => ErrorCategory.NotImplemented,
@@ -32,9 +34,12 @@ public static class ErrorMapping
     public static ErrorRecord ToErrorRecord(OpsException ex, object? target = null)
     {
         var record = new ErrorRecord(ex, ex.Code.ToString(), CategoryOf(ex.Code), target ?? ex.Target);
-        if (!string.IsNullOrEmpty(ex.RecommendedAction))
+        // The error view shows ErrorDetails.Message when there is one: the message escaped, as a daemon message can
+        // quote input (a key name, a type) that carries terminal escape sequences.
+        var message = TerminalText.Escape(ex.Message)!;
+        if (!string.IsNullOrEmpty(ex.RecommendedAction) || !ReferenceEquals(message, ex.Message))
         {
-            record.ErrorDetails = new ErrorDetails(ex.Message) { RecommendedAction = ex.RecommendedAction };
+            record.ErrorDetails = new ErrorDetails(message) { RecommendedAction = TerminalText.Escape(ex.RecommendedAction, keepNewlines: true) };
         }
         return record;
     }

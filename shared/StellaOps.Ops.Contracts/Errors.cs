@@ -42,6 +42,10 @@ public enum OpsErrorCode
     NotImplemented = 1014,
     /// <summary>A request, batch or answer over one of the daemon's size limits; the message names the limit and how to split the work.</summary>
     LimitExceeded = 1015,
+    /// <summary>The new PIN could not be put into the PIN file; nothing changed (token and file keep the current PIN).</summary>
+    HsmPinFileNotWritten = 1205,
+    /// <summary>The token has the new PIN but the PIN file still the old one: the message says how to bring them in step.</summary>
+    HsmPinOutOfStep = 1206,
 }
 
 /// <summary>The <c>error.data</c> of a typed error: the code's name, what it is about, and what to do.</summary>

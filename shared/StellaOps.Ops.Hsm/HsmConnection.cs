@@ -1108,15 +1108,18 @@ public sealed class HsmConnection : IAsyncDisposable, IDisposable
         }, cancellationToken);
     }
 
-    /// <summary>Key pairs on the token (private key objects), with CKA_ID, label and algorithm.</summary>
+    /// <summary>
+    /// Key pairs on the token (private key objects), with CKA_ID, label and algorithm; then public key objects that
+    /// have no private key (<see cref="HsmKeyInfo.HasPrivateKeyObject"/> false).
+    /// </summary>
     public Task<IReadOnlyList<HsmKeyInfo>> FindKeyIdsAsync(CancellationToken cancellationToken = default) =>
         ExecuteAsync("find keys", (s, _) =>
         {
             var f = Pkcs11Library.Factories.ObjectAttributeFactory;
-            var pubIds = new HashSet<string>(StringComparer.Ordinal);
+            var publicKeys = new Dictionary<string, IObjectHandle>(StringComparer.Ordinal);
             foreach (var h in s.FindAllObjects([f.Create(CKA.CKA_CLASS, CKO.CKO_PUBLIC_KEY)]))
             {
-                pubIds.Add(Convert.ToHexString(s.GetAttributeValue(h, [CKA.CKA_ID])[0].GetValueAsByteArray() ?? []));
+                publicKeys[Convert.ToHexString(s.GetAttributeValue(h, [CKA.CKA_ID])[0].GetValueAsByteArray() ?? [])] = h;
             }
 
             var list = new List<HsmKeyInfo>();
@@ -1124,7 +1127,13 @@ public sealed class HsmConnection : IAsyncDisposable, IDisposable
             {
                 var attrs = s.GetAttributeValue(h, [CKA.CKA_ID, CKA.CKA_LABEL]);
                 byte[] id = attrs[0].GetValueAsByteArray() ?? [];
-                list.Add(new HsmKeyInfo(id, attrs[1].GetValueAsString() ?? "", AlgorithmOf(s, h), pubIds.Contains(Convert.ToHexString(id))));
+                list.Add(new HsmKeyInfo(id, attrs[1].GetValueAsString() ?? "", AlgorithmOf(s, h), publicKeys.Remove(Convert.ToHexString(id))));
+            }
+
+            foreach (var h in publicKeys.Values)
+            {
+                var attrs = s.GetAttributeValue(h, [CKA.CKA_ID, CKA.CKA_LABEL]);
+                list.Add(new HsmKeyInfo(attrs[0].GetValueAsByteArray() ?? [], attrs[1].GetValueAsString() ?? "", AlgorithmOf(s, h), true) { HasPrivateKeyObject = false });
             }
 
             return (IReadOnlyList<HsmKeyInfo>)list;

@@ -85,10 +85,13 @@ public sealed record HsmSlotInfo(ulong SlotId, string Description, bool TokenPre
 /// <summary>Which product algorithms the token can generate and sign with, and the mechanisms behind it.</summary>
 public sealed record HsmMechanismSupport(KeyAlgorithm Algorithm, bool CanGenerate, bool CanSign, string GenerateMechanism, string SignMechanism);
 
-/// <summary>A key pair on the token (by its private key object).</summary>
+/// <summary>A key pair on the token (by its private key object), or a public key whose private key is missing.</summary>
 public sealed record HsmKeyInfo(byte[] Id, string Label, KeyAlgorithm? Algorithm, bool HasPublicKeyObject)
 {
     public string IdHex => Convert.ToHexString(Id);
+
+    /// <summary>False for a public key object alone (a pair whose creation was interrupted, or an imported public key).</summary>
+    public bool HasPrivateKeyObject { get; init; } = true;
 }
 
 /// <summary>Result of <see cref="HsmConnection.TestLoginAsync"/>.</summary>

@@ -3,6 +3,7 @@ using System.Text.Json;
 using StellaOps.Ops.Attestation.InToto;
 using StellaOps.Ops.Contracts;
 using StellaOps.Ops.Contracts.Rpc;
+using StellaOps.Ops.Contracts.Text;
 
 namespace StellaOps.Ops.Daemon.Attestor;
 
@@ -12,6 +13,7 @@ public static class StatementBuilder
     public static AttestationRecord Build(AttestationRequest request, DateTimeOffset now, string actor)
     {
         if (request is null) throw OpsException.InvalidArgument("An attestation request is empty.", "request");
+        InputText.Check(request.Type, "attestation type", InputText.TypeMaxLength);
         var predicateType = PredicateTypes.Resolve(request.Type);
         if (request.Subjects is null || request.Subjects.Count == 0)
             throw OpsException.InvalidArgument("An attestation needs at least one subject.", "subject",
@@ -19,6 +21,7 @@ public static class StatementBuilder
         var subjects = new List<Subject>();
         foreach (var s in request.Subjects)
         {
+            InputText.Check(s?.Name, "subject name", InputText.SubjectMaxLength);
             try { subjects.Add(new Subject(s?.Name ?? "", s?.Digest ?? new Dictionary<string, string>())); }
             catch (ArgumentException ex)
             {

@@ -49,7 +49,7 @@ public static class DaemonHost
         builder.Logging.SetMinimumLevel(LogLevel.Information);
         builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
         builder.Logging.AddFilter("StreamJsonRpc", LogLevel.Warning);
-        builder.Logging.AddSimpleConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; });
+        builder.Logging.AddTerminalSafeConsole(o => { o.SingleLine = true; o.TimestampFormat = "HH:mm:ss "; });
         var eventLog = new EventStoreLoggerProvider();
         builder.Logging.AddProvider(eventLog);
         // Under systemd: Type=notify readiness and the journal's console format. As a Windows service: SCM lifetime.

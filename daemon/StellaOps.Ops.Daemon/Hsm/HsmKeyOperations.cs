@@ -48,6 +48,26 @@ public sealed class HsmKeyOperations(HsmService service) : IHsmKeyOperations
 
     public int Parallelism => service.Runtime?.Group.ActiveConnection.Options.PoolSize ?? 1;
 
+    public async Task<IReadOnlyList<HsmTokenKeys>> ListKeysAsync(CancellationToken cancellationToken)
+    {
+        var rt = service.Require();
+        var tokens = new List<HsmTokenKeys>();
+        foreach (var c in rt.Members)
+        {
+            // A member that is down or (re)connecting is not asked: a background check must not add errors or logins to it.
+            if (c.State is not (HsmConnectionState.Connected or HsmConnectionState.Degraded))
+            {
+                tokens.Add(new HsmTokenKeys(c.Name, null, $"{c.State}: {c.StateReason}"));
+                continue;
+            }
+
+            try { tokens.Add(new HsmTokenKeys(c.Name, await c.FindKeyIdsAsync(cancellationToken).ConfigureAwait(false), null)); }
+            catch (HsmException e) { tokens.Add(new HsmTokenKeys(c.Name, null, $"{e.Kind}: {e.Message}")); }
+        }
+
+        return tokens;
+    }
+
     /// <summary>Destroys the key on every member that holds it (the backup holds a copy); a down member is reported.</summary>
     public async Task DestroyKeyAsync(byte[] ckaId, CancellationToken cancellationToken)
     {

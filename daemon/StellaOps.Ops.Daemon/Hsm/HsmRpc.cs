@@ -236,12 +236,39 @@ public sealed class HsmRpc(HsmService service, ILogger<HsmRpc> log) : IHsmRpc
         byte[] oldBytes = Encoding.UTF8.GetBytes(currentPin), newBytes = Encoding.UTF8.GetBytes(newPin);
         try
         {
-            await HsmErrors.Map($"PIN change on '{c.Name}'", async () =>
+            // File first, token second, rename last: a failure at any step leaves both with the same PIN, or says which has which.
+            var staged = StagePinFile(member.PinFile, c.Name, newBytes);
+            try
             {
-                await c.ChangePinAsync(oldBytes, newBytes, cancellationToken).ConfigureAwait(false);
-                return true;
-            }).ConfigureAwait(false);
-            WritePinFile(member.PinFile, newBytes);
+                await HsmErrors.Map($"PIN change on '{c.Name}'", async () =>
+                {
+                    await c.ChangePinAsync(oldBytes, newBytes, cancellationToken).ConfigureAwait(false);
+                    return true;
+                }).ConfigureAwait(false);
+            }
+            catch (OpsException e) when (e.Code == OpsErrorCode.HsmTimeout)
+            {
+                // The call may still complete inside the module: keep the new PIN where the operator can find it.
+                throw new OpsException(OpsErrorCode.HsmPinOutOfStep,
+                    $"The PIN change on '{c.Name}' timed out: the token may have the new PIN or still the current one. The PIN file '{staged.Path}' has the current PIN, '{staged.StagedPath}' the new one.",
+                    staged.Path,
+                    $"Find out which PIN the token has (log in with each, e.g. pkcs11-tool --login --test). If it has the new one: as the daemon's user mv '{staged.StagedPath}' '{staged.Path}', then 'stella crypto hsm reconnect'; if not: rm '{staged.StagedPath}'.");
+            }
+            catch
+            {
+                staged.Discard();
+                throw;
+            }
+
+            try
+            {
+                if (!staged.Commit())
+                    log.LogWarning("HSM {Member}: the PIN file {PinFile} was replaced but its directory could not be synced; run 'sync' before a power cut.", c.Name, staged.Path);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                throw await PinFileNotReplacedAsync(c, staged, newBytes, oldBytes, e).ConfigureAwait(false);
+            }
         }
         finally
         {
@@ -254,19 +281,49 @@ public sealed class HsmRpc(HsmService service, ILogger<HsmRpc> log) : IHsmRpc
         return new HsmLoginResult { Hsm = c.Name, Success = true, Message = $"The user PIN of '{c.Name}' was changed on the token and in {member.PinFile}." };
     }
 
-    private static void WritePinFile(string path, byte[] pin)
+    private static HsmPinFileChange StagePinFile(string pinFile, string member, byte[] pin)
     {
-        string tmp = path + ".new";
-        var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
-        if (!OperatingSystem.IsWindows()) options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-        using (var f = new FileStream(tmp, options))
+        try
         {
-            f.Write(pin);
-            f.Flush(true);
+            return HsmPinFileChange.Stage(pinFile, pin);
+        }
+        catch (HsmPinFileException e)
+        {
+            throw new OpsException(e.Problem switch
+            {
+                HsmPinFileProblem.UntrustedDirectory => OpsErrorCode.PermissionDenied,
+                HsmPinFileProblem.StagingFileExists => OpsErrorCode.Conflict,
+                _ => OpsErrorCode.HsmPinFileNotWritten,
+            }, $"PIN change on '{member}' refused: {e.Message}", e.Path, e.Fix);
+        }
+    }
+
+    /// <summary>
+    /// The token took the new PIN but the PIN file could not be replaced: set the token back so both keep the current
+    /// PIN; if even that fails, say exactly which side has which PIN and how to bring them in step.
+    /// </summary>
+    private async Task<OpsException> PinFileNotReplacedAsync(HsmConnection c, HsmPinFileChange staged, byte[] newPin, byte[] currentPin, Exception failure)
+    {
+        string reason = $"{failure.GetType().Name}: {failure.Message}";
+        try
+        {
+            await c.ChangePinAsync(newPin, currentPin, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (HsmException back)
+        {
+            log.LogError("HSM {Member}: PIN OUT OF STEP. The token has the new PIN; the PIN file {PinFile} still has the old one (replacing it failed: {Reason}; setting the token back failed: {Kind}). The new PIN is in {Staged}.",
+                c.Name, staged.Path, reason, back.Kind, staged.StagedPath);
+            return new OpsException(OpsErrorCode.HsmPinOutOfStep,
+                $"The PIN of '{c.Name}' is out of step: the TOKEN HAS THE NEW PIN, but the PIN file '{staged.Path}' still holds the old one (replacing it failed: {reason}; setting the token back to the old PIN failed: {back.Kind}). The new PIN is in '{staged.StagedPath}'.",
+                staged.Path,
+                $"As the daemon's user: mv '{staged.StagedPath}' '{staged.Path}' (it is mode 0600), then 'stella crypto hsm reconnect'. The daemon keeps its current login until then; a restart or module reload before it fails with CKR_PIN_INCORRECT.");
         }
 
-        if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(tmp, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-        File.Move(tmp, path, overwrite: true);
+        staged.Discard();
+        log.LogWarning("HSM {Member}: PIN change undone: the PIN file {PinFile} could not be replaced ({Reason}); the token's PIN was set back.", c.Name, staged.Path, reason);
+        return new OpsException(OpsErrorCode.HsmPinFileNotWritten,
+            $"The PIN of '{c.Name}' was not changed: the PIN file '{staged.Path}' could not be replaced ({reason}), so the token's PIN was set back. The token and the file both still have the current PIN.",
+            staged.Path, $"Fix what keeps '{staged.Path}' from being replaced (lsattr, mount options, permissions of its directory), then change the PIN again.");
     }
 
     private static HsmConnection? FindMember(HsmRuntime rt, string slot)

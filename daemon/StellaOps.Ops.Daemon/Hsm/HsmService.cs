@@ -245,6 +245,12 @@ public sealed class HsmService : IHostedService, IAsyncDisposable
             _configError = e.Message;
             _log.LogError("HSM {Member}: {Message}", name, e.Message);
         }
+
+        if (!string.IsNullOrWhiteSpace(m.PinFile) && HsmPinFileChange.Leftover(m.PinFile) is { } leftover)
+        {
+            _log.LogWarning("HSM {Member}: '{Staged}' exists ({What}): a PIN change was interrupted, or someone else put it there. If the token refuses the PIN in '{PinFile}' (HsmPinIncorrect), it may have the PIN in the .new file: as the daemon's user move that over the PIN file and run 'stella crypto hsm reconnect'. Otherwise remove it; the next PIN change refuses to start while it exists.",
+                name, HsmPinFileChange.StagedPathOf(m.PinFile), leftover, m.PinFile);
+        }
     }
 
     internal static HsmPinProvider PinSource(string name, HsmMemberOptions m, bool validateOnly = false)

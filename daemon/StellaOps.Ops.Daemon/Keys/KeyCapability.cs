@@ -24,6 +24,9 @@ public static class KeyCapability
         services.AddSingleton<IReloadable, KeyReload>();
         services.AddSingleton<ICapabilityStatus, KeyCapabilityStatus>();
         services.AddHostedService(sp => sp.GetRequiredService<KeyRotationService>());
+        services.AddSingleton<HsmKeyReconciler>();
+        services.AddHostedService(sp => sp.GetRequiredService<HsmKeyReconciler>());
+        services.AddSingleton<IHealthCheck, HsmKeyOrphanHealthCheck>();
         return services;
     }
 

@@ -76,6 +76,8 @@ public sealed class KeyService(
             throw OpsException.InvalidArgument($"Validity must be positive (got {request.Validity}).", "validity", "Use a duration like 365d.");
         if (string.IsNullOrWhiteSpace(request.Purpose))
             throw OpsException.InvalidArgument("A key needs a purpose.", "purpose");
+        InputText.Check(request.Name, "key name", InputText.NameMaxLength);
+        InputText.Check(request.Purpose, "key purpose", InputText.PurposeMaxLength);
         // A slot names an HSM: --hsm-slot generates in the HSM whatever attest.signing.mode says.
         var provider = request.Provider ?? (request.HsmSlot is not null ? KeyProvider.Hsm : DefaultProvider());
         var now = Now;
@@ -90,8 +92,10 @@ public sealed class KeyService(
             if (!hsm.IsConfigured)
                 throw new OpsException(OpsErrorCode.HsmNotConfigured, "No HSM is configured, so the key cannot be generated in one.", null,
                     "Configure Hsm:Primary in opsd.json, or generate a software key with '-Provider Software' (stella keys generate ... after 'stella attest config set signing.mode software').");
-            ckaId = RandomNumberGenerator.GetBytes(16);
-            spki = await hsm.GenerateKeyPairAsync(request.Algorithm, name, ckaId, request.HsmSlot, cancellationToken).ConfigureAwait(false);
+            ckaId = HsmKeyIds.New();
+            // Intent first: a crash after C_GenerateKeyPair leaves this row, and the start-up check finds the objects.
+            store.AddIntent(new HsmKeyIntent(ckaId, name, request.Algorithm, request.HsmSlot, now, CallerContext.Current?.ToString() ?? "daemon"));
+            spki = await GenerateInHsmAsync(request.Algorithm, name, ckaId, request.HsmSlot, cancellationToken).ConfigureAwait(false);
             location = request.HsmSlot ?? hsm.Location;
         }
         else
@@ -124,6 +128,7 @@ public sealed class KeyService(
             VerifyUntil = now + request.Validity.Value,
         };
         record = await CommitGeneratedAsync(record, $"{record.Algorithm.ToName()} in {location}, valid until {record.ExpiresAt:u}", cancellationToken).ConfigureAwait(false);
+        if (ckaId is not null) store.CompleteIntent(ckaId);
         logger.LogInformation("Generated {Algorithm} key {KeyId} ({Name}) in {Location}, expires {Expires:u}, {Status}", record.Algorithm.ToName(), record.Id, name, location, record.ExpiresAt, record.StoredStatus.ToString().ToLowerInvariant());
         return record.ToInfo(now);
     }
@@ -149,6 +154,32 @@ public sealed class KeyService(
         finally
         {
             _writes.Release();
+        }
+    }
+
+    /// <summary>
+    /// C_GenerateKeyPair for an intent already recorded. A refusal (wrong mechanism, …) is rolled back here: whatever the
+    /// token made under this CKA_ID is destroyed and the intent dropped. When the token cannot be reached to check, the
+    /// intent stays, and <see cref="HsmKeyReconciler"/> settles it once the HSM answers again.
+    /// </summary>
+    private async Task<byte[]> GenerateInHsmAsync(KeyAlgorithm algorithm, string name, byte[] ckaId, string? slot, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await hsm.GenerateKeyPairAsync(algorithm, name, ckaId, slot, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is OpsException or OperationCanceledException)
+        {
+            try
+            {
+                await hsm.DestroyKeyAsync(ckaId, CancellationToken.None).ConfigureAwait(false);
+                store.CompleteIntent(ckaId);
+            }
+            catch (OpsException cleanup)
+            {
+                logger.LogWarning("Key generation {CkaId} failed and its objects could not be checked ({Reason}); the daemon settles it when the HSM answers again.", Convert.ToHexString(ckaId), cleanup.Message);
+            }
+            throw;
         }
     }
 
@@ -184,6 +215,7 @@ public sealed class KeyService(
     public async Task<KeyInfo> RegisterAsync(string id, string purpose, CancellationToken cancellationToken)
     {
         if (string.IsNullOrWhiteSpace(purpose)) throw OpsException.InvalidArgument("A purpose is required, e.g. attestation-signing.", "purpose");
+        InputText.Check(purpose, "key purpose", InputText.PurposeMaxLength);
         var key = Resolve(id);
         var now = Now;
         EnsureUsable(key, now, "registered");
@@ -287,6 +319,7 @@ public sealed class KeyService(
     public async Task<KeyInfo> RevokeAsync(string id, string reason, CancellationToken cancellationToken)
     {
         if (string.IsNullOrWhiteSpace(reason)) throw OpsException.InvalidArgument("Say why the key is revoked (-Reason).", "reason");
+        InputText.Check(reason, "revocation reason", InputText.ReasonMaxLength);
         var key = Resolve(id);
         var now = Now;
         if (key.StoredStatus == KeyStatus.Revoked) return key.ToInfo(now);

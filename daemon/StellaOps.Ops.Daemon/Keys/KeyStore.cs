@@ -81,6 +81,52 @@ public sealed class KeyStore(StateStore store)
         return [.. list];
     }
 
+    /// <summary>Records that a key pair with this CKA_ID is about to be generated in the HSM (before C_GenerateKeyPair).</summary>
+    public void AddIntent(HsmKeyIntent intent)
+    {
+        store.InTransaction((c, tx) =>
+        {
+            using var cmd = c.CreateCommand();
+            cmd.Transaction = tx;
+            cmd.CommandText = "INSERT INTO hsm_key_intents(cka_id, name, algorithm, slot, requested_at, requested_by) VALUES ($id, $n, $a, $s, $t, $b);";
+            cmd.Parameters.AddWithValue("$id", intent.CkaId);
+            cmd.Parameters.AddWithValue("$n", intent.Name);
+            cmd.Parameters.AddWithValue("$a", intent.Algorithm.ToName());
+            cmd.Parameters.AddWithValue("$s", (object?)intent.Slot ?? DBNull.Value);
+            cmd.Parameters.AddWithValue("$t", Text(intent.RequestedAt));
+            cmd.Parameters.AddWithValue("$b", intent.RequestedBy);
+            cmd.ExecuteNonQuery();
+            return 0;
+        });
+    }
+
+    /// <summary>Drops the intent: the key's record is committed, or nothing of it is left on the token.</summary>
+    public void CompleteIntent(byte[] ckaId)
+    {
+        store.InTransaction((c, tx) =>
+        {
+            using var cmd = c.CreateCommand();
+            cmd.Transaction = tx;
+            cmd.CommandText = "DELETE FROM hsm_key_intents WHERE cka_id = $id;";
+            cmd.Parameters.AddWithValue("$id", ckaId);
+            cmd.ExecuteNonQuery();
+            return 0;
+        });
+    }
+
+    /// <summary>Key generations that were started and not completed (in progress now, or interrupted by a crash).</summary>
+    public IReadOnlyList<HsmKeyIntent> Intents()
+    {
+        using var c = store.Open();
+        using var cmd = c.CreateCommand();
+        cmd.CommandText = "SELECT cka_id, name, algorithm, slot, requested_at, requested_by FROM hsm_key_intents ORDER BY requested_at;";
+        using var r = cmd.ExecuteReader();
+        var list = new List<HsmKeyIntent>();
+        while (r.Read())
+            list.Add(new HsmKeyIntent((byte[])r.GetValue(0), r.GetString(1), KeyAlgorithmNames.Parse(r.GetString(2)), r.IsDBNull(3) ? null : r.GetString(3), Time(r.GetString(4)), r.GetString(5)));
+        return list;
+    }
+
     private static void Upsert(SqliteConnection c, SqliteTransaction tx, KeyRecord k)
     {
         using var cmd = c.CreateCommand();

@@ -14,6 +14,7 @@ internal sealed class NoHsmConfigured : IHsmKeyOperations
     public Task<byte[][]> SignDigestsAsync(byte[] ckaId, KeyAlgorithm algorithm, IReadOnlyList<byte[]> digests, CancellationToken cancellationToken) => throw NotConfigured();
     public int Parallelism => 1;
     public Task DestroyKeyAsync(byte[] ckaId, CancellationToken cancellationToken) => throw NotConfigured();
+    public Task<IReadOnlyList<HsmTokenKeys>> ListKeysAsync(CancellationToken cancellationToken) => throw NotConfigured();
 
     private static OpsException NotConfigured() => new(OpsErrorCode.HsmNotConfigured, "No HSM is configured in this daemon.", null,
         "Configure Hsm:Primary (library, token label, PIN file) in opsd.json, or use software signing: 'stella attest config set signing.mode software'.");

@@ -129,6 +129,18 @@ public static class SchemaMigrations
             );
             CREATE INDEX attestation_envelopes_attestation ON attestation_envelopes(attestation_id, seq);
             """),
+        // Intent first for HSM key generation: the CKA_ID is recorded before C_GenerateKeyPair and the row removed once
+        // the key's record is committed, so a crash in between leaves a row that says which objects to look for.
+        new(4, "hsm_key_intents", """
+            CREATE TABLE hsm_key_intents (
+                cka_id BLOB PRIMARY KEY,
+                name TEXT NOT NULL,
+                algorithm TEXT NOT NULL,
+                slot TEXT,
+                requested_at TEXT NOT NULL,
+                requested_by TEXT NOT NULL
+            );
+            """),
     ];
 
     public static int Latest => All[^1].Version;
