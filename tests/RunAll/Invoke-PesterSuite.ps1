@@ -38,9 +38,9 @@ try {
     $config.Run.Path = $TestPath
     $config.Run.PassThru = $true
     $config.Run.Exit = $false          # the exit code is decided below, after the summary is written
-    $config.TestResult.Enabled = $true
-    $config.TestResult.OutputFormat = 'NUnitXml'
-    $config.TestResult.OutputPath = Join-Path $ResultDirectory 'pester.xml'
+    # The NUnit report is written after the summary (below): a failure message holding a character XML cannot
+    # carry (a raw ESC from a terminal-safety test) must cost the report, never the count of what ran.
+    $config.TestResult.Enabled = $false
     $config.Output.Verbosity = 'Normal'
     $config.Output.CIFormat = 'None'
     if ([Console]::IsOutputRedirected -or $env:NO_COLOR) { $config.Output.RenderMode = 'Plaintext' }
@@ -81,6 +81,8 @@ try {
         failures         = $failed
     }
     $summary | ConvertTo-Json -Depth 5 | Set-Content -Encoding utf8 -Path (Join-Path $ResultDirectory 'summary.json')
+    try { $result | Export-NUnitReport -Path (Join-Path $ResultDirectory 'pester.xml') }
+    catch { Write-Warning "pester.xml not written: $($_.Exception.Message)" }
 
     if ($summary.failed + $summary.failedBlocks + $summary.failedContainers -gt 0) { exit 1 }
     exit 0
