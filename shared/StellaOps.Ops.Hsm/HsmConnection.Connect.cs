@@ -20,7 +20,7 @@ public sealed partial class HsmConnection
     public Task ReloadLibraryAsync(CancellationToken cancellationToken = default) => ConnectCoreAsync(reload: true, cancellationToken, dropCurrent: true, forceReload: true);
 
     /// <param name="staleCtx">When set, reconnect only if that context is still the current one (another caller may have done it already).</param>
-    private async Task ConnectCoreAsync(bool reload, CancellationToken cancellationToken, bool dropCurrent = false, ConnectionContext? staleCtx = null, bool forceReload = false)
+    private async Task ConnectCoreAsync(bool reload, CancellationToken cancellationToken, bool dropCurrent = false, ConnectedSessions? staleCtx = null, bool forceReload = false)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _disposeCts.Token);
@@ -32,7 +32,7 @@ public sealed partial class HsmConnection
 
         try
         {
-            ConnectionContext? old;
+            ConnectedSessions? old;
             lock (_stateLock)
             {
                 old = _ctx;
@@ -73,7 +73,7 @@ public sealed partial class HsmConnection
                 loadedHere = Library.LoadCount != before;
             }
 
-            ConnectionContext ctx;
+            ConnectedSessions ctx;
             try
             {
                 Interlocked.Exchange(ref _lastTriedGeneration, module.Generation);
@@ -136,7 +136,7 @@ public sealed partial class HsmConnection
         }
     }
 
-    private async Task<ConnectionContext> OpenContextAsync(LoadedModule module, CancellationToken ct)
+    private async Task<ConnectedSessions> OpenContextAsync(LoadedModule module, CancellationToken ct)
     {
         var (slot, session, token) = await CallAsync(module, "find token/C_OpenSession", () =>
         {
@@ -167,7 +167,7 @@ public sealed partial class HsmConnection
                 "CKR_TOKEN_NOT_PRESENT", Name);
         }, _options.CallTimeout, ct).ConfigureAwait(false);
 
-        return new ConnectionContext(this, module, slot, session, _options.PoolSize, token);
+        return new ConnectedSessions(this, module, slot, session, _options.PoolSize, token);
     }
 
     private bool Matches(ITokenInfo info)
@@ -186,7 +186,7 @@ public sealed partial class HsmConnection
     private static TokenSnapshot Snapshot(ITokenInfo info, ulong slotId) =>
         new(info.Label.Trim(), info.SerialNumber.Trim(), info.Model.Trim(), info.ManufacturerId.Trim(), info.TokenFlags.Flags, slotId);
 
-    private void Abandon(ConnectionContext ctx, bool close)
+    private void Abandon(ConnectedSessions ctx, bool close)
     {
         ctx.Dead = true;
         if (close && Interlocked.Exchange(ref ctx.Closed, 1) == 1)
@@ -213,7 +213,7 @@ public sealed partial class HsmConnection
         }, _options.CallTimeout, CancellationToken.None).ContinueWith(static t => _ = t.Exception, TaskScheduler.Default);
     }
 
-    private void MarkDown(ConnectionContext? ctx, string reason)
+    private void MarkDown(ConnectedSessions? ctx, string reason)
     {
         bool startLoop;
         lock (_stateLock)

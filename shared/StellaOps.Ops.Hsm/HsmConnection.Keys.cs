@@ -146,7 +146,7 @@ public sealed partial class HsmConnection
 
     // ---------------------------------------------------------------- helpers (run on the worker)
 
-    private IObjectHandle FindPrivateKey(ISession s, ConnectionContext ctx, byte[] ckaId, KeyAlgorithm algorithm)
+    private IObjectHandle FindPrivateKey(ISession s, ConnectedSessions ctx, byte[] ckaId, KeyAlgorithm algorithm)
     {
         string key = Convert.ToHexString(ckaId);
         if (ctx.Keys.TryGetValue(key, out var cached))

@@ -19,7 +19,7 @@ public sealed partial class HsmConnection
         _log.LogInformation("HSM {Name}: PIN failure reset; the next connect attempts one login.", Name);
     }
 
-    private async Task LoginAsync(ConnectionContext ctx, CancellationToken ct)
+    private async Task LoginAsync(ConnectedSessions ctx, CancellationToken ct)
     {
         byte[] pin = ThrowIfPinLatched(checkSource: true, keepPin: true)!;
         byte[] fingerprint = Fingerprint(pin);
@@ -59,7 +59,7 @@ public sealed partial class HsmConnection
     }
 
     /// <summary>Logs in again; if the persistent session itself is gone (all sessions were closed), reconnects.</summary>
-    private async Task ReloginAsync(ConnectionContext ctx, CancellationToken ct)
+    private async Task ReloginAsync(ConnectedSessions ctx, CancellationToken ct)
     {
         try
         {

@@ -40,7 +40,7 @@ public sealed partial class HsmConnection
         }
     }
 
-    private async Task<T> RunPersistentAsync<T>(ConnectionContext ctx, string operation, Func<ISession, T> body, CancellationToken ct, bool classify = true, TimeSpan? deadline = null)
+    private async Task<T> RunPersistentAsync<T>(ConnectedSessions ctx, string operation, Func<ISession, T> body, CancellationToken ct, bool classify = true, TimeSpan? deadline = null)
     {
         if (!await ctx.PersistentGate.WaitAsync(_options.CallTimeout, ct).ConfigureAwait(false))
         {
@@ -77,7 +77,7 @@ public sealed partial class HsmConnection
         }
     }
 
-    private ConnectionContext CurrentContext()
+    private ConnectedSessions CurrentContext()
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         ThrowIfPinLatched(checkSource: false);
@@ -94,7 +94,7 @@ public sealed partial class HsmConnection
         }
     }
 
-    private async Task<ConnectionContext> UsableContextAsync(CancellationToken ct)
+    private async Task<ConnectedSessions> UsableContextAsync(CancellationToken ct)
     {
         var ctx = CurrentContext();
         if (ctx.Module.Retired)
@@ -107,7 +107,7 @@ public sealed partial class HsmConnection
         return ctx;
     }
 
-    private async Task<PooledSession> AcquireAsync(ConnectionContext ctx, CancellationToken ct)
+    private async Task<PooledSession> AcquireAsync(ConnectedSessions ctx, CancellationToken ct)
     {
         if (!await ctx.PoolPermits.WaitAsync(_options.CallTimeout, ct).ConfigureAwait(false))
         {
@@ -142,7 +142,7 @@ public sealed partial class HsmConnection
         }
     }
 
-    private void ReturnToPool(ConnectionContext ctx, PooledSession lease)
+    private void ReturnToPool(ConnectedSessions ctx, PooledSession lease)
     {
         if (lease.Broken || !ctx.Usable)
         {
@@ -164,7 +164,7 @@ public sealed partial class HsmConnection
     /// Runs an operation on a pool session with the error policy: session errors reopen, login/handle errors log in
     /// again and drop cached key handles, transient errors back off and retry, connection errors mark Down and throw.
     /// </summary>
-    private async Task<T> ExecuteAsync<T>(string operation, Func<ISession, ConnectionContext, T> body, CancellationToken ct, TimeSpan? deadline = null)
+    private async Task<T> ExecuteAsync<T>(string operation, Func<ISession, ConnectedSessions, T> body, CancellationToken ct, TimeSpan? deadline = null)
     {
         int sessionRetries = 2, loginRetries = 1, staleRetries = 1, transientRetries = _options.TransientRetries;
         var backoff = _options.TransientRetryDelay;
@@ -239,7 +239,7 @@ public sealed partial class HsmConnection
     /// LastError. Outages (a call that timed out, a lost connection or session, a rejected PIN) are logged as errors
     /// with the member, the operation and the cause, so 'stella crypto hsm logs --level error' shows them.
     /// </summary>
-    private HsmErrorKind HandleFailure(ConnectionContext ctx, PooledSession? lease, string operation, HsmException e)
+    private HsmErrorKind HandleFailure(ConnectedSessions ctx, PooledSession? lease, string operation, HsmException e)
     {
         if (e.Kind is HsmErrorKind.KeyNotFound or HsmErrorKind.Unsupported)
         {

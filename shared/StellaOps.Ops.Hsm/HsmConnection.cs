@@ -32,7 +32,7 @@ public sealed partial class HsmConnection : IAsyncDisposable, IDisposable
     private readonly byte[] _pinFingerprintKey = RandomNumberGenerator.GetBytes(32);
     private readonly CancellationTokenSource _disposeCts = new();
 
-    private ConnectionContext? _ctx;
+    private ConnectedSessions? _ctx;
     private TokenSnapshot? _lastToken;
     private LoadedModule? _lastModule;
     private HsmConnectionState _state = HsmConnectionState.Down;
@@ -109,7 +109,7 @@ public sealed partial class HsmConnection : IAsyncDisposable, IDisposable
     public async ValueTask DisposeAsync()
     {
         Task? loop;
-        ConnectionContext? ctx;
+        ConnectedSessions? ctx;
         lock (_stateLock)
         {
             if (_disposed)
