@@ -260,16 +260,10 @@ public sealed class HsmService : IHostedService, IAsyncDisposable
                     throw new HsmException(HsmErrorKind.Other, $"The PIN file '{path}' ({prefix}:PinFile) does not exist or the daemon's user cannot see it.", null, name);
                 }
 
-                if (!OperatingSystem.IsWindows())
+                if (HsmPin.RefusedPinFileMode(path) is { } mode)
                 {
-                    var mode = File.GetUnixFileMode(path);
-                    const UnixFileMode others = UnixFileMode.GroupRead | UnixFileMode.GroupWrite | UnixFileMode.GroupExecute
-                        | UnixFileMode.OtherRead | UnixFileMode.OtherWrite | UnixFileMode.OtherExecute;
-                    if ((mode & others) != 0)
-                    {
-                        throw new HsmException(HsmErrorKind.Other,
-                            $"The PIN file '{path}' ({prefix}:PinFile) is accessible by group or others (mode {Convert.ToString((int)mode, 8)}); the daemon refuses it. Run: chmod 600 '{path}' (owned by the daemon's user), then 'stella crypto hsm reconnect'.", null, name);
-                    }
+                    throw new HsmException(HsmErrorKind.Other,
+                        $"The PIN file '{path}' ({prefix}:PinFile) is accessible by group or others (mode {Convert.ToString((int)mode, 8)}); the daemon refuses it. Run: chmod 600 '{path}' (owned by the daemon's user), then 'stella crypto hsm reconnect'.", null, name);
                 }
 
                 if (validateOnly)
