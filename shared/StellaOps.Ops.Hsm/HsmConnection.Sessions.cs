@@ -4,7 +4,8 @@ using Net.Pkcs11Interop.HighLevelAPI;
 
 namespace StellaOps.Ops.Hsm;
 
-// Call plumbing and the session pool; <see cref="ExecuteAsync{T}"/> is the one place that holds the error policy.
+// Call plumbing and the session pool. ExecuteAsync is the one withSession-style runner for pool sessions (retry on a
+// new session, log in again, back off); HandleFailure holds the error policy's side effects for it and for the persistent session.
 public sealed partial class HsmConnection
 {
     // ---------------------------------------------------------------- call plumbing

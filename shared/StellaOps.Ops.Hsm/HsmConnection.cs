@@ -17,6 +17,11 @@ namespace StellaOps.Ops.Hsm;
 /// look keys up again by CKA_ID; transient → bounded retry; PIN failures → never retried, remembered until
 /// <see cref="ResetPinFailure"/> or until the PIN source returns a different PIN.
 /// </summary>
+/// <remarks>
+/// The class is split by concern: HsmConnection.Connect.cs (connect, reconnect loop), .State.cs (state and history),
+/// .Login.cs (C_Login, the PIN latch, PIN change, login test), .Sessions.cs (worker calls, the session pool and its
+/// error policy), .Keys.cs (key objects by CKA_ID), .Signing.cs and .Diagnostics.cs (probe, info, slots, mechanisms).
+/// </remarks>
 public sealed partial class HsmConnection : IAsyncDisposable, IDisposable
 {
     private const ulong CkkEcEdwards = 0x40;
