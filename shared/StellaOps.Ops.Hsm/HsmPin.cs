@@ -11,16 +11,31 @@ public delegate byte[] HsmPinProvider();
 /// <summary>Ready-made PIN providers.</summary>
 public static class HsmPin
 {
-    /// <summary>PIN from a file (trailing newline trimmed). On Unix the file must not be readable by group or others (0600/0400).</summary>
+    /// <summary>
+    /// The one PIN-file permission rule (the library and the daemon both use it): a PIN file grants nothing to group
+    /// or others, not even execute, so only 0600, 0400 and the owner-only modes around them pass.
+    /// </summary>
+    public const UnixFileMode ForbiddenPinFileModes = UnixFileMode.GroupRead | UnixFileMode.GroupWrite | UnixFileMode.GroupExecute
+        | UnixFileMode.OtherRead | UnixFileMode.OtherWrite | UnixFileMode.OtherExecute;
+
+    /// <summary>The file's mode when it breaks <see cref="ForbiddenPinFileModes"/> (the PIN file must be refused); null when it is private, and always on Windows.</summary>
+    public static UnixFileMode? RefusedPinFileMode(string path)
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            return null;
+        }
+
+        var mode = File.GetUnixFileMode(path);
+        return (mode & ForbiddenPinFileModes) != 0 ? mode : null;
+    }
+
+    /// <summary>PIN from a file (trailing newline trimmed). On Unix the file must not grant group or others anything (0600/0400).</summary>
     public static HsmPinProvider FromFile(string path) => () =>
     {
-        if (!OperatingSystem.IsWindows())
+        if (RefusedPinFileMode(path) is not null)
         {
-            var mode = File.GetUnixFileMode(path);
-            if ((mode & (UnixFileMode.GroupRead | UnixFileMode.GroupWrite | UnixFileMode.OtherRead | UnixFileMode.OtherWrite)) != 0)
-            {
-                throw new HsmException(HsmErrorKind.Other, $"PIN file '{path}' is accessible by group or others; chmod 600 it.");
-            }
+            throw new HsmException(HsmErrorKind.Other, $"PIN file '{path}' is accessible by group or others; chmod 600 it.");
         }
 
         byte[] raw = File.ReadAllBytes(path);

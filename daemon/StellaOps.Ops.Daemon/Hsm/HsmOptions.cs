@@ -70,7 +70,7 @@ public sealed class HsmMemberOptions
     public bool HasToken => !string.IsNullOrWhiteSpace(TokenLabel) || !string.IsNullOrWhiteSpace(TokenSerial);
 
     /// <summary>Identity of the member's configuration (no PIN material: only where the PIN comes from).</summary>
-    internal string Signature(string library) =>
+    internal string ConfigurationFingerprint(string library) =>
         string.Join("|", library, TokenLabel, TokenSerial, PinFile, PinEnvironmentVariable, PoolSize,
             string.Join(",", Environment.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => p.Key + "=" + p.Value)));
 }

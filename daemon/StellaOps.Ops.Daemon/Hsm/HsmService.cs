@@ -156,8 +156,8 @@ public sealed class HsmService : IHostedService, IAsyncDisposable
     private static string Describe(HsmMemberOptions m) =>
         string.Join(" ", new[] { m.TokenLabel is { Length: > 0 } l ? $"label '{l}'" : null, m.TokenSerial is { Length: > 0 } s ? $"serial '{s}'" : null }.Where(x => x is not null));
 
-    internal static string Signature(HsmOptions o, string primaryLibrary) =>
-        o.Primary.Signature(primaryLibrary) + "#" + (o.Backup.HasToken ? o.Backup.Signature(BackupLibrary(o, primaryLibrary)) : "-")
+    internal static string ConfigurationFingerprint(HsmOptions o, string primaryLibrary) =>
+        o.Primary.ConfigurationFingerprint(primaryLibrary) + "#" + (o.Backup.HasToken ? o.Backup.ConfigurationFingerprint(BackupLibrary(o, primaryLibrary)) : "-")
         + "#" + o.Session.Timeout.Value.Ticks + "#" + o.FailbackProbes + "#" + o.ReconnectMaxDelay.Value.Ticks;
 
     private HsmRuntime Build(HsmOptions o, string primaryLibrary)
@@ -204,7 +204,7 @@ public sealed class HsmService : IHostedService, IAsyncDisposable
             KeepAliveInterval = o.Session.KeepaliveInterval.Value > TimeSpan.Zero ? o.Session.KeepaliveInterval.Value : TimeSpan.FromSeconds(60),
             Logger = _loggers.CreateLogger("StellaOps.Ops.Daemon.Hsm.Failover"),
         });
-        var rt = new HsmRuntime(group, o, primaryLibrary, Signature(o, primaryLibrary), timeout);
+        var rt = new HsmRuntime(group, o, primaryLibrary, ConfigurationFingerprint(o, primaryLibrary), timeout);
         group.StateChanged += (_, e) =>
         {
             if (ReferenceEquals(_runtime, rt) || _runtime is null)
@@ -266,16 +266,10 @@ public sealed class HsmService : IHostedService, IAsyncDisposable
                     throw new HsmException(HsmErrorKind.Other, $"The PIN file '{path}' ({prefix}:PinFile) does not exist or the daemon's user cannot see it.", null, name);
                 }
 
-                if (!OperatingSystem.IsWindows())
+                if (HsmPin.RefusedPinFileMode(path) is { } mode)
                 {
-                    var mode = File.GetUnixFileMode(path);
-                    const UnixFileMode others = UnixFileMode.GroupRead | UnixFileMode.GroupWrite | UnixFileMode.GroupExecute
-                        | UnixFileMode.OtherRead | UnixFileMode.OtherWrite | UnixFileMode.OtherExecute;
-                    if ((mode & others) != 0)
-                    {
-                        throw new HsmException(HsmErrorKind.Other,
-                            $"The PIN file '{path}' ({prefix}:PinFile) is accessible by group or others (mode {Convert.ToString((int)mode, 8)}); the daemon refuses it. Run: chmod 600 '{path}' (owned by the daemon's user), then 'stella crypto hsm reconnect'.", null, name);
-                    }
+                    throw new HsmException(HsmErrorKind.Other,
+                        $"The PIN file '{path}' ({prefix}:PinFile) is accessible by group or others (mode {Convert.ToString((int)mode, 8)}); the daemon refuses it. Run: chmod 600 '{path}' (owned by the daemon's user), then 'stella crypto hsm reconnect'.", null, name);
                 }
 
                 if (validateOnly)
@@ -430,7 +424,7 @@ public sealed class HsmService : IHostedService, IAsyncDisposable
     {
         if (_runtime is not { } rt) return;
         var o = Effective(_options.CurrentValue);
-        if (o.IsConfigured && Signature(o, PrimaryLibrary(o)) != rt.Signature)
+        if (o.IsConfigured && ConfigurationFingerprint(o, PrimaryLibrary(o)) != rt.ConfigurationFingerprint)
         {
             await ResetAsync(reloadLibrary: true, cancellationToken).ConfigureAwait(false);
             return;
@@ -458,7 +452,7 @@ public sealed class HsmService : IHostedService, IAsyncDisposable
             var effective = reloadLibrary ? o : CopyWithSession(rt.Config, o.Session);
             // A reload loads the module file again: it is checked again, as it is now on disk.
             if (reloadLibrary) _libraries?.Demand(library);
-            if (Signature(effective, library) != rt.Signature)
+            if (ConfigurationFingerprint(effective, library) != rt.ConfigurationFingerprint)
             {
                 _log.LogWarning("HSM: reset{Reload} with changed configuration (module {Library}); rebuilding the connections.", reloadLibrary ? " with module reload" : "", library);
                 // A configuration the library refuses (a module already initialised with another environment, …)
@@ -629,12 +623,12 @@ public sealed class HsmService : IHostedService, IAsyncDisposable
 }
 
 /// <summary>One generation of connections: rebuilt when the call deadline or the module changes.</summary>
-public sealed class HsmRuntime(HsmFailoverGroup group, HsmOptions config, string primaryLibrary, string signature, TimeSpan callTimeout)
+public sealed class HsmRuntime(HsmFailoverGroup group, HsmOptions config, string primaryLibrary, string configurationFingerprint, TimeSpan callTimeout)
 {
     public HsmFailoverGroup Group { get; } = group;
     public HsmOptions Config { get; } = config;
     public string PrimaryLibrary { get; } = primaryLibrary;
-    public string Signature { get; } = signature;
+    public string ConfigurationFingerprint { get; } = configurationFingerprint;
     public TimeSpan CallTimeout { get; } = callTimeout;
     public IEnumerable<HsmConnection> Members => Group.Backup is null ? [Group.Primary] : [Group.Primary, Group.Backup];
 
