@@ -76,6 +76,45 @@ public sealed class AttestorTests : IDisposable
     }
 
     [Fact]
+    public async Task Retry_of_failed_attestations_answers_one_batch_at_a_time_and_goes_on_after_the_last_id()
+    {
+        var attestor = NewAttestor();
+        var total = Protocol.MaxBatchItems * 2 + 7;
+        var created = await attestor.CreateAsync([.. Enumerable.Range(0, total).Select(i => Request($"test:backlog-{i}"))], null, default);
+        Assert.All(created, r => Assert.Equal(OpsErrorCode.NoActiveKey, r.Error!.Code));
+
+        // Still no key: each call takes one batch, and a row that fails again is not taken twice by one walk.
+        var seen = new List<string>();
+        string? after = null;
+        int[] sizes = [Protocol.MaxBatchItems, Protocol.MaxBatchItems, 7, 0];
+        foreach (var size in sizes)
+        {
+            var batch = await attestor.RetryAsync(new AttestationRetryRequest { Failed = true, AfterId = after }, null, default);
+            Assert.Equal(size, batch.Length);
+            Assert.All(batch, r => Assert.True(after is null || string.CompareOrdinal(r.Attestation!.Id, after) > 0));
+            seen.AddRange(batch.Select(r => r.Attestation!.Id));
+            after = batch.Length > 0 ? batch[^1].Attestation!.Id : after;
+        }
+        Assert.Equal(total, seen.Distinct().Count());
+
+        // With a key, the same walk from the start signs every one exactly once.
+        await ActiveKeyAsync();
+        after = null;
+        var signed = 0;
+        while (true)
+        {
+            var batch = await attestor.RetryAsync(new AttestationRetryRequest { Failed = true, AfterId = after }, null, default);
+            Assert.True(batch.Length <= Protocol.MaxBatchItems);
+            Assert.All(batch, r => Assert.Equal(AttestationStatus.Signed, r.Attestation!.Status));
+            signed += batch.Length;
+            if (batch.Length < Protocol.MaxBatchItems) break;
+            after = batch[^1].Attestation!.Id;
+        }
+        Assert.Equal(total, signed);
+        Assert.Empty(await attestor.RetryAsync(new AttestationRetryRequest { Failed = true }, null, default));
+    }
+
+    [Fact]
     public async Task Two_daemons_retrying_the_same_failed_rows_never_sign_one_twice()
     {
         var failing = NewAttestor();

@@ -188,17 +188,22 @@ public sealed class AttestationStore(StateStore store)
     }
 
     /// <summary>Claims every unclaimed Failed or interrupted (Pending) row created since <paramref name="since"/>.</summary>
-    public IReadOnlyList<AttestationRecord> ClaimRetryable(DateTimeOffset? since, string instance)
+    public IReadOnlyList<AttestationRecord> ClaimRetryable(DateTimeOffset? since, string instance, string? afterId = null, int limit = Protocol.MaxBatchItems)
     {
+        // At most one batch per call, in id order (UUIDv7: creation order): the caller goes on after the last id it got,
+        // so a row that fails again is not taken twice by one retry and no answer grows past the batch limit.
         return store.InTransaction((c, tx) =>
         {
             using var claim = Command(c, tx, $"""
                 UPDATE attestations SET claimed_by = $claim
-                WHERE claimed_by IS NULL AND status IN ('Failed', 'Pending') AND created_at >= $since
+                WHERE id IN (
+                    SELECT id FROM attestations
+                    WHERE claimed_by IS NULL AND status IN ('Failed', 'Pending') AND created_at >= $since AND id > $after
+                    ORDER BY id LIMIT $limit)
                 RETURNING {Columns};
-                """, "$claim", "$since");
-            Set(claim, instance, since?.ToUnixTimeMilliseconds() ?? long.MinValue);
-            return (IReadOnlyList<AttestationRecord>)[.. Read(claim).OrderBy(r => r.CreatedAt).ThenBy(r => r.Id, StringComparer.Ordinal)];
+                """, "$claim", "$since", "$after", "$limit");
+            Set(claim, instance, since?.ToUnixTimeMilliseconds() ?? long.MinValue, afterId ?? "", limit);
+            return (IReadOnlyList<AttestationRecord>)[.. Read(claim).OrderBy(r => r.Id, StringComparer.Ordinal)];
         });
     }
 

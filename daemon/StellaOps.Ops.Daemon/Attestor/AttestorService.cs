@@ -117,7 +117,7 @@ public sealed class AttestorService : IDisposable
         if (request.Failed)
         {
             var since = request.Since ?? (request.Last is { } last ? _time.GetUtcNow() - last.Value : null);
-            claimed.AddRange(_store.ClaimRetryable(since, InstanceId));
+            claimed.AddRange(_store.ClaimRetryable(since, InstanceId, request.AfterId));
         }
         var resign = claimed.Where(r => r.Status == AttestationStatus.Signed).Select(r => r.Id).ToHashSet(StringComparer.Ordinal);
         var outcomes = await SignAsync(claimed, progress, cancellationToken, resign).ConfigureAwait(false);

@@ -72,14 +72,22 @@ public sealed class InvokeStellaAttestationRetryCommand : StellaAttestationCmdle
             if (ShouldProcess(target, "Sign again")) requests.Add(new AttestationRetryRequest { Failed = true, Last = Last, Since = Since });
         }
 
-        foreach (var request in requests)
+        foreach (var first in requests)
         {
-            var results = InvokeForItem((c, p, ct) => c.Attest.RetryAsync(request, p, ct), target, "Signing attestations again");
-            if (results is not null)
+            var request = first;
+            var any = false;
+            while (true)
             {
-                if (results.Length == 0) WriteVerbose($"Nothing to sign: no {target}.");
+                var results = InvokeForItem((c, p, ct) => c.Attest.RetryAsync(request, p, ct), target, "Signing attestations again");
+                if (results is null) break;
+                any |= results.Length > 0;
                 foreach (var r in results) WriteResult(r, r.Attestation?.Id ?? target);
+                // -Failed: the daemon answers one batch at a time; go on after the last one until a batch is not full.
+                if (!request.Failed || results.Length < Protocol.MaxBatchItems) break;
+                request = request with { AfterId = results.Select(r => r.Attestation?.Id).LastOrDefault(id => id is not null) };
+                if (request.AfterId is null) break;
             }
+            if (!any) WriteVerbose($"Nothing to sign: no {target}.");
         }
         base.EndProcessing();
     }

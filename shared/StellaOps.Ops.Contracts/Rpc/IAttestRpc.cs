@@ -154,6 +154,11 @@ public sealed record AttestationRetryRequest
     public bool Failed { get; init; }
     public Duration? Last { get; init; }
     public DateTimeOffset? Since { get; init; }
+    /// <summary>
+    /// With <see cref="Failed"/>: one call takes at most <see cref="Protocol.MaxBatchItems"/> attestations, in id order;
+    /// the next call passes the last id it got here to go on after it.
+    /// </summary>
+    public string? AfterId { get; init; }
     /// <summary>Sign signed attestations again with the current key (the previous envelope stays in the history).</summary>
     public bool Resign { get; init; }
 }
