@@ -1,4 +1,5 @@
 using System.Text;
+using StellaOps.Ops.Contracts.Unix;
 
 namespace StellaOps.Ops.Hsm;
 
@@ -30,12 +31,25 @@ public static class HsmPin
         return (mode & ForbiddenPinFileModes) != 0 ? mode : null;
     }
 
+    /// <summary>
+    /// Why the PIN file cannot be relied on, checked without following links (<see cref="PathTrust"/>): it is a symbolic
+    /// link, someone other than this process's user or root owns it or a directory above it, or others can swap it.
+    /// Null when it can be trusted, and always on Windows.
+    /// </summary>
+    public static PathTrustProblem? UntrustedPinFile(string path) =>
+        OperatingSystem.IsWindows() ? null : PathTrust.ForThisProcess().CheckFile(path, secret: true);
+
     /// <summary>PIN from a file (trailing newline trimmed). On Unix the file must not grant group or others anything (0600/0400).</summary>
     public static HsmPinProvider FromFile(string path) => () =>
     {
         if (RefusedPinFileMode(path) is not null)
         {
             throw new HsmException(HsmErrorKind.Other, $"PIN file '{path}' is accessible by group or others; chmod 600 it.");
+        }
+
+        if (UntrustedPinFile(path) is { } problem)
+        {
+            throw new HsmException(HsmErrorKind.Other, $"PIN file {problem}; {problem.Fix}");
         }
 
         byte[] raw = File.ReadAllBytes(path);

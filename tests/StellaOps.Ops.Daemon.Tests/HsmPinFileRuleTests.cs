@@ -46,6 +46,36 @@ public sealed class HsmPinFileRuleTests : IDisposable
         Assert.Equal(refused, HsmPin.RefusedPinFileMode(path) is not null);
     }
 
+    [Fact]
+    public void Library_and_daemon_refuse_a_pin_file_that_is_a_link_or_belongs_to_someone_else()
+    {
+        // A 0600 file owned by another user (root can read it, but that user can rewrite it at will) ...
+        string foreign = Path.Combine(_dir, "pin-foreign");
+        File.WriteAllText(foreign, "123456\n");
+        File.SetUnixFileMode(foreign, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        Assert.Equal(0, StellaOps.Ops.Contracts.Unix.UnixUsers.Chown(foreign, 65534, 65534));
+        // ... and a link to a private 0600 file (whoever made the link decides what is read).
+        string target = Path.Combine(_dir, "pin-target");
+        File.WriteAllText(target, "123456\n");
+        File.SetUnixFileMode(target, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        string link = Path.Combine(_dir, "pin-link");
+        File.CreateSymbolicLink(link, target);
+
+        foreach (var path in new[] { foreign, link })
+        {
+            Assert.NotNull(HsmPin.UntrustedPinFile(path));
+            var library = Assert.Throws<HsmException>(() => HsmPin.FromFile(path)());
+            var daemon = Assert.Throws<HsmException>(() => HsmService.PinSource("primary", new HsmMemberOptions { PinFile = path })());
+            foreach (var e in new[] { library, daemon })
+            {
+                Assert.Contains(path, e.Message);
+                Assert.DoesNotContain("123456", e.ToString());
+            }
+        }
+        Assert.Null(HsmPin.UntrustedPinFile(target));
+        Assert.Equal("123456"u8.ToArray(), HsmPin.FromFile(target)());
+    }
+
     private static bool Refuses(Func<byte[]> readPin)
     {
         try

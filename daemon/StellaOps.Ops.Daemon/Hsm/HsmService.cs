@@ -272,6 +272,12 @@ public sealed class HsmService : IHostedService, IAsyncDisposable
                         $"The PIN file '{path}' ({prefix}:PinFile) is accessible by group or others (mode {Convert.ToString((int)mode, 8)}); the daemon refuses it. Run: chmod 600 '{path}' (owned by the daemon's user), then 'stella crypto hsm reconnect'.", null, name);
                 }
 
+                if (HsmPin.UntrustedPinFile(path) is { } problem)
+                {
+                    throw new HsmException(HsmErrorKind.Other,
+                        $"The PIN file ({prefix}:PinFile) cannot be relied on: {problem}; the daemon refuses it. {problem.Fix} Then 'stella crypto hsm reconnect'.", null, name);
+                }
+
                 if (validateOnly)
                 {
                     return [];
