@@ -127,7 +127,7 @@ public sealed class HsmPinFileChange
         UnixFileKind.RegularFile => "a regular file",
         UnixFileKind.Directory => "a directory",
         _ => "a special file",
-    }) + $" owned by {UnixUsers.Describe(st.UserId)}, mode {st.OctalMode}";
+    }) + $" owned by uid {st.UserId}, mode {st.OctalMode}";
 
     private static HsmPinFileException NotWritten(string staged, string full, Exception e) => new(HsmPinFileProblem.WriteFailed,
         $"The new PIN could not be written to '{staged}' ({Reason(e)}). The PIN was not changed: the token and '{full}' still have the current PIN.",
