@@ -90,9 +90,3 @@ public sealed class SystemRpc(
     public Task<MetricSample[]> GetMetricsAsync(string? name, CancellationToken cancellationToken)
         => Task.FromResult(metrics.Snapshot(name).ToArray());
 }
-
-/// <summary>A capability that re-reads its settings on <c>stella attest reload</c> (Invoke-StellaReload).</summary>
-public interface IReloadable
-{
-    Task ReloadAsync(CancellationToken cancellationToken);
-}
