@@ -104,20 +104,14 @@ public sealed class HsmPinFileChange
     private static void CheckDirectory(string directory, string file)
     {
         if (OperatingSystem.IsWindows()) return;
-        // The directory itself (following a link to it): whoever owns it or may write to it can swap the file.
-        var resolved = new DirectoryInfo(directory).ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? directory;
-        var st = UnixFileStatus.Of(resolved)
-            ?? throw new HsmPinFileException(HsmPinFileProblem.UntrustedDirectory, $"The directory '{directory}' of the PIN file does not exist.", directory);
-        uint me = UnixUsers.GetEffectiveUserId();
-        bool ownerOk = st.UserId == me || st.UserId == 0;
-        bool writableByOthers = st.WritableByOthers && !st.IsSticky;
-        if (!ownerOk || writableByOthers)
-        {
+        if (!System.IO.Directory.Exists(directory))
+            throw new HsmPinFileException(HsmPinFileProblem.UntrustedDirectory, $"The directory '{directory}' of the PIN file does not exist.", directory);
+        // The same rule as reading the PIN (HsmPin.UntrustedPinFile): whoever owns or may write to the file or a
+        // directory above it can swap the file.
+        if (HsmPin.UntrustedPinFile(file) is { } problem)
             throw new HsmPinFileException(HsmPinFileProblem.UntrustedDirectory,
-                $"The directory '{directory}' of the PIN file '{file}' is {Describe(st)}: {(ownerOk ? "others can write to it" : $"it is not owned by the daemon's user (uid {me}) or root")}, so they could swap the PIN file. The PIN was not changed.",
-                directory,
-                $"Keep the PIN file in a directory owned by the daemon's user or root and not writable by group or others (chown; chmod 0700 '{directory}'), then change the PIN again.");
-        }
+                $"The PIN file {problem}, so someone else could swap it. The PIN was not changed.", problem.Path,
+                $"{problem.Fix} Then change the PIN again.");
     }
 
     [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
