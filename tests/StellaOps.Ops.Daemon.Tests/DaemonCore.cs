@@ -2,6 +2,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using StellaOps.Ops.Daemon.Hosting;
+using StellaOps.Ops.Daemon.Ipc;
 using StellaOps.Ops.Daemon.Keys;
 using StellaOps.Ops.Daemon.Settings;
 using StellaOps.Ops.Daemon.Storage;

@@ -2,11 +2,9 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
-using StellaOps.Ops.Contracts.Rpc;
 using StellaOps.Ops.Daemon.Attestor;
-using LogLevel = Microsoft.Extensions.Logging.LogLevel;
 using StellaOps.Ops.Daemon.Doctor;
+using LogLevel = Microsoft.Extensions.Logging.LogLevel;
 using StellaOps.Ops.Daemon.Hsm;
 using StellaOps.Ops.Daemon.Keys;
 using StellaOps.Ops.Daemon.Ipc;
@@ -59,67 +57,32 @@ public static class DaemonHost
 
         builder.Services.AddSingleton(runtime);
         builder.Services.AddSingleton(eventLog);
-        // Listening before anything measures: start-up alerts and failures count too.
-        builder.Services.AddSingleton(new MetricsRegistry());
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddOptions<DaemonOptions>().BindConfiguration(DaemonOptions.Section).ValidateOnStart();
-        builder.Services.AddOptions<IpcOptions>().BindConfiguration(IpcOptions.Section)
-            .Validate(o => IsOctal(o.SocketMode) && IsOctal(o.DirectoryMode), "Ipc:SocketMode and Ipc:DirectoryMode must be octal permission bits like 0660.")
-            .Validate(o => !IsOctal(o.DirectoryMode) || (Convert.ToInt32(o.DirectoryMode, 8) & 0x12) == 0,
-                "Ipc:DirectoryMode must not let group or others write (they could replace the socket): use 0750 or 0700.")
-            .Validate(o => o.MaxConnections is >= 1 and <= 10_000, "Ipc:MaxConnections must be between 1 and 10000.")
-            .Validate(o => o.MaxMessageBytes is >= 1024 and <= 256 * 1024 * 1024, "Ipc:MaxMessageBytes must be between 1 KiB and 256 MiB.")
-            .Validate(o => o.RequestTimeout.Value > TimeSpan.Zero, "Ipc:RequestTimeout must be positive.")
-            .Validate(o => o.MaxAnswerBytes is >= 64 * 1024 and <= 1024 * 1024 * 1024, "Ipc:MaxAnswerBytes must be between 64 KiB and 1 GiB.")
-            .Validate(o => o.MaxConnectionsPerUser >= 1 && o.ReservedOperatorConnections >= 0 && o.MaxRefusedConnections >= 0,
-                "Ipc:MaxConnectionsPerUser must be at least 1; Ipc:ReservedOperatorConnections and Ipc:MaxRefusedConnections must not be negative.")
-            .Validate(o => o.FirstRequestTimeout.Value >= TimeSpan.FromSeconds(1) && o.FrameTimeout.Value >= TimeSpan.FromSeconds(1) && o.IdleTimeout.Value >= TimeSpan.FromSeconds(1),
-                "Ipc:FirstRequestTimeout, Ipc:FrameTimeout and Ipc:IdleTimeout must be at least 1s.")
-            .ValidateOnStart();
-        builder.Services.PostConfigure<IpcOptions>(o =>
-        {
-            // Packaged defaults for system mode; a file or the environment can still name others.
-            if (!system) return;
-            if (string.IsNullOrEmpty(o.SocketGroup)) o.SocketGroup = "stellaops";
-            if (o.OperatorGroups.Count == 0) o.OperatorGroups.Add("stellaops-operators");
-            if (o.ReaderGroups.Count == 0) o.ReaderGroups.Add("stellaops-readers");
-        });
-
-        AddCore(builder.Services);
-        builder.Services.AddHsmCapability();
-        builder.Services.AddKeyCapability();
-        builder.Services.AddSigningCapability();
-        builder.Services.AddAttestorCapability();
-        // The endpoint starts last, after every capability's hosted services: clients only ever see a ready daemon.
-        builder.Services.AddHostedService(sp => sp.GetRequiredService<IpcServer>());
+        AddCapabilities(builder.Services, system);
         return builder.Build();
     }
 
-    private static void AddCore(IServiceCollection services)
+    /// <summary>
+    /// Every capability, each through its own registration class in its folder (docs/architecture.md, "How to add a
+    /// capability"). Hosted services start in this order: state first, then the capabilities, the endpoint last.
+    /// </summary>
+    public static void AddCapabilities(IServiceCollection services, bool system)
     {
         services.AddSingleton<DaemonPaths>();
         services.AddSingleton<StatePermissions>();
-        services.AddSingleton<StateStore>();
-        services.AddSingleton<EventStore>();
-        services.AddSingleton<AuditLog>();
-        services.AddSingleton<SettingsService>();
-        services.AddSingleton<RoleResolver>();
-        services.AddSingleton<IpcServer>();
-
-        services.AddSingleton<ISystemRpc, SystemRpc>();
-        services.AddSingleton<IConfigRpc, ConfigRpc>();
-        services.AddSingleton<ILogRpc, LogRpc>();
-        services.AddSingleton<IDoctorRpc, DoctorRpc>();
-
-        services.AddSingleton<ICapabilityStatus, StorageCapability>();
-        services.AddSingleton<ICapabilityStatus, IpcCapability>();
-        services.AddSingleton<IHealthCheck, StorageHealthCheck>();
-        services.AddSingleton<IHealthCheck, EndpointHealthCheck>();
-
-        // Start order matters: state first, then capabilities (registered after this), the endpoint last.
         services.AddHostedService<StateInitializer>();
-        services.AddHostedService<EventRetentionService>();
+        services.AddStorageCapability();
+        services.AddObservabilityCapability();
+        services.AddSettingsCapability();
+        services.AddIpcCapability(system);
+        services.AddSystemInfoCapability();
+        services.AddDoctorCapability();
+        services.AddHsmCapability();
+        services.AddKeyCapability();
+        services.AddSigningCapability();
+        services.AddAttestorCapability();
+        // The endpoint starts last, after every capability's hosted services: clients only ever see a ready daemon.
+        services.AddIpcEndpoint();
     }
-
-    private static bool IsOctal(string s) => s.Length is 3 or 4 && s.All(c => c is >= '0' and <= '7');
 }

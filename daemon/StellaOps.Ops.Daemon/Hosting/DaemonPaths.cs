@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using StellaOps.Ops.Contracts;
+using StellaOps.Ops.Daemon.Ipc;
 
 namespace StellaOps.Ops.Daemon.Hosting;
 

@@ -23,7 +23,7 @@ public static class HsmCapability
         services.AddSingleton<IHsmKeyOperations, HsmKeyOperations>();
         services.AddSingleton<IHealthCheck, HsmHealthCheck>();
         services.AddSingleton<ICapabilityStatus, HsmCapabilityStatus>();
-        services.AddSingleton<IReloadable, HsmReloadable>();
+        services.AddSingleton<IReloadable, HsmReload>();
         return services;
     }
 }

@@ -3,7 +3,6 @@ using System.Globalization;
 using StellaOps.Ops.Contracts;
 using StellaOps.Ops.Contracts.Rpc;
 using StellaOps.Ops.Daemon.Doctor;
-using StellaOps.Ops.Daemon.SystemInfo;
 using StellaOps.Ops.Hsm;
 
 namespace StellaOps.Ops.Daemon.Hsm;
@@ -97,43 +96,4 @@ public sealed class HsmHealthCheck(HsmService service) : IHealthCheck
 
         return new DoctorResult { Check = Id, Status = status, Message = message, Remediation = remediation, Evidence = evidence, Duration = sw.Elapsed };
     }
-}
-
-/// <summary>The "hsm" capability line of the daemon status.</summary>
-public sealed class HsmCapabilityStatus(HsmService service) : ICapabilityStatus
-{
-    public CapabilityStatus Current
-    {
-        get
-        {
-            var rt = service.Runtime;
-            if (rt is null)
-            {
-                return service.ConfigurationError is { } err
-                    ? new CapabilityStatus { Name = "hsm", State = CapabilityState.Down, Message = "Configuration refused: " + err }
-                    : new CapabilityStatus { Name = "hsm", State = CapabilityState.NotConfigured, Message = "No HSM configured (Hsm:Primary:TokenLabel in opsd.json)." };
-            }
-
-            var state = service.OverallState();
-            var active = rt.Group.ActiveConnection;
-            string tokens = string.Join(", ", rt.Members.Select(c => $"{c.Name} {c.State} ({c.Options.TokenLabel ?? c.Options.TokenSerial})"));
-            return new CapabilityStatus
-            {
-                Name = "hsm",
-                State = service.Starting && state == HsmOverallState.Down ? CapabilityState.Starting : state switch
-                {
-                    HsmOverallState.Connected => CapabilityState.Ready,
-                    HsmOverallState.Degraded or HsmOverallState.FailedOver => CapabilityState.Degraded,
-                    _ => CapabilityState.Down,
-                },
-                Message = $"{state}, active {active.Name}; {tokens}",
-            };
-        }
-    }
-}
-
-/// <summary>Reload (Invoke-StellaReload): a changed token, module or PIN source is applied; otherwise the sessions stay up.</summary>
-public sealed class HsmReloadable(HsmService service) : IReloadable
-{
-    public Task ReloadAsync(CancellationToken cancellationToken) => service.ApplyReloadAsync(cancellationToken);
 }

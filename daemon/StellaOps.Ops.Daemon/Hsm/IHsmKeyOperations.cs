@@ -1,5 +1,4 @@
 using StellaOps.Ops.Contracts;
-using StellaOps.Ops.Hsm;
 
 namespace StellaOps.Ops.Daemon.Hsm;
 
@@ -36,6 +35,3 @@ public interface IHsmKeyOperations
     /// <summary>The key pairs (private key objects) on each configured token; a token that cannot be read comes back with its error.</summary>
     Task<IReadOnlyList<HsmTokenKeys>> ListKeysAsync(CancellationToken cancellationToken);
 }
-
-/// <summary>What one member's token holds: its key pairs, or why they could not be listed.</summary>
-public sealed record HsmTokenKeys(string Member, IReadOnlyList<HsmKeyInfo>? Keys, string? Error);

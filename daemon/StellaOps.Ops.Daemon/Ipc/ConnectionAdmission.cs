@@ -1,6 +1,5 @@
 using StellaOps.Ops.Contracts;
 using StellaOps.Ops.Contracts.Unix;
-using StellaOps.Ops.Daemon.Hosting;
 
 namespace StellaOps.Ops.Daemon.Ipc;
 
@@ -94,5 +93,3 @@ public sealed class ConnectionAdmission
         }
     }
 }
-
-public enum AdmissionKind { Served, Refused, Dropped }

@@ -140,9 +140,3 @@ public sealed class FrameGuardStream(Stream inner, int maxFrameBytes) : Stream
     public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
     public override void SetLength(long value) => throw new NotSupportedException();
 }
-
-public sealed class MessageTooLargeException(uint announced, int limit)
-    : IOException($"A client announced a {announced}-byte message; the limit is {limit} bytes. The connection was closed.")
-{
-    public uint Announced { get; } = announced;
-}

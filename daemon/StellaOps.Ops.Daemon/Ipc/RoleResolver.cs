@@ -1,7 +1,6 @@
 using Microsoft.Extensions.Options;
 using StellaOps.Ops.Contracts;
 using StellaOps.Ops.Contracts.Unix;
-using StellaOps.Ops.Daemon.Hosting;
 
 namespace StellaOps.Ops.Daemon.Ipc;
 

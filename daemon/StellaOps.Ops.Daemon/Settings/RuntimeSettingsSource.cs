@@ -13,13 +13,3 @@ public sealed class RuntimeSettingsSource : IConfigurationSource
 
     public IConfigurationProvider Build(IConfigurationBuilder builder) => Provider;
 }
-
-public sealed class RuntimeSettingsProvider : ConfigurationProvider
-{
-    /// <summary>Replaces the layer's values (config key → value) and tells every options monitor.</summary>
-    public void Replace(IReadOnlyDictionary<string, string> values)
-    {
-        Data = new Dictionary<string, string?>(values.Select(kv => new KeyValuePair<string, string?>(kv.Key, kv.Value)), StringComparer.OrdinalIgnoreCase);
-        OnReload();
-    }
-}

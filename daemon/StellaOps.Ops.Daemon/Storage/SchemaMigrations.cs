@@ -145,5 +145,3 @@ public static class SchemaMigrations
 
     public static int Latest => All[^1].Version;
 }
-
-public sealed record SchemaMigration(int Version, string Name, string Sql);

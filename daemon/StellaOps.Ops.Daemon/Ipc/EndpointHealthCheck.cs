@@ -1,8 +1,9 @@
 using Microsoft.Extensions.Options;
 using StellaOps.Ops.Contracts.Rpc;
+using StellaOps.Ops.Daemon.Doctor;
 using StellaOps.Ops.Daemon.Hosting;
 
-namespace StellaOps.Ops.Daemon.Doctor;
+namespace StellaOps.Ops.Daemon.Ipc;
 
 /// <summary>The socket and its directory still have the permissions the daemon gave them (nobody widened them).</summary>
 public sealed class EndpointHealthCheck(DaemonPaths paths, IOptionsMonitor<IpcOptions> options) : IHealthCheck

@@ -1,9 +1,9 @@
 using System.Globalization;
 using StellaOps.Ops.Contracts.Rpc;
 using StellaOps.Ops.Daemon.Hosting;
-using StellaOps.Ops.Daemon.Storage;
+using StellaOps.Ops.Daemon.Doctor;
 
-namespace StellaOps.Ops.Daemon.Doctor;
+namespace StellaOps.Ops.Daemon.Storage;
 
 /// <summary>
 /// The state database answers, passes SQLite's own consistency check and takes a write; its disk has room; and

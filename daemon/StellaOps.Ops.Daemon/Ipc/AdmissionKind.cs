@@ -1,0 +1,3 @@
+namespace StellaOps.Ops.Daemon.Ipc;
+
+public enum AdmissionKind { Served, Refused, Dropped }
