@@ -1,6 +1,5 @@
 using System.ComponentModel;
 using System.Globalization;
-using System.Text.Json;
 using System.Text.Json.Serialization;
 
 namespace StellaOps.Ops.Contracts;
@@ -89,29 +88,4 @@ public readonly record struct Duration(TimeSpan Value) : IComparable<Duration>
         if (t.Milliseconds > 0) parts.Append(t.Milliseconds).Append("ms");
         return parts.ToString();
     }
-}
-
-public sealed class DurationTypeConverter : TypeConverter
-{
-    public override bool CanConvertFrom(ITypeDescriptorContext? context, Type sourceType)
-        => sourceType == typeof(string) || sourceType == typeof(TimeSpan) || base.CanConvertFrom(context, sourceType);
-
-    public override object? ConvertFrom(ITypeDescriptorContext? context, CultureInfo? culture, object value) => value switch
-    {
-        string s => Duration.Parse(s),
-        TimeSpan t => new Duration(t),
-        _ => base.ConvertFrom(context, culture, value),
-    };
-
-    public override object? ConvertTo(ITypeDescriptorContext? context, CultureInfo? culture, object? value, Type destinationType)
-        => destinationType == typeof(string) && value is Duration d ? d.ToString() : base.ConvertTo(context, culture, value, destinationType);
-}
-
-public sealed class DurationJsonConverter : JsonConverter<Duration>
-{
-    public override Duration Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
-        => Duration.Parse(reader.GetString() ?? throw new JsonException("A duration must be a string like 30m."));
-
-    public override void Write(Utf8JsonWriter writer, Duration value, JsonSerializerOptions options)
-        => writer.WriteStringValue(value.ToString());
 }

@@ -4,22 +4,6 @@ using StellaOps.Ops.Contracts;
 
 namespace StellaOps.Ops.Hsm;
 
-/// <summary>Options of a <see cref="HsmFailoverGroup"/>.</summary>
-public sealed record HsmFailoverOptions
-{
-    public string Name { get; init; } = "hsm";
-    /// <summary>Consecutive good keep-alive probes of the primary required before failing back. Default 3.</summary>
-    public int FailbackAfterGoodProbes { get; init; } = 3;
-    public bool KeepAliveEnabled { get; init; } = true;
-    public TimeSpan KeepAliveInterval { get; init; } = TimeSpan.FromSeconds(30);
-    public int HistoryCapacity { get; init; } = 100;
-    public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
-    public ILogger? Logger { get; init; }
-}
-
-/// <summary>Result of one keep-alive round.</summary>
-public sealed record HsmKeepAliveRound(HsmProbeResult Primary, HsmProbeResult? Backup, HsmMember Active, HsmGroupState State, int ConsecutiveGoodPrimaryProbes);
-
 /// <summary>
 /// A primary and an optional backup HSM. Operations go to the active member. When the primary fails with a
 /// connection-class error (Connection/Timeout) and a backup is configured, the group fails over (state

@@ -156,22 +156,3 @@ public sealed class HsmPinFileChange
         }
     }
 }
-
-public enum HsmPinFileProblem
-{
-    /// <summary>The PIN file's directory is owned by someone else or writable by others.</summary>
-    UntrustedDirectory,
-    /// <summary><c>&lt;file&gt;.new</c> exists already (a planted name, or an interrupted change).</summary>
-    StagingFileExists,
-    /// <summary>Writing the new PIN failed (disk full, read-only, …).</summary>
-    WriteFailed,
-}
-
-/// <summary>A PIN file change that did not happen; the message says what is where and <see cref="Fix"/> what to do.</summary>
-public sealed class HsmPinFileException(HsmPinFileProblem problem, string message, string path, string? fix = null, Exception? inner = null)
-    : IOException(message, inner)
-{
-    public HsmPinFileProblem Problem { get; } = problem;
-    public string Path { get; } = path;
-    public string? Fix { get; } = fix;
-}

@@ -1,37 +1,8 @@
 using System.Collections;
-using System.Globalization;
 using System.Management.Automation;
-using System.Management.Automation.Language;
 using StellaOps.Ops.Contracts.Text;
 
 namespace StellaOps.Ops.PowerShell.Dispatch;
-
-/// <summary>What a runbook line becomes: the cmdlet and the parameters to splat, or the error to report.</summary>
-public sealed class RunbookInvocation
-{
-    public string? CommandName { get; init; }
-    public Hashtable Parameters { get; init; } = new(StringComparer.OrdinalIgnoreCase);
-    public CommandSpec? Spec { get; init; }
-    public ErrorRecord? Error { get; init; }
-}
-
-/// <summary>A runbook line that cannot run: unknown command or flag, missing or extra argument, or not implemented yet.</summary>
-public sealed class RunbookSyntaxException(string errorId, ErrorCategory category, string message, string? suggestion = null, object? target = null)
-    : Exception(message)
-{
-    public string ErrorId { get; } = errorId;
-    public ErrorCategory Category { get; } = category;
-    /// <summary>The closest valid command or flag, when there is one.</summary>
-    public string? Suggestion { get; } = suggestion;
-    public object? Target { get; } = target;
-
-    public ErrorRecord ToErrorRecord()
-    {
-        var record = new ErrorRecord(this, ErrorId, Category, Target);
-        if (Suggestion is not null) record.ErrorDetails = new ErrorDetails(Message) { RecommendedAction = $"Did you mean '{Suggestion}'?" };
-        return record;
-    }
-}
 
 /// <summary>
 /// The parser behind the <c>stella</c> function: <c>stella &lt;group&gt; [&lt;sub&gt;] &lt;verb&gt; [args] [--flags]</c>.
@@ -207,58 +178,4 @@ public static class RunbookCommandLine
 
     /// <summary>Every runbook command the dispatcher knows, with its cmdlet (null when not implemented yet).</summary>
     public static IEnumerable<CommandSpec> All => RunbookGrammar.Commands;
-}
-
-/// <summary>
-/// Gets back what the user typed. PowerShell reads <c>60s</c> as the Int16 60 and <c>30d</c> as the decimal 30
-/// (numeric literal suffixes) before a function sees them; the runbooks mean durations. The source text comes
-/// from the invocation's AST when it lines up with the arguments, else from the suffix the type implies.
-/// </summary>
-public static class ArgumentText
-{
-    public static IReadOnlyList<string> Recover(object?[] arguments, InvocationInfo? invocation)
-    {
-        var texts = Elements(invocation, arguments.Length);
-        var result = new List<string>(arguments.Length);
-        for (var i = 0; i < arguments.Length; i++)
-        {
-            var value = arguments[i] is PSObject pso ? pso.BaseObject : arguments[i];
-            switch (value)
-            {
-                case null: result.Add(""); break;
-                case string s: result.Add(s); break;
-                case var _ when IsSuffixed(value) && texts is not null && texts[i] is { } text:
-                    result.Add(text);
-                    break;
-                case short n: result.Add(n.ToString(CultureInfo.InvariantCulture) + "s"); break;
-                case decimal d: result.Add(d.ToString(CultureInfo.InvariantCulture) + "d"); break;
-                case IFormattable f: result.Add(f.ToString(null, CultureInfo.InvariantCulture)); break;
-                default: result.Add(value.ToString() ?? ""); break;
-            }
-        }
-        return result;
-    }
-
-    private static bool IsSuffixed(object value)
-        => value is short or decimal or sbyte or long or ushort or uint or ulong or byte or global::System.Numerics.BigInteger;
-
-    /// <summary>The source text of each numeric-literal argument, by argument index, or null when it does not line up.</summary>
-    private static string?[]? Elements(InvocationInfo? invocation, int count)
-    {
-        if (invocation is null || string.IsNullOrEmpty(invocation.Line) || count == 0) return null;
-        try
-        {
-            var ast = Parser.ParseInput(invocation.Line, out _, out _);
-            var start = invocation.OffsetInLine - 1;
-            var command = ast.FindAll(a => a is CommandAst c && c.Extent.StartColumnNumber - 1 == start, true).OfType<CommandAst>().FirstOrDefault();
-            if (command is null) return null;
-            var elements = command.CommandElements.Skip(1).ToList();
-            if (elements.Count != count) return null;
-            return elements.Select(e => e is ConstantExpressionAst and not StringConstantExpressionAst ? e.Extent.Text : null).ToArray();
-        }
-        catch (Exception)
-        {
-            return null;
-        }
-    }
 }

@@ -5,42 +5,6 @@ using LogLevel = StellaOps.Ops.Contracts.Rpc.LogLevel;
 
 namespace StellaOps.Ops.PowerShell.Dispatch;
 
-/// <summary>How a flag's value is turned into a parameter value.</summary>
-public enum FlagKind
-{
-    /// <summary>A switch: <c>--force</c> → <c>-Force</c>.</summary>
-    Switch,
-    /// <summary>Takes a value: <c>--level error</c> or <c>--level=error</c>.</summary>
-    Value,
-}
-
-/// <summary>One <c>--flag</c> of a runbook command and the cmdlet parameter it becomes.</summary>
-public sealed record FlagSpec(string Flag, string Parameter, FlagKind Kind = FlagKind.Value, Func<string, object>? Convert = null)
-{
-    /// <summary>The comparison key: lower case, no dashes (<c>--what-if</c>, <c>-WhatIf</c> → <c>whatif</c>).</summary>
-    public string Key { get; } = RunbookGrammar.FlagKey(Flag);
-}
-
-/// <summary>One positional argument (<c>&lt;name&gt;</c>, <c>&lt;value&gt;</c>) and the parameter it becomes.</summary>
-public sealed record PositionalSpec(string Placeholder, string Parameter, Func<string, object>? Convert = null, bool Required = true);
-
-/// <summary>
-/// One runbook command line shape: its words (<c>attest config get</c>), the cmdlet it calls (null = not
-/// implemented yet in this release), fixed parameters, positionals and flags.
-/// </summary>
-public sealed record CommandSpec(string Words, string? Cmdlet)
-{
-    public IReadOnlyList<PositionalSpec> Positionals { get; init; } = [];
-    public IReadOnlyList<FlagSpec> Flags { get; init; } = [];
-    public IReadOnlyDictionary<string, object> Fixed { get; init; } = new Dictionary<string, object>();
-    /// <summary>For not-yet-implemented commands: the cmdlet that will serve it (from runbook-commands.md).</summary>
-    public string? PlannedCmdlet { get; init; }
-    public string[] WordList { get; } = Words.Split(' ', StringSplitOptions.RemoveEmptyEntries);
-    public string Usage => "stella " + Words
-        + string.Concat(Positionals.Select(p => p.Required ? $" <{p.Placeholder}>" : $" [<{p.Placeholder}>]"))
-        + string.Concat(Flags.Select(f => f.Kind == FlagKind.Switch ? $" [{f.Flag}]" : $" [{f.Flag} <value>]"));
-}
-
 /// <summary>
 /// The grammar table of the <c>stella</c> runbook dispatcher. To wire a command: add one <see cref="CommandSpec"/>
 /// line with its cmdlet; to move a planned one to done, give it its cmdlet name and flags.

@@ -22,5 +22,3 @@ public static class RpcContracts
         => All.FirstOrDefault(c => c.Interface == contract)?.Prefix
            ?? throw new ArgumentException($"{contract.Name} is not a registered RPC contract.", nameof(contract));
 }
-
-public sealed record RpcContract(Type Interface, string Prefix);

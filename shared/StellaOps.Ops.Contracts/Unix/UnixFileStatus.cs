@@ -66,12 +66,3 @@ public readonly partial record struct UnixFileStatus(UnixFileKind Kind, uint Use
     [LibraryImport("libc", EntryPoint = "statx", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
     private static unsafe partial int Statx(int dirfd, string path, int flags, uint mask, byte* buffer);
 }
-
-public enum UnixFileKind
-{
-    Other,
-    Directory,
-    RegularFile,
-    SymbolicLink,
-    Socket,
-}

@@ -1,6 +1,4 @@
-using System.Collections.Concurrent;
 using Net.Pkcs11Interop.HighLevelAPI;
-using StellaOps.Ops.Contracts;
 
 namespace StellaOps.Ops.Hsm;
 
@@ -36,7 +34,3 @@ internal sealed class PooledSession(ISession session, long id)
         Volatile.Write(ref _inUse, 0);
     }
 }
-
-internal sealed record CachedKey(IObjectHandle Handle, KeyAlgorithm Algorithm);
-
-internal sealed record TokenSnapshot(string Label, string Serial, string Model, string Manufacturer, ulong Flags, ulong SlotId);

@@ -1,0 +1,3 @@
+namespace StellaOps.Ops.Contracts.Rpc;
+
+public enum HsmTestOperation { Ping, Connectivity, Sign }

@@ -1,0 +1,10 @@
+namespace StellaOps.Ops.Contracts.Unix;
+
+public enum UnixFileKind
+{
+    Other,
+    Directory,
+    RegularFile,
+    SymbolicLink,
+    Socket,
+}

@@ -1,0 +1,7 @@
+namespace StellaOps.Ops.Hsm;
+
+public enum HsmMember
+{
+    Primary,
+    Backup,
+}
