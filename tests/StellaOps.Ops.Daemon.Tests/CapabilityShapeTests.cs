@@ -16,8 +16,11 @@ namespace StellaOps.Ops.Daemon.Tests;
 /// hosted services, the RPC class) lives in that folder, and the host registers capabilities only through
 /// those classes. Each test lists every violation at once.
 /// </summary>
-public sealed class CapabilityShapeTests
+public sealed class CapabilityShapeTests : IDisposable
 {
+    /// <summary>Registrations made here; instances they hold (the metrics listener, the event log writer) are disposed after each test.</summary>
+    private readonly List<IServiceCollection> _made = [];
+
     private const string DaemonNamespace = "StellaOps.Ops.Daemon.";
 
     /// <summary>The host's own folder: composition, paths and the start-up state checks, not a capability.</summary>
@@ -82,8 +85,8 @@ public sealed class CapabilityShapeTests
     [Fact]
     public void TheHostRegistersCapabilitiesOnlyThroughTheirClasses()
     {
-        var host = new ServiceCollection();
-        DaemonHost.AddCapabilities(host, system: false);
+        var host = DaemonHost.CreateBuilder([]).Services;
+        _made.Add(host);
         var byCapability = ByCapability();
         var violations = new List<string>();
         foreach (var d in host.Where(d => IsShaped(d.ServiceType)))
@@ -96,7 +99,7 @@ public sealed class CapabilityShapeTests
         {
             // Its parts, not everything: a TryAdd fallback (Keys' NoHsmConfigured) rightly gives way to another capability's.
             if (!descriptors.Where(c => IsShaped(c.ServiceType)).All(c => host.Any(d => Same(c, d))))
-                violations.Add($"{capability.Name} is not called by DaemonHost.AddCapabilities.");
+                violations.Add($"{capability.Name} is not called by DaemonHost.CreateBuilder.");
         }
         foreach (var contract in Contracts)
         {
@@ -118,6 +121,12 @@ public sealed class CapabilityShapeTests
         Assert.Equal(typeof(CapabilityShapeTests), Owner(services[1]));
     }
 
+    public void Dispose()
+    {
+        foreach (var d in _made.SelectMany(s => s).Where(d => !d.IsKeyedService))
+            (d.ImplementationInstance as IDisposable)?.Dispose();
+    }
+
     private static IEnumerable<Type> RegistrationClasses() => typeof(DaemonHost).Assembly.GetTypes()
         .Where(t => t is { IsAbstract: true, IsSealed: true, IsNested: false } && t.Name.EndsWith("Capability", StringComparison.Ordinal)
                     && t.Namespace?.StartsWith(DaemonNamespace, StringComparison.Ordinal) == true);
@@ -130,12 +139,13 @@ public sealed class CapabilityShapeTests
     ];
 
     /// <summary>What each registration class adds, each method on an empty collection (further parameters at their defaults).</summary>
-    private static Dictionary<Type, List<ServiceDescriptor>> ByCapability()
+    private Dictionary<Type, List<ServiceDescriptor>> ByCapability()
     {
         var result = new Dictionary<Type, List<ServiceDescriptor>>();
         foreach (var capability in RegistrationClasses())
         {
             var services = new ServiceCollection();
+            _made.Add(services);
             foreach (var method in RegistrationMethods(capability))
             {
                 var args = method.GetParameters().Select((p, i) => i == 0 ? services

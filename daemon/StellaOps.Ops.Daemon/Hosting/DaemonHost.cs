@@ -2,9 +2,11 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using StellaOps.Ops.Contracts.Rpc;
 using StellaOps.Ops.Daemon.Attestor;
-using StellaOps.Ops.Daemon.Doctor;
 using LogLevel = Microsoft.Extensions.Logging.LogLevel;
+using StellaOps.Ops.Daemon.Doctor;
 using StellaOps.Ops.Daemon.Hsm;
 using StellaOps.Ops.Daemon.Keys;
 using StellaOps.Ops.Daemon.Ipc;
@@ -21,7 +23,10 @@ public static class DaemonHost
 {
     public const string EnvironmentPrefix = "STELLAOPS_";
 
-    public static IHost Build(string[] args)
+    public static IHost Build(string[] args) => CreateBuilder(args).Build();
+
+    /// <summary>Every registration, not built yet: the configuration layers, then the capabilities in start order.</summary>
+    public static HostApplicationBuilder CreateBuilder(string[] args)
     {
         var cli = DaemonCommandLine.Parse(args);
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
@@ -59,18 +64,24 @@ public static class DaemonHost
         builder.Services.AddSingleton(eventLog);
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddOptions<DaemonOptions>().BindConfiguration(DaemonOptions.Section).ValidateOnStart();
-        AddCapabilities(builder.Services, system);
-        return builder.Build();
+
+        // Every capability through its own registration class in its folder (docs/architecture.md, "How to add a capability").
+        AddCore(builder.Services, system);
+        builder.Services.AddHsmCapability();
+        builder.Services.AddKeyCapability();
+        builder.Services.AddSigningCapability();
+        builder.Services.AddAttestorCapability();
+        // The endpoint starts last, after every capability's hosted services: clients only ever see a ready daemon.
+        builder.Services.AddIpcEndpoint();
+        return builder;
     }
 
-    /// <summary>
-    /// Every capability, each through its own registration class in its folder (docs/architecture.md, "How to add a
-    /// capability"). Hosted services start in this order: state first, then the capabilities, the endpoint last.
-    /// </summary>
-    public static void AddCapabilities(IServiceCollection services, bool system)
+    /// <summary>Hosting's own parts (paths, state ownership, the state opened first), then the capabilities the others build on.</summary>
+    private static void AddCore(IServiceCollection services, bool system)
     {
         services.AddSingleton<DaemonPaths>();
         services.AddSingleton<StatePermissions>();
+        // Start order matters: state first, then capabilities (registered after this), the endpoint last.
         services.AddHostedService<StateInitializer>();
         services.AddStorageCapability();
         services.AddObservabilityCapability();
@@ -78,11 +89,5 @@ public static class DaemonHost
         services.AddIpcCapability(system);
         services.AddSystemInfoCapability();
         services.AddDoctorCapability();
-        services.AddHsmCapability();
-        services.AddKeyCapability();
-        services.AddSigningCapability();
-        services.AddAttestorCapability();
-        // The endpoint starts last, after every capability's hosted services: clients only ever see a ready daemon.
-        services.AddIpcEndpoint();
     }
 }
