@@ -110,6 +110,30 @@ public sealed class CapabilityShapeTests : IDisposable
         Assert.True(violations.Count == 0, string.Join("\n", violations));
     }
 
+    /// <summary>
+    /// The "signing" helper's daemon/Attestor, reshaped at the same time (AttestorService.Store). Remove the entry once
+    /// it passes; the test fails while an entry hides nothing.
+    /// </summary>
+    private static readonly string[] StoresNotYetInjected = ["StellaOps.Ops.Daemon.Attestor"];
+
+    [Fact]
+    public void AStoreIsInjectedWhereItIsUsedNotHandedOutByItsService()
+    {
+        var daemon = typeof(DaemonHost).Assembly;
+        bool IsStore(Type t) => t.Assembly == daemon && t.Name.EndsWith("Store", StringComparison.Ordinal);
+        var handedOut = daemon.GetTypes()
+            .Where(t => !IsStore(t) && !t.IsDefined(typeof(System.Runtime.CompilerServices.CompilerGeneratedAttribute)))
+            .SelectMany(t => t.GetMembers(BindingFlags.Public | BindingFlags.Instance | BindingFlags.Static | BindingFlags.DeclaredOnly)
+                .Where(m => m switch { PropertyInfo p => IsStore(p.PropertyType), FieldInfo f => IsStore(f.FieldType), MethodInfo mi => !mi.IsSpecialName && IsStore(mi.ReturnType), _ => false })
+                .Select(m => (Type: t, Member: m)))
+            .ToList();
+        var violations = handedOut.Where(h => !StoresNotYetInjected.Contains(h.Type.Namespace))
+            .Select(h => $"{h.Type.FullName}.{h.Member.Name} hands out a store; inject the store where it is used.").ToList();
+        violations.AddRange(StoresNotYetInjected.Where(ns => !handedOut.Any(h => h.Type.Namespace == ns))
+            .Select(ns => $"{ns} no longer hands out a store: remove it from StoresNotYetInjected."));
+        Assert.True(violations.Count == 0, string.Join("\n", violations));
+    }
+
     [Fact]
     public void TheShapeCheckSeesAPartRegisteredFromAnotherFolder()
     {
