@@ -3,7 +3,7 @@ namespace StellaOps.Ops.IntegrationTests;
 /// <summary>Finds the built daemon and probe: $STELLAOPS_DAEMON_PATH from build.ps1, else the project build output.</summary>
 internal static class RepoPaths
 {
-    public static string Root { get; } = FindRoot();
+    public static string Root => TestSupport.RepositoryRoot.Path;
 
     public static string Configuration =>
 #if DEBUG
@@ -23,13 +23,4 @@ internal static class RepoPaths
     }
 
     public static string ProbeDirectory => Path.Combine(Root, "tests", "StellaOps.Ops.ProbeClient", "bin", Configuration, "net10.0");
-
-    private static string FindRoot()
-    {
-        var env = Environment.GetEnvironmentVariable("STELLAOPS_REPO_ROOT");
-        if (!string.IsNullOrEmpty(env) && Directory.Exists(env)) return env;
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Directory.Build.props"))) dir = dir.Parent;
-        return dir?.FullName ?? throw new InvalidOperationException("Cannot find the repository root above " + AppContext.BaseDirectory);
-    }
 }
