@@ -14,7 +14,7 @@ namespace StellaOps.Ops.Attestation.Signing;
 /// An <see cref="IDsseSigner"/> over an in-memory key: .NET <see cref="ECDsa"/> (P-256/P-384) or <see cref="RSA"/>
 /// (3072 bits), or a BouncyCastle Ed25519 private key. The signer owns the .NET key it is given and disposes it.
 /// </summary>
-public sealed class SoftwareDsseSigner : IDsseSigner, IDisposable
+public sealed class SoftwareDsseSigner : IDigestSigner, IDisposable
 {
     private readonly ECDsa? _ecdsa;
     private readonly RSA? _rsa;
@@ -93,6 +93,18 @@ public sealed class SoftwareDsseSigner : IDsseSigner, IDisposable
     {
         cancellationToken.ThrowIfCancellationRequested();
         return Task.FromResult(Sign(pae.Span));
+    }
+
+    public Task<byte[][]> SignManyAsync(IReadOnlyList<byte[]> paes, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        return Task.FromResult(paes.Select(p => Sign(p)).ToArray());
+    }
+
+    public Task<byte[][]> SignDigestsAsync(IReadOnlyList<byte[]> digests, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        return Task.FromResult(digests.Select(d => SignHash(d)).ToArray());
     }
 
     public byte[] Sign(ReadOnlySpan<byte> pae)
