@@ -5,13 +5,13 @@ using StellaOps.Ops.Contracts;
 namespace StellaOps.Ops.Hsm;
 
 // Signing messages and prehashed digests.
-public sealed partial class HsmConnection
+public sealed partial class HsmConnection : IHsmSigner
 {
     /// <summary>
-    /// Signs <paramref name="message"/> with the private key with this CKA_ID. The library hashes as needed:
-    /// ecdsa-p256 → SHA-256 then CKM_ECDSA; ecdsa-p384 → SHA-384 then CKM_ECDSA (both return raw r‖s, IEEE P1363,
-    /// 64/96 bytes; convert to DER where a format needs it); rsa-3072 → CKM_SHA256_RSA_PKCS (PKCS#1 v1.5);
-    /// ed25519 → CKM_EDDSA over the message (64 bytes).
+    /// Signs <paramref name="message"/> with the private key with this CKA_ID. The library hashes with the digest
+    /// <see cref="SigningHash"/> names and signs it as <see cref="SignDigestAsync"/> does: ecdsa-p256/p384 → CKM_ECDSA
+    /// (raw r‖s, IEEE P1363, 64/96 bytes; convert to DER where a format needs it); rsa-3072 → CKM_RSA_PKCS over the
+    /// DigestInfo (PKCS#1 v1.5); ed25519 → CKM_EDDSA over the message itself (64 bytes).
     /// </summary>
     public Task<byte[]> SignAsync(byte[] ckaId, KeyAlgorithm algorithm, byte[] message, CancellationToken cancellationToken = default)
     {
@@ -19,10 +19,8 @@ public sealed partial class HsmConnection
         ArgumentNullException.ThrowIfNull(message);
         return algorithm switch
         {
-            KeyAlgorithm.EcdsaP256 => SignDigestAsync(ckaId, algorithm, SHA256.HashData(message), cancellationToken),
-            KeyAlgorithm.EcdsaP384 => SignDigestAsync(ckaId, algorithm, SHA384.HashData(message), cancellationToken),
-            KeyAlgorithm.Rsa3072 => SignRawAsync(ckaId, algorithm, (ulong)CKM.CKM_SHA256_RSA_PKCS, message, cancellationToken),
             KeyAlgorithm.Ed25519 => SignRawAsync(ckaId, algorithm, CkmEddsa, message, cancellationToken),
+            KeyAlgorithm.EcdsaP256 or KeyAlgorithm.EcdsaP384 or KeyAlgorithm.Rsa3072 => SignDigestAsync(ckaId, algorithm, SigningHash.Digest(algorithm, message), cancellationToken),
             _ => throw new HsmException(HsmErrorKind.Unsupported, $"Key algorithm {algorithm} is not supported.", null, Name),
         };
     }
@@ -63,11 +61,11 @@ public sealed partial class HsmConnection
     private (ulong Mechanism, byte[] Data) DigestPayload(KeyAlgorithm algorithm, byte[] digest)
     {
         ArgumentNullException.ThrowIfNull(digest);
+        var length = algorithm == KeyAlgorithm.Ed25519 ? 0 : SigningHash.Length(algorithm);
         return algorithm switch
         {
-            KeyAlgorithm.EcdsaP256 when digest.Length == 32 => ((ulong)CKM.CKM_ECDSA, digest),
-            KeyAlgorithm.EcdsaP384 when digest.Length == 48 => ((ulong)CKM.CKM_ECDSA, digest),
-            KeyAlgorithm.Rsa3072 when digest.Length == 32 => ((ulong)CKM.CKM_RSA_PKCS, [.. Sha256DigestInfoPrefix, .. digest]),
+            KeyAlgorithm.EcdsaP256 or KeyAlgorithm.EcdsaP384 when digest.Length == length => ((ulong)CKM.CKM_ECDSA, digest),
+            KeyAlgorithm.Rsa3072 when digest.Length == length && SigningHash.For(algorithm) == HashAlgorithmName.SHA256 => ((ulong)CKM.CKM_RSA_PKCS, [.. Sha256DigestInfoPrefix, .. digest]),
             KeyAlgorithm.Ed25519 => throw new HsmException(HsmErrorKind.Unsupported, "Ed25519 signs the whole message, not a digest: pass the data.", null, Name),
             _ => throw new HsmException(HsmErrorKind.Unsupported, $"A {algorithm} key does not sign a {digest.Length}-byte digest (ecdsa-p256 and rsa-3072: SHA-256, 32 bytes; ecdsa-p384: SHA-384, 48 bytes).", null, Name),
         };

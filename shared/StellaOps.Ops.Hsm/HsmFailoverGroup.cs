@@ -16,7 +16,7 @@ namespace StellaOps.Ops.Hsm;
 /// provisioned on the backup token (same key material imported on both, or a token-level backup/clone). A key
 /// missing on the backup fails with <see cref="HsmErrorKind.KeyNotFound"/>.
 /// </remarks>
-public sealed class HsmFailoverGroup : IAsyncDisposable
+public sealed class HsmFailoverGroup : IAsyncDisposable, IHsmSigner
 {
     private readonly HsmFailoverOptions _options;
     private readonly ILogger _log;

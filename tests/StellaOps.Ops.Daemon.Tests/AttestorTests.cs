@@ -29,7 +29,7 @@ public sealed class AttestorTests : IDisposable
         _store = new AttestationStore(_core.State);
     }
 
-    private AttestorService NewAttestor() => new(_store, _keys, _time, NullLogger<AttestorService>.Instance);
+    private AttestorService NewAttestor() => new(_store, _core.Signer, _core.Selection, _time, NullLogger<AttestorService>.Instance);
 
     private static AttestationRequest Request(string subject, bool force = true)
     {
@@ -137,7 +137,7 @@ public sealed class AttestorTests : IDisposable
     public async Task Signing_health_follows_the_failure_rate_of_the_last_hour_against_seed_004_thresholds()
     {
         var attestor = NewAttestor();
-        var check = new SigningHealthCheck(new SigningProbe(_keys, _settings), attestor, _time);
+        var check = new SigningHealthCheck(new SigningProbe(_keys, _core.Selection, _core.Usability), _store, _time);
         Assert.Equal(DoctorStatus.Fail, (await check.RunAsync(default)).Status); // no key at all
 
         await attestor.CreateAsync([.. Enumerable.Range(0, 5).Select(i => Request($"test:f-{i}"))], null, default); // fail: no key
@@ -156,7 +156,7 @@ public sealed class AttestorTests : IDisposable
         Assert.Contains("stella attest retry --failed --last 1h", warn.Remediation);
 
         await attestor.CreateAsync([.. Enumerable.Range(0, 1).Select(i => Request($"test:x-{i}"))], null, default);
-        await _keys.RevokeAsync(_keys.SigningKey().Id, "again", default);
+        await _keys.RevokeAsync(_core.Selection.Resolve().Id, "again", default);
         await attestor.CreateAsync([Request("test:critical")], null, default);
         await ActiveKeyAsync();
         Assert.Equal(DoctorStatus.Fail, (await check.RunAsync(default)).Status); // 25 of 122 > 20 %

@@ -5,6 +5,7 @@ using StellaOps.Ops.Daemon.Hosting;
 using StellaOps.Ops.Daemon.Ipc;
 using StellaOps.Ops.Daemon.Keys;
 using StellaOps.Ops.Daemon.Settings;
+using StellaOps.Ops.Daemon.Signing;
 using StellaOps.Ops.Daemon.Storage;
 
 namespace StellaOps.Ops.Daemon.Tests;
@@ -26,16 +27,25 @@ internal sealed class DaemonCore : IDisposable
         State.Initialize();
         var runtime = new RuntimeSettingsSource();
         var config = new ConfigurationBuilder().AddInMemoryCollection(SettingCatalog.Defaults()).Add(runtime).Build();
-        var keyStore = new KeyStore(State);
-        Settings = new SettingsService(config, runtime, State, [new KeySettingValidator(keyStore, time)], NullLogger<SettingsService>.Instance);
+        KeyStore = new KeyStore(State);
+        var usability = new KeyUsability(KeyStore);
+        Settings = new SettingsService(config, runtime, State, [new KeySettingValidator(KeyStore, usability, time)], NullLogger<SettingsService>.Instance);
         Settings.Load();
-        Keys = new KeyService(keyStore, new SoftwareKeyVault(paths), new NoHsmConfigured(), Settings, paths, time, NullLogger<KeyService>.Instance);
+        var hsm = new NoHsmConfigured();
+        Selection = new SigningKeySelection(KeyStore, usability, Settings, hsm, time);
+        Keys = new KeyService(KeyStore, new SoftwareKeyVault(paths), hsm, Selection, usability, Settings, paths, time, NullLogger<KeyService>.Instance);
+        Usability = usability;
+        Signer = new BatchSigner(Keys, NullLogger<BatchSigner>.Instance);
     }
 
     public ManualTime Time { get; }
     public StateStore State { get; }
     public SettingsService Settings { get; }
     public KeyService Keys { get; }
+    public KeyStore KeyStore { get; }
+    public KeyUsability Usability { get; }
+    public SigningKeySelection Selection { get; }
+    public BatchSigner Signer { get; }
 
     public void Dispose()
     {

@@ -20,7 +20,7 @@ public sealed class KeyActivationTests : IDisposable
     [Fact]
     public async Task The_first_key_of_a_provider_becomes_active_the_next_waits_and_no_active_key_names_the_command_that_fixes_it()
     {
-        var none = Assert.Throws<OpsException>(() => Keys.SigningKey());
+        var none = Assert.Throws<OpsException>(() => _core.Selection.Resolve());
         Assert.Equal(OpsErrorCode.NoActiveKey, none.Code);
         Assert.Contains("'stella keys generate --type signing --algorithm ecdsa-p256'", none.RecommendedAction);
         Assert.Contains("software key, which becomes the active attestation-signing key", none.RecommendedAction);
@@ -29,13 +29,13 @@ public sealed class KeyActivationTests : IDisposable
         var second = await GenerateAsync("second");
         Assert.Equal((KeyStatus.Active, KeyStatus.Inactive), (first.Status, second.Status));
         Assert.Equal(first.CreatedAt, first.ActivatedAt);
-        Assert.Equal(first.Id, Keys.SigningKey().Id);
+        Assert.Equal(first.Id, _core.Selection.Resolve().Id);
         Assert.Equal(["generated", "activated"], Keys.History(first.Id).Select(e => e.Event));
         Assert.Equal(["generated"], Keys.History(second.Id).Select(e => e.Event));
 
         // The active key is revoked: the remedy names the usable inactive key and how to activate it.
         await Keys.RevokeAsync(first.Id, "test", default);
-        var revoked = Assert.Throws<OpsException>(() => Keys.SigningKey());
+        var revoked = Assert.Throws<OpsException>(() => _core.Selection.Resolve());
         Assert.Contains($"'stella keys activate {second.Id}'", revoked.RecommendedAction);
     }
 
@@ -44,7 +44,7 @@ public sealed class KeyActivationTests : IDisposable
     {
         var keys = await Task.WhenAll(Enumerable.Range(0, 8).Select(i => Task.Run(() => GenerateAsync($"k{i}"))));
         Assert.Single(keys, k => k.Status == KeyStatus.Active);
-        Assert.Equal(keys.Single(k => k.Status == KeyStatus.Active).Id, Keys.SigningKey().Id);
+        Assert.Equal(keys.Single(k => k.Status == KeyStatus.Active).Id, _core.Selection.Resolve().Id);
     }
 
     public void Dispose() => _core.Dispose();

@@ -24,7 +24,7 @@ public sealed class KeyRotationTimerTests : IDisposable
         _core = new DaemonCore(_time);
         _settings = _core.Settings;
         _keys = _core.Keys;
-        _timer = new KeyRotationService(_keys, _settings, _time, NullLogger<KeyRotationService>.Instance);
+        _timer = new KeyRotationService(_keys, _core.KeyStore, _settings, _time, NullLogger<KeyRotationService>.Instance);
     }
 
     [Fact]

@@ -77,7 +77,7 @@ public class DisplayTextTests
         Assert.Equal("NoActiveKey: There is no active signing key. Activate one with Enable-StellaKey.", error.ToString());
         var step = new SigningTestStep { Name = "sign", Success = false, Duration = TimeSpan.FromMilliseconds(1.5), Message = "no key" };
         Assert.Equal("FAIL sign (1.5 ms) no key", step.ToString());
-        var failure = new AttestationFailure { AttestationId = attestation.Id, At = At, Code = "NoActiveKey", Reason = "no key" };
+        var failure = new AttestationFailure { AttestationId = attestation.Id, At = At, Error = new OpsError { Code = OpsErrorCode.NoActiveKey, Message = "no key" } };
         Assert.Equal($"{DisplayText.Time(At)} {attestation.Id} NoActiveKey: no key", failure.ToString());
         foreach (var value in new object[] { subject, attestation, created, error, step, failure, new IntegrityCheck { Name = "signature", Passed = true },
                      new HsmStateChange { Timestamp = At, Hsm = "primary", From = "Connected", To = "Down", Reason = "killed" },

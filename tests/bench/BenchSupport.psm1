@@ -83,8 +83,18 @@ function Stop-BenchDaemon($Daemon) {
     if ($Daemon -and -not $Daemon.Process.HasExited) { $Daemon.Process.Kill(); $Daemon.Process.WaitForExit() }
 }
 
-# User+system CPU seconds a process has used so far.
+# User+system CPU seconds a process has used so far: utime + stime from /proc/<pid>/stat (all its threads, the
+# in-process SoftHSM2 included) on Linux, TotalProcessorTime elsewhere.
+$script:ClockTicks = $null
 function Get-CpuSeconds([int] $ProcessId) {
+    $statPath = "/proc/$ProcessId/stat"
+    if (Test-Path $statPath) {
+        if (-not $script:ClockTicks) { $script:ClockTicks = [double](& getconf CLK_TCK) }
+        $stat = [System.IO.File]::ReadAllText($statPath)
+        # After "pid (comm) ": field 3 (state) is index 0, so utime (14) and stime (15) are 11 and 12.
+        $fields = $stat.Substring($stat.LastIndexOf(')') + 2).Split(' ')
+        return ([double]$fields[11] + [double]$fields[12]) / $script:ClockTicks
+    }
     $p = [System.Diagnostics.Process]::GetProcessById($ProcessId)
     try { $p.TotalProcessorTime.TotalSeconds } finally { $p.Dispose() }
 }

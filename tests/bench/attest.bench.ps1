@@ -109,9 +109,11 @@ $rows = @(
 "Attestations (type test, ECDSA P-256 on SoftHSM2), $([Environment]::ProcessorCount) cores; daemon pool $PoolSize sessions; 'VsDirect' = attestations/s with N clients / direct signatures/s with N threads"
 $rows | Format-Table -AutoSize | Out-String -Width 200
 'single create (New-StellaAttestation -Subject, one per call, warm session): p50 {0:N3} ms, p99 {1:N3} ms' -f $latency.p50, $latency.p99
+'1 client batched / 1-thread direct signing: {0:N2} (goal >= 0.6); daemon CPU per attestation (/proc/<pid>/stat, before/after): {1:N0} µs with 1 client, {2:N0} µs with 2 (goal <= 120)' -f ($batchedRuns[0].perSecond / $directRuns[0].perSecond), $batchedRuns[0].daemonCpuUsPerAttestation, $batchedRuns[1].daemonCpuUsPerAttestation
 
 Save-BenchResult $envInfo.Repo 'attest' ([ordered]@{
         benchmark = 'attest'; cores = [Environment]::ProcessorCount; poolSize = $PoolSize; direct = $directRuns; batched = $batchedRuns
         ratio = [ordered]@{ oneClient = $batchedRuns[0].perSecond / $directRuns[0].perSecond; twoClients = $batchedRuns[1].perSecond / $directRuns[1].perSecond }
+        daemonCpuUsPerAttestation = [ordered]@{ oneClient = $batchedRuns[0].daemonCpuUsPerAttestation; twoClients = $batchedRuns[1].daemonCpuUsPerAttestation }
         singleCreateMs = $latency
     })

@@ -41,7 +41,8 @@ Describe 'no signing key: signing fails, the evidence is kept (runbook 000)' {
         $a = stella attest create --type test --subject "test:verification" -ErrorVariable errs -ErrorAction SilentlyContinue
         $a | Should -BeOfType $InfoType
         $a.Status | Should -Be 'Failed'
-        $a.FailureCode | Should -Be 'NoActiveKey'
+        $a.Failure.Code | Should -Be 'NoActiveKey'
+        $a.Failure.RecommendedAction | Should -Match 'stella keys generate'
         $a.Subjects[0].Name | Should -Be 'test:verification'
         $errs.Count | Should -Be 1
         $errs[0].FullyQualifiedErrorId | Should -Be 'NoActiveKey,StellaOps.Ops.PowerShell.Attestor.NewStellaAttestationCommand'
@@ -113,7 +114,7 @@ Describe 'a key is activated: retry signs what failed (runbook 000 mitigation an
         $a.Id | Should -Be $failed.Id
         $a.Status | Should -Be 'Signed'
         $a.KeyId | Should -Be $key.Id
-        $a.FailureCode | Should -BeNullOrEmpty
+        $a.Failure | Should -BeNullOrEmpty
         $stored = Get-StellaAttestation -Id $failed.Id
         $stored.Status | Should -Be 'Signed'
         $stored.History.Event | Should -Be @('created', 'sign-failed', 'retry', 'sign-failed', 'retry', 'signed')
@@ -309,7 +310,7 @@ Describe 'integrity-check, resign, export' {
             $r = stella attest resign $a.Id -ErrorVariable errs -ErrorAction SilentlyContinue
             $r.Id | Should -Be $a.Id
             $r.Status | Should -Be 'Signed'
-            $r.FailureCode | Should -BeNullOrEmpty
+            $r.Failure | Should -BeNullOrEmpty
             $errs.Count | Should -Be 1
             $errs[0].FullyQualifiedErrorId | Should -Be 'KeyExpired,StellaOps.Ops.PowerShell.Attestor.InvokeStellaAttestationRetryCommand'
             $message = $errs[0].Exception.Message
@@ -323,8 +324,7 @@ Describe 'integrity-check, resign, export' {
             $stored = Get-StellaAttestation -Id $a.Id
             $stored.Status | Should -Be 'Signed'
             $stored.KeyId | Should -Be $short.Id
-            $stored.FailureCode | Should -BeNullOrEmpty
-            $stored.FailureReason | Should -BeNullOrEmpty
+            $stored.Failure | Should -BeNullOrEmpty
             $stored.History.Event | Should -Contain 'resign-failed'
             (Test-StellaAttestationIntegrity -Id $a.Id).Intact | Should -BeTrue
             @(Get-StellaAttestation -Status Failed).Id | Should -Not -Contain $a.Id

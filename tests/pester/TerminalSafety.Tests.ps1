@@ -31,7 +31,7 @@ Describe 'the default views escape control characters' {
     }
     It 'attestations: table, item and detailed views, and their events' {
         $event = [StellaOps.Ops.Contracts.Rpc.AttestationEvent]@{ Event = 'created'; Actor = $hostile; Detail = $hostile }
-        $a = [StellaOps.Ops.Contracts.Rpc.AttestationInfo]@{ Id = 'id'; Type = $hostile; PredicateType = $hostile; Subjects = [StellaOps.Ops.Contracts.Rpc.AttestationSubject[]]@(New-Subject $hostile); CreatedBy = $hostile; FailureCode = 'SigningFailed'; FailureReason = $hostile; History = [StellaOps.Ops.Contracts.Rpc.AttestationEvent[]]@($event) }
+        $a = [StellaOps.Ops.Contracts.Rpc.AttestationInfo]@{ Id = 'id'; Type = $hostile; PredicateType = $hostile; Subjects = [StellaOps.Ops.Contracts.Rpc.AttestationSubject[]]@(New-Subject $hostile); CreatedBy = $hostile; Failure = [StellaOps.Ops.Contracts.Rpc.OpsError]@{ Code = 'SigningFailed'; Message = $hostile; RecommendedAction = $hostile }; History = [StellaOps.Ops.Contracts.Rpc.AttestationEvent[]]@($event) }
         Assert-Escaped ($a | Format-Table -AutoSize | Out-String -Width 400)
         Assert-Escaped ($a | Format-List | Out-String -Width 400)
         $a.PSObject.TypeNames.Insert(0, 'StellaOps.Ops.Contracts.Rpc.AttestationInfo#Detailed')

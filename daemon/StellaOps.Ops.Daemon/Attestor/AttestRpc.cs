@@ -1,16 +1,16 @@
 using StellaOps.Ops.Contracts;
 using StellaOps.Ops.Contracts.Rpc;
 using StellaOps.Ops.Daemon.Keys;
-using StellaOps.Ops.Daemon.Settings;
 
 namespace StellaOps.Ops.Daemon.Attestor;
 
 public sealed class AttestRpc(
     AttestorService attestor,
     AttestationInspector inspector,
+    AttestationStore store,
     SigningProbe probe,
-    KeyService keys,
-    SettingsService settings,
+    SigningKeySelection selection,
+    TimeProvider time,
     ISystemRpc system) : IAttestRpc
 {
     public Task<AttestationResult[]> CreateAsync(AttestationRequest[] requests, IProgress<OperationProgress>? progress, CancellationToken cancellationToken)
@@ -31,20 +31,19 @@ public sealed class AttestRpc(
 
     public async Task<AttestorStatus> GetStatusAsync(CancellationToken cancellationToken)
     {
-        var (key, problem) = SigningKeyCheck.Resolve(keys);
-        var counts = attestor.Store.CountByStatus();
-        var configured = settings.Value("attest.signing.key_id");
+        var (key, problem) = selection.Check();
+        var counts = store.CountByStatus();
         return new AttestorStatus
         {
-            SigningMode = settings.Value("attest.signing.mode"),
-            ConfiguredKeyId = configured.Length == 0 ? null : configured,
-            SigningKey = problem is null ? key?.ToInfo(keys.Now) : null,
+            SigningMode = selection.Mode,
+            ConfiguredKeyId = selection.ConfiguredKeyId,
+            SigningKey = problem is null ? key?.ToInfo(time.GetUtcNow()) : null,
             KeyProblem = problem is null ? null : OpsError.From(problem),
             Pending = counts[AttestationStatus.Pending],
             Signed = counts[AttestationStatus.Signed],
             Failed = counts[AttestationStatus.Failed],
-            LastSignedAt = attestor.Store.LastSignedAt(),
-            LastFailure = attestor.Store.LastFailure(),
+            LastSignedAt = store.LastSignedAt(),
+            LastFailure = store.LastFailure(),
             SigningFailuresTotal = attestor.SigningFailuresTotal,
             Daemon = await system.GetStatusAsync(cancellationToken).ConfigureAwait(false),
         };

@@ -9,7 +9,7 @@ using StellaOps.Ops.Daemon.Keys;
 namespace StellaOps.Ops.Daemon.Attestor;
 
 /// <summary>Integrity checks of stored attestations and their export as DSSE envelope or Sigstore bundle files.</summary>
-public sealed class AttestationInspector(AttestorService attestor, KeyService keys)
+public sealed class AttestationInspector(AttestorService attestor, AttestationStore store, KeyService keys)
 {
     public const string DsseMediaType = "application/vnd.dsse.envelope.v1+json";
 
@@ -17,7 +17,7 @@ public sealed class AttestationInspector(AttestorService attestor, KeyService ke
     {
         if (ids is null || ids.Length == 0)
             throw OpsException.InvalidArgument("Name the attestations to check.", "ids", "Run 'stella attest integrity-check <attestation-id>'.");
-        return [.. ids.Select(id => Check(attestor.Store.Find(attestor.ResolveId(id))!))];
+        return [.. ids.Select(id => Check(store.Find(attestor.ResolveId(id))!))];
     }
 
     public IntegrityResult Check(AttestationRecord row)
@@ -28,18 +28,31 @@ public sealed class AttestationInspector(AttestorService attestor, KeyService ke
         var digest = "sha256:" + Convert.ToHexStringLower(SHA256.HashData(row.Statement));
         Add("statement-digest", digest == row.StatementDigest,
             digest == row.StatementDigest ? $"the stored statement hashes to {digest}" : $"the stored statement hashes to {digest}, but {row.StatementDigest} was recorded: the evidence was changed");
-        if (row.Envelope is null)
+        if (row.Signature is null && row.LegacyEnvelope is null)
         {
-            Add("envelope-payload", false, $"no envelope: the attestation is {row.Status.ToString().ToLowerInvariant()}; sign it with '{SigningKeyCheck.RetryCommand}'");
+            Add("envelope-payload", false, $"no envelope: the attestation is {row.Status.ToString().ToLowerInvariant()}; sign it with '{SigningAdvice.RetryCommand}'");
             return new IntegrityResult { Id = row.Id, Intact = false, Status = row.Status, Checks = checks };
         }
-        if (!DsseEnvelope.TryParse(row.Envelope, out var envelope, out var error))
+        DsseEnvelope envelope;
+        if (row.Signature is not null)
         {
-            Add("envelope-payload", false, $"the stored envelope does not parse: {error}");
-            return new IntegrityResult { Id = row.Id, Intact = false, Status = row.Status, Checks = checks };
+            // Stored once: the envelope is the stored statement with its signature, so what it carries is what was
+            // recorded exactly when the statement still hashes to the digest recorded with it.
+            envelope = row.SignedEnvelope()!;
+            var same = digest == row.StatementDigest;
+            Add("envelope-payload", same, same ? "the envelope carries exactly the stored statement" : "the envelope's payload (the stored statement) is not the statement that was recorded and signed");
         }
-        var same = envelope.Payload.Span.SequenceEqual(row.Statement);
-        Add("envelope-payload", same, same ? "the envelope carries exactly the stored statement" : "the envelope's payload differs from the stored statement");
+        else
+        {
+            if (!DsseEnvelope.TryParse(row.LegacyEnvelope, out var legacy, out var error))
+            {
+                Add("envelope-payload", false, $"the stored envelope does not parse: {error}");
+                return new IntegrityResult { Id = row.Id, Intact = false, Status = row.Status, Checks = checks };
+            }
+            envelope = legacy;
+            var same = envelope.Payload.Span.SequenceEqual(row.Statement);
+            Add("envelope-payload", same, same ? "the envelope carries exactly the stored statement" : "the envelope's payload differs from the stored statement");
+        }
         var typeOk = envelope.PayloadType == DsseEnvelope.InTotoPayloadType;
         Add("payload-type", typeOk, typeOk ? envelope.PayloadType : $"payloadType is '{envelope.PayloadType}', expected '{DsseEnvelope.InTotoPayloadType}'");
 
@@ -61,11 +74,10 @@ public sealed class AttestationInspector(AttestorService attestor, KeyService ke
 
     public AttestationExport Export(string id, AttestationExportFormat format)
     {
-        var row = attestor.Store.Find(attestor.ResolveId(id))!;
-        if (row.Envelope is null || row.KeyId is null)
+        var row = store.Find(attestor.ResolveId(id))!;
+        if (row.SignedEnvelope() is not { } envelope || row.KeyId is null)
             throw new OpsException(OpsErrorCode.Conflict, $"Attestation {row.Id} is {row.Status.ToString().ToLowerInvariant()} and has no signature to export yet.", row.Id,
-                $"Sign it first: '{SigningKeyCheck.RetryCommand}' (or 'stella attest resign {row.Id}').");
-        var envelope = DsseEnvelope.Parse(row.Envelope);
+                $"Sign it first: '{SigningAdvice.RetryCommand}' (or 'stella attest resign {row.Id}').");
         return format switch
         {
             AttestationExportFormat.Dsse => new AttestationExport

@@ -1,10 +1,14 @@
 using System.Text.Json;
+using StellaOps.Ops.Attestation.Dsse;
 using StellaOps.Ops.Contracts;
 using StellaOps.Ops.Contracts.Rpc;
 
 namespace StellaOps.Ops.Daemon.Attestor;
 
-/// <summary>An attestation as stored: the statement bytes exactly as signed, and the envelope once it is signed.</summary>
+/// <summary>
+/// An attestation as stored: the statement bytes exactly as signed, once, and the signature once it is signed; the
+/// envelope is the two together (<see cref="SignedEnvelope"/>). Rows signed before schema 5 kept a whole envelope.
+/// </summary>
 public sealed record AttestationRecord
 {
     public required string Id { get; init; }
@@ -19,11 +23,15 @@ public sealed record AttestationRecord
     public DateTimeOffset? SignedAt { get; init; }
     public string? KeyId { get; init; }
     public KeyAlgorithm? Algorithm { get; init; }
-    public byte[]? Envelope { get; init; }
+    /// <summary>The DSSE signature (wire format) by <see cref="KeyId"/> over the statement's PAE.</summary>
+    public byte[]? Signature { get; init; }
+    /// <summary>A whole envelope, as rows signed before schema 5 kept it (the statement a second time).</summary>
+    public byte[]? LegacyEnvelope { get; init; }
     public int Attempts { get; init; }
     public DateTimeOffset? LastAttemptAt { get; init; }
     public string? FailureCode { get; init; }
     public string? FailureReason { get; init; }
+    public string? FailureAction { get; init; }
     public string? ClaimedBy { get; init; }
 
     public AttestationInfo ToInfo(bool details = false, IReadOnlyList<AttestationEvent>? history = null) => new()
@@ -40,19 +48,29 @@ public sealed record AttestationRecord
         Algorithm = Algorithm,
         Attempts = Attempts,
         LastAttemptAt = LastAttemptAt,
-        FailureCode = FailureCode,
-        FailureReason = FailureReason,
+        Failure = FailureCode is null ? null : new OpsError
+        {
+            Code = Enum.TryParse<OpsErrorCode>(FailureCode, out var code) ? code : OpsErrorCode.SigningFailed,
+            Message = FailureReason ?? "",
+            Target = Id,
+            RecommendedAction = FailureAction,
+        },
         StatementDigest = StatementDigest,
         Statement = details ? System.Text.Encoding.UTF8.GetString(Statement) : null,
-        Envelope = details && Envelope is not null ? System.Text.Encoding.UTF8.GetString(Envelope) : null,
+        Envelope = details && SignedEnvelope() is { } envelope ? envelope.ToJson() : null,
         History = details ? history : null,
     };
+
+    /// <summary>The signed envelope: the statement with its signature (or, for an older row, the envelope it kept); null while unsigned.</summary>
+    public DsseEnvelope? SignedEnvelope()
+    {
+        if (Signature is not null) return new DsseEnvelope(DsseEnvelope.InTotoPayloadType, Statement, [new DsseSignature(KeyId, Signature)]);
+        if (LegacyEnvelope is null) return null;
+        return DsseEnvelope.TryParse(LegacyEnvelope, out var legacy, out _) ? legacy : null;
+    }
 
     internal static string SubjectsJson(IReadOnlyList<AttestationSubject> subjects) => JsonSerializer.Serialize(subjects, RpcJson.Options);
 
     internal static IReadOnlyList<AttestationSubject> ParseSubjects(string json) =>
         JsonSerializer.Deserialize<AttestationSubject[]>(json, RpcJson.Options) ?? [];
 }
-
-/// <summary>The outcome of one signing, written back to its row.</summary>
-public sealed record SigningOutcome(string Id, byte[]? Envelope, string? KeyId, KeyAlgorithm? Algorithm, OpsException? Error, bool Resign);

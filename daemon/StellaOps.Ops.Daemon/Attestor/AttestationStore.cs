@@ -12,7 +12,7 @@ namespace StellaOps.Ops.Daemon.Attestor;
 /// </summary>
 public sealed class AttestationStore(StateStore store)
 {
-    private const string Columns = "id, type, predicate_type, subjects, statement, statement_digest, status, created_at, created_by, signed_at, key_id, algorithm, envelope, attempts, last_attempt_at, failure_code, failure_reason, claimed_by";
+    private const string Columns = "id, type, predicate_type, subjects, statement, statement_digest, status, created_at, created_by, signed_at, key_id, algorithm, envelope, attempts, last_attempt_at, failure_code, failure_reason, claimed_by, signature, failure_action";
 
     /// <summary>A statement to record; <see cref="Force"/> skips the "already attested" lookup.</summary>
     public sealed record NewAttestation(AttestationRecord Record, bool Force);
@@ -52,13 +52,14 @@ public sealed class AttestationStore(StateStore store)
             using var subject = Command(c, tx, "INSERT INTO attestation_subjects(attestation_id, name, digest, predicate_type) VALUES ($id, $name, $digest, $pt);",
                 "$id", "$name", "$digest", "$pt");
             using var ev = EventCommand(c, tx);
+            using var existingBySubject = ExistingCommand(c, tx);
             foreach (var (record, force) in batch)
             {
                 var key = SubjectKey(record);
                 if (!force)
                 {
                     if (inBatch.TryGetValue(key, out var earlier)) { results.Add((earlier, Recorded.Existing)); continue; }
-                    if (FindExisting(c, tx, record) is { } existing)
+                    if (FindExisting(existingBySubject, record, key) is { } existing)
                     {
                         Set(retry, instance, existing.Id);
                         if (Read(retry).FirstOrDefault() is { } unsigned)
@@ -99,20 +100,22 @@ public sealed class AttestationStore(StateStore store)
         store.InTransaction((c, tx) =>
         {
             var ms = now.ToUnixTimeMilliseconds();
+            // The replaced signature is kept (with the whole envelope only for a row signed before schema 5).
             using var keepOld = Command(c, tx, """
-                INSERT INTO attestation_envelopes(attestation_id, key_id, envelope, signed_at, replaced_at)
-                SELECT id, key_id, envelope, signed_at, $now FROM attestations WHERE id = $id AND envelope IS NOT NULL AND claimed_by = $claim;
+                INSERT INTO attestation_envelopes(attestation_id, key_id, envelope, signature, signed_at, replaced_at)
+                SELECT id, key_id, coalesce(envelope, X''), signature, signed_at, $now FROM attestations
+                WHERE id = $id AND (envelope IS NOT NULL OR signature IS NOT NULL) AND claimed_by = $claim;
                 """, "$id", "$now", "$claim");
             using var signed = Command(c, tx, """
-                UPDATE attestations SET status = 'Signed', envelope = $env, key_id = $key, algorithm = $alg, signed_at = $now,
-                    attempts = attempts + 1, last_attempt_at = $now, failure_code = NULL, failure_reason = NULL, claimed_by = NULL
+                UPDATE attestations SET status = 'Signed', signature = $sig, envelope = NULL, key_id = $key, algorithm = $alg, signed_at = $now,
+                    attempts = attempts + 1, last_attempt_at = $now, failure_code = NULL, failure_reason = NULL, failure_action = NULL, claimed_by = NULL
                 WHERE id = $id AND claimed_by = $claim;
-                """, "$id", "$env", "$key", "$alg", "$now", "$claim");
+                """, "$id", "$sig", "$key", "$alg", "$now", "$claim");
             using var failed = Command(c, tx, """
                 UPDATE attestations SET status = 'Failed',
-                    attempts = attempts + 1, last_attempt_at = $now, failure_code = $code, failure_reason = $reason, claimed_by = NULL
+                    attempts = attempts + 1, last_attempt_at = $now, failure_code = $code, failure_reason = $reason, failure_action = $action, claimed_by = NULL
                 WHERE id = $id AND claimed_by = $claim AND status <> 'Signed';
-                """, "$id", "$now", "$code", "$reason", "$claim");
+                """, "$id", "$now", "$code", "$reason", "$action", "$claim");
             using var notResigned = Command(c, tx, """
                 UPDATE attestations SET attempts = attempts + 1, last_attempt_at = $now, claimed_by = NULL
                 WHERE id = $id AND claimed_by = $claim AND status = 'Signed';
@@ -123,7 +126,7 @@ public sealed class AttestationStore(StateStore store)
                 if (o.Error is null)
                 {
                     if (o.Resign) { Set(keepOld, o.Id, ms, instance); keepOld.ExecuteNonQuery(); }
-                    Set(signed, o.Id, o.Envelope, o.KeyId, o.Algorithm?.ToName(), ms, instance);
+                    Set(signed, o.Id, o.Signature, o.KeyId, o.Algorithm?.ToName(), ms, instance);
                     if (signed.ExecuteNonQuery() == 1)
                         AddEvent(ev, o.Id, now, o.Resign ? "resigned" : "signed", $"signed with {o.Algorithm?.ToName()} key {o.KeyId}", o.KeyId, actor);
                 }
@@ -131,13 +134,13 @@ public sealed class AttestationStore(StateStore store)
                 {
                     Set(notResigned, o.Id, ms, instance);
                     if (notResigned.ExecuteNonQuery() == 1)
-                        AddEvent(ev, o.Id, now, "resign-failed", $"{o.Error.Code}: {o.Error.Message} (the previous signature stands)", o.KeyId, actor);
+                        AddEvent(ev, o.Id, now, "resign-failed", $"{o.Error.Message} (the previous signature stands)", o.KeyId, actor, o.Error);
                 }
                 else
                 {
-                    Set(failed, o.Id, ms, o.Error.Code.ToString(), o.Error.Message, instance);
+                    Set(failed, o.Id, ms, o.Error.Code.ToString(), o.Error.Message, o.Error.RecommendedAction, instance);
                     if (failed.ExecuteNonQuery() == 1)
-                        AddEvent(ev, o.Id, now, "sign-failed", $"{o.Error.Code}: {o.Error.Message}", o.KeyId, actor);
+                        AddEvent(ev, o.Id, now, "sign-failed", o.Error.Message, o.KeyId, actor, o.Error);
                 }
             }
             return 0;
@@ -285,7 +288,7 @@ public sealed class AttestationStore(StateStore store)
     public AttestationEvent[] History(string id)
     {
         using var c = store.Open();
-        using var cmd = Command(c, null, "SELECT ts, event, detail, key_id, actor FROM attestation_events WHERE attestation_id = $id ORDER BY seq;", "$id");
+        using var cmd = Command(c, null, "SELECT ts, event, detail, key_id, actor, error_code, error_action FROM attestation_events WHERE attestation_id = $id ORDER BY seq;", "$id");
         Set(cmd, id);
         using var r = cmd.ExecuteReader();
         var list = new List<AttestationEvent>();
@@ -297,6 +300,7 @@ public sealed class AttestationStore(StateStore store)
                 Detail = r.GetString(2),
                 KeyId = r.IsDBNull(3) ? null : r.GetString(3),
                 Actor = r.GetString(4),
+                Error = r.IsDBNull(5) ? null : StoredError(r.GetString(5), r.GetString(2), id, r.IsDBNull(6) ? null : r.GetString(6)),
             });
         return [.. list];
     }
@@ -321,17 +325,15 @@ public sealed class AttestationStore(StateStore store)
     public AttestationFailure? LastFailure()
     {
         using var c = store.Open();
-        using var cmd = Command(c, null, "SELECT attestation_id, ts, detail FROM attestation_events WHERE event IN ('sign-failed', 'resign-failed') ORDER BY seq DESC LIMIT 1;");
+        using var cmd = Command(c, null, "SELECT attestation_id, ts, detail, error_code, error_action FROM attestation_events WHERE event IN ('sign-failed', 'resign-failed') ORDER BY seq DESC LIMIT 1;");
         using var r = cmd.ExecuteReader();
         if (!r.Read()) return null;
-        var detail = r.GetString(2);
-        var colon = detail.IndexOf(": ", StringComparison.Ordinal);
+        var id = r.GetString(0);
         return new AttestationFailure
         {
-            AttestationId = r.GetString(0),
+            AttestationId = id,
             At = DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(1)),
-            Code = colon > 0 ? detail[..colon] : "",
-            Reason = colon > 0 ? detail[(colon + 2)..] : detail,
+            Error = StoredError(r.IsDBNull(3) ? null : r.GetString(3), r.GetString(2), id, r.IsDBNull(4) ? null : r.GetString(4)),
         };
     }
 
@@ -349,17 +351,26 @@ public sealed class AttestationStore(StateStore store)
         return (r.GetInt64(0), r.GetInt64(1));
     }
 
-    private static AttestationRecord? FindExisting(SqliteConnection c, SqliteTransaction tx, AttestationRecord record)
+    /// <summary>A stored failure's error: its code from its own column, its message, and the advice recorded with it.</summary>
+    private static OpsError StoredError(string? code, string message, string attestationId, string? action) => new()
     {
-        var first = record.Subjects[0];
-        var (alg, hex) = first.Digest.First();
-        using var cmd = Command(c, tx, $"""
-            SELECT {Prefixed("a.")} FROM attestations a JOIN attestation_subjects s ON s.attestation_id = a.id
-            WHERE s.digest = $digest AND s.predicate_type = $pt ORDER BY a.created_at DESC, a.id DESC;
-            """, "$digest", "$pt");
-        Set(cmd, $"{alg}:{hex}", record.PredicateType);
-        var wanted = SubjectKey(record);
-        return Read(cmd).FirstOrDefault(r => SubjectKey(r) == wanted);
+        Code = Enum.TryParse<OpsErrorCode>(code, out var parsed) ? parsed : OpsErrorCode.SigningFailed,
+        Message = message,
+        Target = attestationId,
+        RecommendedAction = action,
+    };
+
+    // Prepared once per batch: the attestations of one subject digest and predicate type, newest first.
+    private static SqliteCommand ExistingCommand(SqliteConnection c, SqliteTransaction tx) => Command(c, tx, $"""
+        SELECT {Prefixed("a.")} FROM attestations a JOIN attestation_subjects s ON s.attestation_id = a.id
+        WHERE s.digest = $digest AND s.predicate_type = $pt ORDER BY a.created_at DESC, a.id DESC;
+        """, "$digest", "$pt");
+
+    private static AttestationRecord? FindExisting(SqliteCommand existing, AttestationRecord record, string wanted)
+    {
+        var (alg, hex) = record.Subjects[0].Digest.First();
+        Set(existing, $"{alg}:{hex}", record.PredicateType);
+        return Read(existing).FirstOrDefault(r => SubjectKey(r) == wanted);
     }
 
     // Predicate type and every subject digest, order-independent: what "already attested" compares.
@@ -393,12 +404,12 @@ public sealed class AttestationStore(StateStore store)
     }
 
     private static SqliteCommand EventCommand(SqliteConnection c, SqliteTransaction tx) => Command(c, tx,
-        "INSERT INTO attestation_events(attestation_id, ts, event, detail, key_id, actor) VALUES ($id, $ts, $event, $detail, $key, $actor);",
-        "$id", "$ts", "$event", "$detail", "$key", "$actor");
+        "INSERT INTO attestation_events(attestation_id, ts, event, detail, key_id, actor, error_code, error_action) VALUES ($id, $ts, $event, $detail, $key, $actor, $code, $action);",
+        "$id", "$ts", "$event", "$detail", "$key", "$actor", "$code", "$action");
 
-    private static void AddEvent(SqliteCommand ev, string id, DateTimeOffset at, string what, string detail, string? keyId, string actor)
+    private static void AddEvent(SqliteCommand ev, string id, DateTimeOffset at, string what, string detail, string? keyId, string actor, OpsError? error = null)
     {
-        Set(ev, id, at.ToUnixTimeMilliseconds(), what, detail, keyId, actor);
+        Set(ev, id, at.ToUnixTimeMilliseconds(), what, detail, keyId, actor, error?.Code.ToString(), error?.RecommendedAction);
         ev.ExecuteNonQuery();
     }
 
@@ -424,11 +435,13 @@ public sealed class AttestationStore(StateStore store)
         SignedAt = r.IsDBNull(9) ? null : DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(9)),
         KeyId = r.IsDBNull(10) ? null : r.GetString(10),
         Algorithm = r.IsDBNull(11) ? null : KeyAlgorithmNames.Parse(r.GetString(11)),
-        Envelope = r.IsDBNull(12) ? null : (byte[])r.GetValue(12),
+        LegacyEnvelope = r.IsDBNull(12) ? null : (byte[])r.GetValue(12),
         Attempts = r.GetInt32(13),
         LastAttemptAt = r.IsDBNull(14) ? null : DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(14)),
         FailureCode = r.IsDBNull(15) ? null : r.GetString(15),
         FailureReason = r.IsDBNull(16) ? null : r.GetString(16),
         ClaimedBy = r.IsDBNull(17) ? null : r.GetString(17),
+        Signature = r.IsDBNull(18) ? null : (byte[])r.GetValue(18),
+        FailureAction = r.IsDBNull(19) ? null : r.GetString(19),
     };
 }

@@ -6,6 +6,7 @@ using StellaOps.Ops.Contracts;
 using StellaOps.Ops.Contracts.Rpc;
 using StellaOps.Ops.Daemon.Ipc;
 using StellaOps.Ops.Daemon.Keys;
+using StellaOps.Ops.Daemon.Signing;
 
 namespace StellaOps.Ops.Daemon.Attestor;
 
@@ -19,8 +20,12 @@ public sealed class AttestorService : IDisposable
     public const string MeterName = "StellaOps.Ops.Attestor";
     public const string FailuresMetric = "attestor_signing_failures_total";
 
+    /// <summary>The attestor's tag on the batch signer's metrics.</summary>
+    public const string Entry = "attestor";
+
     private readonly AttestationStore _store;
-    private readonly KeyService _keys;
+    private readonly BatchSigner _signer;
+    private readonly SigningKeySelection _selection;
     private readonly TimeProvider _time;
     private readonly ILogger<AttestorService> _logger;
     private readonly Meter _meter = new(MeterName);
@@ -28,10 +33,11 @@ public sealed class AttestorService : IDisposable
     private readonly Counter<long> _signed;
     private long _failuresTotal;
 
-    public AttestorService(AttestationStore store, KeyService keys, TimeProvider time, ILogger<AttestorService> logger)
+    public AttestorService(AttestationStore store, BatchSigner signer, SigningKeySelection selection, TimeProvider time, ILogger<AttestorService> logger)
     {
         _store = store;
-        _keys = keys;
+        _signer = signer;
+        _selection = selection;
         _time = time;
         _logger = logger;
         _failures = _meter.CreateCounter<long>(FailuresMetric, description: "Attestations whose signing failed (each attempt), by reason (error code).");
@@ -42,8 +48,6 @@ public sealed class AttestorService : IDisposable
     public string InstanceId { get; } = Guid.NewGuid().ToString("N");
 
     public long SigningFailuresTotal => Interlocked.Read(ref _failuresTotal);
-
-    public AttestationStore Store => _store;
 
     // Stored as Unix milliseconds: what is returned must equal what is read back later.
     private DateTimeOffset Now => DateTimeOffset.FromUnixTimeMilliseconds(_time.GetUtcNow().ToUnixTimeMilliseconds());
@@ -94,7 +98,7 @@ public sealed class AttestorService : IDisposable
         if (request is null) throw OpsException.InvalidArgument("No retry request was given.", "request");
         if (!request.Failed && request.Ids.Count == 0)
             throw OpsException.InvalidArgument("Say what to sign again: -Failed (all failed and interrupted ones) or -Id <attestation-id>.", "request",
-                $"Run '{SigningKeyCheck.RetryCommand}', or 'stella attest resign <attestation-id>'.");
+                $"Run '{SigningAdvice.RetryCommand}', or 'stella attest resign <attestation-id>'.");
         var results = new List<AttestationResult>();
         var claimed = new List<AttestationRecord>();
         if (request.Ids.Count > 0)
@@ -126,8 +130,10 @@ public sealed class AttestorService : IDisposable
     }
 
     /// <summary>
-    /// Signs claimed rows concurrently and writes every outcome in one transaction. On cancellation the claims are
-    /// released (the rows stay retryable) and the cancellation propagates.
+    /// Signs claimed rows through the one <see cref="BatchSigner"/> (chunked and in parallel as signing.Sign is) and
+    /// writes every outcome in one transaction: a signature (the envelope is the stored statement with it), or the
+    /// failure with its code and advice. On cancellation what was signed is kept, the rest released (still
+    /// retryable), and the cancellation propagates.
     /// </summary>
     private async Task<Dictionary<string, AttestationResult>> SignAsync(IReadOnlyList<AttestationRecord> rows, IProgress<OperationProgress>? progress,
         CancellationToken cancellationToken, IReadOnlySet<string>? resignIds = null)
@@ -135,90 +141,75 @@ public sealed class AttestorService : IDisposable
         var results = new Dictionary<string, AttestationResult>(StringComparer.Ordinal);
         if (rows.Count == 0) return results;
         var actor = Actor;
-        var outcomes = new SigningOutcome?[rows.Count];
-        var (key, problem) = SigningKeyCheck.Resolve(_keys);
-        var signer = key is null ? null : new KeyServiceSigner(_keys, key);
-        var done = 0;
-        try
+        var outputs = new SignOutput?[rows.Count];
+        var (key, problem) = _selection.Check();
+        if (key is null || problem is not null)
         {
-            // Chunks like signing.Sign: one HSM call (one session lease) per chunk, as many chunks at once as the key
-            // can usefully sign in parallel.
-            var parallelism = key is null ? 1 : _keys.SigningParallelism(key);
-            var size = Math.Clamp((rows.Count + parallelism - 1) / parallelism, 1, MaxChunk);
-            await Parallel.ForEachAsync(Enumerable.Range(0, rows.Count).Chunk(size), new ParallelOptions { MaxDegreeOfParallelism = parallelism, CancellationToken = cancellationToken },
-                async (chunk, ct) =>
-                {
-                    var signed = await SignChunkAsync([.. chunk.Select(i => rows[i])], signer, problem, resignIds, ct).ConfigureAwait(false);
-                    for (var j = 0; j < chunk.Length; j++) outcomes[chunk[j]] = signed[j];
-                    var n = Interlocked.Add(ref done, chunk.Length);
-                    if (progress is not null)
-                        progress.Report(new OperationProgress { Activity = "Signing attestations", Status = $"{n} of {rows.Count}", PercentComplete = 100 * n / rows.Count });
-                }).ConfigureAwait(false);
+            Array.Fill(outputs, SignOutput.Failed(problem!));
         }
-        catch (OperationCanceledException)
+        else
         {
-            // What was signed is kept; the rest is released and stays retryable.
-            var finished = outcomes.Where(o => o is not null).Select(o => o!).ToList();
-            _store.Complete(finished, InstanceId, actor, _time.GetUtcNow());
-            _store.Release([.. rows.Where((_, i) => outcomes[i] is null).Select(r => r.Id)], InstanceId, "the request was cancelled before it was signed", actor, _time.GetUtcNow());
-            throw;
+            var items = new (KeyRecord, SignInput)[rows.Count];
+            for (var i = 0; i < rows.Count; i++) items[i] = (key, SignInput.Message(DssePae.Encode(DsseEnvelope.InTotoPayloadType, rows[i].Statement)));
+            var done = 0;
+            void Signed(int n)
+            {
+                var total = Interlocked.Add(ref done, n);
+                progress!.Report(new OperationProgress { Activity = "Signing attestations", Status = $"{total} of {rows.Count}", PercentComplete = 100 * total / rows.Count });
+            }
+            try
+            {
+                await _signer.SignAsync(Entry, items, outputs, progress is null ? null : Signed, cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                // What was signed is kept; the rest is released and stays retryable.
+                var finished = rows.Select((r, i) => (Row: r, Output: outputs[i])).Where(x => x.Output is not null).Select(x => Outcome(x.Row, x.Output!, key, resignIds)).ToList();
+                _store.Complete(finished, InstanceId, actor, _time.GetUtcNow());
+                _store.Release([.. rows.Where((_, i) => outputs[i] is null).Select(r => r.Id)], InstanceId, "the request was cancelled before it was signed", actor, _time.GetUtcNow());
+                throw;
+            }
         }
 
         var now = Now;
-        _store.Complete([.. outcomes.Select(o => o!)], InstanceId, actor, now);
-        Account(rows, outcomes!);
+        var outcomes = rows.Select((r, i) => Outcome(r, outputs[i]!, key, resignIds)).ToArray();
+        _store.Complete(outcomes, InstanceId, actor, now);
+        Account(outcomes);
         for (var i = 0; i < rows.Count; i++)
         {
-            var (row, o) = (rows[i], outcomes[i]!);
+            var (row, o, cause) = (rows[i], outcomes[i], outputs[i]!.Error);
             if (o.Error is null)
             {
-                var after = row with { Status = AttestationStatus.Signed, Envelope = o.Envelope, KeyId = o.KeyId, Algorithm = o.Algorithm, SignedAt = now, Attempts = row.Attempts + 1, LastAttemptAt = now, FailureCode = null, FailureReason = null };
+                var after = row with { Status = AttestationStatus.Signed, Signature = o.Signature, LegacyEnvelope = null, KeyId = o.KeyId, Algorithm = o.Algorithm, SignedAt = now, Attempts = row.Attempts + 1, LastAttemptAt = now, FailureCode = null, FailureReason = null, FailureAction = null };
                 results[row.Id] = new AttestationResult { Attestation = after.ToInfo() };
             }
             else if (o.Resign)
             {
                 // The old signature stands: the attestation stays Signed with no failure stamped on it.
                 var after = row with { Attempts = row.Attempts + 1, LastAttemptAt = now };
-                results[row.Id] = new AttestationResult { Attestation = after.ToInfo(), Error = SigningKeyCheck.NotResigned(row, o.Error) };
+                results[row.Id] = new AttestationResult { Attestation = after.ToInfo(), Error = SigningAdvice.NotResigned(row, cause!) };
             }
             else
             {
-                var after = row with { Status = AttestationStatus.Failed, Attempts = row.Attempts + 1, LastAttemptAt = now, FailureCode = o.Error.Code.ToString(), FailureReason = o.Error.Message };
-                results[row.Id] = new AttestationResult { Attestation = after.ToInfo(), Error = SigningKeyCheck.Unsigned(row.Id, o.Error) };
+                var after = row with { Status = AttestationStatus.Failed, Attempts = row.Attempts + 1, LastAttemptAt = now, FailureCode = o.Error.Code.ToString(), FailureReason = o.Error.Message, FailureAction = o.Error.RecommendedAction };
+                results[row.Id] = new AttestationResult { Attestation = after.ToInfo(), Error = SigningAdvice.Unsigned(o.Error) };
             }
         }
         return results;
     }
 
-    /// <summary>Envelopes of at most this many attestations per HSM call: one call stays far inside hsm.session.timeout.</summary>
-    private const int MaxChunk = 64;
-
-    private static async Task<SigningOutcome[]> SignChunkAsync(AttestationRecord[] rows, KeyServiceSigner? signer, OpsException? problem, IReadOnlySet<string>? resignIds, CancellationToken ct)
+    // What is written back for a row: its signature, or its failure as recorded (the cause's code and message, the advice).
+    private static SigningOutcome Outcome(AttestationRecord row, SignOutput output, KeyRecord? key, IReadOnlySet<string>? resignIds)
     {
-        SigningOutcome[] All(OpsException error) => [.. rows.Select(r => new SigningOutcome(r.Id, null, signer?.KeyId, signer?.Algorithm, error, resignIds?.Contains(r.Id) ?? false))];
-        if (signer is null || problem is not null) return All(problem!);
-        try
-        {
-            var envelopes = await DsseEnvelopeBuilder.SignManyAsync(DsseEnvelope.InTotoPayloadType, [.. rows.Select(r => (ReadOnlyMemory<byte>)r.Statement)], signer, ct).ConfigureAwait(false);
-            return [.. rows.Select((r, i) => new SigningOutcome(r.Id, envelopes[i].ToJsonBytes(), signer.KeyId, signer.Algorithm, null, resignIds?.Contains(r.Id) ?? false))];
-        }
-        catch (OpsException ex)
-        {
-            return All(ex);
-        }
-        catch (OperationCanceledException) when (ct.IsCancellationRequested)
-        {
-            throw;
-        }
-        catch (Exception ex) when (ex is not OutOfMemoryException)
-        {
-            // Whatever broke, the evidence is kept and the daemon goes on; the reason is recorded for the operator.
-            return All(new OpsException(OpsErrorCode.SigningFailed, $"signing raised {ex.GetType().Name}: {ex.Message}", null, "See 'stella attest logs --level error --last 30m'."));
-        }
+        var resign = resignIds?.Contains(row.Id) ?? false;
+        OpsError? error = output.Error is not { } cause ? null
+            : resign ? SigningAdvice.NotResigned(row, cause) with { Message = cause.Message }
+            : SigningAdvice.Recorded(row.Id, cause);
+        return new SigningOutcome(row.Id, output.Signature, key?.Id, key?.Algorithm, error, resign);
     }
 
     // Metrics and one log line per distinct failure reason in the batch (not one per attestation).
-    private void Account(IReadOnlyList<AttestationRecord> rows, SigningOutcome[] outcomes)
+    private void Account(SigningOutcome[] outcomes)
     {
         var ok = outcomes.Count(o => o.Error is null);
         if (ok > 0) _signed.Add(ok);
@@ -234,7 +225,7 @@ public sealed class AttestorService : IDisposable
                     count, list, group.Key.Code, group.Key.Message);
             else
                 _logger.LogError("Signing failed for {Count} attestation(s) ({Ids}): {Code}: {Reason}. The evidence is recorded; sign it with '{Retry}' once the cause is fixed",
-                    count, list, group.Key.Code, group.Key.Message, SigningKeyCheck.RetryCommand);
+                    count, list, group.Key.Code, group.Key.Message, SigningAdvice.RetryCommand);
         }
     }
 

@@ -9,7 +9,7 @@ namespace StellaOps.Ops.Daemon.Attestor;
 /// check.attestor.signing-health: a usable signing key, a test signature that signs and verifies, and a signing
 /// failure rate over the last hour under seed 004's "Submission failures" thresholds (warning &gt; 5 %, critical &gt; 20 %).
 /// </summary>
-public sealed class SigningHealthCheck(SigningProbe probe, AttestorService attestor, TimeProvider time) : IHealthCheck
+public sealed class SigningHealthCheck(SigningProbe probe, AttestationStore store, TimeProvider time) : IHealthCheck
 {
     public const double WarnRate = 0.05;
     public const double CriticalRate = 0.20;
@@ -21,7 +21,7 @@ public sealed class SigningHealthCheck(SigningProbe probe, AttestorService attes
     public async Task<DoctorResult> RunAsync(CancellationToken cancellationToken)
     {
         var test = await probe.RunAsync(cancellationToken).ConfigureAwait(false);
-        var (ok, failed) = attestor.Store.AttemptsSince(time.GetUtcNow() - Window);
+        var (ok, failed) = store.AttemptsSince(time.GetUtcNow() - Window);
         var attempts = ok + failed;
         var rate = attempts == 0 ? 0 : (double)failed / attempts;
         var evidence = new Dictionary<string, string>
@@ -33,7 +33,7 @@ public sealed class SigningHealthCheck(SigningProbe probe, AttestorService attes
             ["attempts"] = attempts.ToString(CultureInfo.InvariantCulture),
             ["failures"] = failed.ToString(CultureInfo.InvariantCulture),
             ["failureRate"] = rate.ToString("0.####", CultureInfo.InvariantCulture),
-            ["failedAttestations"] = attestor.Store.CountByStatus()[AttestationStatus.Failed].ToString(CultureInfo.InvariantCulture),
+            ["failedAttestations"] = store.CountByStatus()[AttestationStatus.Failed].ToString(CultureInfo.InvariantCulture),
         };
         DoctorResult Result(DoctorStatus s, string m, string? fix = null) => new() { Check = Id, Status = s, Message = m, Remediation = fix, Evidence = evidence };
 
@@ -42,13 +42,13 @@ public sealed class SigningHealthCheck(SigningProbe probe, AttestorService attes
             var step = test.Steps.Last(s => !s.Success);
             return Result(DoctorStatus.Fail, $"Test signing failed at '{step.Name}': {step.Message}",
                 (test.Error?.RecommendedAction is { Length: > 0 } a ? a.TrimEnd('.') + ". " : "")
-                + $"If the HSM is down: {SigningKeyCheck.SoftwareModeCommands}; then '{SigningKeyCheck.RetryCommand}'.");
+                + $"If the HSM is down: {SigningAdvice.SoftwareModeCommands}; then '{SigningAdvice.RetryCommand}'.");
         }
         var share = $"{failed} of {attempts} signing attempts failed in the last hour ({rate:P1})";
         if (rate > CriticalRate)
-            return Result(DoctorStatus.Fail, $"{share}, above the critical threshold of 20 %.", $"Find the cause with 'stella attest logs --level error --last 1h'; once fixed, '{SigningKeyCheck.RetryCommand}'.");
+            return Result(DoctorStatus.Fail, $"{share}, above the critical threshold of 20 %.", $"Find the cause with 'stella attest logs --level error --last 1h'; once fixed, '{SigningAdvice.RetryCommand}'.");
         if (rate > WarnRate)
-            return Result(DoctorStatus.Warn, $"{share}, above the warning threshold of 5 %.", $"See 'stella attest logs --level error --last 1h', then '{SigningKeyCheck.RetryCommand}'.");
+            return Result(DoctorStatus.Warn, $"{share}, above the warning threshold of 5 %.", $"See 'stella attest logs --level error --last 1h', then '{SigningAdvice.RetryCommand}'.");
         return Result(DoctorStatus.Pass, $"Signing works with {test.Algorithm?.ToName()} key {test.KeyId} ({test.SigningMode} mode); {share}.");
     }
 }

@@ -11,27 +11,27 @@ namespace StellaOps.Ops.Daemon.Attestor;
 /// who set it, so the switch is in 'stella attest logs' next to the failures it worked around. A reload also says
 /// when the mode has no key to sign with, so "switch to software, reload, retry" does not fail silently at the retry.
 /// </summary>
-public sealed class SigningModeWatch(SettingsService settings, KeyService keys, ILogger<SigningModeWatch> logger) : IReloadable
+public sealed class SigningModeWatch(SigningKeySelection selection, ILogger<SigningModeWatch> logger) : IReloadable
 {
     private string? _applied;
 
     public Task ReloadAsync(CancellationToken cancellationToken)
     {
         Observe(atStart: false);
-        var mode = settings.Value("attest.signing.mode");
-        try { keys.SigningKey(); }
+        var mode = selection.Mode;
+        try { selection.Resolve(); }
         catch (OpsException ex)
         {
             // Thrown to the reload, which returns it as a warning: the rest of the reload has taken effect.
             throw new OpsException(ex.Code, $"Signing mode {mode} has no key to sign with: {ex.Message}", ex.Target,
-                $"{ex.RecommendedAction?.TrimEnd('.', ' ')}. Then sign what failed meanwhile: '{SigningKeyCheck.RetryCommand}'.");
+                $"{ex.RecommendedAction?.TrimEnd('.', ' ')}. Then sign what failed meanwhile: '{SigningAdvice.RetryCommand}'.");
         }
         return Task.CompletedTask;
     }
 
     public void Observe(bool atStart)
     {
-        var setting = settings.Get("attest.signing.mode")[0];
+        var setting = selection.ModeValue;
         var previous = Interlocked.Exchange(ref _applied, setting.Value);
         if (previous == setting.Value && !atStart) return;
         var who = setting.ChangedBy is { Length: > 0 } by ? $"set by {by} at {setting.ChangedAt:u}" : $"from the {setting.Source.ToString().ToLowerInvariant()} configuration";

@@ -6,7 +6,6 @@ using StellaOps.Ops.Attestation.Verification;
 using StellaOps.Ops.Contracts;
 using StellaOps.Ops.Contracts.Rpc;
 using StellaOps.Ops.Daemon.Keys;
-using StellaOps.Ops.Daemon.Settings;
 
 namespace StellaOps.Ops.Daemon.Attestor;
 
@@ -14,7 +13,7 @@ namespace StellaOps.Ops.Daemon.Attestor;
 /// <c>stella attest test-sign</c>: signs a throwaway statement with the attestor's key and verifies it, step by
 /// step, so the operator sees where it broke. Nothing is stored.
 /// </summary>
-public sealed class SigningProbe(KeyService keys, SettingsService settings)
+public sealed class SigningProbe(KeyService keys, SigningKeySelection selection, KeyUsability usability)
 {
     public async Task<SigningTestResult> RunAsync(CancellationToken cancellationToken)
     {
@@ -43,12 +42,12 @@ public sealed class SigningProbe(KeyService keys, SettingsService settings)
 
         var ok = Step("resolve-key", () =>
             {
-                key = keys.SigningKey();
+                key = selection.Resolve();
                 return $"{key.Algorithm.ToName()} key {key.Id} ({key.Name}, {key.Provider.ToString().ToLowerInvariant()}, {key.Location}) for signing mode {Mode}";
             })
             && Step("key-valid", () =>
             {
-                if (SigningKeyCheck.Problem(key!, keys.Now) is { } problem) throw problem;
+                usability.Ensure(key!, keys.Now);
                 return $"{key!.StatusAt(keys.Now).ToString().ToLowerInvariant()}, valid until {key.ExpiresAt:u}";
             })
             && Step("build-statement", () =>
@@ -62,7 +61,7 @@ public sealed class SigningProbe(KeyService keys, SettingsService settings)
             var sw = Stopwatch.StartNew();
             try
             {
-                envelope = await DsseEnvelopeBuilder.SignAsync(DsseEnvelope.InTotoPayloadType, statement, [new KeyServiceSigner(keys, key!)], cancellationToken).ConfigureAwait(false);
+                envelope = await DsseEnvelopeBuilder.SignAsync(DsseEnvelope.InTotoPayloadType, statement, [keys.Signer(key!)], cancellationToken).ConfigureAwait(false);
                 steps.Add(new SigningTestStep { Name = "sign", Success = true, Duration = sw.Elapsed, Message = $"DSSE signature, {envelope.Signatures[0].Signature.Length} bytes, in {key!.Location}" });
             }
             catch (Exception ex) when (ex is OpsException or InvalidOperationException)
@@ -87,5 +86,5 @@ public sealed class SigningProbe(KeyService keys, SettingsService settings)
         return new SigningTestResult { Success = ok, KeyId = key?.Id, Algorithm = key?.Algorithm, SigningMode = Mode, Steps = steps, Error = error };
     }
 
-    private string Mode => settings.Value("attest.signing.mode");
+    private string Mode => selection.Mode;
 }

@@ -15,6 +15,8 @@ public static class KeyCapability
     {
         services.TryAddSingleton<IHsmKeyOperations, NoHsmConfigured>();
         services.AddSingleton<KeyStore>();
+        services.AddSingleton<KeyUsability>();
+        services.AddSingleton<SigningKeySelection>();
         services.AddSingleton<SoftwareKeyVault>();
         services.AddSingleton<KeyService>();
         services.AddSingleton<KeyRotationService>();
@@ -28,35 +30,5 @@ public static class KeyCapability
         services.AddHostedService(sp => sp.GetRequiredService<HsmKeyReconciler>());
         services.AddSingleton<IHealthCheck, HsmKeyOrphanHealthCheck>();
         return services;
-    }
-
-    private sealed class KeyReload(KeyService keys) : IReloadable
-    {
-        public Task ReloadAsync(CancellationToken cancellationToken) => keys.AlignWithConfigurationAsync(cancellationToken);
-    }
-
-    private sealed class KeyCapabilityStatus(KeyService keys) : ICapabilityStatus
-    {
-        public CapabilityStatus Current
-        {
-            get
-            {
-                try
-                {
-                    var key = keys.SigningKey();
-                    var status = key.StatusAt(keys.Now);
-                    return new CapabilityStatus
-                    {
-                        Name = "keys",
-                        State = status == Contracts.Rpc.KeyStatus.Active ? CapabilityState.Ready : CapabilityState.Degraded,
-                        Message = $"signing key {key.Id[..16]}… ({key.Algorithm}, {key.Provider}) {status.ToString().ToLowerInvariant()}, expires {key.ExpiresAt:u}",
-                    };
-                }
-                catch (Contracts.OpsException ex)
-                {
-                    return new CapabilityStatus { Name = "keys", State = CapabilityState.Degraded, Message = ex.Message };
-                }
-            }
-        }
     }
 }

@@ -7,20 +7,20 @@ using StellaOps.Ops.Daemon.Settings;
 namespace StellaOps.Ops.Daemon.Keys;
 
 /// <summary>check.attestor.key-expiration: the signing key exists, is valid, and is not close to expiring.</summary>
-public sealed class KeyExpirationHealthCheck(KeyService keys, SettingsService settings) : IHealthCheck
+public sealed class KeyExpirationHealthCheck(SigningKeySelection selection, KeyStore store, SettingsService settings, TimeProvider time) : IHealthCheck
 {
     public string Id => "check.attestor.key-expiration";
     public string Description => "The signing key is present and valid, and not within the alert windows of its expiry.";
 
     public Task<DoctorResult> RunAsync(CancellationToken cancellationToken)
     {
-        var now = keys.Now;
+        var now = time.GetUtcNow();
         var warnDays = int.Parse(settings.Value("keys.alerts.expiring_days"), CultureInfo.InvariantCulture);
         var criticalDays = int.Parse(settings.Value("keys.alerts.expiring_days_critical"), CultureInfo.InvariantCulture);
         KeyRecord key;
         try
         {
-            key = keys.SigningKey();
+            key = selection.Resolve();
         }
         catch (OpsException ex)
         {
@@ -28,7 +28,7 @@ public sealed class KeyExpirationHealthCheck(KeyService keys, SettingsService se
         }
         var status = key.StatusAt(now);
         var left = key.ExpiresAt - now;
-        var backups = keys.All().Count(k => k.Id != key.Id && k.Purpose == key.Purpose && k.StatusAt(now) == KeyStatus.Inactive && k.ExpiresAt - now > TimeSpan.FromDays(criticalDays));
+        var backups = store.All().Count(k => k.Id != key.Id && k.Purpose == key.Purpose && k.StatusAt(now) == KeyStatus.Inactive && k.ExpiresAt - now > TimeSpan.FromDays(criticalDays));
         var evidence = new Dictionary<string, string>
         {
             ["keyId"] = key.Id,

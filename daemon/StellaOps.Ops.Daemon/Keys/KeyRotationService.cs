@@ -14,7 +14,7 @@ namespace StellaOps.Ops.Daemon.Keys;
 /// within keys.rotation.before_expiry of expiring. Driven by a <see cref="TimeProvider"/> so tests can run a
 /// year of rotation in seconds; each tick is idempotent.
 /// </summary>
-public sealed class KeyRotationService(KeyService keys, SettingsService settings, TimeProvider time, ILogger<KeyRotationService> logger) : BackgroundService
+public sealed class KeyRotationService(KeyService keys, KeyStore store, SettingsService settings, TimeProvider time, ILogger<KeyRotationService> logger) : BackgroundService
 {
     public static readonly TimeSpan Interval = TimeSpan.FromMinutes(1);
     private static readonly Meter Meter = new("StellaOps.Ops.Keys");
@@ -49,7 +49,7 @@ public sealed class KeyRotationService(KeyService keys, SettingsService settings
         var criticalDays = int.Parse(settings.Value("keys.alerts.expiring_days_critical"), CultureInfo.InvariantCulture);
         var rotations = new List<KeyRotationResult>();
 
-        foreach (var key in keys.All().Where(k => k.StoredStatus == KeyStatus.Active))
+        foreach (var key in store.All().Where(k => k.StoredStatus == KeyStatus.Active))
         {
             var left = key.ExpiresAt - now;
             if (auto && key.ReplacedBy is null && left <= before)

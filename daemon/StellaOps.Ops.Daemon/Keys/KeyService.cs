@@ -22,12 +22,14 @@ public sealed class KeyService(
     KeyStore store,
     SoftwareKeyVault vault,
     IHsmKeyOperations hsm,
+    SigningKeySelection selection,
+    KeyUsability usability,
     SettingsService settings,
     DaemonPaths paths,
     TimeProvider time,
     ILogger<KeyService> logger)
 {
-    public const string DefaultPurpose = "attestation-signing";
+    public const string DefaultPurpose = SigningKeySelection.DefaultPurpose;
     private readonly SemaphoreSlim _writes = new(1, 1);
 
     public DateTimeOffset Now => time.GetUtcNow();
@@ -146,7 +148,7 @@ public sealed class KeyService(
             if (store.Active(record.Purpose, record.Provider) is null)
             {
                 record = record with { StoredStatus = KeyStatus.Active, ActivatedAt = record.CreatedAt };
-                events.Add(Event(record.Id, "activated", $"no other {ProviderName(record.Provider)} {record.Purpose} key was active"));
+                events.Add(Event(record.Id, "activated", $"no other {SigningKeySelection.ProviderName(record.Provider)} {record.Purpose} key was active"));
             }
             store.Commit([record], events);
             return record;
@@ -190,7 +192,7 @@ public sealed class KeyService(
         {
             var key = Resolve(id);
             var now = Now;
-            EnsureUsable(key, now, "activated");
+            usability.Ensure(key, now, "activated", signing: false);
             if (key.StoredStatus == KeyStatus.Active) return key.ToInfo(now);
             var writes = new List<KeyRecord>();
             var events = new List<KeyEvent>();
@@ -218,7 +220,7 @@ public sealed class KeyService(
         InputText.Check(purpose, "key purpose", InputText.PurposeMaxLength);
         var key = Resolve(id);
         var now = Now;
-        EnsureUsable(key, now, "registered");
+        usability.Ensure(key, now, "registered", signing: false);
         purpose = purpose.Trim();
         if (key.StoredStatus == KeyStatus.Active && !string.Equals(purpose, key.Purpose, StringComparison.Ordinal) && store.Active(purpose, key.Provider) is { } other)
             throw new OpsException(OpsErrorCode.Conflict, $"Key {other.Id} is already the active {purpose} key.", key.Id, "Deactivate it first by activating this key for that purpose.");
@@ -232,7 +234,7 @@ public sealed class KeyService(
         var key = Resolve(id);
         var sw = Stopwatch.StartNew();
         var probe = RandomNumberGenerator.GetBytes(64);
-        var signature = await SignAsync(key, probe, cancellationToken).ConfigureAwait(false);
+        var signature = await Signer(key).SignAsync(probe, cancellationToken).ConfigureAwait(false);
         var ok = DsseVerifier.VerifySignature(new TrustedKey(key.SubjectPublicKeyInfo), probe, signature, allowRawEcdsa: false, out var reason);
         return new KeyTestResult
         {
@@ -246,70 +248,18 @@ public sealed class KeyService(
         };
     }
 
-    /// <summary>Signs with <paramref name="key"/>; the result is in DSSE wire format (ECDSA DER, RSA PKCS#1 v1.5, raw Ed25519).</summary>
-    public async Task<byte[]> SignAsync(KeyRecord key, byte[] message, CancellationToken cancellationToken)
-    {
-        EnsureCanSign(key, Now);
-        if (key.Provider == KeyProvider.Hsm)
-        {
-            var raw = await hsm.SignAsync(key.HsmCkaId!, key.Algorithm, message, cancellationToken).ConfigureAwait(false);
-            return KeyAlgorithms.IsEcdsa(key.Algorithm) ? SignatureFormats.P1363ToDer(raw, key.Algorithm) : raw;
-        }
-        var pkcs8 = vault.Unseal(key.Id, key.SealedPrivateKey!);
-        try
-        {
-            using var signer = SoftwareDsseSigner.FromPkcs8(pkcs8, key.Id);
-            return signer.Sign(message);
-        }
-        finally
-        {
-            CryptographicOperations.ZeroMemory(pkcs8);
-        }
-    }
-
     /// <summary>
-    /// Signs precomputed digests with <paramref name="key"/> in one go (SHA-256 for ecdsa-p256/rsa-3072, SHA-384 for
-    /// ecdsa-p384; the caller checks the lengths): one HSM session for the lot, or one unseal of a software key.
-    /// ECDSA DER, RSA PKCS#1 v1.5 — the same signatures <see cref="SignAsync"/> makes over the messages. Not for Ed25519.
+    /// <paramref name="key"/> as a signer, once it may sign now (<see cref="KeyUsability"/>; throws otherwise): an HSM
+    /// key through the shared <see cref="Ops.Hsm.HsmDsseSigner"/>, a software key unsealed per call. Either hashes with
+    /// the digest <see cref="SigningHash"/> names and answers in DSSE wire format (ECDSA DER, RSA PKCS#1 v1.5, raw Ed25519).
     /// </summary>
-    public async Task<byte[][]> SignDigestsAsync(KeyRecord key, IReadOnlyList<byte[]> digests, CancellationToken cancellationToken)
+    public IDigestSigner Signer(KeyRecord key)
     {
-        EnsureCanSign(key, Now);
-        if (key.Algorithm == KeyAlgorithm.Ed25519)
-            throw OpsException.InvalidArgument($"Key {key.Id} is ed25519, which signs the whole message, not a digest.", key.Id, "Pass the data itself (Invoke-StellaSign -InputObject or -Path).");
-        if (key.Provider == KeyProvider.Hsm)
-        {
-            var raw = await hsm.SignDigestsAsync(key.HsmCkaId!, key.Algorithm, digests, cancellationToken).ConfigureAwait(false);
-            return KeyAlgorithms.IsEcdsa(key.Algorithm) ? [.. raw.Select(r => SignatureFormats.P1363ToDer(r, key.Algorithm))] : raw;
-        }
-        var pkcs8 = vault.Unseal(key.Id, key.SealedPrivateKey!);
-        try
-        {
-            using var signer = SoftwareDsseSigner.FromPkcs8(pkcs8, key.Id);
-            return [.. digests.Select(d => signer.SignHash(d))];
-        }
-        finally
-        {
-            CryptographicOperations.ZeroMemory(pkcs8);
-        }
+        usability.Ensure(key, Now);
+        return key.Provider == KeyProvider.Hsm
+            ? new Ops.Hsm.HsmDsseSigner(new HsmKeyToken(hsm), key.HsmCkaId!, key.Algorithm, key.Id)
+            : new SealedKeySigner(vault, key);
     }
-
-    /// <summary>
-    /// Signs whole messages in one go: hashed here as the key's algorithm requires and signed as digests
-    /// (<see cref="SignDigestsAsync"/>), or one by one for Ed25519, which signs the message itself.
-    /// </summary>
-    public async Task<byte[][]> SignMessagesAsync(KeyRecord key, IReadOnlyList<byte[]> messages, CancellationToken cancellationToken)
-    {
-        if (key.Algorithm != KeyAlgorithm.Ed25519)
-            return await SignDigestsAsync(key, [.. messages.Select(m => MessageDigest(key, m))], cancellationToken).ConfigureAwait(false);
-        var signatures = new byte[messages.Count][];
-        for (var i = 0; i < messages.Count; i++) signatures[i] = await SignAsync(key, messages[i], cancellationToken).ConfigureAwait(false);
-        return signatures;
-    }
-
-    /// <summary>The digest <paramref name="key"/> signs for a message: SHA-384 for ecdsa-p384, SHA-256 otherwise (not for Ed25519).</summary>
-    public static byte[] MessageDigest(KeyRecord key, ReadOnlySpan<byte> message)
-        => key.Algorithm == KeyAlgorithm.EcdsaP384 ? SHA384.HashData(message) : SHA256.HashData(message);
 
     /// <summary>How many signatures <paramref name="key"/> can usefully make at once: the HSM's session pool, or the cores for software keys.</summary>
     public int SigningParallelism(KeyRecord key) => key.Provider == KeyProvider.Hsm ? Math.Max(1, hsm.Parallelism) : Environment.ProcessorCount;
@@ -355,7 +305,7 @@ public sealed class KeyService(
     public async Task<KeyRotationResult> RotateAsync(string? id, string reason, CancellationToken cancellationToken)
     {
         var old = id is null
-            ? store.Active(DefaultPurpose, DefaultProvider()) ?? throw new OpsException(OpsErrorCode.NoActiveKey, $"There is no active {DefaultPurpose} key to rotate.", null, "Name the key to rotate with -Id.")
+            ? store.Active(DefaultPurpose, selection.Provider) ?? throw new OpsException(OpsErrorCode.NoActiveKey, $"There is no active {DefaultPurpose} key to rotate.", null, "Name the key to rotate with -Id.")
             : Resolve(id);
         if (old.StoredStatus is KeyStatus.Revoked or KeyStatus.Retired)
             throw new OpsException(OpsErrorCode.KeyNotActive, $"Key {old.Id} is {old.StoredStatus.ToString().ToLowerInvariant()}; it has nothing left to rotate.", old.Id);
@@ -396,59 +346,15 @@ public sealed class KeyService(
         try { store.Commit(writes, events); }
         finally { _writes.Release(); }
 
-        if (string.Equals(settings.Value("attest.signing.key_id"), old.Id, StringComparison.Ordinal))
-            settings.Set("attest.signing.key_id", replacement.Id, CallerContext.Current);
+        selection.FollowRotation(old.Id, replacement.Id);
         logger.LogWarning("Rotated key {OldKey} to {NewKey} ({Reason}); the old key verifies until {Until:u}", old.Id, replacement.Id, reason, retired.VerifyUntil);
         return new KeyRotationResult { Retired = retired.ToInfo(now), Replacement = replacement.ToInfo(now) };
     }
 
-    /// <summary>
-    /// The key that signs for a purpose: <c>attest.signing.key_id</c> if set and held by the provider that
-    /// <c>attest.signing.mode</c> selects, else that provider's active key. Throws with the runbook's remedy when there is none.
-    /// </summary>
-    public KeyRecord SigningKey(string purpose = DefaultPurpose)
-    {
-        var configured = settings.Value("attest.signing.key_id");
-        var provider = DefaultProvider();
-        if (!string.IsNullOrEmpty(configured))
-        {
-            var named = store.Find(configured) ?? throw new OpsException(OpsErrorCode.KeyNotFound,
-                $"attest.signing.key_id names key {configured}, which does not exist.", configured,
-                "Point it at an existing key: 'stella attest config set signing.key_id <key-id>', or clear it with Reset-StellaConfig attest.signing.key_id.");
-            if (named.Provider == provider) return named;
-            // The runbook's HSM outage path sets signing.mode software while key_id still names the HSM key: the
-            // temporary software mode signs with the active software key, and key_id applies again in hsm mode.
-            if (provider == KeyProvider.Hsm)
-                throw new OpsException(OpsErrorCode.KeyNotActive,
-                    $"attest.signing.key_id names software key {named.Id}, but the signing mode is hsm: HSM mode never signs with a key kept on disk.", named.Id,
-                    "Point signing.key_id at an HSM key ('stella attest config set signing.key_id <key-id>'), or switch to software signing deliberately with 'stella attest config set signing.mode software'.");
-        }
-        return store.Active(purpose, provider) ?? throw new OpsException(OpsErrorCode.NoActiveKey,
-            $"There is no active {purpose} key for {ProviderName(provider)} signing.", purpose, NoActiveKeyAction(purpose, provider));
-    }
-
-    /// <summary>The exact commands that give <paramref name="provider"/> an active key: activate a usable one, or generate one (it becomes active).</summary>
-    private string NoActiveKeyAction(string purpose, KeyProvider provider)
-    {
-        var now = Now;
-        var generate = $"run 'stella keys generate --type signing --algorithm ecdsa-p256': it makes a {ProviderName(provider)} key, which becomes the active {purpose} key because none is active";
-        var inactive = store.All()
-            .Where(k => k.Provider == provider && string.Equals(k.Purpose, purpose, StringComparison.Ordinal) && k.StatusAt(now) == KeyStatus.Inactive && now >= k.NotBefore)
-            .OrderByDescending(k => k.ExpiresAt)
-            .FirstOrDefault();
-        return inactive is null
-            ? $"To make one, {generate}."
-            : $"Activate the {ProviderName(provider)} key {inactive.Id} ({inactive.Name}): 'stella keys activate {inactive.Id}'; or, for a new one, {generate}.";
-    }
-
-    private static string ProviderName(KeyProvider provider) => provider.ToString().ToLowerInvariant();
-
     /// <summary>Makes the key named by attest.signing.key_id the active one (on reload and at start), as the runbooks expect.</summary>
     public async Task AlignWithConfigurationAsync(CancellationToken cancellationToken)
     {
-        var configured = settings.Value("attest.signing.key_id");
-        if (string.IsNullOrEmpty(configured) || store.Find(configured) is not { } key) return;
-        if (key.StoredStatus == KeyStatus.Inactive && key.StatusAt(Now) == KeyStatus.Inactive)
+        if (selection.ConfiguredButInactive() is { } key)
             await ActivateAsync(key.Id, "named by attest.signing.key_id", cancellationToken).ConfigureAwait(false);
     }
 
@@ -468,42 +374,7 @@ public sealed class KeyService(
         Actor = CallerContext.Current?.ToString() ?? "daemon",
     };
 
-    internal KeyProvider DefaultProvider() => settings.Value("attest.signing.mode") == "software" || !hsm.IsConfigured ? KeyProvider.Software : KeyProvider.Hsm;
-
-    internal IReadOnlyList<KeyRecord> All() => store.All();
-
-    private void EnsureUsable(KeyRecord key, DateTimeOffset now, string action)
-    {
-        switch (key.StatusAt(now))
-        {
-            case KeyStatus.Expired: throw Expired(key);
-            case KeyStatus.Revoked: throw new OpsException(OpsErrorCode.KeyRevoked, $"Key {key.Id} was revoked on {key.RevokedAt:u} ({key.RevocationReason}) and cannot be {action}.", key.Id, "Generate a new key with 'stella keys generate'.");
-            case KeyStatus.Retired: throw new OpsException(OpsErrorCode.KeyNotActive, $"Key {key.Id} was retired on {key.RetiredAt:u} (replaced by {key.ReplacedBy}) and cannot be {action}.", key.Id, $"Use its replacement {key.ReplacedBy}.");
-        }
-    }
-
-    private void EnsureCanSign(KeyRecord key, DateTimeOffset now)
-    {
-        EnsureUsable(key, now, "used to sign");
-        if (now < key.NotBefore)
-            throw new OpsException(OpsErrorCode.KeyNotActive, $"Key {key.Id} is not valid before {key.NotBefore:u}.", key.Id);
-    }
-
-    private OpsException Expired(KeyRecord key)
-    {
-        var now = Now;
-        var backups = store.All()
-            .Where(k => k.Id != key.Id && k.Purpose == key.Purpose && k.StatusAt(now) is KeyStatus.Inactive or KeyStatus.Active)
-            .OrderByDescending(k => k.ExpiresAt)
-            .Select(k => k.Id)
-            .ToList();
-        var action = backups.Count > 0
-            ? $"Activate a backup key: 'stella keys activate {backups[0]}' then 'stella attest config set signing.key_id {backups[0]}' (Enable-StellaKey / Set-StellaConfig)."
-            : "No unexpired backup key exists: generate one with 'stella keys generate --type signing --algorithm ecdsa-p256 --validity 365d' and activate it with 'stella keys activate <key-id>'.";
-        return new OpsException(OpsErrorCode.KeyExpired,
-            $"Signing key {key.Id} ({key.Name}) expired on {key.ExpiresAt:u}: key expired, it no longer signs. Existing signatures stay valid.",
-            key.Id, action);
-    }
+    private KeyProvider DefaultProvider() => selection.Provider;
 
     private static string RotatedName(string name, DateTimeOffset now)
     {

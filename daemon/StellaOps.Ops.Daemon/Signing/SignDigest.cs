@@ -5,7 +5,7 @@ namespace StellaOps.Ops.Daemon.Signing;
 
 /// <summary>
 /// A digest a client asks to have signed: <c>sha256:hex</c> or <c>sha384:hex</c> (hex in either case; bare hex is
-/// read by its length, so Get-FileHash output works), checked against the hash the key signs with.
+/// read by its length, so Get-FileHash output works), checked against the hash the key signs with (<see cref="SigningHash"/>).
 /// </summary>
 internal static class SignDigest
 {
@@ -20,22 +20,15 @@ internal static class SignDigest
             value = value[(colon + 1)..].Trim();
         }
         algorithm ??= value.Length switch { 64 => "sha256", 96 => "sha384", _ => null };
-        var expected = Expected(key);
+        var expected = SigningHash.Name(key.Algorithm) ?? "sha256";
         if (algorithm is not ("sha256" or "sha384") || value.Length != (algorithm == "sha256" ? 64 : 96) || !IsHex(value))
-            throw OpsException.InvalidArgument($"'{Shorten(text)}' is not a digest: expected {expected}:<{Length(expected)} hex characters>.", Shorten(text),
+            throw OpsException.InvalidArgument($"'{Shorten(text)}' is not a digest: expected {expected}:<{2 * SigningHash.Length(key.Algorithm)} hex characters>.", Shorten(text),
                 "Pass a digest like 'sha256:<64 hex>' (Get-FileHash output works), or pass the data with -InputObject or -Path.");
         if (algorithm != expected)
             throw OpsException.InvalidArgument($"Key {key.Id} is {key.Algorithm.ToName()}, which signs {expected} digests; got a {algorithm} digest.", Shorten(text),
                 $"Pass a {expected}:<hex> digest, or the data itself (-InputObject or -Path) and the daemon hashes it.");
         return Convert.FromHexString(value);
     }
-
-    /// <summary>The digest a key signs: SHA-384 for ecdsa-p384, SHA-256 for ecdsa-p256 and rsa-3072, none for ed25519.</summary>
-    public static string Expected(KeyRecord key) => key.Algorithm == KeyAlgorithm.EcdsaP384 ? "sha384" : "sha256";
-
-    public static string Format(string algorithm, byte[] digest) => algorithm + ":" + Convert.ToHexStringLower(digest);
-
-    private static int Length(string algorithm) => algorithm == "sha384" ? 96 : 64;
 
     private static bool IsHex(string s)
     {

@@ -141,6 +141,19 @@ public static class SchemaMigrations
                 requested_by TEXT NOT NULL
             );
             """),
+        // Each statement stored once: a signed attestation keeps its signature, and its envelope is the stored statement
+        // with that signature (the envelope column, which carried the statement a second time, stays for rows signed
+        // before). A failure keeps its error code and recommended action in their own columns (events and rows), so no
+        // reader parses them back out of text; earlier failure events get their code from their "Code: reason" detail.
+        new(5, "attestation_signature_and_error_codes", """
+            ALTER TABLE attestations ADD COLUMN signature BLOB;
+            ALTER TABLE attestations ADD COLUMN failure_action TEXT;
+            ALTER TABLE attestation_events ADD COLUMN error_code TEXT;
+            ALTER TABLE attestation_events ADD COLUMN error_action TEXT;
+            UPDATE attestation_events SET error_code = substr(detail, 1, instr(detail, ': ') - 1), detail = substr(detail, instr(detail, ': ') + 2)
+            WHERE event IN ('sign-failed', 'resign-failed') AND instr(detail, ': ') > 1;
+            ALTER TABLE attestation_envelopes ADD COLUMN signature BLOB;
+            """),
     ];
 
     public static int Latest => All[^1].Version;

@@ -59,7 +59,11 @@ public static class DsseEnvelopeBuilder
         return envelopes;
     }
 
-    private static void CheckWireFormat(IDsseSigner signer, byte[]? sig)
+    /// <summary>
+    /// Throws unless <paramref name="sig"/> is in DSSE wire format for the signer's algorithm: a signer that forgot to
+    /// convert an HSM's raw r‖s fails here, loudly. Every signing path of the daemon checks with this.
+    /// </summary>
+    public static void CheckWireFormat(IDsseSigner signer, byte[]? sig)
     {
         if (sig is null || sig.Length == 0)
         {

@@ -14,18 +14,8 @@ public static class KeyAlgorithms
     public const string OidP256 = "1.2.840.10045.3.1.7";
     public const string OidP384 = "1.3.132.0.34";
 
-    /// <summary>
-    /// The digest signed: SHA-256 for ecdsa-p256, rsa-3072; SHA-384 for ecdsa-p384 (as sigstore's
-    /// PKIX_ECDSA_P384_SHA_384); none for ed25519 (pure Ed25519 over the PAE).
-    /// </summary>
-    public static HashAlgorithmName? Hash(KeyAlgorithm algorithm) => algorithm switch
-    {
-        KeyAlgorithm.EcdsaP256 => HashAlgorithmName.SHA256,
-        KeyAlgorithm.EcdsaP384 => HashAlgorithmName.SHA384,
-        KeyAlgorithm.Rsa3072 => HashAlgorithmName.SHA256,
-        KeyAlgorithm.Ed25519 => null,
-        _ => throw new ArgumentOutOfRangeException(nameof(algorithm), algorithm, null),
-    };
+    /// <summary>The digest a key of <paramref name="algorithm"/> signs: the one rule, <see cref="SigningHash.For"/>.</summary>
+    public static HashAlgorithmName? Hash(KeyAlgorithm algorithm) => SigningHash.For(algorithm);
 
     public static bool IsEcdsa(KeyAlgorithm algorithm) => algorithm is KeyAlgorithm.EcdsaP256 or KeyAlgorithm.EcdsaP384;
 

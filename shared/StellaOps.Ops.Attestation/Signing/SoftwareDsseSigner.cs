@@ -14,7 +14,7 @@ namespace StellaOps.Ops.Attestation.Signing;
 /// An <see cref="IDsseSigner"/> over an in-memory key: .NET <see cref="ECDsa"/> (P-256/P-384) or <see cref="RSA"/>
 /// (3072 bits), or a BouncyCastle Ed25519 private key. The signer owns the .NET key it is given and disposes it.
 /// </summary>
-public sealed class SoftwareDsseSigner : IDsseSigner, IDisposable
+public sealed class SoftwareDsseSigner : IDigestSigner, IDisposable
 {
     private readonly ECDsa? _ecdsa;
     private readonly RSA? _rsa;
@@ -95,15 +95,27 @@ public sealed class SoftwareDsseSigner : IDsseSigner, IDisposable
         return Task.FromResult(Sign(pae.Span));
     }
 
+    public Task<byte[][]> SignManyAsync(IReadOnlyList<byte[]> paes, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        return Task.FromResult(paes.Select(p => Sign(p)).ToArray());
+    }
+
+    public Task<byte[][]> SignDigestsAsync(IReadOnlyList<byte[]> digests, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        return Task.FromResult(digests.Select(d => SignHash(d)).ToArray());
+    }
+
     public byte[] Sign(ReadOnlySpan<byte> pae)
     {
         if (_ecdsa is not null)
         {
-            return _ecdsa.SignData(pae, KeyAlgorithms.Hash(Algorithm)!.Value, DSASignatureFormat.Rfc3279DerSequence);
+            return _ecdsa.SignData(pae, SigningHash.For(Algorithm)!.Value, DSASignatureFormat.Rfc3279DerSequence);
         }
         if (_rsa is not null)
         {
-            return _rsa.SignData(pae, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+            return _rsa.SignData(pae, SigningHash.For(Algorithm)!.Value, RSASignaturePadding.Pkcs1);
         }
         var signer = new Ed25519Signer();
         signer.Init(true, _ed25519!);
@@ -113,20 +125,18 @@ public sealed class SoftwareDsseSigner : IDsseSigner, IDisposable
     }
 
     /// <summary>
-    /// Signs a digest computed elsewhere: SHA-256 for ecdsa-p256 and rsa-3072, SHA-384 for ecdsa-p384 (ECDSA as DER,
-    /// RSA PKCS#1 v1.5). Ed25519 has no prehashed form: sign the message with <see cref="Sign"/>.
+    /// Signs a digest computed elsewhere with the hash <see cref="SigningHash.For"/> names (ECDSA as DER, RSA PKCS#1
+    /// v1.5). Ed25519 has no prehashed form: sign the message with <see cref="Sign"/>.
     /// </summary>
     public byte[] SignHash(ReadOnlySpan<byte> digest)
     {
-        var expected = KeyAlgorithms.Hash(Algorithm) is { } hash ? HashLength(hash) : 0;
-        if (expected == 0) throw new NotSupportedException("Ed25519 signs the whole message, not a digest.");
+        var hash = SigningHash.For(Algorithm) ?? throw new NotSupportedException("Ed25519 signs the whole message, not a digest.");
+        var expected = SigningHash.LengthOf(hash);
         if (digest.Length != expected) throw new ArgumentException($"A {Algorithm.ToName()} key signs a {expected}-byte digest, not {digest.Length} bytes.", nameof(digest));
         return _ecdsa is not null
             ? _ecdsa.SignHash(digest, DSASignatureFormat.Rfc3279DerSequence)
-            : _rsa!.SignHash(digest.ToArray(), HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+            : _rsa!.SignHash(digest.ToArray(), hash, RSASignaturePadding.Pkcs1);
     }
-
-    private static int HashLength(HashAlgorithmName hash) => hash == HashAlgorithmName.SHA384 ? 48 : 32;
 
     public void Dispose()
     {

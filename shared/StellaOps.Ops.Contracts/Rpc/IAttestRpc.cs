@@ -105,8 +105,8 @@ public sealed record AttestationInfo
     public KeyAlgorithm? Algorithm { get; init; }
     public int Attempts { get; init; }
     public DateTimeOffset? LastAttemptAt { get; init; }
-    public string? FailureCode { get; init; }
-    public string? FailureReason { get; init; }
+    /// <summary>Why the last signing failed (code, message, what to do), while the attestation is Failed; null otherwise.</summary>
+    public OpsError? Failure { get; init; }
     /// <summary>sha256:hex of the statement bytes (the DSSE payload).</summary>
     public string StatementDigest { get; init; } = "";
     /// <summary>Only from <see cref="IAttestRpc.GetAsync"/>: the statement JSON.</summary>
@@ -127,9 +127,11 @@ public sealed record AttestationEvent
     public string Detail { get; init; } = "";
     public string? KeyId { get; init; }
     public string Actor { get; init; } = "";
+    /// <summary>For sign-failed and resign-failed: the error (code, message, what to do); <see cref="Detail"/> is its message.</summary>
+    public OpsError? Error { get; init; }
 
     public override string ToString()
-        => $"{DisplayText.Time(Timestamp)} {Event} by {Actor}{(string.IsNullOrEmpty(KeyId) ? "" : " key " + DisplayText.ShortKeyId(KeyId))} {Detail}".TrimEnd();
+        => $"{DisplayText.Time(Timestamp)} {Event} by {Actor}{(string.IsNullOrEmpty(KeyId) ? "" : " key " + DisplayText.ShortKeyId(KeyId))} {(Error is null ? "" : Error.Code + ": ")}{Detail}".TrimEnd();
 }
 
 public sealed record AttestationQuery
@@ -237,8 +239,8 @@ public sealed record AttestationFailure
 {
     public string AttestationId { get; init; } = "";
     public DateTimeOffset At { get; init; }
-    public string Code { get; init; } = "";
-    public string Reason { get; init; } = "";
+    /// <summary>The failure as it was recorded: code, message and what to do.</summary>
+    public OpsError Error { get; init; } = new();
 
-    public override string ToString() => $"{DisplayText.Time(At)} {AttestationId} {Code}: {Reason}";
+    public override string ToString() => $"{DisplayText.Time(At)} {AttestationId} {Error.Code}: {Error.Message}";
 }

@@ -59,7 +59,7 @@ public sealed class AttestorRecoveryTests
         Assert.True(await MetricAsync(client, "attestor_signing_failures_total") >= 30);
         var status = await client.Attest.GetStatusAsync(CancellationToken.None);
         Assert.Equal(30, status.Failed);
-        Assert.Equal(nameof(OpsErrorCode.HsmUnavailable), status.LastFailure!.Code);
+        Assert.Equal(nameof(OpsErrorCode.HsmUnavailable), status.LastFailure!.Error.Code.ToString());
         var capability = Assert.Single(status.Daemon.Capabilities, c => c.Name == "attestor");
         Assert.Equal(CapabilityState.Degraded, capability.State);
         Assert.Contains("30 failed attestation(s)", capability.Message);
