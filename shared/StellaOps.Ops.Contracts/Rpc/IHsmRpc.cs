@@ -120,7 +120,10 @@ public sealed record HsmTestResult
     public HsmTestOperation Operation { get; init; }
     public bool Success { get; init; }
     public TimeSpan Latency { get; init; }
+    /// <summary>What the test found, for people: the steps that passed and, for a failed test, where it broke.</summary>
     public string Message { get; init; } = "";
+    /// <summary>Why the test failed, typed (code, message, the daemon's next step); null when it succeeded.</summary>
+    public OpsError? Error { get; init; }
 }
 
 public sealed record HsmLoginResult
@@ -128,6 +131,8 @@ public sealed record HsmLoginResult
     public string Hsm { get; init; } = "";
     public bool Success { get; init; }
     public string Message { get; init; } = "";
+    /// <summary>Why the login failed, typed (HsmPinIncorrect, HsmPinLocked, …, with the daemon's next step); null when it succeeded.</summary>
+    public OpsError? Error { get; init; }
 }
 
 public sealed record CryptoProviderInfo
@@ -135,6 +140,8 @@ public sealed record CryptoProviderInfo
     public string Name { get; init; } = "";
     public bool Available { get; init; }
     public string Message { get; init; } = "";
+    /// <summary>Why the provider is unavailable, typed, with the daemon's next step; null when it is available.</summary>
+    public OpsError? Error { get; init; }
     public IReadOnlyList<ProviderAlgorithm> Algorithms { get; init; } = [];
 }
 
