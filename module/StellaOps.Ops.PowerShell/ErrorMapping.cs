@@ -31,6 +31,14 @@ public static class ErrorMapping
         _ => ErrorCategory.NotSpecified,
     };
 
+    /// <summary>
+    /// Errors that end a command instead of failing one item: the daemon refused the caller or the call as a whole
+    /// (no role, no permission, another protocol, a server that is not the daemon), or the connection is gone. Every
+    /// further item would fail the same way, so the command reports it once, as a terminating error.
+    /// </summary>
+    public static bool EndsCommand(OpsErrorCode code) => code is OpsErrorCode.Unavailable or OpsErrorCode.ProtocolMismatch
+        or OpsErrorCode.Unauthorized or OpsErrorCode.PermissionDenied or OpsErrorCode.UntrustedPeer;
+
     public static ErrorRecord ToErrorRecord(OpsException ex, object? target = null)
     {
         var record = new ErrorRecord(ex, ex.Code.ToString(), CategoryOf(ex.Code), target ?? ex.Target);

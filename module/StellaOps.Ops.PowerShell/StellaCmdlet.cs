@@ -24,7 +24,13 @@ public abstract class StellaCmdlet : PSCmdlet
     public string? Endpoint { get; set; }
 
     /// <summary>Cancelled when the user presses Ctrl+C (StopProcessing) or the pipeline is stopped.</summary>
-    protected CancellationToken StopToken => _stopping.Token;
+    protected internal CancellationToken StopToken => _stopping.Token;
+
+    /// <summary>The connection, cached per runspace and endpoint (<see cref="ConnectionCache"/>): for work that starts many calls itself (<see cref="Pipeline.RequestPipeline{TRequest, TAnswer}"/>).</summary>
+    internal OpsClient Connection() => Invoke((c, _, _) => Task.FromResult(c));
+
+    /// <summary>The endpoint this cmdlet talks to, as the client resolves it (for error messages).</summary>
+    internal string ResolvedEndpoint => Protocol.ResolveClientEndpoint(Endpoint);
 
     protected override void StopProcessing() => _stopping.Cancel();
 
@@ -104,14 +110,7 @@ public abstract class StellaCmdlet : PSCmdlet
         ProgressRecord? last = null;
         if (activity is not null)
         {
-            if (_progressId == 0) _progressId = Math.Abs(GetHashCode() % 10000) + 1;
-            foreach (var p in queue.GetConsumingEnumerable())
-            {
-                last = new ProgressRecord(_progressId, string.IsNullOrEmpty(p.Activity) ? activity : p.Activity,
-                    string.IsNullOrEmpty(p.Status) ? "Working" : p.Status)
-                { PercentComplete = Math.Clamp(p.PercentComplete, -1, 100) };
-                WriteProgress(last);
-            }
+            foreach (var p in queue.GetConsumingEnumerable()) last = WriteDaemonProgress(p, activity);
         }
 
         try
@@ -132,6 +131,17 @@ public abstract class StellaCmdlet : PSCmdlet
         }
     }
 
+    /// <summary>Writes a progress report of the daemon's as this cmdlet's progress record (on the pipeline thread); returns it so the caller can complete it.</summary>
+    internal ProgressRecord WriteDaemonProgress(OperationProgress progress, string activity)
+    {
+        if (_progressId == 0) _progressId = Math.Abs(GetHashCode() % 10000) + 1;
+        var record = new ProgressRecord(_progressId, string.IsNullOrEmpty(progress.Activity) ? activity : progress.Activity,
+            string.IsNullOrEmpty(progress.Status) ? "Working" : progress.Status)
+        { PercentComplete = Math.Clamp(progress.PercentComplete, -1, 100) };
+        WriteProgress(record);
+        return record;
+    }
+
     /// <summary>Writes a non-terminating error for one item (a setting that does not exist, a bad value).</summary>
     protected void WriteOpsError(OpsException ex, object? target = null) => WriteError(ErrorMapping.ToErrorRecord(ex, target));
 
@@ -145,7 +155,7 @@ public abstract class StellaCmdlet : PSCmdlet
 
     /// <summary>
     /// Runs a call for one item: per-item failures become non-terminating errors, and the result (or null) is
-    /// returned. Connection failures still end the command.
+    /// returned. A refusal or a lost connection (<see cref="ErrorMapping.EndsCommand"/>) still ends the command.
     /// </summary>
     protected T? InvokeForItem<T>(Func<OpsClient, IProgress<OperationProgress>?, CancellationToken, Task<T>> call, object? target, string? activity = null)
         where T : class
@@ -154,7 +164,7 @@ public abstract class StellaCmdlet : PSCmdlet
         {
             return Invoke(call, activity);
         }
-        catch (OpsException ex) when (ex.Code is not (OpsErrorCode.Unavailable or OpsErrorCode.ProtocolMismatch or OpsErrorCode.Unauthorized))
+        catch (OpsException ex) when (!ErrorMapping.EndsCommand(ex.Code))
         {
             WriteOpsError(ex, target);
             return null;

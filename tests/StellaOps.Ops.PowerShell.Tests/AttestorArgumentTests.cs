@@ -147,8 +147,9 @@ public sealed class AttestorArgumentTests : IDisposable
     }
 
     [Fact]
-    public void AFailedSigningErrorKeepsTheCodeAndSaysHowToRetry()
+    public void AFailedSigningErrorIsTheDaemonsOwnTextAndAdvice()
     {
+        // The daemon names the attestation and how to sign it again (SigningKeyCheck.Unsigned); the module shows that as it is.
         var attestation = new AttestationInfo
         {
             Id = "a1b2c3d4e5f6",
@@ -157,30 +158,12 @@ public sealed class AttestorArgumentTests : IDisposable
             Subjects = [new AttestationSubject { Name = "test:verification", Digest = new Dictionary<string, string> { ["sha256"] = Sha256Hex("test:verification") } }],
         };
         var error = new OpsError { Code = OpsErrorCode.NoActiveKey, Message = "There is no active signing key.", RecommendedAction = "Activate one with Enable-StellaKey." };
-        var ex = StellaAttestationCmdlet.Explain(error, attestation);
-        Assert.Equal(OpsErrorCode.NoActiveKey, ex.Code);
-        Assert.Contains("a1b2c3d4e5f6", ex.Message);
-        Assert.Contains("recorded but not signed", ex.Message);
-        Assert.Contains("There is no active signing key.", ex.Message);
-        Assert.StartsWith("Activate one with Enable-StellaKey.", ex.RecommendedAction);
-        Assert.Contains("Invoke-StellaAttestationRetry -Id a1b2c3d4e5f6", ex.RecommendedAction);
-        var record = ErrorMapping.ToErrorRecord(ex, attestation);
+        var record = ErrorMapping.ToErrorRecord(error.ToException(), attestation);
         Assert.Equal("NoActiveKey", record.FullyQualifiedErrorId);
         Assert.Equal(ErrorCategory.InvalidOperation, record.CategoryInfo.Category);
-    }
-
-    [Fact]
-    public void TheDaemonsOwnUnsignedTextAndErrorsAboutSignedAttestationsAreKept()
-    {
-        var failed = new AttestationInfo { Id = "a1b2c3d4e5f6", Type = "test", Status = AttestationStatus.Failed };
-        var daemonText = new OpsError { Code = OpsErrorCode.KeyExpired, Message = "Signing failed: attestation a1b2c3d4e5f6 is recorded but unsigned: expired", RecommendedAction = "Activate a backup key. Then sign it." };
-        var kept = StellaAttestationCmdlet.Explain(daemonText, failed);
-        Assert.Equal(daemonText.Message, kept.Message);
-        Assert.Equal(daemonText.RecommendedAction, kept.RecommendedAction);
-
-        var signed = failed with { Status = AttestationStatus.Signed };
-        var conflict = new OpsError { Code = OpsErrorCode.Conflict, Message = "It is already signed.", RecommendedAction = "Use resign." };
-        Assert.Equal("It is already signed.", StellaAttestationCmdlet.Explain(conflict, signed).Message);
+        Assert.Equal("There is no active signing key.", record.Exception.Message);
+        Assert.Equal("Activate one with Enable-StellaKey.", record.ErrorDetails.RecommendedAction);
+        Assert.Same(attestation, record.TargetObject);
     }
 
     [Fact]

@@ -37,4 +37,19 @@ public class ErrorMappingTests
         Assert.Equal("activate a backup key with Enable-StellaKey", r.ErrorDetails.RecommendedAction);
         Assert.Same(ex, r.Exception);
     }
+
+    /// <summary>The one rule for which failures end a command (RequestPipeline, InvokeForItem): refusals of the caller or the call, and a lost connection.</summary>
+    [Theory]
+    [InlineData(OpsErrorCode.PermissionDenied, true)]
+    [InlineData(OpsErrorCode.Unauthorized, true)]
+    [InlineData(OpsErrorCode.Unavailable, true)]
+    [InlineData(OpsErrorCode.ProtocolMismatch, true)]
+    [InlineData(OpsErrorCode.UntrustedPeer, true)]
+    [InlineData(OpsErrorCode.InvalidArgument, false)]
+    [InlineData(OpsErrorCode.KeyExpired, false)]
+    [InlineData(OpsErrorCode.HsmUnavailable, false)]
+    [InlineData(OpsErrorCode.LimitExceeded, false)]
+    [InlineData(OpsErrorCode.Internal, false)]
+    public void RefusalsAndLostConnectionsEndTheCommandOtherFailuresBelongToItems(OpsErrorCode code, bool ends)
+        => Assert.Equal(ends, ErrorMapping.EndsCommand(code));
 }

@@ -26,9 +26,10 @@ try
         case "get": value = (await client.Config.GetAsync(args[2], CancellationToken.None))[0].Value; break;
         case "set": value = (await client.Config.SetAsync(args[2], args[3], CancellationToken.None)).Value; break;
         case "sign": value = Convert.ToBase64String((await client.Signing.SignAsync([new SignRequest { Digest = args[2] }], CancellationToken.None))[0].Signature ?? []); break;
-        // "<Success>|<Message>" of each result, one per line.
+        // "<Success>|<error code>|<Message>|<next step>" of each result, one per line.
         case "hsm-test":
-            value = string.Join("\n", (await client.Hsm.TestAsync(Enum.Parse<HsmTestOperation>(args[2], ignoreCase: true), CancellationToken.None)).Select(r => $"{r.Success}|{r.Message}"));
+            value = string.Join("\n", (await client.Hsm.TestAsync(Enum.Parse<HsmTestOperation>(args[2], ignoreCase: true), CancellationToken.None))
+                .Select(r => $"{r.Success}|{r.Error?.Code}|{r.Message}|{r.Error?.RecommendedAction}"));
             break;
         case "hsm-reconnect": value = (await client.Hsm.ResetAsync(false, CancellationToken.None)).State.ToString(); break;
         default: Console.Error.WriteLine($"unknown command {args[1]}"); return 2;

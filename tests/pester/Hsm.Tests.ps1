@@ -305,6 +305,12 @@ Describe 'a failed HSM test or login' {
         $errs[0].TargetObject.Hsm | Should -Be 'backup'
         $errs[0].ErrorDetails.RecommendedAction | Should -Match 'auth update'
         "$($errs[0])" | Should -Not -Match '12121212'
+        # The daemon's typed error, shown as it sent it: nothing parsed out of text, no second advice composed here.
+        $backup = $r | Where-Object Hsm -eq 'backup'
+        $backup.Error.Code | Should -Be 'HsmPinIncorrect'
+        $errs[0].Exception.Message | Should -Be $backup.Error.Message
+        $errs[0].ErrorDetails.RecommendedAction | Should -Be $backup.Error.RecommendedAction
+        $backup.Message | Should -Not -Match '\[HsmPin|Next step'
 
         $t = @(Test-StellaHsm -Operation Connectivity -ErrorVariable terrs -ErrorAction SilentlyContinue)
         $t.Count | Should -Be 2

@@ -168,5 +168,62 @@ function Wait-TestHsm {
     $s
 }
 
+# Real second Unix users for the role tests: the same users and groups tests/StellaOps.Ops.IntegrationTests/UnixAccounts.cs
+# creates (idempotently, with groupadd/useradd; needs root). Returns their names.
+function Initialize-TestUnixAccounts {
+    if ([Environment]::UserName -ne 'root') { throw 'The role tests create Unix users and must run as root (CI does).' }
+    foreach ($group in 'stit-readers', 'stit-operators') {
+        & getent group $group *> $null
+        if ($LASTEXITCODE -ne 0) { & groupadd --system $group; if ($LASTEXITCODE -notin 0, 9) { throw "groupadd $group failed with $LASTEXITCODE" } }
+    }
+    foreach ($user in @(@('stit-reader', 'stit-readers'), @('stit-operator', 'stit-operators'), @('stit-stranger', $null))) {
+        & id -u $user[0] *> $null
+        if ($LASTEXITCODE -eq 0) { continue }
+        $arguments = @('--system', '--no-create-home', '--shell', '/usr/sbin/nologin')
+        if ($user[1]) { $arguments += '--groups', $user[1] }
+        & useradd @arguments $user[0]
+        # 9: a parallel run created it.
+        if ($LASTEXITCODE -notin 0, 9) { throw "useradd $($user[0]) failed with $LASTEXITCODE" }
+    }
+    [pscustomobject]@{ Reader = 'stit-reader'; Operator = 'stit-operator'; Stranger = 'stit-stranger'; ReadersGroup = 'stit-readers'; OperatorsGroup = 'stit-operators' }
+}
+
+# The opsd.json (Start-TestDaemon -Config) of a daemon those users reach: socket 0666 in a 0755 directory, their groups as readers and operators.
+function Get-TestMultiUserConfig {
+    @{ Ipc = @{ SocketMode = '0666'; DirectoryMode = '0755'; ReaderGroups = @('stit-readers'); OperatorGroups = @('stit-operators') } }
+}
+
+# Runs a script in a new pwsh as another Unix user, with the module's path as its first argument, and returns its
+# output lines. PowerShell ($PSHOME, hard-linked) and the module (copied) are placed below $Directory, as the test
+# users cannot read /root or, in general, the build tree.
+function Invoke-TestPwshAs {
+    param(
+        [Parameter(Mandatory)] [string] $User,
+        [Parameter(Mandatory)] [string] $Directory,
+        [Parameter(Mandatory)] [string] $Script,
+        [string[]] $Arguments = @()
+    )
+    $pwsh = Join-Path $Directory 'pwsh'
+    if (-not (Test-Path $pwsh)) {
+        & cp -al $PSHOME $pwsh 2>$null
+        if ($LASTEXITCODE -ne 0) { Remove-Item -Recurse -Force $pwsh -ErrorAction SilentlyContinue; Copy-Item -Recurse $PSHOME $pwsh }
+    }
+    $module = Join-Path $Directory 'module'
+    if (-not (Test-Path $module)) {
+        Copy-Item -Recurse (Split-Path (Get-TestModulePath)) $module
+        & chmod -R a+rX $module
+    }
+    $file = Join-Path $Directory ("script-" + [guid]::NewGuid().ToString('n').Substring(0, 8) + '.ps1')
+    Set-Content -Path $file -Value $Script
+    & chmod a+r $file
+    $saved = $env:HOME
+    try {
+        $env:HOME = '/tmp'
+        & setpriv "--reuid=$User" "--regid=$User" --init-groups -- dotnet (Join-Path $pwsh 'pwsh.dll') -NoProfile -NonInteractive -File $file (Join-Path $module 'StellaOps.psd1') @Arguments 2>&1 | ForEach-Object { "$_" }
+    }
+    finally { $env:HOME = $saved }
+}
+
 Export-ModuleMember -Function New-TestSoftHsmToken, Start-TestDaemon, Stop-TestDaemon, Restart-TestDaemon, Get-TestModulePath, Get-TestDaemonPath
 Export-ModuleMember -Function New-TestPinFile, Wait-TestHsm
+Export-ModuleMember -Function Initialize-TestUnixAccounts, Get-TestMultiUserConfig, Invoke-TestPwshAs

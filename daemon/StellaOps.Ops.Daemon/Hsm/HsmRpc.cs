@@ -69,15 +69,15 @@ public sealed class HsmRpc(HsmService service, ILogger<HsmRpc> log) : IHsmRpc
     private static async Task<HsmTestResult> PingAsync(HsmConnection c, CancellationToken ct)
     {
         var probe = await c.ProbeAsync(ct).ConfigureAwait(false);
+        var error = probe.Success ? null : Failure(c.Name, probe.ErrorKind ?? HsmErrorKind.Other, probe.Error ?? "probe failed");
         return new HsmTestResult
         {
             Hsm = c.Name,
             Operation = HsmTestOperation.Ping,
             Success = probe.Success,
             Latency = probe.Latency,
-            Message = probe.Success
-                ? $"Session probe and token operation answered in {probe.Latency.TotalMilliseconds:0.0} ms."
-                : Failure(probe.ErrorKind ?? HsmErrorKind.Other, probe.Error ?? "probe failed"),
+            Message = error?.Message ?? $"Session probe and token operation answered in {probe.Latency.TotalMilliseconds:0.0} ms.",
+            Error = error,
         };
     }
 
@@ -95,32 +95,38 @@ public sealed class HsmRpc(HsmService service, ILogger<HsmRpc> log) : IHsmRpc
                 && (string.IsNullOrEmpty(c.Options.TokenLabel) || s.TokenLabel == c.Options.TokenLabel));
             if (slot is null)
             {
-                return Result(false, $"{string.Join("; ", steps)}; token {c.Options.TokenLabel ?? c.Options.TokenSerial} NOT found in {slots.Count} slot(s). " +
-                    $"[{OpsErrorCode.HsmUnavailable}] Check the token label/serial (Hsm:*:TokenLabel) and 'stella crypto hsm slots list'.");
+                return Failed(new OpsError
+                {
+                    Code = OpsErrorCode.HsmUnavailable,
+                    Message = $"HSM '{c.Name}': {string.Join("; ", steps)}; token {c.Options.TokenLabel ?? c.Options.TokenSerial} NOT found in {slots.Count} slot(s).",
+                    Target = c.Name,
+                    RecommendedAction = "Check the token label/serial (Hsm:*:TokenLabel) and 'stella crypto hsm slots list'.",
+                });
             }
 
             steps.Add($"token '{slot.TokenLabel}' (serial {slot.TokenSerial}) in slot {slot.SlotId}");
             var login = await c.TestLoginAsync(ct).ConfigureAwait(false);
             if (!login.Success)
             {
-                return Result(false, $"{string.Join("; ", steps)}; login FAILED: {Failure(login.ErrorKind ?? HsmErrorKind.Other, login.Error ?? "")}");
+                return Failed(Failure(c.Name, login.ErrorKind ?? HsmErrorKind.Other, $"{string.Join("; ", steps)}; login FAILED: {login.Error}"));
             }
 
             steps.Add(login.WasAlreadyLoggedIn ? "logged in" : "login succeeded");
-            return Result(true, string.Join("; ", steps) + ".");
+            return new HsmTestResult { Hsm = c.Name, Operation = HsmTestOperation.Connectivity, Success = true, Latency = sw.Elapsed, Message = string.Join("; ", steps) + "." };
         }
         catch (HsmException e)
         {
-            return Result(false, (steps.Count > 0 ? string.Join("; ", steps) + "; " : "") + Failure(e.Kind, e.Message));
+            return Failed(Failure(c.Name, e.Kind, (steps.Count > 0 ? string.Join("; ", steps) + "; " : "") + e.Message));
         }
 
-        HsmTestResult Result(bool ok, string message) => new()
+        HsmTestResult Failed(OpsError error) => new()
         {
             Hsm = c.Name,
             Operation = HsmTestOperation.Connectivity,
-            Success = ok,
+            Success = false,
             Latency = sw.Elapsed,
-            Message = message,
+            Message = error.Message,
+            Error = error,
         };
     }
 
@@ -166,20 +172,30 @@ public sealed class HsmRpc(HsmService service, ILogger<HsmRpc> log) : IHsmRpc
         catch (HsmException e)
         {
             var on = served ?? rt.Group.ActiveConnection;
+            var error = e.Kind == HsmErrorKind.KeyNotFound ? HsmSelfTestKey.Missing(on, id) : Failure(on.Name, e.Kind, e.Message);
             return new HsmTestResult
             {
                 Hsm = on.Name,
                 Operation = HsmTestOperation.Sign,
                 Success = false,
                 Latency = sw.Elapsed,
-                Message = e.Kind == HsmErrorKind.KeyNotFound ? $"[{HsmErrors.Code(e.Kind)}] {HsmSelfTestKey.Missing(on, id)}" : Failure(e.Kind, e.Message),
+                Message = error.Message,
+                Error = error,
             };
         }
     }
 
-    /// <summary>"[HsmPinIncorrect] message Next step: …" — the code is machine-readable, the rest is for the operator.</summary>
-    internal static string Failure(HsmErrorKind kind, string message) =>
-        $"[{HsmErrors.Code(kind)}] {message} Next step: {HsmErrors.Action(kind)}";
+    /// <summary>
+    /// A failed HSM check as a typed error: the code and next step of its error class (<see cref="HsmErrors"/>), and
+    /// the member it is about. The client shows it as it is; it never reads a code or an action back out of text.
+    /// </summary>
+    internal static OpsError Failure(string hsm, HsmErrorKind kind, string message) => new()
+    {
+        Code = HsmErrors.Code(kind),
+        Message = message.Contains($"'{hsm}'", StringComparison.Ordinal) ? message : $"HSM '{hsm}': {message}",
+        Target = hsm,
+        RecommendedAction = HsmErrors.Action(kind),
+    };
 
     public async Task<HsmStatus> ResetAsync(bool reloadLibrary, CancellationToken cancellationToken)
     {
@@ -202,13 +218,14 @@ public sealed class HsmRpc(HsmService service, ILogger<HsmRpc> log) : IHsmRpc
         foreach (var c in rt.Members)
         {
             var r = await c.TestLoginAsync(cancellationToken).ConfigureAwait(false);
+            var error = r.Success ? null : Failure(c.Name, r.ErrorKind ?? HsmErrorKind.Other, r.Error ?? "login test failed");
             results.Add(new HsmLoginResult
             {
                 Hsm = c.Name,
                 Success = r.Success,
-                Message = r.Success
-                    ? (r.WasAlreadyLoggedIn ? "Logged in with the configured PIN source; private objects are readable." : "Login with the configured PIN source succeeded.")
-                    : Failure(r.ErrorKind ?? HsmErrorKind.Other, r.Error ?? "login test failed"),
+                Message = error?.Message
+                    ?? (r.WasAlreadyLoggedIn ? "Logged in with the configured PIN source; private objects are readable." : "Login with the configured PIN source succeeded."),
+                Error = error,
             });
         }
 
@@ -349,7 +366,8 @@ public sealed class HsmRpc(HsmService service, ILogger<HsmRpc> log) : IHsmRpc
         var rt = service.Runtime;
         if (rt is null)
         {
-            providers.Add(new CryptoProviderInfo { Name = "Hsm", Available = false, Message = "No HSM is configured. " + HsmErrors.ConfigureAction });
+            var error = OpsError.From(HsmErrors.NotConfigured());
+            providers.Add(new CryptoProviderInfo { Name = "Hsm", Available = false, Message = error.Message, Error = error });
         }
         else
         {
@@ -368,7 +386,8 @@ public sealed class HsmRpc(HsmService service, ILogger<HsmRpc> log) : IHsmRpc
             }
             catch (HsmException e)
             {
-                providers.Add(new CryptoProviderInfo { Name = "Hsm", Available = false, Message = Failure(e.Kind, e.Message) });
+                var error = Failure(c.Name, e.Kind, e.Message);
+                providers.Add(new CryptoProviderInfo { Name = "Hsm", Available = false, Message = error.Message, Error = error });
             }
         }
 

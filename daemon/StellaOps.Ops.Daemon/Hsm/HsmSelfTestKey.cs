@@ -1,6 +1,7 @@
 using System.Text;
 using Microsoft.Extensions.Logging;
 using StellaOps.Ops.Contracts;
+using StellaOps.Ops.Contracts.Rpc;
 using StellaOps.Ops.Daemon.Ipc;
 using StellaOps.Ops.Daemon.Observability;
 using StellaOps.Ops.Hsm;
@@ -35,9 +36,13 @@ public sealed class HsmSelfTestKey(AuditLog audit, ILogger<HsmSelfTestKey> log)
     }
 
     /// <summary>What a Sign self-test says when the token has no self-test key, and how an operator provisions it.</summary>
-    public static string Missing(HsmConnection c, byte[] id) =>
-        $"HSM '{c.Name}' (token '{c.GetInfo().TokenLabel ?? c.Options.TokenLabel}') has no self-test key {Convert.ToHexString(id)}; a test does not create one. " +
-        $"Next step: an operator runs '{HsmErrors.Reconnect}' (Reset-StellaHsm): the daemon then provisions the self-test key ({Algorithm.ToName()}) on every connected token that lacks it, audited.";
+    public static OpsError Missing(HsmConnection c, byte[] id) => new()
+    {
+        Code = OpsErrorCode.KeyNotFound,
+        Message = $"HSM '{c.Name}' (token '{c.GetInfo().TokenLabel ?? c.Options.TokenLabel}') has no self-test key {Convert.ToHexString(id)}; a test does not create one.",
+        Target = c.Name,
+        RecommendedAction = $"An operator runs '{HsmErrors.Reconnect}' (Reset-StellaHsm): the daemon then provisions the self-test key ({Algorithm.ToName()}) on every connected token that lacks it, audited.",
+    };
 
     /// <summary>
     /// Provisions the self-test key on <paramref name="c"/> (a member of <paramref name="rt"/>) when it is connected and

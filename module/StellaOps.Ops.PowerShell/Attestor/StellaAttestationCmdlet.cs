@@ -6,44 +6,34 @@ using StellaOps.Ops.Contracts.Rpc;
 namespace StellaOps.Ops.PowerShell.Attestor;
 
 /// <summary>
-/// Base of the attestor cmdlets. It holds the one way to report an <see cref="AttestationResult"/> (New-StellaAttestation,
+/// Base of the attestor cmdlets. It holds the one way to show an <see cref="AttestationResult"/> (New-StellaAttestation,
 /// Invoke-StellaAttestationRetry), so that an attestation whose signing failed is always written (it exists, recorded
-/// and retryable) together with an error that says how to get it signed; and the one way to read a file path.
+/// and retryable) together with the daemon's error, which says how to get it signed; and the one way to read a file path.
 /// </summary>
 public abstract class StellaAttestationCmdlet : StellaCmdlet
 {
     /// <summary>Writes the attestation of a result and, for a failed or already existing one, the error or warning.</summary>
-    /// <param name="result">One item of a CreateAsync/RetryAsync answer.</param>
-    /// <param name="what">What was asked, for messages when the result has no attestation (the subject, the id).</param>
+    /// <param name="result">One item of a RetryAsync answer.</param>
+    /// <param name="what">What was asked, for messages when the result has no attestation (the id).</param>
     protected void WriteResult(AttestationResult result, string what)
     {
-        var attestation = result.Attestation;
+        var attestation = Render(result, what);
         if (attestation is not null) WriteObject(attestation);
-
-        if (result.Error is { } error)
-        {
-            WriteError(ErrorMapping.ToErrorRecord(Explain(error, attestation), (object?)attestation ?? what));
-            return;
-        }
-        if (result.Existing && attestation is not null)
-        {
-            WriteWarning($"{Subjects(attestation)} already has a '{attestation.Type}' attestation {attestation.Id} ({attestation.Status}); it was returned instead of a new one. Use -Force (stella attest create … --force) to create a new attestation anyway.");
-        }
+        // The daemon's error says it all: for an unsigned attestation its id and how to sign it again.
+        if (result.Error is { } error) WriteError(ErrorMapping.ToErrorRecord(error.ToException(), (object?)attestation ?? what));
     }
 
     /// <summary>
-    /// A failed signing keeps the attestation: the error must say so and how to sign it again, so the operator knows
-    /// nothing is lost and what the next command is. The daemon's text usually does (it names the attestation); when
-    /// it does not, it is completed here. Errors about signed attestations (a retry without -Resign) stay as they are.
+    /// What a result shows: its attestation, also when its signing failed (it exists, recorded and retryable), with a
+    /// warning for one that existed already and was returned instead of a new one. Its error is the caller's to write.
     /// </summary>
-    internal static OpsException Explain(OpsError error, AttestationInfo? attestation)
+    protected AttestationInfo? Render(AttestationResult result, object what)
     {
-        if (attestation is null || attestation.Status == AttestationStatus.Signed || error.Message.Contains(attestation.Id, StringComparison.Ordinal))
-            return error.ToException();
-        var message = $"Attestation {attestation.Id} ({attestation.Type} for {Subjects(attestation)}) is recorded but not signed: {error.Message}";
-        var retry = $"Sign it again with: Invoke-StellaAttestationRetry -Id {attestation.Id} (or all failed ones: stella attest retry --failed --last 1h).";
-        var action = string.IsNullOrWhiteSpace(error.RecommendedAction) ? retry : $"{error.RecommendedAction.TrimEnd()} {retry}";
-        return new OpsException(error.Code, message, attestation.Id, action);
+        if (result is { Error: null, Existing: true, Attestation: { } attestation })
+        {
+            WriteWarning($"{Subjects(attestation)} already has a '{attestation.Type}' attestation {attestation.Id} ({attestation.Status}); it was returned instead of a new one. Use -Force (stella attest create … --force) to create a new attestation anyway.");
+        }
+        return result.Attestation;
     }
 
     internal static string Subjects(AttestationInfo attestation) => attestation.Subjects.Count switch

@@ -7,7 +7,7 @@ namespace StellaOps.Ops.PowerShell.Hsm;
 /// Test-StellaHsm: probes the HSMs. Ping (session probe) and Connectivity (library, slot, token, login) run on each
 /// member; Sign makes a real test signature through the failover group. Without -Operation all three run, so
 /// `stella crypto hsm test` is the complete check. Every result is written; each failed one is then also a
-/// non-terminating error with the daemon's error id, so `-ErrorAction Stop` and `$?` work in scripts.
+/// non-terminating error with the daemon's typed error (code, message, next step), so `-ErrorAction Stop` and `$?` work in scripts.
 /// </summary>
 [Cmdlet(VerbsDiagnostic.Test, "StellaHsm")]
 [OutputType(typeof(HsmTestResult))]
@@ -31,6 +31,6 @@ public sealed class TestStellaHsmCommand : StellaCmdlet
             }
         }
         // After the objects, so a script sees every member's outcome before the errors.
-        foreach (var r in failed) WriteOpsError(HsmFailure.ToException(r.Hsm, r.Message), r);
+        foreach (var r in failed) WriteOpsError(HsmResultError.Of(r.Error, r.Hsm, r.Message), r);
     }
 }

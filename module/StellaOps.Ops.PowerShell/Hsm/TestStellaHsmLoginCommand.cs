@@ -16,6 +16,6 @@ public sealed class TestStellaHsmLoginCommand : StellaCmdlet
         var results = InvokeForItem((c, _, ct) => c.Hsm.TestLoginAsync(ct), "hsm");
         if (results is null) return;
         WriteObject(results, enumerateCollection: true);
-        foreach (var r in results.Where(r => !r.Success)) WriteOpsError(HsmFailure.ToException(r.Hsm, r.Message), r);
+        foreach (var r in results.Where(r => !r.Success)) WriteOpsError(HsmResultError.Of(r.Error, r.Hsm, r.Message), r);
     }
 }

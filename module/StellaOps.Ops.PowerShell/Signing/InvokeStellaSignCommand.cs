@@ -4,13 +4,14 @@ using StellaOps.Ops.Contracts;
 using StellaOps.Ops.Contracts.Client;
 using StellaOps.Ops.Contracts.Rpc;
 using StellaOps.Ops.PowerShell.Keys;
+using StellaOps.Ops.PowerShell.Pipeline;
 
 namespace StellaOps.Ops.PowerShell.Signing;
 
 /// <summary>
 /// Invoke-StellaSign: raw signatures with the attestor's signing key (or -KeyId) over digests, files or bytes.
-/// Pipeline input is batched: every <see cref="BatchSize"/> items go out as one signing.Sign call without waiting
-/// for the answer, a few batches stay in flight, and answers are written in input order as they complete.
+/// Pipeline input streams through a <see cref="RequestPipeline{TRequest, TAnswer}"/>: batches of signing.Sign calls
+/// without waiting for each answer, answers written in input order as they arrive.
 /// </summary>
 /// <remarks>
 /// SupportsShouldProcess although nothing in the daemon changes: a signature with the organisation's key cannot be
@@ -26,16 +27,7 @@ public sealed class InvokeStellaSignCommand : StellaCmdlet
     private const string LiteralPathSet = "LiteralPath";
     private const string InputObjectSet = "InputObject";
 
-    /// <summary>Items per signing.Sign call: large enough that the round trip is noise, small enough to stream; never over the daemon's batch limit.</summary>
-    internal const int BatchSize = Protocol.MaxBatchItems < 256 ? Protocol.MaxBatchItems : 256;
-
-    /// <summary>Batches sent and not yet answered before the pipeline waits for the oldest.</summary>
-    internal const int MaxInFlight = 8;
-
-    private readonly Queue<InFlight> _inFlight = new();
-    private List<SignRequest> _requests = new(BatchSize);
-    private List<string> _sources = new(BatchSize);
-    private OpsClient? _client;
+    private RequestPipeline<SignRequest, SignResult>? _pipeline;
     private KeyInfo? _key;
 
     [Parameter(Mandatory = true, Position = 0, ParameterSetName = DigestSet, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
@@ -83,22 +75,25 @@ public sealed class InvokeStellaSignCommand : StellaCmdlet
 
     protected override void EndProcessing()
     {
-        Send();
-        while (_inFlight.Count > 0) WriteAnswers(_inFlight.Dequeue());
+        _pipeline?.Complete();
         base.EndProcessing();
     }
+
+    private RequestPipeline<SignRequest, SignResult> Pipeline() => _pipeline ??= new(this,
+        (c, requests, _, ct) => c.Signing.SignAsync(requests, ct),
+        r => r.Error,
+        (r, source) => r.Error is not null ? null
+            : new StellaSignature { Signature = r.Signature!, KeyId = r.KeyId, Algorithm = r.Algorithm, Digest = r.Digest, Source = (string)source });
 
     private void Add(SignRequest request, string source)
     {
         if (!ShouldProcess(source, $"Sign with key {request.KeyId ?? "the attestor's signing key (attest.signing.key_id)"}")) return;
-        Client();
-        _requests.Add(request);
-        _sources.Add(source);
-        if (_requests.Count >= BatchSize) Send();
-        // Write what has already come back, in order; wait for the oldest only when too many are outstanding.
-        while (_inFlight.Count > 0 && (_inFlight.Peek().Answer.IsCompleted || _inFlight.Count > MaxInFlight))
-            WriteAnswers(_inFlight.Dequeue());
+        // Base64 on the wire for data.
+        Pipeline().Add(request, source, (request.Data?.Length ?? 0) / 3 * 4 + (request.Digest?.Length ?? 0) + (request.KeyId?.Length ?? 0));
     }
+
+    /// <summary>An input that cannot be signed: its error comes in its place among the answers.</summary>
+    private void Fail(ErrorRecord error) => Pipeline().AddFailure(error);
 
     private void AddFile(string file)
     {
@@ -109,7 +104,7 @@ public sealed class InvokeStellaSignCommand : StellaCmdlet
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
-            WriteError(new ErrorRecord(ex, "FileReadFailed", ErrorCategory.ReadError, file));
+            Fail(new ErrorRecord(ex, "FileReadFailed", ErrorCategory.ReadError, file));
             return;
         }
         Add(request, file);
@@ -131,8 +126,8 @@ public sealed class InvokeStellaSignCommand : StellaCmdlet
             };
             if (bytes is null)
             {
-                WriteOpsError(OpsException.InvalidArgument($"-InputObject takes byte[] or string values; {source} is {item?.GetType().Name ?? "null"}.", source,
-                    "Pass bytes (e.g. [IO.File]::ReadAllBytes(...)) or text, or use -Path for files and -Digest for digests."), source);
+                Fail(ErrorMapping.ToErrorRecord(OpsException.InvalidArgument($"-InputObject takes byte[] or string values; {source} is {item?.GetType().Name ?? "null"}.", source,
+                    "Pass bytes (e.g. [IO.File]::ReadAllBytes(...)) or text, or use -Path for files and -Digest for digests."), source));
                 continue;
             }
             Add(SignPayload.ForBytes(bytes, Key()), $"{source} ({bytes.Length} bytes)");
@@ -153,7 +148,7 @@ public sealed class InvokeStellaSignCommand : StellaCmdlet
                     : GetResolvedProviderPathFromPSPath(p, out provider);
                 if (provider.Name != "FileSystem")
                 {
-                    WriteError(new ErrorRecord(new ArgumentException($"'{p}' is not a file system path (provider {provider.Name}); Invoke-StellaSign signs files."),
+                    Fail(new ErrorRecord(new ArgumentException($"'{p}' is not a file system path (provider {provider.Name}); Invoke-StellaSign signs files."),
                         "NotAFileSystemPath", ErrorCategory.InvalidArgument, p));
                     continue;
                 }
@@ -161,22 +156,19 @@ public sealed class InvokeStellaSignCommand : StellaCmdlet
                 {
                     if (File.Exists(r)) files.Add(r);
                     else if (Directory.Exists(r))
-                        WriteError(new ErrorRecord(new ArgumentException($"'{r}' is a directory; Invoke-StellaSign signs files (Get-ChildItem -File -Recurse | Invoke-StellaSign)."),
+                        Fail(new ErrorRecord(new ArgumentException($"'{r}' is a directory; Invoke-StellaSign signs files (Get-ChildItem -File -Recurse | Invoke-StellaSign)."),
                             "PathIsDirectory", ErrorCategory.InvalidArgument, r));
                     else
-                        WriteError(new ErrorRecord(new ItemNotFoundException($"Cannot find file '{r}'."), "PathNotFound", ErrorCategory.ObjectNotFound, r));
+                        Fail(new ErrorRecord(new ItemNotFoundException($"Cannot find file '{r}'."), "PathNotFound", ErrorCategory.ObjectNotFound, r));
                 }
             }
             catch (Exception ex) when (ex is ItemNotFoundException or System.Management.Automation.DriveNotFoundException or ProviderNotFoundException)
             {
-                WriteError(new ErrorRecord(ex, "PathNotFound", ErrorCategory.ObjectNotFound, p));
+                Fail(new ErrorRecord(ex, "PathNotFound", ErrorCategory.ObjectNotFound, p));
             }
         }
         return files;
     }
-
-    /// <summary>The connection, cached by StellaCmdlet per session (one handshake per session, not per call).</summary>
-    private OpsClient Client() => _client ??= Invoke((c, _, _) => Task.FromResult(c));
 
     /// <summary>The key that signs, asked once: files and bytes are hashed (or not, for Ed25519) to suit it.</summary>
     private KeyInfo Key()
@@ -192,45 +184,4 @@ public sealed class InvokeStellaSignCommand : StellaCmdlet
             throw; // unreachable
         }
     }
-
-    private void Send()
-    {
-        if (_requests.Count == 0) return;
-        var requests = _requests.ToArray();
-        _inFlight.Enqueue(new InFlight(Client().Signing.SignAsync(requests, StopToken), _sources));
-        _requests = new List<SignRequest>(BatchSize);
-        _sources = new List<string>(BatchSize);
-    }
-
-    private void WriteAnswers(InFlight batch)
-    {
-        SignResult[] results;
-        try
-        {
-            results = batch.Answer.GetAwaiter().GetResult();
-        }
-        catch (Exception ex)
-        {
-            if (StopToken.IsCancellationRequested) throw new PipelineStoppedException();
-            var translated = OpsClient.Translate(ex, Protocol.ResolveClientEndpoint(Endpoint));
-            if (translated is not OpsException ops) throw translated;
-            if (ops.Code is OpsErrorCode.Unavailable or OpsErrorCode.ProtocolMismatch or OpsErrorCode.Unauthorized or OpsErrorCode.PermissionDenied)
-            {
-                if (ops.Code == OpsErrorCode.Unavailable) ConnectionCache.Drop(Client());
-                ThrowOpsError(ops);
-            }
-            // The whole batch failed: each of its items gets the error, so nothing is silently lost.
-            foreach (var source in batch.Sources) WriteOpsError(ops, source);
-            return;
-        }
-
-        for (var i = 0; i < results.Length; i++)
-        {
-            var r = results[i];
-            if (r.Error is { } error) WriteOpsError(error.ToException(), batch.Sources[i]);
-            else WriteObject(new StellaSignature { Signature = r.Signature!, KeyId = r.KeyId, Algorithm = r.Algorithm, Digest = r.Digest, Source = batch.Sources[i] });
-        }
-    }
-
-    private sealed record InFlight(Task<SignResult[]> Answer, List<string> Sources);
 }

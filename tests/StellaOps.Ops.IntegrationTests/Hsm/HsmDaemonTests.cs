@@ -102,7 +102,12 @@ public sealed class HsmDaemonTests
 
         var login = Assert.Single(await client.Hsm.TestLoginAsync(CancellationToken.None));
         Assert.False(login.Success);
-        Assert.Contains(nameof(OpsErrorCode.HsmPinIncorrect), login.Message);
+        Assert.Equal(OpsErrorCode.HsmPinIncorrect, login.Error?.Code);
+        Assert.Equal("primary", login.Error?.Target);
+        Assert.Contains("stella crypto hsm auth update", login.Error?.RecommendedAction);
+        // The text is for people: no code tag or advice to parse back out of it.
+        Assert.DoesNotContain("[HsmPinIncorrect]", login.Message);
+        Assert.DoesNotContain("Next step", login.Message);
         var first = await DoctorAsync(client);
         Assert.Equal(DoctorStatus.Fail, first.Status);
         Assert.Contains("PIN", first.Remediation);
@@ -113,12 +118,12 @@ public sealed class HsmDaemonTests
         // Several calls and keep-alive rounds (1 s) later: still exactly one C_Login on the token.
         for (int i = 0; i < 3; i++)
         {
-            Assert.Contains(nameof(OpsErrorCode.HsmPinIncorrect), Assert.Single(await client.Hsm.TestLoginAsync(CancellationToken.None)).Message);
+            Assert.Equal(OpsErrorCode.HsmPinIncorrect, Assert.Single(await client.Hsm.TestLoginAsync(CancellationToken.None)).Error?.Code);
             foreach (var op in new[] { HsmTestOperation.Ping, HsmTestOperation.Connectivity, HsmTestOperation.Sign })
             {
                 var r = Assert.Single(await client.Hsm.TestAsync(op, CancellationToken.None));
                 Assert.False(r.Success);
-                Assert.Contains(nameof(OpsErrorCode.HsmPinIncorrect), r.Message);
+                Assert.Equal(OpsErrorCode.HsmPinIncorrect, r.Error?.Code);
             }
         }
 

@@ -65,7 +65,7 @@ public sealed class HsmSelfTestKeyTests
         Assert.True(readerTest.GetProperty("ok").GetBoolean(), readerTest.ToString());
         Assert.Equal("Reader", readerTest.GetProperty("role").GetString());
         var result = readerTest.GetProperty("value").GetString()!;
-        Assert.StartsWith("False|[KeyNotFound]", result);
+        Assert.StartsWith("False|KeyNotFound|", result);
         Assert.Contains("stella crypto hsm reconnect", result);
         Assert.DoesNotContain(SelfTestHex, PrivateKeys(token));
         Assert.Single(await ProvisioningAuditAsync(admin));
