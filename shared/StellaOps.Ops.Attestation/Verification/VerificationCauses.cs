@@ -41,7 +41,7 @@ public static class VerificationCauses
         new(OpsErrorCode.TimestampInvalid, "timestamp invalid",
             "Trust the time-stamping authority's root: 'stella trust-anchors add --cert <tsa-root.pem>', or re-sign: 'stella attest resign <attestation-id>'."),
         new(OpsErrorCode.TransparencyLogEntryMissing, "transparency log entry missing",
-            "This release cannot check transparency-log entries yet: verify without requiring them."),
+            "This release cannot check transparency-log entries yet: verify without requiring them, 'stella verify attestation --attestation <attestation-id>'."),
     }.ToDictionary(c => c.Code);
 
     public static Cause Of(OpsErrorCode code)
