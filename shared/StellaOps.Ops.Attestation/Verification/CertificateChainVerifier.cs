@@ -195,7 +195,7 @@ public sealed class CertificateChainVerifier
         _ => flags.ToString(),
     };
 
-    internal static bool IsSelfIssued(X509Certificate2 c) => c.SubjectName.RawData.AsSpan().SequenceEqual(c.IssuerName.RawData);
+    public static bool IsSelfIssued(X509Certificate2 c) => c.SubjectName.RawData.AsSpan().SequenceEqual(c.IssuerName.RawData);
 
     internal static string Fingerprint(X509Certificate2 c) => Convert.ToHexStringLower(SHA256.HashData(c.RawDataMemory.Span));
 

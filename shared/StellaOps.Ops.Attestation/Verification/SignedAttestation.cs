@@ -55,6 +55,9 @@ public sealed class SignedAttestation
     /// <summary>The daemon's record of when it signed this, for a stored attestation.</summary>
     public DateTimeOffset? RecordedSigningTime { get; init; }
 
+    /// <summary>Input that is no envelope at all (a stored attestation not signed yet), with the reason.</summary>
+    public static SignedAttestation Unreadable(string format, string error) => new(format, error);
+
     public static SignedAttestation FromBundle(SigstoreBundle bundle)
     {
         ArgumentNullException.ThrowIfNull(bundle);
