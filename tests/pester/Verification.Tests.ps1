@@ -16,7 +16,7 @@ AfterAll {
 }
 
 Describe 'stella verify attestation (runbook 002)' {
-    It 'stella verify attestation --attestation <attestation-id> --verbose verifies and narrates every check' {
+    It 'stella verify attestation --attestation (id) --verbose verifies and narrates every check' {
         $out = stella verify attestation --attestation $signed.Id --verbose 4>&1
         $r = @($out | Where-Object { $_ -is [StellaOps.Ops.Contracts.Rpc.AttestationVerification] })
         $verbose = @($out | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] }).Message -join "`n"
