@@ -1,3 +1,4 @@
+using System.Formats.Asn1;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Security.Cryptography.Pkcs;
@@ -142,12 +143,12 @@ public sealed class AttestationVerifier : IDisposable
             run.Add(Skip(VerificationNames.AlgorithmSupported, "no key to judge"));
             run.Add(Skip(VerificationNames.Signature, "no trusted key"));
         }
-        else if (!KeyAlgorithms.TryDetect(spki, out var algorithm, out var algorithmError))
+        else if (!TryAlgorithm(trusted, leaf, spki, out var algorithm, out var algorithmError))
         {
             run.Add(Fail(VerificationNames.AlgorithmSupported, OpsErrorCode.AlgorithmNotSupported, algorithmError));
             run.Add(Skip(VerificationNames.Signature, "algorithm not supported"));
         }
-        else if ((verifier = VerifierFor(run.KeyId!, spki, algorithm, out var providerError)) is null)
+        else if ((verifier = VerifierFor((leaf is null ? "key:" : "certificate:") + run.KeyId, spki, algorithm, out var providerError)) is null)
         {
             run.Algorithm = algorithm;
             run.Add(Fail(VerificationNames.AlgorithmSupported, OpsErrorCode.AlgorithmNotSupported, providerError));
@@ -219,17 +220,29 @@ public sealed class AttestationVerifier : IDisposable
         {
             foreach (var key in _keys.Values)
             {
-                var verifier = VerifierFor(key.KeyId, key.SubjectPublicKeyInfo, key.Algorithm, out _);
+                var verifier = VerifierFor("key:" + key.KeyId, key.SubjectPublicKeyInfo, key.Algorithm, out _);
                 if (verifier is not null && verifier.Verify(pae, s.Signature, _options.WeakenAcceptRawEcdsaSignatures, out _)) return (s, key);
             }
         }
         return (envelope.Signatures[0], null);
     }
 
-    private PublicKeyVerifier? VerifierFor(string keyId, byte[] spki, KeyAlgorithm algorithm, out string error)
+    // A trusted key's algorithm was detected when it was trusted; a certificate's key is detected here.
+    private static bool TryAlgorithm(TrustedKey? trusted, X509Certificate2? leaf, byte[] spki, out KeyAlgorithm algorithm, out string error)
+    {
+        if (leaf is null && trusted is not null)
+        {
+            algorithm = trusted.Algorithm;
+            error = "";
+            return true;
+        }
+        return KeyAlgorithms.TryDetect(spki, out algorithm, out error);
+    }
+
+    /// <param name="cacheKey">"key:" + a trusted key's id (unique in this snapshot), or "certificate:" + the id of a certificate's key (its SPKI hash).</param>
+    private PublicKeyVerifier? VerifierFor(string cacheKey, byte[] spki, KeyAlgorithm algorithm, out string error)
     {
         error = "";
-        var cacheKey = keyId + ":" + Convert.ToHexString(SHA256.HashData(spki));
         lock (_gate)
         {
             if (_verifiers.TryGetValue(cacheKey, out var cached)) return cached;
@@ -281,9 +294,9 @@ public sealed class AttestationVerifier : IDisposable
     private bool VerifyTimestamp(byte[] token, byte[] signature, out DateTimeOffset at, out string detail)
     {
         at = default;
-        if (!Rfc3161TimestampToken.TryDecode(token, out var tst, out _) || tst is null)
+        if (!Rfc3161TimestampToken.TryDecode(TokenOf(token), out var tst, out _) || tst is null)
         {
-            detail = "it is not an RFC 3161 timestamp token";
+            detail = "it is not an RFC 3161 timestamp (a granted TimeStampResp or its token)";
             return false;
         }
         at = tst.TokenInfo.Timestamp;
@@ -302,6 +315,26 @@ public sealed class AttestationVerifier : IDisposable
         }
         detail = $"an RFC 3161 timestamp by '{tsa.Subject}'";
         return true;
+    }
+
+    /// <summary>
+    /// Sigstore bundles carry the TSA's whole answer, <c>TimeStampResp ::= SEQUENCE { status PKIStatusInfo,
+    /// timeStampToken ContentInfo OPTIONAL }</c>; the token is its second element when the status is granted (0) or
+    /// granted with modifications (1). Anything else is taken to be a bare token.
+    /// </summary>
+    private static ReadOnlyMemory<byte> TokenOf(byte[] der)
+    {
+        try
+        {
+            var response = new AsnReader(der, AsnEncodingRules.DER).ReadSequence();
+            var status = response.ReadSequence();
+            if (!status.TryReadInt32(out var granted) || granted is not (0 or 1) || !response.HasData) return der;
+            return response.ReadEncodedValue();
+        }
+        catch (AsnContentException)
+        {
+            return der;
+        }
     }
 
     private VerificationCheckResult CheckIssuer(Run run, string? expected)

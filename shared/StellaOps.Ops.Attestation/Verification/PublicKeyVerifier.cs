@@ -100,13 +100,15 @@ internal sealed class PublicKeyVerifier : IDisposable
     {
         var hash = KeyAlgorithms.Hash(_algorithm)!.Value;
         var name = _algorithm.ToName();
-        if (SignatureFormats.IsDerEcdsa(signature, _algorithm))
+        var rawLength = 2 * KeyAlgorithms.EcdsaFieldBytes(_algorithm);
+        // A DER SEQUENCE starts with 0x30; the provider decodes it strictly. Only a signature of exactly the raw length
+        // whose first byte happens to be 0x30 needs the full DER parse to tell the two forms apart.
+        if (signature.Length > 0 && signature[0] == 0x30 && (signature.Length != rawLength || SignatureFormats.IsDerEcdsa(signature, _algorithm)))
         {
             var valid = ecdsa.VerifyData(pae, signature, hash, DSASignatureFormat.Rfc3279DerSequence);
             reason = valid ? $"{name} DER signature over {hash.Name} verified" : $"{name} signature does not verify";
             return valid;
         }
-        var rawLength = 2 * KeyAlgorithms.EcdsaFieldBytes(_algorithm);
         if (signature.Length == rawLength)
         {
             if (!acceptRaw)

@@ -29,21 +29,43 @@ internal sealed class OpensslDsse : IDisposable
         return PathOf(output);
     }
 
-    public string BundleWithHint(string envelope, string version, string keyId, string output)
+    /// <param name="timestamp">An RFC 3161 token file the bundle carries, or null.</param>
+    public string BundleWithHint(string envelope, string version, string keyId, string output, string? timestamp = null)
     {
-        Run("bundle", envelope, version, PathOf(output), "hint", keyId);
+        RunWith(timestamp, "bundle", envelope, version, PathOf(output), "hint", keyId);
         return PathOf(output);
     }
 
     public string BundleWithCertificates(string envelope, string version, string output, params string[] pemPaths)
+        => BundleWithCertificates(envelope, version, output, null, pemPaths);
+
+    public string BundleWithCertificates(string envelope, string version, string output, string? timestamp, params string[] pemPaths)
     {
-        Run([ "bundle", envelope, version, PathOf(output), "certs", .. pemPaths ]);
+        RunWith(timestamp, [ "bundle", envelope, version, PathOf(output), "certs", .. pemPaths ]);
         return PathOf(output);
     }
 
-    private static string Run(params string[] args)
+    /// <summary>A time-stamping authority: <c>name-root.pem</c> (its CA) and <c>name.pem</c> (the TSA, timeStamping EKU).</summary>
+    public string Tsa(string name)
+    {
+        Run("tsa", PathOf(name));
+        return PathOf(name);
+    }
+
+    /// <summary>An RFC 3161 token by <paramref name="tsa"/> over <paramref name="data"/> (openssl ts); returns its path.</summary>
+    public string Timestamp(string tsa, byte[] data, string output)
+    {
+        File.WriteAllBytes(PathOf(output + ".data"), data);
+        Run("timestamp", tsa, PathOf(output + ".data"), PathOf(output));
+        return PathOf(output);
+    }
+
+    private static string Run(params string[] args) => RunWith(null, args);
+
+    private static string RunWith(string? timestamp, params string[] args)
     {
         var psi = new ProcessStartInfo("bash") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        if (timestamp is not null) psi.Environment["TIMESTAMP"] = timestamp;
         psi.ArgumentList.Add(Script);
         foreach (var a in args) psi.ArgumentList.Add(a);
         using var p = Process.Start(psi)!;
