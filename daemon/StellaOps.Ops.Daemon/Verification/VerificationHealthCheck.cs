@@ -48,24 +48,25 @@ public sealed class VerificationHealthCheck(VerificationService verification, Ve
         if (keys.Count == 0 && certificates.Count == 0)
             return Done(Result(DoctorStatus.Fail, "There is nothing to verify against: no trusted keys and no trust anchors.",
                 "Add a trust anchor: stella trust-anchors add --cert <issuer-cert.pem> (or stella trust-anchors add-key --key <key.pem>), or generate a signing key: stella keys generate"));
-        var expired = anchors.Where(a => a.NotAfter is { } na && na < now).ToList();
-        if (expired.Count > 0)
-            return Done(Result(DoctorStatus.Fail, $"{expired.Count} trust anchor(s) expired: {string.Join("; ", expired.Select(a => $"{a.What} on {a.NotAfter:u}"))}.",
-                "Replace them: stella trust-anchors add --cert <issuer-cert.pem>; stella trust-anchors list"));
-        var critical = anchors.Where(a => a.NotAfter is { } na && na - now <= TimeSpan.FromDays(criticalDays)).ToList();
-        if (critical.Count > 0)
-            return Done(Result(DoctorStatus.Fail, $"{critical.Count} trust anchor(s) expire within {criticalDays} day(s): {string.Join("; ", critical.Select(a => $"{a.What} on {a.NotAfter:u}"))}.",
-                "Add their successors now: stella trust-anchors add --cert <issuer-cert.pem>"));
+        // Anchors whose trust ends within the window (a negative window: already ended), named with their end.
+        string? Ending(TimeSpan within)
+        {
+            var ending = anchors.Where(a => a.NotAfter is { } na && na - now <= within).ToList();
+            return ending.Count == 0 ? null : $"{ending.Count} trust anchor(s): {string.Join("; ", ending.Select(a => $"{a.What} on {a.NotAfter:u}"))}";
+        }
+        string FailedLastHour(string limit) => $"{failed} of {total} verification(s) in the last hour failed ({rate:P1}, {limit}).";
+        const string findCauses = "Find the causes: stella attest logs --filter \"verification\" --level error --last 1h; then stella verify attestation --attestation <attestation-id> --verbose";
+
+        if (Ending(TimeSpan.Zero) is { } expired)
+            return Done(Result(DoctorStatus.Fail, $"Expired: {expired}.", "Replace them: stella trust-anchors add --cert <issuer-cert.pem>; stella trust-anchors list"));
+        if (Ending(TimeSpan.FromDays(criticalDays)) is { } critical)
+            return Done(Result(DoctorStatus.Fail, $"Expiring within {criticalDays} day(s): {critical}.", "Add their successors now: stella trust-anchors add --cert <issuer-cert.pem>"));
         if (rate > CriticalRate)
-            return Done(Result(DoctorStatus.Fail, $"{failed} of {total} verification(s) in the last hour failed ({rate:P1}, critical over {CriticalRate:P0}).",
-                "Find the causes: stella attest logs --filter \"verification\" --level error --last 1h; then stella verify attestation --attestation <attestation-id> --verbose"));
-        var warning = anchors.Where(a => a.NotAfter is { } na && na - now <= TimeSpan.FromDays(warnDays)).ToList();
-        if (warning.Count > 0)
-            return Done(Result(DoctorStatus.Warn, $"{warning.Count} trust anchor(s) expire within {warnDays} days: {string.Join("; ", warning.Select(a => $"{a.What} on {a.NotAfter:u}"))}.",
-                "Plan their replacement: stella trust-anchors add --cert <issuer-cert.pem>"));
+            return Done(Result(DoctorStatus.Fail, FailedLastHour($"critical over {CriticalRate:P0}"), findCauses));
+        if (Ending(TimeSpan.FromDays(warnDays)) is { } warning)
+            return Done(Result(DoctorStatus.Warn, $"Expiring within {warnDays} days: {warning}.", "Plan their replacement: stella trust-anchors add --cert <issuer-cert.pem>"));
         if (rate > WarningRate)
-            return Done(Result(DoctorStatus.Warn, $"{failed} of {total} verification(s) in the last hour failed ({rate:P1}, warning over {WarningRate:P0}).",
-                "Find the causes: stella attest logs --filter \"verification\" --level error --last 1h"));
+            return Done(Result(DoctorStatus.Warn, FailedLastHour($"warning over {WarningRate:P0}"), findCauses));
         return Done(Result(DoctorStatus.Pass,
             $"{keys.Count} trusted key(s), {certificates.Count} CA certificate(s); {failed} of {total} verification(s) failed in the last hour."));
     }
