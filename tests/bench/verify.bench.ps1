@@ -18,7 +18,7 @@ $ErrorActionPreference = 'Stop'
 Import-Module (Join-Path $PSScriptRoot 'BenchSupport.psm1') -Force
 $envInfo = Get-BenchEnvironment
 $moduleDir = Split-Path $envInfo.Module
-$attestationDll = if ($env:BENCH_ATT) { $env:BENCH_ATT } else { Join-Path $moduleDir 'StellaOps.Ops.Attestation.dll' }
+$attestationDll = Join-Path $moduleDir 'StellaOps.Ops.Attestation.dll'
 $contractsDll = Join-Path $moduleDir 'StellaOps.Ops.Contracts.dll'
 Add-Type -Path $contractsDll, $attestationDll
 Add-Type -ReferencedAssemblies $attestationDll, $contractsDll, System.Security.Cryptography, System.Runtime, System.Collections, System.Linq, System.Text.Encoding.Extensions -TypeDefinition @'

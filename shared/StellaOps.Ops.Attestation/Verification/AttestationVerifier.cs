@@ -50,6 +50,8 @@ public sealed class AttestationVerifier : IDisposable
         ArgumentNullException.ThrowIfNull(input);
         policy ??= new VerificationPolicy();
         var run = new Run(source, attestationId, input.Format);
+        // Until the signing-time check runs (it does not for input that is no envelope), the time is the verifier's own.
+        run.SetTime(_options.TimeProvider.GetUtcNow(), SigningTimeSource.CurrentTime, "not determined: the input was not checked that far; the current time");
         try
         {
             Check(input, policy, run);
