@@ -118,6 +118,8 @@ public sealed class AttestationVerifierTests : IDisposable
             var r = verifier.Verify(Encoding.UTF8.GetBytes(text), "input");
             Assert.False(r.Verified);
             Assert.Equal(OpsErrorCode.InvalidAttestation, r.Failure);
+            Assert.Equal(SigningTimeSource.CurrentTime, r.SigningTimeSource);
+            Assert.True(r.SigningTime > DateTimeOffset.UtcNow.AddDays(-1), "an unread input is judged at the current time, not at 0001-01-01");
         }
         var id = _openssl.KeyGen("k");
         var wrongType = _openssl.Sign("k", Statement(), id, "type.json", "text/plain");
