@@ -43,6 +43,8 @@
         'Set-StellaConfig'
         'Set-StellaHsmPin'
         'Switch-StellaHsm'
+        'Test-StellaArtifact'
+        'Test-StellaAttestation'
         'Test-StellaAttestationIntegrity'
         'Test-StellaHsm'
         'Test-StellaHsmLogin'

@@ -25,6 +25,11 @@ public static class ErrorMapping
         OpsErrorCode.HsmPinIncorrect or OpsErrorCode.HsmPinLocked => ErrorCategory.AuthenticationError,
         OpsErrorCode.HsmPinFileNotWritten or OpsErrorCode.HsmPinOutOfStep => ErrorCategory.WriteError,
         OpsErrorCode.VerificationFailed or OpsErrorCode.UntrustedPath or OpsErrorCode.UntrustedPeer => ErrorCategory.SecurityError,
+        OpsErrorCode.SignatureVerificationFailed or OpsErrorCode.InvalidAttestation or OpsErrorCode.TrustAnchorNotFound
+            or OpsErrorCode.CertificateChainIntermediateMissing or OpsErrorCode.CertificateChainRootNotTrusted or OpsErrorCode.CertificateChainInvalid
+            or OpsErrorCode.KeyNotTrustedAtSigningTime or OpsErrorCode.CertificateExpired or OpsErrorCode.CertificateNotYetValid
+            or OpsErrorCode.CertificateUsageInvalid or OpsErrorCode.IssuerNotTrusted or OpsErrorCode.AlgorithmNotSupported
+            or OpsErrorCode.SubjectDigestMismatch or OpsErrorCode.TimestampInvalid or OpsErrorCode.TransparencyLogEntryMissing => ErrorCategory.SecurityError,
         OpsErrorCode.SigningFailed => ErrorCategory.InvalidResult,
         OpsErrorCode.NotImplemented => ErrorCategory.NotImplemented,
         OpsErrorCode.LimitExceeded => ErrorCategory.LimitsExceeded,

@@ -46,4 +46,36 @@ public enum OpsErrorCode
     HsmPinFileNotWritten = 1205,
     /// <summary>The token has the new PIN but the PIN file still the old one: the message says how to bring them in step.</summary>
     HsmPinOutOfStep = 1206,
+    // Verification causes (runbook "attestation verification failures"), each its own stable id: VerificationFailed stays
+    // the general code; these name the one cause a failed check found, in the runbook's words.
+    /// <summary>"signature verification failed": the signature does not verify over the envelope with the key.</summary>
+    SignatureVerificationFailed = 1401,
+    /// <summary>"invalid attestation": the envelope or bundle is malformed, or its payload is no in-toto statement.</summary>
+    InvalidAttestation = 1402,
+    /// <summary>"trust anchor not found": the signing key or the chain's root is in no trust source.</summary>
+    TrustAnchorNotFound = 1403,
+    /// <summary>"certificate chain invalid: intermediate missing": a link between the leaf and a root is in neither the bundle nor the trust store.</summary>
+    CertificateChainIntermediateMissing = 1404,
+    /// <summary>"certificate chain invalid: root not trusted": the chain ends at a root that is not a trust anchor.</summary>
+    CertificateChainRootNotTrusted = 1405,
+    /// <summary>"certificate chain invalid": a link does not verify (bad signature, not a CA, path length).</summary>
+    CertificateChainInvalid = 1406,
+    /// <summary>"key not trusted at signing time": the signing time lies outside the key's trusted window (a rotated key).</summary>
+    KeyNotTrustedAtSigningTime = 1407,
+    /// <summary>"certificate expired": a certificate of the chain had expired at the signing time.</summary>
+    CertificateExpired = 1408,
+    /// <summary>"certificate not yet valid": a certificate of the chain was not yet valid at the signing time.</summary>
+    CertificateNotYetValid = 1409,
+    /// <summary>"certificate not valid for code signing": the leaf's key usage or extended key usage does not allow signing.</summary>
+    CertificateUsageInvalid = 1410,
+    /// <summary>"issuer not trusted": the key's issuer is not approved (or revoked), or is not the one the policy expects.</summary>
+    IssuerNotTrusted = 1411,
+    /// <summary>"algorithm not supported": no installed crypto provider verifies the signature's algorithm.</summary>
+    AlgorithmNotSupported = 1412,
+    /// <summary>"subject digest mismatch": the attestation is not about the digest the caller expected.</summary>
+    SubjectDigestMismatch = 1413,
+    /// <summary>"timestamp invalid": an RFC 3161 timestamp does not verify, covers other data, or its authority is not trusted.</summary>
+    TimestampInvalid = 1414,
+    /// <summary>"transparency log entry missing": the policy requires log entries this verifier cannot yet check.</summary>
+    TransparencyLogEntryMissing = 1415,
 }

@@ -91,12 +91,14 @@ public class SigningVerificationTests
         var raw = ec.SignData(pae, KeyAlgorithms.Hash(algorithm)!.Value, DSASignatureFormat.IeeeP1363FixedFieldConcatenation);
         var envelope = new DsseEnvelope(DsseEnvelope.InTotoPayloadType, statement.ToJsonBytes(), [new DsseSignature(pair.KeyId, raw)]);
 
-        var lenient = new DsseVerifier([TestKeys.Trusted(algorithm)]).Verify(envelope);
-        Assert.True(lenient.Verified, lenient.ToString());
-        Assert.Contains("raw r‖s", lenient.Find(VerificationCheckNames.SignatureValid)!.Reason);
-
-        var strict = new DsseVerifier([TestKeys.Trusted(algorithm)], new DsseVerifierOptions { AllowRawEcdsaSignatures = false }).Verify(envelope);
+        // Raw r‖s is refused by default; only the explicitly weakened verifier takes it, and says so.
+        var strict = new DsseVerifier([TestKeys.Trusted(algorithm)]).Verify(envelope);
         Assert.False(strict.Verified);
+        Assert.Contains("not accepted", strict.Find(VerificationCheckNames.SignatureValid)!.Reason);
+
+        var lenient = new DsseVerifier([TestKeys.Trusted(algorithm)], new DsseVerifierOptions { AllowRawEcdsaSignatures = true }).Verify(envelope);
+        Assert.True(lenient.Verified, lenient.ToString());
+        Assert.Contains("weakened", lenient.Find(VerificationCheckNames.SignatureValid)!.Reason);
 
         // An HSM-style signer that forgets to convert is caught at build time; converting fixes it.
         var rawSigner = new DelegateSigner(pair.KeyId, algorithm, p => ec.SignData(p, KeyAlgorithms.Hash(algorithm)!.Value, DSASignatureFormat.IeeeP1363FixedFieldConcatenation));

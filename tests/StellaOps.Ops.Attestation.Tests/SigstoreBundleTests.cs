@@ -43,13 +43,30 @@ public class SigstoreBundleTests
 
     [Theory]
     [InlineData("""{"mediaType":"application/json","verificationMaterial":{"publicKey":{"hint":"k"}},"dsseEnvelope":{}}""", "mediaType")]
-    [InlineData("""{"mediaType":"application/vnd.dev.sigstore.bundle.v0.3+json","verificationMaterial":{"certificate":{"rawBytes":"AA=="}},"dsseEnvelope":{}}""", "publicKey.hint")]
+    [InlineData("""{"mediaType":"application/vnd.dev.sigstore.bundle.v0.3+json","verificationMaterial":{},"dsseEnvelope":{}}""", "no 'publicKey', 'certificate' or 'x509CertificateChain'")]
+    [InlineData("""{"mediaType":"application/vnd.dev.sigstore.bundle.v0.3+json","verificationMaterial":{"certificate":{"rawBytes":7}},"dsseEnvelope":{}}""", "certificate has no base64 'rawBytes'")]
     [InlineData("""{"mediaType":"application/vnd.dev.sigstore.bundle.v0.3+json","verificationMaterial":{"publicKey":{"hint":"k"}},"messageSignature":{}}""", "messageSignature")]
     [InlineData("""{"mediaType":"application/vnd.dev.sigstore.bundle.v0.3+json","verificationMaterial":{"publicKey":{"hint":"k"}},"dsseEnvelope":{"payload":"e30=","payloadType":"t","signatures":[{"sig":"AA=="},{"sig":"AA=="}]}}""", "exactly one signature")]
     public void Rejects_bundles_it_cannot_use(string json, string expected)
     {
         Assert.False(SigstoreBundle.TryParse(System.Text.Encoding.UTF8.GetBytes(json), out _, out var error));
         Assert.Contains(expected, error);
+    }
+
+    [Theory]
+    [InlineData(SigstoreBundle.MediaTypeV01, 2)]
+    [InlineData(SigstoreBundle.MediaTypeV02, 2)]
+    [InlineData(SigstoreBundle.MediaTypeV03, 1)]
+    public void Certificate_bundles_round_trip_with_their_chain_and_timestamps(string mediaType, int certificates)
+    {
+        var envelope = new Dsse.DsseEnvelope(Dsse.DsseEnvelope.InTotoPayloadType, "{}"u8.ToArray(), [new Dsse.DsseSignature(null, [1, 2, 3])]);
+        var bundle = SigstoreBundle.WithCertificates(envelope, [[0x30, 1], [0x30, 2]], mediaType, [[0x30, 3]]);
+        var parsed = SigstoreBundle.Parse(bundle.ToJson());
+        Assert.Equal(mediaType, parsed.MediaType);
+        Assert.Equal("", parsed.PublicKeyHint);
+        Assert.Equal(certificates, parsed.Certificates.Count);
+        Assert.Equal([0x30, 1], parsed.Certificates[0]);
+        Assert.Equal([0x30, 3], Assert.Single(parsed.Rfc3161Timestamps));
     }
 
     [Fact]

@@ -31,6 +31,11 @@ try
             value = string.Join("\n", (await client.Hsm.TestAsync(Enum.Parse<HsmTestOperation>(args[2], ignoreCase: true), CancellationToken.None))
                 .Select(r => $"{r.Success}|{r.Error?.Code}|{r.Message}|{r.Error?.RecommendedAction}"));
             break;
+        // "<Verified>|<Source>|<Failure>" of each verification of the newest n stored attestations, one per line.
+        case "verify-last":
+            value = string.Join("\n", (await client.Verify.VerifyAsync(new VerificationRequest { Last = int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) }, CancellationToken.None))
+                .Select(r => $"{r.Verified}|{r.Source}|{r.Failure}"));
+            break;
         case "hsm-reconnect": value = (await client.Hsm.ResetAsync(false, CancellationToken.None)).State.ToString(); break;
         default: Console.Error.WriteLine($"unknown command {args[1]}"); return 2;
     }

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using StellaOps.Ops.Attestation.Dsse;
 using StellaOps.Ops.Attestation.Sigstore;
 using StellaOps.Ops.Attestation.Verification;
+using StellaOps.Ops.Daemon.Verification;
 using StellaOps.Ops.Contracts;
 using StellaOps.Ops.Contracts.Rpc;
 using StellaOps.Ops.Daemon.Keys;
@@ -66,7 +67,7 @@ public sealed class AttestationInspector(AttestorService attestor, AttestationSt
             Add("signature", false, "cannot verify without the key");
         else
         {
-            var valid = DsseVerifier.VerifySignature(new TrustedKey(key.SubjectPublicKeyInfo), envelope.PreAuthenticationEncoding(), envelope.Signatures[0].Signature, allowRawEcdsa: false, out var reason);
+            var valid = DsseVerifier.VerifySignature(key.ToTrustedKey(), envelope.PreAuthenticationEncoding(), envelope.Signatures[0].Signature, allowRawEcdsa: false, out var reason);
             Add("signature", valid, reason);
         }
         return new IntegrityResult { Id = row.Id, Intact = checks.All(c => c.Passed), Status = row.Status, Checks = checks };

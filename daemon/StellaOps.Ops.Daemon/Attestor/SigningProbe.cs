@@ -3,6 +3,7 @@ using System.Text.Json;
 using StellaOps.Ops.Attestation.Dsse;
 using StellaOps.Ops.Attestation.InToto;
 using StellaOps.Ops.Attestation.Verification;
+using StellaOps.Ops.Daemon.Verification;
 using StellaOps.Ops.Contracts;
 using StellaOps.Ops.Contracts.Rpc;
 using StellaOps.Ops.Daemon.Keys;
@@ -76,9 +77,9 @@ public sealed class SigningProbe(KeyService keys, SigningKeySelection selection,
         {
             ok = Step("verify", () =>
             {
-                var report = new DsseVerifier([new TrustedKey(key!.SubjectPublicKeyInfo)], new DsseVerifierOptions { AllowRawEcdsaSignatures = false }).Verify(envelope!);
+                var report = new DsseVerifier([key!.ToTrustedKey()], new DsseVerifierOptions { AllowRawEcdsaSignatures = false }).Verify(envelope!);
                 if (!report.Verified)
-                    throw new OpsException(OpsErrorCode.VerificationFailed, $"The signature made with key {key.Id} does not verify: {report}", key.Id,
+                    throw new OpsException(OpsErrorCode.VerificationFailed, $"The signature made with key {key!.Id} does not verify: {report}", key.Id,
                         "The key's public and private halves may not match (a wrong HSM object?): check it with 'stella keys verify <key-id> --operation sign'.");
                 return "the envelope verifies with the key's public key";
             });

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using StellaOps.Ops.Contracts.Rpc;
 using StellaOps.Ops.Daemon.Attestor;
+using StellaOps.Ops.Daemon.Verification;
 using LogLevel = Microsoft.Extensions.Logging.LogLevel;
 using StellaOps.Ops.Daemon.Doctor;
 using StellaOps.Ops.Daemon.Hsm;
@@ -71,6 +72,7 @@ public static class DaemonHost
         builder.Services.AddKeyCapability();
         builder.Services.AddSigningCapability();
         builder.Services.AddAttestorCapability();
+        builder.Services.AddVerificationCapability();
         // The endpoint starts last, after every capability's hosted services: clients only ever see a ready daemon.
         builder.Services.AddIpcEndpoint();
         return builder;

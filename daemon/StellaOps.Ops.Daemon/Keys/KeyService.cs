@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using Microsoft.Extensions.Logging;
 using StellaOps.Ops.Attestation.Signing;
 using StellaOps.Ops.Attestation.Verification;
+using StellaOps.Ops.Daemon.Verification;
 using StellaOps.Ops.Contracts;
 using StellaOps.Ops.Contracts.Rpc;
 using StellaOps.Ops.Contracts.Text;
@@ -235,7 +236,7 @@ public sealed class KeyService(
         var sw = Stopwatch.StartNew();
         var probe = RandomNumberGenerator.GetBytes(64);
         var signature = await Signer(key).SignAsync(probe, cancellationToken).ConfigureAwait(false);
-        var ok = DsseVerifier.VerifySignature(new TrustedKey(key.SubjectPublicKeyInfo), probe, signature, allowRawEcdsa: false, out var reason);
+        var ok = DsseVerifier.VerifySignature(key.ToTrustedKey(), probe, signature, allowRawEcdsa: false, out var reason);
         return new KeyTestResult
         {
             Id = key.Id,

@@ -123,6 +123,12 @@ public static class RunbookGrammar
             Fixed = new Dictionary<string, object> { ["Resign"] = true },
         },
         new("attest integrity-check", "Test-StellaAttestationIntegrity") { Positionals = [new("attestation-id", "Id", s => new[] { s })] },
+        // verify (runbook 002): --attestation <id> or --last (the newest signed one); --verbose is global
+        new("verify attestation", "Test-StellaAttestation")
+        {
+            Flags = [new("--attestation", "Id", FlagKind.Value, s => new[] { s }), new("--last", "Last", FlagKind.Switch), new("--digest", "Digest")],
+        },
+        new("verify artifact", "Test-StellaArtifact") { Flags = [new("--digest", "Digest"), new("--path", "Path")] },
         // keys
         new("keys list", "Get-StellaKey")
         {
@@ -208,10 +214,8 @@ public static class RunbookGrammar
         Planned("issuer trust", "Approve-StellaIssuer"),
         Planned("crypto cert verify-chain", "Test-StellaCertificateChain"),
         Planned("crypto cert update-chain", "Set-StellaKeyCertificate"),
-        Planned("verify attestation", "Test-StellaAttestation"),
         Planned("verify cert-chain", "Test-StellaCertificateChain"),
         Planned("verify cert", "Test-StellaCertificateChain"),
-        Planned("verify artifact", "Test-StellaArtifact"),
         Planned("trust-anchors list", "Get-StellaTrustAnchor"),
         Planned("trust-anchors add", "Add-StellaTrustAnchor"),
         Planned("trust-anchors add-intermediate", "Add-StellaTrustAnchor -Intermediate"),

@@ -1,7 +1,3 @@
-using System.Security.Cryptography;
-using Org.BouncyCastle.Crypto.Parameters;
-using Org.BouncyCastle.Crypto.Signers;
-using Org.BouncyCastle.Security;
 using StellaOps.Ops.Attestation.Dsse;
 using StellaOps.Ops.Attestation.InToto;
 using StellaOps.Ops.Attestation.Signing;
@@ -24,10 +20,11 @@ public sealed class DsseVerifierOptions
     public int Threshold { get; init; } = 1;
 
     /// <summary>
-    /// Accept an ECDSA signature given as raw r‖s (IEEE P1363) instead of DER, noting it in the reason. Default true:
-    /// some signers (HSMs, older tools) emit it. Set false for strict DSSE/sigstore conformance.
+    /// Weakens verification: accept an ECDSA signature given as raw r‖s (IEEE P1363) instead of the DER that DSSE and
+    /// Sigstore require, noting it in the reason. Default false. Only for envelopes from old signers that emitted
+    /// raw HSM output; this product's signers always write DER.
     /// </summary>
-    public bool AllowRawEcdsaSignatures { get; init; } = true;
+    public bool AllowRawEcdsaSignatures { get; init; }
 
     /// <summary>Clock used for "key trusted at signing time" when no signing time is given.</summary>
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
@@ -232,80 +229,17 @@ public sealed class DsseVerifier
     }
 
     /// <summary>
-    /// Verifies one DSSE signature over <paramref name="pae"/>. ECDSA: DER with the curve's hash (SHA-256 for P-256,
-    /// SHA-384 for P-384), and raw r‖s when <paramref name="allowRawEcdsa"/>; rsa-3072: PKCS#1 v1.5 SHA-256;
-    /// ed25519: pure Ed25519 (BouncyCastle). Never throws for a bad signature.
+    /// Verifies one DSSE signature over <paramref name="pae"/> with <paramref name="key"/> (see
+    /// <see cref="PublicKeyVerifier"/> for what each algorithm accepts). Raw r‖s ECDSA only with
+    /// <paramref name="allowRawEcdsa"/>, which weakens the check. Never throws for a bad signature.
     /// </summary>
     public static bool VerifySignature(TrustedKey key, ReadOnlySpan<byte> pae, ReadOnlySpan<byte> signature, bool allowRawEcdsa, out string reason)
     {
         ArgumentNullException.ThrowIfNull(key);
-        try
+        if (!PublicKeyVerifier.TryCreate(key.SubjectPublicKeyInfo, key.Algorithm, out var verifier, out reason)) return false;
+        using (verifier)
         {
-            switch (key.Algorithm)
-            {
-                case KeyAlgorithm.EcdsaP256:
-                case KeyAlgorithm.EcdsaP384:
-                {
-                    using var ecdsa = ECDsa.Create();
-                    ecdsa.ImportSubjectPublicKeyInfo(key.SubjectPublicKeyInfo, out _);
-                    var hash = KeyAlgorithms.Hash(key.Algorithm)!.Value;
-                    if (SignatureFormats.IsDerEcdsa(signature, key.Algorithm))
-                    {
-                        var valid = ecdsa.VerifyData(pae, signature, hash, DSASignatureFormat.Rfc3279DerSequence);
-                        reason = valid ? $"{key.Algorithm.ToName()} DER signature over {hash.Name} verified" : $"{key.Algorithm.ToName()} signature does not verify";
-                        return valid;
-                    }
-                    var rawLength = 2 * KeyAlgorithms.EcdsaFieldBytes(key.Algorithm);
-                    if (signature.Length == rawLength)
-                    {
-                        if (!allowRawEcdsa)
-                        {
-                            reason = $"signature is {rawLength} bytes, not DER (raw r‖s is not accepted)";
-                            return false;
-                        }
-                        var valid = ecdsa.VerifyData(pae, signature, hash, DSASignatureFormat.IeeeP1363FixedFieldConcatenation);
-                        reason = valid
-                            ? $"{key.Algorithm.ToName()} signature verified, but it is raw r‖s (IEEE P1363), accepted leniently: DSSE expects ASN.1 DER"
-                            : $"{key.Algorithm.ToName()} signature (raw r‖s, not DER) does not verify";
-                        return valid;
-                    }
-                    reason = $"{key.Algorithm.ToName()} signature is neither DER nor {rawLength}-byte r‖s ({signature.Length} bytes)";
-                    return false;
-                }
-                case KeyAlgorithm.Rsa3072:
-                {
-                    using var rsa = RSA.Create();
-                    rsa.ImportSubjectPublicKeyInfo(key.SubjectPublicKeyInfo, out _);
-                    var valid = signature.Length == 384 && rsa.VerifyData(pae, signature, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
-                    reason = valid ? "rsa-3072 PKCS#1 v1.5 SHA-256 signature verified"
-                        : signature.Length != 384 ? $"rsa-3072 signature must be 384 bytes; got {signature.Length}" : "rsa-3072 signature does not verify";
-                    return valid;
-                }
-                case KeyAlgorithm.Ed25519:
-                {
-                    if (signature.Length != 64)
-                    {
-                        reason = $"ed25519 signature must be 64 bytes; got {signature.Length}";
-                        return false;
-                    }
-                    var publicKey = (Ed25519PublicKeyParameters)PublicKeyFactory.CreateKey(key.SubjectPublicKeyInfo);
-                    var verifier = new Ed25519Signer();
-                    verifier.Init(false, publicKey);
-                    var data = pae.ToArray();
-                    verifier.BlockUpdate(data, 0, data.Length);
-                    var valid = verifier.VerifySignature(signature.ToArray());
-                    reason = valid ? "ed25519 signature verified" : "ed25519 signature does not verify";
-                    return valid;
-                }
-                default:
-                    reason = $"unsupported key algorithm {key.Algorithm}";
-                    return false;
-            }
-        }
-        catch (Exception e) when (e is CryptographicException or ArgumentException or InvalidCastException or IOException)
-        {
-            reason = $"signature check failed: {e.Message}";
-            return false;
+            return verifier!.Verify(pae, signature, allowRawEcdsa, out reason);
         }
     }
 }

@@ -13,7 +13,8 @@ public sealed class TrustedKey
     /// <param name="notBefore">Earliest signing time the key is trusted for (inclusive), or null for no bound.</param>
     /// <param name="notAfter">Latest signing time the key is trusted for (inclusive), or null for no bound.</param>
     /// <param name="keyId">Overrides the key id; by default the SHA-256 of <paramref name="spkiDer"/>.</param>
-    public TrustedKey(ReadOnlySpan<byte> spkiDer, DateTimeOffset? notBefore = null, DateTimeOffset? notAfter = null, string? keyId = null)
+    /// <param name="source">Where the trust came from, in words ("daemon key store", "trust anchor added by alice"); shown by the verifier.</param>
+    public TrustedKey(ReadOnlySpan<byte> spkiDer, DateTimeOffset? notBefore = null, DateTimeOffset? notAfter = null, string? keyId = null, string? source = null)
     {
         if (!KeyAlgorithms.TryDetect(spkiDer, out var algorithm, out var error))
         {
@@ -28,10 +29,14 @@ public sealed class TrustedKey
         NotBefore = notBefore;
         NotAfter = notAfter;
         KeyId = keyId ?? KeyIds.FromSpki(spkiDer);
+        Source = source ?? "";
     }
 
-    public static TrustedKey FromPem(string pem, DateTimeOffset? notBefore = null, DateTimeOffset? notAfter = null, string? keyId = null)
-        => new(PublicKeyPem.Decode(pem), notBefore, notAfter, keyId);
+    public static TrustedKey FromPem(string pem, DateTimeOffset? notBefore = null, DateTimeOffset? notAfter = null, string? keyId = null, string? source = null)
+        => new(PublicKeyPem.Decode(pem), notBefore, notAfter, keyId, source);
+
+    /// <summary>Where the trust came from, in words; empty when the creator did not say.</summary>
+    public string Source { get; }
 
     public string KeyId { get; }
 

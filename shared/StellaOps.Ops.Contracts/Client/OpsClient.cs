@@ -34,6 +34,7 @@ public sealed class OpsClient : IAsyncDisposable, IDisposable
     public IKeyRpc Keys => Get<IKeyRpc>();
     public ISigningRpc Signing => Get<ISigningRpc>();
     public IAttestRpc Attest => Get<IAttestRpc>();
+    public IVerifyRpc Verify => Get<IVerifyRpc>();
 
     public T Get<T>() where T : class
     {

@@ -16,6 +16,7 @@ public static class RpcContracts
         new(typeof(IKeyRpc), "keys."),
         new(typeof(ISigningRpc), "signing."),
         new(typeof(IAttestRpc), "attest."),
+        new(typeof(IVerifyRpc), "verify."),
     ];
 
     public static string PrefixOf(Type contract)

@@ -1,0 +1,119 @@
+using System.Diagnostics.Metrics;
+using System.Text;
+using Microsoft.Extensions.Logging;
+using StellaOps.Ops.Attestation.Verification;
+using StellaOps.Ops.Contracts;
+using StellaOps.Ops.Contracts.Rpc;
+using StellaOps.Ops.Contracts.Text;
+using StellaOps.Ops.Daemon.Attestor;
+
+namespace StellaOps.Ops.Daemon.Verification;
+
+/// <summary>
+/// Verifies stored attestations and sent envelopes/bundles against every registered trust source, one verifier per
+/// request (one snapshot of the trust material, each key imported once). Counts every verification and each failure by
+/// cause, and logs each failure at error level so 'stella attest logs --filter "verification" --level error' finds it.
+/// </summary>
+public sealed class VerificationService
+{
+    public const string MeterName = "StellaOps.Ops.Verification";
+    public const string VerificationsMetric = "attestor_verifications_total";
+    public const string FailuresMetric = "attestor_verification_failures_total";
+
+    private readonly AttestorService _attestor;
+    private readonly IEnumerable<ITrustMaterial> _sources;
+    private readonly VerificationStats _stats;
+    private readonly TimeProvider _time;
+    private readonly ILogger<VerificationService> _logger;
+    private readonly Meter _meter = new(MeterName);
+    private readonly Counter<long> _verifications;
+    private readonly Counter<long> _failures;
+
+    public VerificationService(AttestorService attestor, IEnumerable<ITrustMaterial> sources, VerificationStats stats, TimeProvider time, ILogger<VerificationService> logger)
+    {
+        _attestor = attestor;
+        _sources = sources;
+        _stats = stats;
+        _time = time;
+        _logger = logger;
+        _verifications = _meter.CreateCounter<long>(VerificationsMetric, description: "Attestations verified (stored ones and sent envelopes or bundles), whatever the outcome.");
+        _failures = _meter.CreateCounter<long>(FailuresMetric, description: "Verifications that failed, by reason (the cause's stable id).");
+    }
+
+    /// <summary>Every trust source registered as <see cref="ITrustMaterial"/>, read as one.</summary>
+    public ITrustMaterial Trust => new CompositeTrustMaterial(_sources);
+
+    public AttestationVerification[] Verify(VerificationRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var inputs = Collect(request);
+        using var verifier = new AttestationVerifier(Trust, new AttestationVerifierOptions { TimeProvider = _time });
+        var results = new AttestationVerification[inputs.Count];
+        var failed = 0;
+        for (var i = 0; i < inputs.Count; i++)
+        {
+            var (input, source, id) = inputs[i];
+            var result = verifier.Verify(input, source, request.Policy, id);
+            results[i] = result;
+            if (result.Verified) continue;
+            failed++;
+            _failures.Add(1, new KeyValuePair<string, object?>("reason", result.Failure?.ToString() ?? nameof(OpsErrorCode.VerificationFailed)));
+            _logger.LogError("Attestation verification failed for {Source}: {Cause} ({Code}): {Reason}. Fix: {Fix}",
+                TerminalText.Escape(source), result.Cause, result.Failure, TerminalText.Escape(result.Message), result.Fix);
+        }
+        _verifications.Add(inputs.Count);
+        _stats.Record(inputs.Count, failed);
+        return results;
+    }
+
+    private List<(SignedAttestation Input, string Source, string? Id)> Collect(VerificationRequest request)
+    {
+        var count = request.Ids.Count + request.Documents.Count + (request.Last ?? 0);
+        if (count > Protocol.MaxBatchItems)
+            throw new OpsException(OpsErrorCode.LimitExceeded, $"One verification call takes at most {Protocol.MaxBatchItems} attestations; this one asks for {count}.", "request",
+                "Send them in smaller batches (Test-StellaAttestation does by itself).");
+        if (request.Last is { } last && last < 1)
+            throw OpsException.InvalidArgument($"Last must be at least 1 (got {last}).", "last");
+        if (count == 0 && request.Subject is null)
+            throw OpsException.InvalidArgument("Name what to verify: attestation ids, the last n, a subject digest, or envelopes/bundles.", "request",
+                "Run 'stella verify attestation --attestation <attestation-id>' or 'stella verify attestation --last'.");
+
+        var inputs = new List<(SignedAttestation, string, string?)>();
+        foreach (var id in request.Ids) inputs.Add(FromRecord(_attestor.Store.Find(_attestor.ResolveId(id))!));
+        if (request.Last is { } n)
+        {
+            foreach (var row in _attestor.Store.List(AttestationStatus.Signed, null, null, null, null, n)) inputs.Add(FromRecord(row));
+        }
+        if (request.Subject is { } subject)
+        {
+            var digest = subject.Trim().ToLowerInvariant();
+            if (!digest.Contains(':', StringComparison.Ordinal))
+                throw OpsException.InvalidArgument($"'{subject}' is not a digest; give it as sha256:<hex>.", "subject");
+            foreach (var row in _attestor.Store.List(AttestationStatus.Signed, null, null, digest, null, Protocol.MaxBatchItems - inputs.Count - request.Documents.Count))
+                inputs.Add(FromRecord(row));
+        }
+        for (var i = 0; i < request.Documents.Count; i++)
+        {
+            var document = request.Documents[i];
+            var name = string.IsNullOrWhiteSpace(document.Name) ? $"documents[{i}]" : document.Name;
+            if (Encoding.UTF8.GetByteCount(document.Content) > VerificationRequest.MaxDocumentBytes)
+                throw new OpsException(OpsErrorCode.LimitExceeded, $"{name} is over {VerificationRequest.MaxDocumentBytes} bytes, the most one document may have.", name,
+                    "Verify it offline: Test-StellaAttestation -Path <file> works without the daemon.");
+            inputs.Add((SignedAttestation.Read(Encoding.UTF8.GetBytes(document.Content)), name, null));
+        }
+        return inputs;
+    }
+
+    private static (SignedAttestation, string, string?) FromRecord(AttestationRecord row)
+    {
+        if (row.Envelope is null)
+        {
+            return (SignedAttestation.Unreadable(SignedAttestation.DsseFormat,
+                $"attestation {row.Id} is {row.Status.ToString().ToLowerInvariant()}, not signed: there is no envelope to verify; sign it with 'stella attest retry --failed'"), row.Id, row.Id);
+        }
+        var input = SignedAttestation.Read(row.Envelope);
+        if (input.Envelope is not null && row.SignedAt is { } signedAt)
+            input = new SignedAttestation(input.Envelope, input.Format, row.KeyId) { RecordedSigningTime = signedAt };
+        return (input, row.Id, row.Id);
+    }
+}
