@@ -28,6 +28,9 @@ public static class ErrorMapping
         OpsErrorCode.SigningFailed => ErrorCategory.InvalidResult,
         OpsErrorCode.NotImplemented => ErrorCategory.NotImplemented,
         OpsErrorCode.LimitExceeded => ErrorCategory.LimitsExceeded,
+        OpsErrorCode.TrustAnchorNotFound or OpsErrorCode.KeyCertificateNotFound or OpsErrorCode.IssuerNotFound => ErrorCategory.ObjectNotFound,
+        OpsErrorCode.TrustAnchorRefused or OpsErrorCode.KeyCertificateRefused => ErrorCategory.InvalidData,
+        OpsErrorCode.CertificateChainInvalid or OpsErrorCode.IssuerDocumentRefused or OpsErrorCode.IssuerDocumentReplayed => ErrorCategory.SecurityError,
         _ => ErrorCategory.NotSpecified,
     };
 

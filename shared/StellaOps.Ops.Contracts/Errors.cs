@@ -46,6 +46,22 @@ public enum OpsErrorCode
     HsmPinFileNotWritten = 1205,
     /// <summary>The token has the new PIN but the PIN file still the old one: the message says how to bring them in step.</summary>
     HsmPinOutOfStep = 1206,
+    /// <summary>A certificate or public key was not added to the trust store: the message says why (not a CA, expired, unreadable).</summary>
+    TrustAnchorRefused = 1450,
+    /// <summary>No trust anchor has that id (fingerprint or key id).</summary>
+    TrustAnchorNotFound = 1451,
+    /// <summary>A key certificate (leaf + chain) was refused: it does not carry the key's public key, or it cannot be read.</summary>
+    KeyCertificateRefused = 1452,
+    /// <summary>The key has no certificate stored yet (Set-StellaKeyCertificate).</summary>
+    KeyCertificateNotFound = 1453,
+    /// <summary>A certificate chain does not lead from the leaf to a trust anchor, or one of its links is not valid: the message names the link.</summary>
+    CertificateChainInvalid = 1454,
+    /// <summary>No issuer has that id.</summary>
+    IssuerNotFound = 1455,
+    /// <summary>An issuer document was refused: not signed by a key already trusted for that issuer, malformed, or for another issuer.</summary>
+    IssuerDocumentRefused = 1456,
+    /// <summary>An issuer document is older than (or the same version as) the one already accepted: a replay, refused.</summary>
+    IssuerDocumentReplayed = 1457,
 }
 
 /// <summary>The <c>error.data</c> of a typed error: the code's name, what it is about, and what to do.</summary>

@@ -15,6 +15,7 @@ using StellaOps.Ops.Daemon.Settings;
 using StellaOps.Ops.Daemon.Signing;
 using StellaOps.Ops.Daemon.Storage;
 using StellaOps.Ops.Daemon.SystemInfo;
+using StellaOps.Ops.Daemon.Trust;
 
 namespace StellaOps.Ops.Daemon.Hosting;
 
@@ -90,6 +91,7 @@ public static class DaemonHost
         builder.Services.AddKeyCapability();
         builder.Services.AddSigningCapability();
         builder.Services.AddAttestorCapability();
+        builder.Services.AddTrustCapability();
         // The endpoint starts last, after every capability's hosted services: clients only ever see a ready daemon.
         builder.Services.AddHostedService(sp => sp.GetRequiredService<IpcServer>());
         return builder.Build();

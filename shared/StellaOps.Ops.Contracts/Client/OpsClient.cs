@@ -34,6 +34,9 @@ public sealed class OpsClient : IAsyncDisposable, IDisposable
     public IKeyRpc Keys => Get<IKeyRpc>();
     public ISigningRpc Signing => Get<ISigningRpc>();
     public IAttestRpc Attest => Get<IAttestRpc>();
+    public ITrustAnchorRpc TrustAnchors => Get<ITrustAnchorRpc>();
+    public IKeyCertificateRpc Certificates => Get<IKeyCertificateRpc>();
+    public IIssuerRpc Issuers => Get<IIssuerRpc>();
 
     public T Get<T>() where T : class
     {

@@ -16,6 +16,9 @@ public static class RpcContracts
         new(typeof(IKeyRpc), "keys."),
         new(typeof(ISigningRpc), "signing."),
         new(typeof(IAttestRpc), "attest."),
+        new(typeof(ITrustAnchorRpc), "anchors."),
+        new(typeof(IKeyCertificateRpc), "certs."),
+        new(typeof(IIssuerRpc), "issuers."),
     ];
 
     public static string PrefixOf(Type contract)
