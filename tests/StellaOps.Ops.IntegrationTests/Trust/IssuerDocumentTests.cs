@@ -1,0 +1,113 @@
+using System.Security.Cryptography;
+using System.Text;
+using StellaOps.Ops.Attestation.Dsse;
+using StellaOps.Ops.Attestation.Signing;
+using StellaOps.Ops.Contracts;
+using StellaOps.Ops.Contracts.Client;
+using StellaOps.Ops.Contracts.Rpc;
+
+namespace StellaOps.Ops.IntegrationTests.Trust;
+
+/// <summary>
+/// Issuer documents through the real daemon: the document "stella issuer keys publish" writes is accepted when a
+/// trusted key signed it; across a rotation it is signed by the old and the new key and accepted on the old key's
+/// word; one signed only by an unknown key, or replayed older, is refused and changes nothing.
+/// </summary>
+public sealed class IssuerDocumentTests : IAsyncLifetime
+{
+    private DaemonProcess _daemon = null!;
+    private OpsClient _client = null!;
+
+    public async Task InitializeAsync()
+    {
+        _daemon = await DaemonProcess.StartNewAsync();
+        _client = await _daemon.ConnectAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _client.DisposeAsync();
+        await _daemon.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task A_rotation_document_signed_by_old_and_new_key_is_accepted_and_a_replay_of_the_old_one_is_refused()
+    {
+        var first = await IssuerTestHost.LocalIssuerAsync(_daemon, _client);
+        var oldKey = Assert.Single(first.Keys);
+        Assert.Equal(1, first.DocumentVersion);
+        Assert.Equal([oldKey.KeyId], first.DocumentSignedBy);
+        Assert.Equal(IssuerKeyStatus.Active, oldKey.Status);
+        Assert.NotNull(oldKey.NotAfter);
+
+        // Keep version 1 aside: the replay.
+        var folder = IssuerTestHost.LocalFolder(_daemon);
+        var replay = Path.Combine(_daemon.Root, "replay");
+        Directory.CreateDirectory(replay);
+        File.Copy(Path.Combine(folder, "issuer.json"), Path.Combine(replay, "issuer.json"));
+
+        var again = await Assert.ThrowsAsync<OpsException>(() => _client.Issuers.FetchAsync("local", null, CancellationToken.None));
+        Assert.Equal(OpsErrorCode.IssuerDocumentReplayed, again.Code);
+
+        var rotation = await _client.Keys.RotateAsync(null, CancellationToken.None);
+        await _client.Keys.PublishAsync(rotation.Replacement.Id, CancellationToken.None);
+        var envelope = DsseEnvelope.Parse(File.ReadAllBytes(Path.Combine(folder, "issuer.json")));
+        Assert.Equal([rotation.Replacement.Id, oldKey.KeyId], envelope.Signatures.Select(s => s.KeyId));
+
+        var rotated = await _client.Issuers.FetchAsync("local", null, CancellationToken.None);
+        Assert.Equal(2, rotated.DocumentVersion);
+        // Only the old key was trusted for the issuer: its signature is the one that verified.
+        Assert.Equal([oldKey.KeyId], rotated.DocumentSignedBy);
+        Assert.Equal(IssuerKeyStatus.Retired, rotated.Keys.Single(k => k.KeyId == oldKey.KeyId).Status);
+        Assert.Equal(IssuerKeyStatus.Active, rotated.Keys.Single(k => k.KeyId == rotation.Replacement.Id).Status);
+
+        var replayed = await Assert.ThrowsAsync<OpsException>(() => _client.Issuers.FetchAsync("local", replay, CancellationToken.None));
+        Assert.Equal(OpsErrorCode.IssuerDocumentReplayed, replayed.Code);
+        Assert.Contains("version 1", replayed.Message);
+        Assert.Equal(2, (await _client.Issuers.GetAsync("local", CancellationToken.None)).DocumentVersion);
+    }
+
+    [Fact]
+    public async Task A_document_signed_only_by_an_unknown_key_is_refused_for_a_known_and_for_a_new_issuer()
+    {
+        var known = await IssuerTestHost.LocalIssuerAsync(_daemon, _client);
+        using var stranger = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var forged = Path.Combine(_daemon.Root, "forged");
+        await WriteDocumentAsync(forged, "local", 99, stranger);
+        var refused = await Assert.ThrowsAsync<OpsException>(() => _client.Issuers.FetchAsync("local", forged, CancellationToken.None));
+        Assert.Equal(OpsErrorCode.IssuerDocumentRefused, refused.Code);
+        Assert.Contains(KeyIds.FromSpki(stranger.ExportSubjectPublicKeyInfo()), refused.Message);
+        var unchanged = await _client.Issuers.GetAsync("local", CancellationToken.None);
+        Assert.Equal(known.DocumentVersion, unchanged.DocumentVersion);
+        Assert.Equal(known.Keys.Select(k => k.KeyId), unchanged.Keys.Select(k => k.KeyId));
+
+        var other = Path.Combine(_daemon.Root, "other");
+        await WriteDocumentAsync(other, "partner", 1, stranger);
+        var unknownIssuer = await Assert.ThrowsAsync<OpsException>(() => _client.Issuers.FetchAsync("partner", other, CancellationToken.None));
+        Assert.Equal(OpsErrorCode.IssuerDocumentRefused, unknownIssuer.Code);
+        Assert.Contains("trust-anchors add-key", unknownIssuer.RecommendedAction);
+        var notFound = await Assert.ThrowsAsync<OpsException>(() => _client.Issuers.GetAsync("partner", CancellationToken.None));
+        Assert.Equal(OpsErrorCode.IssuerNotFound, notFound.Code);
+
+        // Once the partner's key is a trust anchor, the same document is accepted.
+        await _client.TrustAnchors.AddAsync(new TrustAnchorRequest { Kind = TrustAnchorKind.Key, Pem = stranger.ExportSubjectPublicKeyInfoPem() }, CancellationToken.None);
+        var partner = await _client.Issuers.FetchAsync("partner", other, CancellationToken.None);
+        Assert.Equal(IssuerStatus.PendingApproval, partner.Status);
+        var approved = await _client.Issuers.ApproveAsync("partner", "Approved by security team", CancellationToken.None);
+        Assert.True(approved.Trusted, approved.Reason);
+    }
+
+    /// <summary>An issuer document made outside the daemon: the test's own key signs the DSSE envelope.</summary>
+    private static async Task WriteDocumentAsync(string folder, string issuer, long version, ECDsa key)
+    {
+        var spki = key.ExportSubjectPublicKeyInfo();
+        var body = $$"""
+            {"issuer":"{{issuer}}","version":{{version}},"issuedAt":"{{DateTimeOffset.UtcNow:O}}",
+             "keys":[{"keyId":"{{KeyIds.FromSpki(spki)}}","algorithm":"ecdsa-p256","publicKey":{{System.Text.Json.JsonSerializer.Serialize(key.ExportSubjectPublicKeyInfoPem())}},"status":"active"}]}
+            """;
+        using var signer = SoftwareDsseSigner.FromPkcs8(key.ExportPkcs8PrivateKey(), KeyIds.FromSpki(spki));
+        var envelope = await DsseEnvelopeBuilder.SignAsync("application/vnd.stellaops.issuer+json", Encoding.UTF8.GetBytes(body), [signer]);
+        Directory.CreateDirectory(folder);
+        await File.WriteAllBytesAsync(Path.Combine(folder, "issuer.json"), envelope.ToJsonBytes());
+    }
+}
