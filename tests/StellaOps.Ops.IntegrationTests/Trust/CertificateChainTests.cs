@@ -166,10 +166,10 @@ public sealed class CertificateChainTests : IAsyncLifetime
         var otherCsr = (await _client.Certificates.CreateRequestAsync(other.Id, "CN=other", CancellationToken.None)).Pem;
         using var root = TestCa.Root("Root X");
         using var leaf = TestCa.LeafFromCsr(root, otherCsr);
-        var refused = await Assert.ThrowsAsync<OpsException>(() => SetAsync(leaf));
+        var refused = await Assert.ThrowsAsync<OpsException>(() => HandshakeAndSettingsTests.Call(() => SetAsync(leaf)));
         Assert.Equal(OpsErrorCode.KeyCertificateRefused, refused.Code);
         Assert.Contains(other.Id, refused.Message);
-        var none = await Assert.ThrowsAsync<OpsException>(ChainAsync);
+        var none = await Assert.ThrowsAsync<OpsException>(() => HandshakeAndSettingsTests.Call(ChainAsync));
         Assert.Equal(OpsErrorCode.KeyCertificateNotFound, none.Code);
     }
 

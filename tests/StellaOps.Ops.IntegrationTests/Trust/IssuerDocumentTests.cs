@@ -46,7 +46,7 @@ public sealed class IssuerDocumentTests : IAsyncLifetime
         Directory.CreateDirectory(replay);
         File.Copy(Path.Combine(folder, "issuer.json"), Path.Combine(replay, "issuer.json"));
 
-        var again = await Assert.ThrowsAsync<OpsException>(() => _client.Issuers.FetchAsync("local", null, CancellationToken.None));
+        var again = await Assert.ThrowsAsync<OpsException>(() => HandshakeAndSettingsTests.Call(() => _client.Issuers.FetchAsync("local", null, CancellationToken.None)));
         Assert.Equal(OpsErrorCode.IssuerDocumentReplayed, again.Code);
 
         var rotation = await _client.Keys.RotateAsync(null, CancellationToken.None);
@@ -61,7 +61,7 @@ public sealed class IssuerDocumentTests : IAsyncLifetime
         Assert.Equal(IssuerKeyStatus.Retired, rotated.Keys.Single(k => k.KeyId == oldKey.KeyId).Status);
         Assert.Equal(IssuerKeyStatus.Active, rotated.Keys.Single(k => k.KeyId == rotation.Replacement.Id).Status);
 
-        var replayed = await Assert.ThrowsAsync<OpsException>(() => _client.Issuers.FetchAsync("local", replay, CancellationToken.None));
+        var replayed = await Assert.ThrowsAsync<OpsException>(() => HandshakeAndSettingsTests.Call(() => _client.Issuers.FetchAsync("local", replay, CancellationToken.None)));
         Assert.Equal(OpsErrorCode.IssuerDocumentReplayed, replayed.Code);
         Assert.Contains("version 1", replayed.Message);
         Assert.Equal(2, (await _client.Issuers.GetAsync("local", CancellationToken.None)).DocumentVersion);
@@ -74,7 +74,7 @@ public sealed class IssuerDocumentTests : IAsyncLifetime
         using var stranger = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         var forged = Path.Combine(_daemon.Root, "forged");
         await WriteDocumentAsync(forged, "local", 99, stranger);
-        var refused = await Assert.ThrowsAsync<OpsException>(() => _client.Issuers.FetchAsync("local", forged, CancellationToken.None));
+        var refused = await Assert.ThrowsAsync<OpsException>(() => HandshakeAndSettingsTests.Call(() => _client.Issuers.FetchAsync("local", forged, CancellationToken.None)));
         Assert.Equal(OpsErrorCode.IssuerDocumentRefused, refused.Code);
         Assert.Contains(KeyIds.FromSpki(stranger.ExportSubjectPublicKeyInfo()), refused.Message);
         var unchanged = await _client.Issuers.GetAsync("local", CancellationToken.None);
@@ -83,10 +83,10 @@ public sealed class IssuerDocumentTests : IAsyncLifetime
 
         var other = Path.Combine(_daemon.Root, "other");
         await WriteDocumentAsync(other, "partner", 1, stranger);
-        var unknownIssuer = await Assert.ThrowsAsync<OpsException>(() => _client.Issuers.FetchAsync("partner", other, CancellationToken.None));
+        var unknownIssuer = await Assert.ThrowsAsync<OpsException>(() => HandshakeAndSettingsTests.Call(() => _client.Issuers.FetchAsync("partner", other, CancellationToken.None)));
         Assert.Equal(OpsErrorCode.IssuerDocumentRefused, unknownIssuer.Code);
         Assert.Contains("trust-anchors add-key", unknownIssuer.RecommendedAction);
-        var notFound = await Assert.ThrowsAsync<OpsException>(() => _client.Issuers.GetAsync("partner", CancellationToken.None));
+        var notFound = await Assert.ThrowsAsync<OpsException>(() => HandshakeAndSettingsTests.Call(() => _client.Issuers.GetAsync("partner", CancellationToken.None)));
         Assert.Equal(OpsErrorCode.IssuerNotFound, notFound.Code);
 
         // Once the partner's key is a trust anchor, the same document is accepted.

@@ -50,12 +50,12 @@ public sealed class TrustAnchorTests : IAsyncLifetime
     public async Task A_root_that_is_not_a_CA_or_has_expired_is_refused_with_the_reason()
     {
         using var notCa = TestCa.Root("Leaf Pretending", ca: false);
-        var refused = await Assert.ThrowsAsync<OpsException>(() => AddAsync(TrustAnchorKind.Root, TestCa.Pem(notCa)));
+        var refused = await Assert.ThrowsAsync<OpsException>(() => HandshakeAndSettingsTests.Call(() => AddAsync(TrustAnchorKind.Root, TestCa.Pem(notCa))));
         Assert.Equal(OpsErrorCode.TrustAnchorRefused, refused.Code);
         Assert.Contains("not a CA", refused.Message);
 
         using var expired = TestCa.Root("Old Root", TestCa.Now.AddYears(-3), TestCa.Now.AddDays(-1));
-        var gone = await Assert.ThrowsAsync<OpsException>(() => AddAsync(TrustAnchorKind.Root, TestCa.Pem(expired)));
+        var gone = await Assert.ThrowsAsync<OpsException>(() => HandshakeAndSettingsTests.Call(() => AddAsync(TrustAnchorKind.Root, TestCa.Pem(expired))));
         Assert.Equal(OpsErrorCode.TrustAnchorRefused, gone.Code);
         Assert.Contains("expired on", gone.Message);
 
@@ -94,13 +94,13 @@ public sealed class TrustAnchorTests : IAsyncLifetime
         Assert.Equal(KeyAlgorithm.EcdsaP256, anchor.Algorithm);
         Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(key.ExportSubjectPublicKeyInfo())), anchor.Id);
 
-        var window = await Assert.ThrowsAsync<OpsException>(() => AddAsync(TrustAnchorKind.Key, pem, expires, expires.AddDays(1)));
+        var window = await Assert.ThrowsAsync<OpsException>(() => HandshakeAndSettingsTests.Call(() => AddAsync(TrustAnchorKind.Key, pem, expires, expires.AddDays(1))));
         Assert.Contains("ends", window.Message);
 
         var removed = await _client.TrustAnchors.RemoveAsync(anchor.Id[..12], CancellationToken.None);
         Assert.Equal(anchor.Id, removed.Id);
         Assert.Empty(await _client.TrustAnchors.ListAsync(new TrustAnchorQuery(), CancellationToken.None));
-        var missing = await Assert.ThrowsAsync<OpsException>(() => _client.TrustAnchors.RemoveAsync(anchor.Id, CancellationToken.None));
+        var missing = await Assert.ThrowsAsync<OpsException>(() => HandshakeAndSettingsTests.Call(() => _client.TrustAnchors.RemoveAsync(anchor.Id, CancellationToken.None)));
         Assert.Equal(OpsErrorCode.TrustAnchorNotFound, missing.Code);
     }
 }
