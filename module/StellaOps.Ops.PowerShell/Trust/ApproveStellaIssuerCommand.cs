@@ -9,17 +9,8 @@ namespace StellaOps.Ops.PowerShell.Trust;
 /// </summary>
 [Cmdlet(VerbsLifecycle.Approve, "StellaIssuer", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
 [OutputType(typeof(IssuerInfo))]
-public sealed class ApproveStellaIssuerCommand : TrustCmdlet
+public sealed class ApproveStellaIssuerCommand : StellaIssuerDecisionCmdlet
 {
-    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
-    [ValidateNotNullOrEmpty]
-    [ArgumentCompleter(typeof(IssuerIdCompleter))]
-    public string[] Id { get; set; } = [];
-
-    [Parameter(Mandatory = true)]
-    [ValidateNotNullOrEmpty]
-    public string Reason { get; set; } = "";
-
     protected override void ProcessRecord()
     {
         foreach (var id in Id)

@@ -6,17 +6,8 @@ namespace StellaOps.Ops.PowerShell.Trust;
 /// <summary>Revoke-StellaIssuer: ends trust in an issuer; approvals given before count no more, its keys verify nothing.</summary>
 [Cmdlet(VerbsSecurity.Revoke, "StellaIssuer", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
 [OutputType(typeof(IssuerInfo))]
-public sealed class RevokeStellaIssuerCommand : TrustCmdlet
+public sealed class RevokeStellaIssuerCommand : StellaIssuerDecisionCmdlet
 {
-    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
-    [ValidateNotNullOrEmpty]
-    [ArgumentCompleter(typeof(IssuerIdCompleter))]
-    public string[] Id { get; set; } = [];
-
-    [Parameter(Mandatory = true)]
-    [ValidateNotNullOrEmpty]
-    public string Reason { get; set; } = "";
-
     protected override void ProcessRecord()
     {
         foreach (var id in Id)

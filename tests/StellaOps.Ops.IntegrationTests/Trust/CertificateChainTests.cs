@@ -1,6 +1,5 @@
 using System.Security.Cryptography.X509Certificates;
 using StellaOps.Ops.Contracts;
-using StellaOps.Ops.Contracts.Client;
 using StellaOps.Ops.Contracts.Rpc;
 using StellaOps.Ops.IntegrationTests.Attestor;
 
@@ -11,42 +10,33 @@ namespace StellaOps.Ops.IntegrationTests.Trust;
 /// broken variant (missing intermediate, untrusted root, expired, not yet valid, wrong key usage) named on its link,
 /// and the runbook's fix (add the anchor, add the intermediate, update the chain) turning it valid.
 /// </summary>
-public sealed class CertificateChainTests : IAsyncLifetime
+public sealed class CertificateChainTests : TrustDaemonTest
 {
-    private DaemonProcess _daemon = null!;
-    private OpsClient _client = null!;
     private KeyInfo _key = null!;
 
-    public async Task InitializeAsync()
+    public override async Task InitializeAsync()
     {
-        _daemon = await DaemonProcess.StartNewAsync();
-        _client = await _daemon.ConnectAsync();
-        await _client.Config.SetAsync("attest.signing.mode", "software", CancellationToken.None);
-        _key = await AttestorTestHost.ActiveSoftwareKeyAsync(_client, name: "chain-test");
+        await base.InitializeAsync();
+        await Client.Config.SetAsync("attest.signing.mode", "software", CancellationToken.None);
+        _key = await AttestorTestHost.ActiveSoftwareKeyAsync(Client, name: "chain-test");
     }
 
-    public async Task DisposeAsync()
-    {
-        await _client.DisposeAsync();
-        await _daemon.DisposeAsync();
-    }
-
-    private async Task<string> CsrAsync() => (await _client.Certificates.CreateRequestAsync(_key.Id, "CN=chain test signing, O=StellaOps Test", CancellationToken.None)).Pem;
+    private async Task<string> CsrAsync() => (await Client.Certificates.CreateRequestAsync(_key.Id, "CN=chain test signing, O=StellaOps Test", CancellationToken.None)).Pem;
 
     private Task<TrustAnchorInfo> AddAsync(TrustAnchorKind kind, X509Certificate2 cert)
-        => _client.TrustAnchors.AddAsync(new TrustAnchorRequest { Kind = kind, Pem = TestCa.Pem(cert) }, CancellationToken.None);
+        => Client.TrustAnchors.AddAsync(new TrustAnchorRequest { Kind = kind, Pem = TestCa.Pem(cert) }, CancellationToken.None);
 
     private Task<KeyCertificateInfo> SetAsync(params X509Certificate2[] certs)
-        => _client.Certificates.SetAsync(_key.Id, new KeyCertificateUpload { Pem = TestCa.Pem(certs) }, CancellationToken.None);
+        => Client.Certificates.SetAsync(_key.Id, new KeyCertificateUpload { Pem = TestCa.Pem(certs) }, CancellationToken.None);
 
-    private Task<CertificateChainReport> ChainAsync() => _client.Certificates.TestChainAsync(new CertificateChainQuery { KeyId = _key.Id }, CancellationToken.None);
+    private Task<CertificateChainReport> ChainAsync() => Client.Certificates.TestChainAsync(new CertificateChainQuery { KeyId = _key.Id }, CancellationToken.None);
 
     [Fact]
     public async Task A_software_key_csr_certified_by_a_test_ca_gives_a_valid_chain_once_its_root_is_a_trust_anchor()
     {
         var csr = await CsrAsync();
         // An independent check of the request's self-signature and subject.
-        var dir = Path.Combine(_daemon.Root, "certs");
+        var dir = Path.Combine(Daemon.Root, "certs");
         var csrFile = TestCa.Write(dir, "key.csr", csr);
         Assert.Contains("chain test signing", OpenSsl.VerifyRequest(csrFile));
 
@@ -96,12 +86,12 @@ public sealed class CertificateChainTests : IAsyncLifetime
         // The trust store's intermediates are links for every chain: valid now, before the stored chain changes.
         Assert.True((await ChainAsync()).Valid);
 
-        var update = await _client.Certificates.UpdateChainAsync(_key.Id, null, CancellationToken.None);
+        var update = await Client.Certificates.UpdateChainAsync(_key.Id, null, CancellationToken.None);
         Assert.True(update.Changed);
         Assert.Equal(intermediate.Subject, Assert.Single(update.Added).Subject);
         Assert.Empty(update.Removed);
         Assert.Contains("added 'CN=Intermediate M", update.Message);
-        var again = await _client.Certificates.UpdateChainAsync(_key.Id, null, CancellationToken.None);
+        var again = await Client.Certificates.UpdateChainAsync(_key.Id, null, CancellationToken.None);
         Assert.False(again.Changed);
         Assert.Contains("unchanged", again.Message);
     }
@@ -162,8 +152,8 @@ public sealed class CertificateChainTests : IAsyncLifetime
     [Fact]
     public async Task A_certificate_for_another_key_is_refused_and_changes_nothing()
     {
-        var other = await _client.Keys.GenerateAsync(new KeyGenerationRequest { Provider = KeyProvider.Software, Name = "other" }, CancellationToken.None);
-        var otherCsr = (await _client.Certificates.CreateRequestAsync(other.Id, "CN=other", CancellationToken.None)).Pem;
+        var other = await Client.Keys.GenerateAsync(new KeyGenerationRequest { Provider = KeyProvider.Software, Name = "other" }, CancellationToken.None);
+        var otherCsr = (await Client.Certificates.CreateRequestAsync(other.Id, "CN=other", CancellationToken.None)).Pem;
         using var root = TestCa.Root("Root X");
         using var leaf = TestCa.LeafFromCsr(root, otherCsr);
         var refused = await Assert.ThrowsAsync<OpsException>(() => HandshakeAndSettingsTests.Call(() => SetAsync(leaf)));
@@ -181,8 +171,8 @@ public sealed class CertificateChainTests : IAsyncLifetime
         using var leaf = TestCa.LeafFromCsr(root, csr);
         await AddAsync(TrustAnchorKind.Root, root);
         await SetAsync(leaf);
-        var attestation = (await AttestorTestHost.CreateOneAsync(_client, AttestorTestHost.Request("app@sha256:" + new string('c', 64)))).Attestation!;
-        var report = await _client.Certificates.TestChainAsync(new CertificateChainQuery { AttestationId = attestation.Id }, CancellationToken.None);
+        var attestation = (await AttestorTestHost.CreateOneAsync(Client, AttestorTestHost.Request("app@sha256:" + new string('c', 64)))).Attestation!;
+        var report = await Client.Certificates.TestChainAsync(new CertificateChainQuery { AttestationId = attestation.Id }, CancellationToken.None);
         Assert.True(report.Valid, report.Summary);
         Assert.Equal(_key.Id, report.KeyId);
         Assert.Equal(attestation.Id, report.AttestationId);

@@ -3,7 +3,6 @@ using System.Text;
 using StellaOps.Ops.Attestation.Dsse;
 using StellaOps.Ops.Attestation.Signing;
 using StellaOps.Ops.Contracts;
-using StellaOps.Ops.Contracts.Client;
 using StellaOps.Ops.Contracts.Rpc;
 
 namespace StellaOps.Ops.IntegrationTests.Trust;
@@ -13,27 +12,13 @@ namespace StellaOps.Ops.IntegrationTests.Trust;
 /// trusted key signed it; across a rotation it is signed by the old and the new key and accepted on the old key's
 /// word; one signed only by an unknown key, or replayed older, is refused and changes nothing.
 /// </summary>
-public sealed class IssuerDocumentTests : IAsyncLifetime
+public sealed class IssuerDocumentTests : TrustDaemonTest
 {
-    private DaemonProcess _daemon = null!;
-    private OpsClient _client = null!;
-
-    public async Task InitializeAsync()
-    {
-        _daemon = await DaemonProcess.StartNewAsync();
-        _client = await _daemon.ConnectAsync();
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _client.DisposeAsync();
-        await _daemon.DisposeAsync();
-    }
 
     [Fact]
     public async Task A_rotation_document_signed_by_old_and_new_key_is_accepted_and_a_replay_of_the_old_one_is_refused()
     {
-        var first = await IssuerTestHost.LocalIssuerAsync(_daemon, _client);
+        var first = await IssuerTestHost.LocalIssuerAsync(Daemon, Client);
         var oldKey = Assert.Single(first.Keys);
         Assert.Equal(1, first.DocumentVersion);
         Assert.Equal([oldKey.KeyId], first.DocumentSignedBy);
@@ -41,59 +26,59 @@ public sealed class IssuerDocumentTests : IAsyncLifetime
         Assert.NotNull(oldKey.NotAfter);
 
         // Keep version 1 aside: the replay.
-        var folder = IssuerTestHost.LocalFolder(_daemon);
-        var replay = Path.Combine(_daemon.Root, "replay");
+        var folder = IssuerTestHost.LocalFolder(Daemon);
+        var replay = Path.Combine(Daemon.Root, "replay");
         Directory.CreateDirectory(replay);
         File.Copy(Path.Combine(folder, "issuer.json"), Path.Combine(replay, "issuer.json"));
 
-        var again = await Assert.ThrowsAsync<OpsException>(() => HandshakeAndSettingsTests.Call(() => _client.Issuers.FetchAsync("local", null, CancellationToken.None)));
+        var again = await Assert.ThrowsAsync<OpsException>(() => HandshakeAndSettingsTests.Call(() => Client.Issuers.FetchAsync("local", null, CancellationToken.None)));
         Assert.Equal(OpsErrorCode.IssuerDocumentReplayed, again.Code);
 
-        var rotation = await _client.Keys.RotateAsync(null, CancellationToken.None);
-        await _client.Keys.PublishAsync(rotation.Replacement.Id, CancellationToken.None);
+        var rotation = await Client.Keys.RotateAsync(null, CancellationToken.None);
+        await Client.Keys.PublishAsync(rotation.Replacement.Id, CancellationToken.None);
         var envelope = DsseEnvelope.Parse(File.ReadAllBytes(Path.Combine(folder, "issuer.json")));
         Assert.Equal([rotation.Replacement.Id, oldKey.KeyId], envelope.Signatures.Select(s => s.KeyId));
 
-        var rotated = await _client.Issuers.FetchAsync("local", null, CancellationToken.None);
+        var rotated = await Client.Issuers.FetchAsync("local", null, CancellationToken.None);
         Assert.Equal(2, rotated.DocumentVersion);
         // Only the old key was trusted for the issuer: its signature is the one that verified.
         Assert.Equal([oldKey.KeyId], rotated.DocumentSignedBy);
         Assert.Equal(IssuerKeyStatus.Retired, rotated.Keys.Single(k => k.KeyId == oldKey.KeyId).Status);
         Assert.Equal(IssuerKeyStatus.Active, rotated.Keys.Single(k => k.KeyId == rotation.Replacement.Id).Status);
 
-        var replayed = await Assert.ThrowsAsync<OpsException>(() => HandshakeAndSettingsTests.Call(() => _client.Issuers.FetchAsync("local", replay, CancellationToken.None)));
+        var replayed = await Assert.ThrowsAsync<OpsException>(() => HandshakeAndSettingsTests.Call(() => Client.Issuers.FetchAsync("local", replay, CancellationToken.None)));
         Assert.Equal(OpsErrorCode.IssuerDocumentReplayed, replayed.Code);
         Assert.Contains("version 1", replayed.Message);
-        Assert.Equal(2, (await _client.Issuers.GetAsync("local", CancellationToken.None)).DocumentVersion);
+        Assert.Equal(2, (await Client.Issuers.GetAsync("local", CancellationToken.None)).DocumentVersion);
     }
 
     [Fact]
     public async Task A_document_signed_only_by_an_unknown_key_is_refused_for_a_known_and_for_a_new_issuer()
     {
-        var known = await IssuerTestHost.LocalIssuerAsync(_daemon, _client);
+        var known = await IssuerTestHost.LocalIssuerAsync(Daemon, Client);
         using var stranger = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        var forged = Path.Combine(_daemon.Root, "forged");
+        var forged = Path.Combine(Daemon.Root, "forged");
         await WriteDocumentAsync(forged, "local", 99, stranger);
-        var refused = await Assert.ThrowsAsync<OpsException>(() => HandshakeAndSettingsTests.Call(() => _client.Issuers.FetchAsync("local", forged, CancellationToken.None)));
+        var refused = await Assert.ThrowsAsync<OpsException>(() => HandshakeAndSettingsTests.Call(() => Client.Issuers.FetchAsync("local", forged, CancellationToken.None)));
         Assert.Equal(OpsErrorCode.IssuerDocumentRefused, refused.Code);
         Assert.Contains(KeyIds.FromSpki(stranger.ExportSubjectPublicKeyInfo()), refused.Message);
-        var unchanged = await _client.Issuers.GetAsync("local", CancellationToken.None);
+        var unchanged = await Client.Issuers.GetAsync("local", CancellationToken.None);
         Assert.Equal(known.DocumentVersion, unchanged.DocumentVersion);
         Assert.Equal(known.Keys.Select(k => k.KeyId), unchanged.Keys.Select(k => k.KeyId));
 
-        var other = Path.Combine(_daemon.Root, "other");
+        var other = Path.Combine(Daemon.Root, "other");
         await WriteDocumentAsync(other, "partner", 1, stranger);
-        var unknownIssuer = await Assert.ThrowsAsync<OpsException>(() => HandshakeAndSettingsTests.Call(() => _client.Issuers.FetchAsync("partner", other, CancellationToken.None)));
+        var unknownIssuer = await Assert.ThrowsAsync<OpsException>(() => HandshakeAndSettingsTests.Call(() => Client.Issuers.FetchAsync("partner", other, CancellationToken.None)));
         Assert.Equal(OpsErrorCode.IssuerDocumentRefused, unknownIssuer.Code);
         Assert.Contains("trust-anchors add-key", unknownIssuer.RecommendedAction);
-        var notFound = await Assert.ThrowsAsync<OpsException>(() => HandshakeAndSettingsTests.Call(() => _client.Issuers.GetAsync("partner", CancellationToken.None)));
+        var notFound = await Assert.ThrowsAsync<OpsException>(() => HandshakeAndSettingsTests.Call(() => Client.Issuers.GetAsync("partner", CancellationToken.None)));
         Assert.Equal(OpsErrorCode.IssuerNotFound, notFound.Code);
 
         // Once the partner's key is a trust anchor, the same document is accepted.
-        await _client.TrustAnchors.AddAsync(new TrustAnchorRequest { Kind = TrustAnchorKind.Key, Pem = stranger.ExportSubjectPublicKeyInfoPem() }, CancellationToken.None);
-        var partner = await _client.Issuers.FetchAsync("partner", other, CancellationToken.None);
+        await Client.TrustAnchors.AddAsync(new TrustAnchorRequest { Kind = TrustAnchorKind.Key, Pem = stranger.ExportSubjectPublicKeyInfoPem() }, CancellationToken.None);
+        var partner = await Client.Issuers.FetchAsync("partner", other, CancellationToken.None);
         Assert.Equal(IssuerStatus.PendingApproval, partner.Status);
-        var approved = await _client.Issuers.ApproveAsync("partner", "Approved by security team", CancellationToken.None);
+        var approved = await Client.Issuers.ApproveAsync("partner", "Approved by security team", CancellationToken.None);
         Assert.True(approved.Trusted, approved.Reason);
     }
 

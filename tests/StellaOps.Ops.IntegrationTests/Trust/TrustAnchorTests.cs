@@ -1,30 +1,15 @@
 using System.Security.Cryptography;
 using StellaOps.Ops.Contracts;
-using StellaOps.Ops.Contracts.Client;
 using StellaOps.Ops.Contracts.Rpc;
 
 namespace StellaOps.Ops.IntegrationTests.Trust;
 
 /// <summary>The trust store through the real daemon: idempotent adds, refused roots with the reason, kept-with-warning intermediates, key windows.</summary>
-public sealed class TrustAnchorTests : IAsyncLifetime
+public sealed class TrustAnchorTests : TrustDaemonTest
 {
-    private DaemonProcess _daemon = null!;
-    private OpsClient _client = null!;
-
-    public async Task InitializeAsync()
-    {
-        _daemon = await DaemonProcess.StartNewAsync();
-        _client = await _daemon.ConnectAsync();
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _client.DisposeAsync();
-        await _daemon.DisposeAsync();
-    }
 
     private Task<TrustAnchorInfo> AddAsync(TrustAnchorKind kind, string pem, DateTimeOffset? expires = null, DateTimeOffset? notBefore = null)
-        => _client.TrustAnchors.AddAsync(new TrustAnchorRequest { Kind = kind, Pem = pem, Expires = expires, NotBefore = notBefore }, CancellationToken.None);
+        => Client.TrustAnchors.AddAsync(new TrustAnchorRequest { Kind = kind, Pem = pem, Expires = expires, NotBefore = notBefore }, CancellationToken.None);
 
     [Fact]
     public async Task Adding_a_root_twice_is_idempotent_and_records_who_added_it()
@@ -38,11 +23,11 @@ public sealed class TrustAnchorTests : IAsyncLifetime
         Assert.Equal(first.AddedAt, second.AddedAt);
         Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(root.RawData)), first.Id);
         Assert.StartsWith("root (uid 0)", first.AddedBy);
-        var listed = Assert.Single(await _client.TrustAnchors.ListAsync(new TrustAnchorQuery(), CancellationToken.None));
+        var listed = Assert.Single(await Client.TrustAnchors.ListAsync(new TrustAnchorQuery(), CancellationToken.None));
         Assert.Equal(root.Subject, listed.Subject);
         Assert.Equal(TrustAnchorStatus.Valid, listed.Status);
 
-        var audit = await _client.Log.QueryAsync(new LogQuery { Component = "Audit", Filter = "anchors.Add" }, CancellationToken.None);
+        var audit = await Client.Log.QueryAsync(new LogQuery { Component = "Audit", Filter = "anchors.Add" }, CancellationToken.None);
         Assert.Equal(2, audit.Length);
     }
 
@@ -59,9 +44,9 @@ public sealed class TrustAnchorTests : IAsyncLifetime
         Assert.Equal(OpsErrorCode.TrustAnchorRefused, gone.Code);
         Assert.Contains("expired on", gone.Message);
 
-        Assert.Empty(await _client.TrustAnchors.ListAsync(new TrustAnchorQuery(), CancellationToken.None));
+        Assert.Empty(await Client.TrustAnchors.ListAsync(new TrustAnchorQuery(), CancellationToken.None));
         // The refusals are audited too, with their reason.
-        var audit = await _client.Log.QueryAsync(new LogQuery { Component = "Audit", Filter = "anchors.Add" }, CancellationToken.None);
+        var audit = await Client.Log.QueryAsync(new LogQuery { Component = "Audit", Filter = "anchors.Add" }, CancellationToken.None);
         Assert.Equal(2, audit.Length);
         Assert.All(audit, e => Assert.Contains("failed", e.Message));
     }
@@ -74,7 +59,7 @@ public sealed class TrustAnchorTests : IAsyncLifetime
         var kept = await AddAsync(TrustAnchorKind.Intermediate, TestCa.Pem(intermediate));
         Assert.True(kept.Created);
         Assert.Contains(kept.Warnings, w => w.Contains("chains to no trust anchor", StringComparison.Ordinal) && w.Contains("Later Root", StringComparison.Ordinal));
-        Assert.Single(await _client.TrustAnchors.ListAsync(new TrustAnchorQuery { Kind = TrustAnchorKind.Intermediate }, CancellationToken.None));
+        Assert.Single(await Client.TrustAnchors.ListAsync(new TrustAnchorQuery { Kind = TrustAnchorKind.Intermediate }, CancellationToken.None));
 
         await AddAsync(TrustAnchorKind.Root, TestCa.Pem(root));
         using var second = TestCa.Intermediate(root, "Second Intermediate");
@@ -97,10 +82,10 @@ public sealed class TrustAnchorTests : IAsyncLifetime
         var window = await Assert.ThrowsAsync<OpsException>(() => HandshakeAndSettingsTests.Call(() => AddAsync(TrustAnchorKind.Key, pem, expires, expires.AddDays(1))));
         Assert.Contains("ends", window.Message);
 
-        var removed = await _client.TrustAnchors.RemoveAsync(anchor.Id[..12], CancellationToken.None);
+        var removed = await Client.TrustAnchors.RemoveAsync(anchor.Id[..12], CancellationToken.None);
         Assert.Equal(anchor.Id, removed.Id);
-        Assert.Empty(await _client.TrustAnchors.ListAsync(new TrustAnchorQuery(), CancellationToken.None));
-        var missing = await Assert.ThrowsAsync<OpsException>(() => HandshakeAndSettingsTests.Call(() => _client.TrustAnchors.RemoveAsync(anchor.Id, CancellationToken.None)));
+        Assert.Empty(await Client.TrustAnchors.ListAsync(new TrustAnchorQuery(), CancellationToken.None));
+        var missing = await Assert.ThrowsAsync<OpsException>(() => HandshakeAndSettingsTests.Call(() => Client.TrustAnchors.RemoveAsync(anchor.Id, CancellationToken.None)));
         Assert.Equal(OpsErrorCode.TrustAnchorNotFound, missing.Code);
     }
 }
