@@ -30,7 +30,7 @@ BeforeAll {
     Invoke-OpenSsl x509 -req -in $csr -CA $intermediatePem -CAkey (Join-Path $pki 'int.key') -CAcreateserial -out $leafPem -days 365 -extfile (Join-Path $pki 'leaf.ext')
     # Cause staged: the key's certificate is stored without its intermediate, and nothing is a trust anchor yet.
     Set-StellaKeyCertificate -Id $key.Id -Path $leafPem -WarningAction SilentlyContinue | Out-Null
-    $script:attestation = (stella attest create --subject "sha256:$('d' * 64)" --type runbook-002).Attestation
+    $script:attestation = stella attest create --subject "sha256:$('d' * 64)" --type test
 }
 AfterAll { Stop-TestDaemon $script:daemon }
 
@@ -38,7 +38,7 @@ Describe 'Runbook 002 trust lines, in order' {
     It 'stella trust-anchors list: an empty trust store' {
         @(stella trust-anchors list) | Should -HaveCount 0
     }
-    It 'stella verify cert-chain --attestation <attestation-id>: the missing intermediate is the failing link' {
+    It 'stella verify cert-chain --attestation ATTESTATION-ID: the missing intermediate is the failing link' {
         $links = stella verify cert-chain --attestation $attestation.Id -ErrorVariable errs -ErrorAction SilentlyContinue
         $links[0].Role | Should -Be 'Leaf'
         $links[-1].Status | Should -Be 'IntermediateMissing'
@@ -47,7 +47,7 @@ Describe 'Runbook 002 trust lines, in order' {
         $errs[0].CategoryInfo.Category | Should -Be 'SecurityError'
         $errs[0].Exception.Message | Should -Match 'certificate chain invalid'
     }
-    It 'stella issuer trust-status <issuer-id>: a known issuer nobody approved is not trusted' {
+    It 'stella issuer trust-status ISSUER-ID: a known issuer nobody approved is not trusted' {
         # Staged: this daemon publishes its issuer document and fetches it as issuer "local", trusting its key first.
         $script:issuerKeyPem = Join-Path $pki 'issuer-key.pem'
         stella keys show $key.Id --public | Set-Content $issuerKeyPem
@@ -60,7 +60,7 @@ Describe 'Runbook 002 trust lines, in order' {
         $status.Reason | Should -Match 'issuer not trusted'
         $status.Keys.KeyId | Should -Be @($key.Id)
     }
-    It 'stella trust-anchors add --cert <issuer-cert.pem>: the root is added, and adding it again changes nothing' {
+    It 'stella trust-anchors add --cert ISSUER-CERT.PEM: the root is added, and adding it again changes nothing' {
         $root = stella trust-anchors add --cert $rootPem
         $root.Kind | Should -Be 'Root'
         $root.Created | Should -BeTrue
@@ -72,19 +72,19 @@ Describe 'Runbook 002 trust lines, in order' {
         Add-StellaTrustAnchor -Intermediate $intermediatePem -WhatIf | Should -BeNullOrEmpty
         @(Get-StellaTrustAnchor -Kind Intermediate) | Should -HaveCount 0
     }
-    It 'stella trust-anchors add-intermediate --cert <intermediate.pem>: kept without a warning, as its root is trusted' {
+    It 'stella trust-anchors add-intermediate --cert INTERMEDIATE.PEM: kept without a warning, as its root is trusted' {
         $intermediate = stella trust-anchors add-intermediate --cert $intermediatePem -WarningVariable warnings
         $intermediate.Kind | Should -Be 'Intermediate'
         $warnings | Should -BeNullOrEmpty
     }
-    It 'stella verify cert-chain --attestation <attestation-id>: every link passes and ends at the trust anchor' {
+    It 'stella verify cert-chain --attestation ATTESTATION-ID: every link passes and ends at the trust anchor' {
         $links = stella verify cert-chain --attestation $attestation.Id -ErrorVariable errs
         $errs | Should -BeNullOrEmpty
         $links.Role | Should -Be @('Leaf', 'Intermediate', 'Root')
         $links.Status | Should -Be @('Valid', 'Valid', 'Trusted')
         $links | ForEach-Object { $_.AttestationId | Should -Be $attestation.Id }
     }
-    It 'stella trust-anchors add-key --key <old-key.pem> --expires <date>: the rotated-out key is trusted until the date' {
+    It 'stella trust-anchors add-key --key OLD-KEY.PEM --expires DATE: the rotated-out key is trusted until the date' {
         $rotation = Invoke-StellaKeyRotation -Id $key.Id -Confirm:$false
         $script:newKey = $rotation.Replacement
         $oldPem = Join-Path $pki 'old-key.pem'
@@ -98,7 +98,7 @@ Describe 'Runbook 002 trust lines, in order' {
         $anchor.Created | Should -BeTrue
         $anchor.NotAfter.UtcDateTime.Date | Should -Be ([datetime]::Parse($until).Date)
     }
-    It 'stella issuer keys fetch <issuer-id>: the rotation document, signed by old and new key, is accepted' {
+    It 'stella issuer keys fetch ISSUER-ID: the rotation document, signed by old and new key, is accepted' {
         Publish-StellaKey -Id $newKey.Id | Out-Null
         $issuer = stella issuer keys fetch local
         $issuer.DocumentVersion | Should -Be 2
@@ -109,25 +109,25 @@ Describe 'Runbook 002 trust lines, in order' {
         stella issuer keys fetch local -ErrorVariable errs -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
         $errs[0].FullyQualifiedErrorId | Should -Be 'IssuerDocumentReplayed,StellaOps.Ops.PowerShell.Trust.UpdateStellaIssuerKeyCommand'
     }
-    It 'stella verify cert --attestation <attestation-id> --show-expiry: each link with its dates and days left' {
+    It 'stella verify cert --attestation ATTESTATION-ID --show-expiry: each link with its dates and days left' {
         $links = stella verify cert --attestation $attestation.Id --show-expiry
         $links | ForEach-Object { $_.PSObject.TypeNames[0] | Should -Be 'StellaOps.Ops.Contracts.Rpc.CertificateLink#Expiry' }
         $links[0].DaysLeft | Should -BeGreaterThan 300
         $links[0].NotAfter | Should -Not -BeNullOrEmpty
         ($links | Out-String) | Should -Match 'DaysLeft'
     }
-    It 'stella issuer show <issuer-id>' {
+    It 'stella issuer show ISSUER-ID' {
         $issuer = stella issuer show local
         $issuer.Id | Should -Be 'local'
         ($issuer | Out-String) | Should -Match 'PendingApproval'
     }
-    It 'stella issuer trust <issuer-id> --reason "Approved by security team": recorded with who and why, and trusted' {
+    It 'stella issuer trust ISSUER-ID --reason "Approved by security team": recorded with who and why, and trusted' {
         $issuer = stella issuer trust local --reason "Approved by security team"
         $issuer.Status | Should -Be 'Trusted'
         $issuer.Approvals[0].Reason | Should -Be 'Approved by security team'
         $issuer.Approvals[0].ApprovedBy | Should -Be ([Environment]::UserName)
     }
-    It 'stella crypto cert verify-chain --key <key-id> and update-chain --key <key-id>: the chain is rebuilt and says what changed' {
+    It 'stella crypto cert verify-chain --key KEY-ID and update-chain --key KEY-ID: the chain is rebuilt and says what changed' {
         $links = stella crypto cert verify-chain --key $key.Id
         $links.Status | Should -Be @('Valid', 'Valid', 'Trusted')
         $update = stella crypto cert update-chain --key $key.Id
