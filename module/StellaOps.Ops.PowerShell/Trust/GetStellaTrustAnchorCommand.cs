@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using StellaOps.Ops.Contracts;
 using StellaOps.Ops.Contracts.Rpc;
 
 namespace StellaOps.Ops.PowerShell.Trust;
@@ -29,7 +30,7 @@ public sealed class GetStellaTrustAnchorCommand : TrustCmdlet
             var found = InvokeForItem((c, _, ct) => c.TrustAnchors.ListAsync(new TrustAnchorQuery { Id = id, Kind = Kind }, ct), id);
             if (found is null) continue;
             if (found.Length == 0)
-                WriteError(new ErrorRecord(new ItemNotFoundException($"There is no trust anchor '{id}'."), "TrustAnchorNotFound,Get-StellaTrustAnchor", ErrorCategory.ObjectNotFound, id));
+                WriteOpsError(new OpsException(OpsErrorCode.TrustAnchorNotFound, $"There is no trust anchor '{id}'.", id, "List anchors with 'stella trust-anchors list' (Get-StellaTrustAnchor)."), id);
             else WriteObject(found, enumerateCollection: true);
         }
     }

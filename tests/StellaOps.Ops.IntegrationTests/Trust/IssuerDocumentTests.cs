@@ -82,6 +82,61 @@ public sealed class IssuerDocumentTests : TrustDaemonTest
         Assert.True(approved.Trusted, approved.Reason);
     }
 
+    [Fact]
+    public async Task An_issuer_document_is_fetched_from_an_http_url_and_the_url_is_kept_as_its_source()
+    {
+        using var listener = new System.Net.HttpListener();
+        var port = FreePort();
+        var prefix = $"http://127.0.0.1:{port}/issuers/local/";
+        listener.Prefixes.Add(prefix);
+        listener.Start();
+        var served = 0;
+        var serving = Task.Run(async () =>
+        {
+            while (listener.IsListening)
+            {
+                System.Net.HttpListenerContext context;
+                try { context = await listener.GetContextAsync(); }
+                catch (Exception ex) when (ex is System.Net.HttpListenerException or ObjectDisposedException) { return; }
+                var file = Path.Combine(IssuerTestHost.LocalFolder(Daemon), Path.GetFileName(context.Request.Url!.AbsolutePath));
+                if (File.Exists(file))
+                {
+                    Interlocked.Increment(ref served);
+                    var bytes = await File.ReadAllBytesAsync(file);
+                    context.Response.ContentType = "application/json";
+                    await context.Response.OutputStream.WriteAsync(bytes);
+                }
+                else context.Response.StatusCode = 404;
+                context.Response.Close();
+            }
+        });
+
+        var issuer = await IssuerTestHost.LocalIssuerAsync(Daemon, Client, prefix);
+        Assert.Equal(prefix, issuer.Source);
+        Assert.Equal(1, issuer.DocumentVersion);
+        Assert.Equal(1, served);
+
+        var rotation = await Client.Keys.RotateAsync(null, CancellationToken.None);
+        await Client.Keys.PublishAsync(rotation.Replacement.Id, CancellationToken.None);
+        // No source given: the URL it came from last.
+        var rotated = await Client.Issuers.FetchAsync("local", null, CancellationToken.None);
+        Assert.Equal(2, rotated.DocumentVersion);
+        Assert.Equal(2, served);
+
+        var missing = await Assert.ThrowsAsync<OpsException>(() => HandshakeAndSettingsTests.Call(() => Client.Issuers.FetchAsync("local", $"http://127.0.0.1:{port}/nothing/", CancellationToken.None)));
+        Assert.Equal(OpsErrorCode.Unavailable, missing.Code);
+        Assert.Contains("404", missing.Message);
+        listener.Stop();
+        await serving;
+    }
+
+    private static int FreePort()
+    {
+        using var probe = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        probe.Start();
+        return ((System.Net.IPEndPoint)probe.LocalEndpoint).Port;
+    }
+
     /// <summary>An issuer document made outside the daemon: the test's own key signs the DSSE envelope.</summary>
     private static async Task WriteDocumentAsync(string folder, string issuer, long version, ECDsa key)
     {
