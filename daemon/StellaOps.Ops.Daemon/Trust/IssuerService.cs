@@ -27,6 +27,9 @@ public sealed class IssuerService(
 {
     public const string ApprovalsSetting = "issuers.approval.required";
     private readonly SemaphoreSlim _writes = new(1, 1);
+    private readonly Lock _materialGate = new();
+    private long _version;
+    private IssuerMaterial? _material;
 
     public IssuerInfo[] List()
     {
@@ -112,7 +115,7 @@ public sealed class IssuerService(
         };
         await _writes.WaitAsync(cancellationToken).ConfigureAwait(false);
         try { store.Accept(record, keys); }
-        finally { _writes.Release(); }
+        finally { Changed(); _writes.Release(); }
         logger.LogInformation("Issuer {Issuer} document version {Version} accepted from {Source}, signed by {Signers}; {Keys} keys",
             id, document.Version, from, string.Join(", ", report.VerifiedKeyIds), keys.Count);
         return Get(id);
@@ -125,7 +128,7 @@ public sealed class IssuerService(
         var caller = CallerContext.Current ?? throw new OpsException(OpsErrorCode.PermissionDenied, "An approval needs a caller.", id);
         await _writes.WaitAsync(cancellationToken).ConfigureAwait(false);
         try { store.AddApproval(new IssuerApprovalRecord(issuer.Id, caller.UserName, caller.UserId, time.GetUtcNow(), why)); }
-        finally { _writes.Release(); }
+        finally { Changed(); _writes.Release(); }
         var info = Get(issuer.Id);
         logger.LogInformation("Issuer {Issuer} approved by {Approver}: {Reason}; now {Status} ({Why})", issuer.Id, caller.UserName, why, info.Status, info.Reason);
         return info;
@@ -137,22 +140,44 @@ public sealed class IssuerService(
         var why = CheckReason(reason, "Say why the issuer is revoked (-Reason).");
         await _writes.WaitAsync(cancellationToken).ConfigureAwait(false);
         try { store.Revoke(issuer.Id, time.GetUtcNow(), TrustActor.Current, why); }
-        finally { _writes.Release(); }
+        finally { Changed(); _writes.Release(); }
         logger.LogWarning("Issuer {Issuer} revoked by {Actor}: {Reason}", issuer.Id, TrustActor.Current, why);
         return Get(issuer.Id);
     }
 
-    /// <summary>Every issuer with its verdict, and the keys of the trusted ones with their windows, for verification.</summary>
-    public (IReadOnlyList<TrustedIssuer> Issuers, IReadOnlyList<TrustedKey> Keys) Material()
+    /// <summary>
+    /// Every issuer with its verdict, and the keys of the trusted ones with their windows, for verification. Built once
+    /// per change (a fetch, an approval, a revocation, another approval rule), as a verifier reads it for every envelope.
+    /// </summary>
+    public IssuerMaterial Material()
     {
+        var required = settings.Value(ApprovalsSetting);
+        long version;
+        lock (_materialGate)
+        {
+            if (_material is { } cached && cached.ApprovalsRequired == required) return cached;
+            version = _version;
+        }
         var infos = List();
-        var issuers = infos.Select(i => new TrustedIssuer(i.Id, [.. i.Keys.Select(k => k.KeyId)], i.Trusted, i.Reason)).ToList();
-        var keys = store.Keys()
-            .Where(k => k.Status != "revoked" && infos.Any(i => i.Trusted && i.Id == k.IssuerId))
-            .DistinctBy(k => k.KeyId)
-            .Select(k => new TrustedKey(k.Spki, k.NotBefore, k.NotAfter, k.KeyId))
-            .ToList();
-        return (issuers, keys);
+        var built = new IssuerMaterial(
+            required,
+            [.. infos.Select(i => new TrustedIssuer(i.Id, [.. i.Keys.Select(k => k.KeyId)], i.Trusted, i.Reason))],
+            [.. store.Keys()
+                .Where(k => k.Status != "revoked" && infos.Any(i => i.Trusted && i.Id == k.IssuerId))
+                .DistinctBy(k => k.KeyId)
+                .Select(k => new TrustedKey(k.Spki, k.NotBefore, k.NotAfter, k.KeyId))]);
+        // A change committed while this was built leaves the cache empty, so the next read sees it.
+        lock (_materialGate) if (_version == version) _material = built;
+        return built;
+    }
+
+    private void Changed()
+    {
+        lock (_materialGate)
+        {
+            _version++;
+            _material = null;
+        }
     }
 
     private IssuerRecord Resolve(string id)
