@@ -33,6 +33,9 @@ public static class ErrorMapping
         OpsErrorCode.SigningFailed => ErrorCategory.InvalidResult,
         OpsErrorCode.NotImplemented => ErrorCategory.NotImplemented,
         OpsErrorCode.LimitExceeded => ErrorCategory.LimitsExceeded,
+        OpsErrorCode.TrustAnchorIdNotFound or OpsErrorCode.KeyCertificateNotFound or OpsErrorCode.IssuerNotFound => ErrorCategory.ObjectNotFound,
+        OpsErrorCode.TrustAnchorRefused or OpsErrorCode.KeyCertificateRefused => ErrorCategory.InvalidData,
+        OpsErrorCode.IssuerDocumentRefused or OpsErrorCode.IssuerDocumentReplayed => ErrorCategory.SecurityError,
         _ => ErrorCategory.NotSpecified,
     };
 

@@ -78,4 +78,19 @@ public enum OpsErrorCode
     TimestampInvalid = 1414,
     /// <summary>"transparency log entry missing": the policy requires log entries this verifier cannot yet check.</summary>
     TransparencyLogEntryMissing = 1415,
+    /// <summary>A certificate or public key was not added to the trust store: the message says why (not a CA, expired, unreadable).</summary>
+    TrustAnchorRefused = 1450,
+    /// <summary>No trust anchor has that id (fingerprint or key id). Not the verification cause "trust anchor not found" (TrustAnchorNotFound).</summary>
+    TrustAnchorIdNotFound = 1451,
+    /// <summary>A key certificate (leaf + chain) was refused: it does not carry the key's public key, or it cannot be read.</summary>
+    KeyCertificateRefused = 1452,
+    /// <summary>The key has no certificate stored yet (Set-StellaKeyCertificate).</summary>
+    KeyCertificateNotFound = 1453,
+    // 1454 is not used: a broken chain is CertificateChainInvalid (1406), for the trust cmdlets and the verifier alike.
+    /// <summary>No issuer has that id.</summary>
+    IssuerNotFound = 1455,
+    /// <summary>An issuer document was refused: not signed by a key already trusted for that issuer, malformed, or for another issuer.</summary>
+    IssuerDocumentRefused = 1456,
+    /// <summary>An issuer document is older than (or the same version as) the one already accepted: a replay, refused.</summary>
+    IssuerDocumentReplayed = 1457,
 }

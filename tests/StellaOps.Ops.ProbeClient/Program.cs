@@ -4,6 +4,7 @@ using StellaOps.Ops.Contracts.Client;
 using StellaOps.Ops.Contracts.Rpc;
 
 // probe <endpoint> handshake | get <name> | set <name> <value> | sign <digest> | hsm-test <operation> | hsm-reconnect
+//   | anchor-add <root|intermediate|key> <pem file> | anchor-list | issuer-approve <issuer-id> <reason>
 // Prints one JSON line {ok, role, user, value, code, message}; exit 0 on success, 3 on a daemon error.
 // probe fake-server <socket path>: a hijacker's listener on the daemon's path. Prints "listening", accepts one
 // connection, then one JSON line {received, text} with what the client sent before it hung up or paused.
@@ -37,6 +38,13 @@ try
                 .Select(r => $"{r.Verified}|{r.Source}|{r.Failure}"));
             break;
         case "hsm-reconnect": value = (await client.Hsm.ResetAsync(false, CancellationToken.None)).State.ToString(); break;
+        // Trust: "<id>|<created>" of the anchor added from a PEM file; the ids listed; the issuer's status after an approval.
+        case "anchor-add":
+            var anchor = await client.TrustAnchors.AddAsync(new TrustAnchorRequest { Kind = Enum.Parse<TrustAnchorKind>(args[2], ignoreCase: true), Pem = File.ReadAllText(args[3]) }, CancellationToken.None);
+            value = $"{anchor.Id}|{anchor.Created}";
+            break;
+        case "anchor-list": value = string.Join("\n", (await client.TrustAnchors.ListAsync(new TrustAnchorQuery(), CancellationToken.None)).Select(a => a.Id)); break;
+        case "issuer-approve": value = (await client.Issuers.ApproveAsync(args[2], args[3], CancellationToken.None)).Status.ToString(); break;
         default: Console.Error.WriteLine($"unknown command {args[1]}"); return 2;
     }
     Print(new { ok = true, role = client.Handshake.Caller.Role.ToString(), user = client.Handshake.Caller.UserName, value });

@@ -16,6 +16,7 @@ using StellaOps.Ops.Daemon.Settings;
 using StellaOps.Ops.Daemon.Signing;
 using StellaOps.Ops.Daemon.Storage;
 using StellaOps.Ops.Daemon.SystemInfo;
+using StellaOps.Ops.Daemon.Trust;
 
 namespace StellaOps.Ops.Daemon.Hosting;
 
@@ -73,6 +74,7 @@ public static class DaemonHost
         builder.Services.AddSigningCapability();
         builder.Services.AddAttestorCapability();
         builder.Services.AddVerificationCapability();
+        builder.Services.AddTrustCapability();
         // The endpoint starts last, after every capability's hosted services: clients only ever see a ready daemon.
         builder.Services.AddIpcEndpoint();
         return builder;

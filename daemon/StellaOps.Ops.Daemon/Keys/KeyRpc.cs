@@ -2,7 +2,7 @@ using StellaOps.Ops.Contracts.Rpc;
 
 namespace StellaOps.Ops.Daemon.Keys;
 
-public sealed class KeyRpc(KeyService keys) : IKeyRpc
+public sealed class KeyRpc(KeyService keys, Trust.IssuerDocumentPublisher issuerDocument) : IKeyRpc
 {
     public Task<KeyInfo[]> ListAsync(KeyQuery query, CancellationToken cancellationToken) => Task.FromResult(keys.List(query ?? new KeyQuery()));
 
@@ -22,7 +22,13 @@ public sealed class KeyRpc(KeyService keys) : IKeyRpc
 
     public Task<KeyInfo> RevokeAsync(string id, string reason, CancellationToken cancellationToken) => keys.RevokeAsync(id, reason, cancellationToken);
 
-    public Task<PublishedKey> PublishAsync(string id, CancellationToken cancellationToken) => keys.PublishAsync(id, cancellationToken);
+    /// <summary>Publishes the key, then rewrites the issuer document listing every published key (signed across a rotation by old and new).</summary>
+    public async Task<PublishedKey> PublishAsync(string id, CancellationToken cancellationToken)
+    {
+        var published = await keys.PublishAsync(id, cancellationToken).ConfigureAwait(false);
+        await issuerDocument.PublishAsync(published.Id, cancellationToken).ConfigureAwait(false);
+        return published;
+    }
 
     public Task<KeyRotationResult> RotateAsync(string? id, CancellationToken cancellationToken) => keys.RotateAsync(id, "requested by an operator", cancellationToken);
 }

@@ -42,6 +42,12 @@ public static class SettingCatalog
         SettingDefinition.Integer("keys.alerts.expiring_days_critical", "Keys:Alerts:ExpiringDaysCritical", 7,
             "Raise a critical alert when an active key expires within this many days.", 0, 3650),
 
+        // Issuers (runbook: attestation verification failures)
+        SettingDefinition.Integer("issuers.approval.required", "Issuers:Approval:Required", 1,
+            "Different operators who must approve an issuer (stella issuer trust) before it is trusted; 2 or more is a two-person rule.", 1, 10),
+        SettingDefinition.Text("issuers.local.id", "Issuers:Local:Id", "local",
+            "The issuer id this daemon's issuer document (stella issuer keys publish) names."),
+
         // The daemon itself
         SettingDefinition.Duration("ipc.request_timeout", "Ipc:RequestTimeout", "10m",
             "The longest a single request may run before the daemon cancels it.", minimum: "1s"),

@@ -154,6 +154,70 @@ public static class SchemaMigrations
             WHERE event IN ('sign-failed', 'resign-failed') AND instr(detail, ': ') > 1;
             ALTER TABLE attestation_envelopes ADD COLUMN signature BLOB;
             """),
+        // The trust store: CA roots, intermediates and bare public keys verification trusts. der holds the certificate
+        // DER or, for a key, its SubjectPublicKeyInfo; a key's window is its not_before/not_after (null: unbounded).
+        new(6, "trust_anchors", """
+            CREATE TABLE trust_anchors (
+                id TEXT PRIMARY KEY,
+                kind TEXT NOT NULL,
+                subject TEXT NOT NULL,
+                issuer TEXT NOT NULL,
+                serial TEXT,
+                algorithm TEXT,
+                der BLOB NOT NULL,
+                not_before TEXT,
+                not_after TEXT,
+                added_by TEXT NOT NULL,
+                added_at TEXT NOT NULL
+            );
+            """),
+        // A signing key's certificate from an admin's CA: the leaf (which carries the key's public key) and the
+        // links above it, nearest first, as PEM.
+        new(7, "key_certificates", """
+            CREATE TABLE key_certificates (
+                key_id TEXT PRIMARY KEY,
+                leaf_der BLOB NOT NULL,
+                chain_pem TEXT NOT NULL,
+                set_by TEXT NOT NULL,
+                set_at TEXT NOT NULL
+            );
+            """),
+        // Issuers: named signer identities with the keys of their last accepted (signed) document, and the operators'
+        // approvals. An issuer is trusted when enough different approvers approved after its last revocation.
+        new(8, "issuers", """
+            CREATE TABLE issuers (
+                id TEXT PRIMARY KEY,
+                source TEXT NOT NULL,
+                document_version INTEGER NOT NULL,
+                document_issued_at TEXT NOT NULL,
+                document_signed_by TEXT NOT NULL,
+                document BLOB NOT NULL,
+                fetched_at TEXT NOT NULL,
+                fetched_by TEXT NOT NULL,
+                revoked_at TEXT,
+                revoked_by TEXT,
+                revocation_reason TEXT
+            );
+            CREATE TABLE issuer_keys (
+                issuer_id TEXT NOT NULL REFERENCES issuers(id),
+                key_id TEXT NOT NULL,
+                algorithm TEXT NOT NULL,
+                spki BLOB NOT NULL,
+                not_before TEXT,
+                not_after TEXT,
+                status TEXT NOT NULL,
+                PRIMARY KEY (issuer_id, key_id)
+            );
+            CREATE TABLE issuer_approvals (
+                seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                issuer_id TEXT NOT NULL REFERENCES issuers(id),
+                approver TEXT NOT NULL,
+                approver_uid INTEGER NOT NULL,
+                approved_at TEXT NOT NULL,
+                reason TEXT NOT NULL
+            );
+            CREATE INDEX issuer_approvals_issuer ON issuer_approvals(issuer_id, seq);
+            """),
     ];
 
     public static int Latest => All[^1].Version;

@@ -35,6 +35,9 @@ public sealed class OpsClient : IAsyncDisposable, IDisposable
     public ISigningRpc Signing => Get<ISigningRpc>();
     public IAttestRpc Attest => Get<IAttestRpc>();
     public IVerifyRpc Verify => Get<IVerifyRpc>();
+    public ITrustAnchorRpc TrustAnchors => Get<ITrustAnchorRpc>();
+    public IKeyCertificateRpc Certificates => Get<IKeyCertificateRpc>();
+    public IIssuerRpc Issuers => Get<IIssuerRpc>();
 
     public T Get<T>() where T : class
     {

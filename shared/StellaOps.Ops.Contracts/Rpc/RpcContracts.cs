@@ -17,6 +17,9 @@ public static class RpcContracts
         new(typeof(ISigningRpc), "signing."),
         new(typeof(IAttestRpc), "attest."),
         new(typeof(IVerifyRpc), "verify."),
+        new(typeof(ITrustAnchorRpc), "anchors."),
+        new(typeof(IKeyCertificateRpc), "certs."),
+        new(typeof(IIssuerRpc), "issuers."),
     ];
 
     public static string PrefixOf(Type contract)
