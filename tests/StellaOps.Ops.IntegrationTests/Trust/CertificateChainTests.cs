@@ -1,5 +1,6 @@
 using System.Security.Cryptography.X509Certificates;
 using StellaOps.Ops.Contracts;
+using StellaOps.Ops.Contracts.Client;
 using StellaOps.Ops.Contracts.Rpc;
 using StellaOps.Ops.IntegrationTests.Attestor;
 
@@ -10,16 +11,18 @@ namespace StellaOps.Ops.IntegrationTests.Trust;
 /// broken variant (missing intermediate, untrusted root, expired, not yet valid, wrong key usage) named on its link,
 /// and the runbook's fix (add the anchor, add the intermediate, update the chain) turning it valid.
 /// </summary>
-public sealed class CertificateChainTests : TrustDaemonTest
+public sealed class CertificateChainTests(SharedTrustDaemon shared) : IClassFixture<SharedTrustDaemon>, IAsyncLifetime
 {
     private KeyInfo _key = null!;
 
-    public override async Task InitializeAsync()
-    {
-        await base.InitializeAsync();
-        await Client.Config.SetAsync("attest.signing.mode", "software", CancellationToken.None);
-        _key = await AttestorTestHost.ActiveSoftwareKeyAsync(Client, name: "chain-test");
-    }
+    private DaemonProcess Daemon => shared.Daemon;
+
+    private OpsClient Client => shared.Client;
+
+    /// <summary>Each test's own key, active, so an attestation made in the test is signed with it.</summary>
+    public async Task InitializeAsync() => _key = await AttestorTestHost.ActiveSoftwareKeyAsync(Client, name: "chain-test");
+
+    public Task DisposeAsync() => Task.CompletedTask;
 
     private async Task<string> CsrAsync() => (await Client.Certificates.CreateRequestAsync(_key.Id, "CN=chain test signing, O=StellaOps Test", CancellationToken.None)).Pem;
 
