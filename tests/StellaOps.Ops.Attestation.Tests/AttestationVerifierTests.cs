@@ -247,9 +247,9 @@ public sealed class AttestationVerifierTests : IDisposable
         var r = Verify(trust, CertificateBundle(pki, leaf, version, withIntermediate: version != "v0.3"));
 
         Assert.True(r.Verified, string.Join("\n", r.Checks));
-        Assert.Equal(["leaf", "intermediate", "root"], r.CertificateChain.Select(l => l.Role));
+        Assert.Equal([CertificateLinkRole.Leaf, CertificateLinkRole.Intermediate, CertificateLinkRole.Root], r.CertificateChain.Select(l => l.Role));
         Assert.Equal("CN=signer", r.CertificateChain[0].Subject);
-        Assert.Equal("valid, trust anchor", r.CertificateChain[2].Status);
+        Assert.Equal(CertificateLinkStatus.Trusted, r.CertificateChain[2].Status);
         Assert.Equal(3, CheckOf(r, VerificationNames.CertificateChain).Evidence.Count);
         Assert.Equal(VerificationCheckStatus.Pass, CheckOf(r, VerificationNames.CertificateUsage).Status);
     }

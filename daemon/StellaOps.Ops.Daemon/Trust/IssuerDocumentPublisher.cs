@@ -53,19 +53,19 @@ public sealed class IssuerDocumentPublisher(KeyService keys, SettingsService set
         return path;
     }
 
-    private List<KeyServiceSigner> Signers(string publishedKeyId, DateTimeOffset now)
+    private List<IDigestSigner> Signers(string publishedKeyId, DateTimeOffset now)
     {
         KeyRecord current;
         try { current = keys.SigningKey(); }
         catch (OpsException) { current = keys.Resolve(publishedKeyId); }
-        var signers = new List<KeyServiceSigner> { new(keys, current) };
+        var signers = new List<IDigestSigner> { keys.Signer(current) };
         if (current.Replaces is { } previousId && keys.All().FirstOrDefault(k => k.Id == previousId) is { } previous
             && previous.StoredStatus == KeyStatus.Retired && now <= previous.VerifyUntil && now < previous.ExpiresAt)
         {
             // The key service refuses a retired key for attestations. Inside its overlap the old key may still vouch
             // for its replacement, and that continuity signature is the point of a rotation document: it signs as the
             // key it was, for this one envelope.
-            signers.Add(new KeyServiceSigner(keys, previous with { StoredStatus = KeyStatus.Inactive }));
+            signers.Add(keys.Signer(previous with { StoredStatus = KeyStatus.Inactive }));
         }
         return signers;
     }

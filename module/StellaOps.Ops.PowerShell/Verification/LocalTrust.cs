@@ -41,7 +41,7 @@ internal static class LocalTrust
                 if (collection.Count == 0) throw new FormatException("no certificate in the file");
                 foreach (var c in collection)
                 {
-                    var role = CertificateChainVerifier.IsSelfIssued(c) ? TrustedCertificateRole.Root : TrustedCertificateRole.Intermediate;
+                    var role = StellaOps.Ops.Attestation.Certificates.CertificateFacts.IsSelfIssued(c) ? TrustedCertificateRole.Root : TrustedCertificateRole.Intermediate;
                     certificates.Add(new TrustedCertificate(c, role, $"-TrustAnchor {path}"));
                 }
             }

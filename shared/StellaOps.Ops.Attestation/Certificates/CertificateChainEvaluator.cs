@@ -20,8 +20,10 @@ public static class CertificateChainEvaluator
     /// <param name="roots">Trust anchors: a chain is valid only if it ends at one of these.</param>
     /// <param name="intermediates">Intermediates from the trust store: candidates, not anchors.</param>
     /// <param name="at">The instant validity is judged at.</param>
+    /// <param name="usageOid">The purpose the leaf must be issued for (<see cref="CertificateFacts.WhyNotSigner"/>).</param>
     public static CertificateChainResult Evaluate(X509Certificate2 leaf, IEnumerable<X509Certificate2> links,
-        IEnumerable<X509Certificate2> roots, IEnumerable<X509Certificate2> intermediates, DateTimeOffset at)
+        IEnumerable<X509Certificate2> roots, IEnumerable<X509Certificate2> intermediates, DateTimeOffset at,
+        string usageOid = CertificateFacts.CodeSigningOid)
     {
         ArgumentNullException.ThrowIfNull(leaf);
         var rootList = roots.ToList();
@@ -48,7 +50,7 @@ public static class CertificateChainEvaluator
             var role = i == 0 && !(last && anchored) ? CertificateLinkRole.Leaf
                 : last && (anchored || CertificateFacts.IsSelfIssued(cert)) ? CertificateLinkRole.Root
                 : CertificateLinkRole.Intermediate;
-            var (status, reason, fix) = Judge(cert, element, i == 0, role, anchored, at);
+            var (status, reason, fix) = Judge(cert, element, i == 0, role, anchored, at, usageOid);
             result.Add(Link(i, role, cert, at, status, reason, fix));
         }
 
@@ -80,7 +82,7 @@ public static class CertificateChainEvaluator
     }
 
     private static (CertificateLinkStatus Status, string Reason, string Fix) Judge(X509Certificate2 cert, X509ChainElement element, bool isLeaf,
-        CertificateLinkRole role, bool anchored, DateTimeOffset at)
+        CertificateLinkRole role, bool anchored, DateTimeOffset at, string usageOid)
     {
         var notBefore = CertificateFacts.NotBefore(cert);
         var notAfter = CertificateFacts.NotAfter(cert);
@@ -93,10 +95,8 @@ public static class CertificateChainEvaluator
             return (CertificateLinkStatus.NotYetValid, $"certificate not valid before {notBefore:u}", fixOfLink);
         if (isLeaf && !anchored)
         {
-            if (!CertificateFacts.AllowsKeyUsage(cert, X509KeyUsageFlags.DigitalSignature))
-                return (CertificateLinkStatus.WrongKeyUsage, "wrong key usage: its key usage does not allow digital signatures", FixNewLeaf);
-            if (!CertificateFacts.AllowsCodeSigning(cert))
-                return (CertificateLinkStatus.WrongKeyUsage, "wrong key usage: its extended key usage does not include code signing", FixNewLeaf);
+            if (CertificateFacts.WhyNotSigner(cert, usageOid) is { } notSigner)
+                return (CertificateLinkStatus.WrongKeyUsage, notSigner, FixNewLeaf);
         }
         else if (CertificateFacts.WhyNotCa(cert) is { } notCa)
         {

@@ -16,14 +16,32 @@ public static class CertificateFacts
     public static bool AllowsKeyUsage(X509Certificate2 certificate, X509KeyUsageFlags usage)
         => certificate.Extensions.OfType<X509KeyUsageExtension>().FirstOrDefault() is not { } ku || (ku.KeyUsages & usage) == usage;
 
-    /// <summary>No extended key usage (anything goes), or one that lists code signing or any usage.</summary>
-    public static bool AllowsCodeSigning(X509Certificate2 certificate)
+    public const string TimeStampingOid = "1.3.6.1.5.5.7.3.8";
+
+    /// <summary>The purpose an extended key usage OID names, in words.</summary>
+    public static string PurposeOf(string usageOid)
+        => usageOid switch { CodeSigningOid => "code signing", TimeStampingOid => "time stamping", _ => usageOid };
+
+    /// <summary>
+    /// Why this certificate cannot be a signer's for <paramref name="usageOid"/> (code signing, time stamping), or null
+    /// when it can. The one rule for a leaf, used by the trust cmdlets and the verifier alike: a key usage, if present,
+    /// allows digitalSignature; an extended key usage is present and lists the purpose (or anyExtendedKeyUsage), as
+    /// Sigstore requires of a signing certificate; and it is no CA.
+    /// </summary>
+    public static string? WhyNotSigner(X509Certificate2 certificate, string usageOid = CodeSigningOid)
     {
+        var ku = certificate.Extensions.OfType<X509KeyUsageExtension>().FirstOrDefault();
+        if (ku is not null && (ku.KeyUsages & X509KeyUsageFlags.DigitalSignature) == 0)
+            return $"wrong key usage: its key usage is {ku.KeyUsages}, without digitalSignature";
         var eku = certificate.Extensions.OfType<X509EnhancedKeyUsageExtension>().FirstOrDefault();
-        if (eku is null) return true;
-        foreach (var oid in eku.EnhancedKeyUsages)
-            if (oid.Value is CodeSigningOid or AnyExtendedKeyUsageOid) return true;
-        return false;
+        if (eku is null)
+            return $"wrong key usage: it has no extended key usage, so it is not issued for {PurposeOf(usageOid)}";
+        var listed = eku.EnhancedKeyUsages.Cast<System.Security.Cryptography.Oid>().Select(o => o.Value).ToList();
+        if (!listed.Any(o => o == usageOid || o == AnyExtendedKeyUsageOid))
+            return $"wrong key usage: its extended key usage ({string.Join(", ", listed)}) does not include {PurposeOf(usageOid)}";
+        if (IsCa(certificate))
+            return "wrong key usage: it is a CA certificate, not a signer's";
+        return null;
     }
 
     public static bool IsSelfIssued(X509Certificate2 certificate) => certificate.SubjectName.RawData.AsSpan().SequenceEqual(certificate.IssuerName.RawData);

@@ -1,24 +1,27 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
+using StellaOps.Ops.Attestation.Certificates;
 using StellaOps.Ops.Contracts;
 using StellaOps.Ops.Contracts.Rpc;
 
 namespace StellaOps.Ops.Attestation.Verification;
 
 /// <summary>
-/// Builds and judges a certificate chain from a leaf to a trust anchor, against the trust material's CA certificates
-/// only (never the system's roots, no downloads, no revocation lookups), at a given time. Unlike a single
-/// "chain invalid", it tells apart the runbook's causes: no anchor at all, a missing intermediate, an untrusted root,
-/// a broken link, an expired or not yet valid link (each named), and a leaf not fit for the purpose.
+/// The verifier's view of a certificate chain: the one chain builder (<see cref="CertificateChainEvaluator"/>, which
+/// the trust cmdlets use too) run against the trust material's CA certificates only, its per-link verdicts turned into
+/// the three checks a verification reports (chain to an anchor, validity at the signing time, fitness of the leaf).
+/// Unlike a single "chain invalid", the checks tell apart the runbook's causes: no anchor at all, a missing
+/// intermediate, an untrusted root, a broken link, an expired or not yet valid link (each named), and a leaf not fit
+/// for the purpose.
 /// </summary>
 public sealed class CertificateChainVerifier
 {
-    public const string CodeSigningOid = "1.3.6.1.5.5.7.3.3";
-    public const string TimeStampingOid = "1.3.6.1.5.5.7.3.8";
+    public const string CodeSigningOid = CertificateFacts.CodeSigningOid;
+    public const string TimeStampingOid = CertificateFacts.TimeStampingOid;
 
-    private readonly X509Certificate2Collection _roots = [];
-    private readonly X509Certificate2Collection _intermediates = [];
+    private readonly List<X509Certificate2> _roots = [];
+    private readonly List<X509Certificate2> _intermediates = [];
     private readonly Dictionary<string, TrustedCertificate> _byFingerprint = new(StringComparer.Ordinal);
 
     public CertificateChainVerifier(IEnumerable<TrustedCertificate> certificates)
@@ -33,7 +36,7 @@ public sealed class CertificateChainVerifier
 
     public int RootCount => _roots.Count;
 
-    /// <summary>The three chain checks (chain, validity at <paramref name="at"/>, usage) and the links, leaf first.</summary>
+    /// <summary>The three chain checks (chain, validity at the signing time, usage) and the links, leaf first.</summary>
     public sealed record Outcome(VerificationCheckResult Chain, VerificationCheckResult Validity, VerificationCheckResult Usage, IReadOnlyList<CertificateLink> Links);
 
     /// <param name="leaf">The signing (or time-stamping) certificate.</param>
@@ -44,23 +47,11 @@ public sealed class CertificateChainVerifier
     {
         ArgumentNullException.ThrowIfNull(leaf);
         var usage = CheckUsage(leaf, usageOid);
-        using var chain = new X509Chain();
-        var policy = chain.ChainPolicy;
-        policy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-        policy.CustomTrustStore.AddRange(_roots);
-        policy.ExtraStore.AddRange(_intermediates);
-        foreach (var c in carried) if (!c.RawDataMemory.Span.SequenceEqual(leaf.RawDataMemory.Span)) policy.ExtraStore.Add(c);
-        policy.RevocationMode = X509RevocationMode.NoCheck;
-        policy.DisableCertificateDownloads = true;
-        // Time is judged per link below, so that an expired intermediate is named as such, not as a broken chain.
-        policy.VerificationFlags = X509VerificationFlags.IgnoreNotTimeValid | X509VerificationFlags.IgnoreCtlNotTimeValid;
-        policy.VerificationTime = at.UtcDateTime;
-        policy.VerificationTimeIgnored = false;
-
-        bool built;
+        var others = carried.Where(c => !c.RawDataMemory.Span.SequenceEqual(leaf.RawDataMemory.Span)).ToList();
+        CertificateChainResult result;
         try
         {
-            built = chain.Build(leaf);
+            result = CertificateChainEvaluator.Evaluate(leaf, others, _roots, _intermediates, at, usageOid);
         }
         catch (CryptographicException e)
         {
@@ -68,61 +59,39 @@ public sealed class CertificateChainVerifier
             return new Outcome(broken, Skip(VerificationNames.CertificateValidity, "no chain"), usage, []);
         }
 
-        var elements = chain.ChainElements.Select(e => e.Certificate).ToList();
-        var statuses = chain.ChainElements.Select(e => e.ChainElementStatus.Aggregate(X509ChainStatusFlags.NoError, (f, s) => f | s.Status)).ToList();
-        var all = chain.ChainStatus.Aggregate(X509ChainStatusFlags.NoError, (f, s) => f | s.Status);
-        var top = elements[^1];
-        var topIsAnchor = _roots.Any(r => r.RawDataMemory.Span.SequenceEqual(top.RawDataMemory.Span));
-        var links = new List<CertificateLink>();
-        for (var i = 0; i < elements.Count; i++)
-        {
-            var c = elements[i];
-            links.Add(new CertificateLink
-            {
-                Index = i,
-                Role = i == 0 ? "leaf" : IsSelfIssued(c) ? "root" : "intermediate",
-                Subject = c.Subject,
-                Issuer = c.Issuer,
-                SerialNumber = c.SerialNumber,
-                Fingerprint = Fingerprint(c),
-                NotBefore = c.NotBefore.ToUniversalTime(),
-                NotAfter = c.NotAfter.ToUniversalTime(),
-                Source = i == 0 ? "signer" : _byFingerprint.TryGetValue(Fingerprint(c), out var t) ? t.Source : "bundle",
-                Status = LinkStatus(c, statuses[i], at, i == elements.Count - 1 && topIsAnchor),
-            });
-        }
-        var evidence = links.ToDictionary(l => $"link{l.Index}", l => $"{l.Role} {l.Subject} issued by {l.Issuer} ({l.Status})");
+        var links = result.Links.Select(l => l with { Source = SourceOf(l) }).ToList();
+        var evidence = links.ToDictionary(l => $"link{l.Position}", l => $"{l.Role.ToString().ToLowerInvariant()} {l.Subject} issued by {l.Issuer} ({l.Status})");
+        var present = links.Where(l => l.Role != CertificateLinkRole.Missing).ToList();
+        var top = present[^1];
+        var topIsAnchor = top.Fingerprint is { } f && _byFingerprint.TryGetValue(f, out var t) && t.Role == TrustedCertificateRole.Root;
+        var broke = links.FirstOrDefault(l => l.Status is CertificateLinkStatus.BadSignature or CertificateLinkStatus.NotCA
+            || (l.Role != CertificateLinkRole.Leaf && l.Status == CertificateLinkStatus.WrongKeyUsage));
 
         VerificationCheckResult chainCheck;
-        const X509ChainStatusFlags broke = X509ChainStatusFlags.NotSignatureValid | X509ChainStatusFlags.InvalidBasicConstraints
-            | X509ChainStatusFlags.Cyclic | X509ChainStatusFlags.HasNotSupportedCriticalExtension | X509ChainStatusFlags.InvalidExtension
-            | X509ChainStatusFlags.InvalidNameConstraints | X509ChainStatusFlags.InvalidPolicyConstraints | X509ChainStatusFlags.NotValidForUsage;
-        if ((all & broke) != 0)
+        if (broke is not null)
         {
-            var bad = statuses.FindIndex(s => (s & broke) != 0);
-            var which = bad < 0 ? "a link" : $"link {bad} ({elements[bad].Subject})";
             chainCheck = Fail(VerificationNames.CertificateChain, OpsErrorCode.CertificateChainInvalid,
-                $"{which} does not verify: {Describe(bad < 0 ? all : statuses[bad])}", evidence);
+                $"link {broke.Position} ({broke.Subject}) does not verify: {broke.Reason}", evidence);
         }
         else if (_roots.Count == 0)
         {
             chainCheck = Fail(VerificationNames.CertificateChain, OpsErrorCode.TrustAnchorNotFound,
                 $"there is no CA root in the trust material, so '{top.Subject}' chains to no anchor", evidence);
         }
-        else if (built || (all & ~(X509ChainStatusFlags.NotTimeValid | X509ChainStatusFlags.NotTimeNested)) == X509ChainStatusFlags.NoError && topIsAnchor)
+        else if (topIsAnchor)
         {
             chainCheck = Pass(VerificationNames.CertificateChain,
-                $"{elements.Count} link(s) from '{leaf.Subject}' to the trust anchor '{top.Subject}'", evidence);
+                $"{present.Count} link(s) from '{leaf.Subject}' to the trust anchor '{top.Subject}'", evidence);
         }
-        else if (IsSelfIssued(top) && !topIsAnchor)
-        {
-            chainCheck = Fail(VerificationNames.CertificateChain, OpsErrorCode.CertificateChainRootNotTrusted,
-                $"the chain ends at the root '{top.Subject}' ({Fingerprint(top)[..16]}…), which is not a trust anchor", evidence);
-        }
-        else if (elements.Count == 1)
+        else if (links[^1] is { Role: CertificateLinkRole.Missing, Status: CertificateLinkStatus.IntermediateMissing } missing)
         {
             chainCheck = Fail(VerificationNames.CertificateChain, OpsErrorCode.CertificateChainIntermediateMissing,
-                $"the issuer of '{top.Subject}', '{top.Issuer}', is neither in the bundle nor in the trust store (intermediate missing)", evidence);
+                $"the issuer of '{top.Subject}', '{missing.Subject}', is neither in the bundle nor in the trust store (intermediate missing)", evidence);
+        }
+        else if (top.Role == CertificateLinkRole.Root)
+        {
+            chainCheck = Fail(VerificationNames.CertificateChain, OpsErrorCode.CertificateChainRootNotTrusted,
+                $"the chain ends at the root '{top.Subject}' ({top.Fingerprint?[..16]}…), which is not a trust anchor", evidence);
         }
         else
         {
@@ -130,72 +99,45 @@ public sealed class CertificateChainVerifier
                 $"the chain reaches '{top.Subject}', whose issuer '{top.Issuer}' is not a trust anchor (root not trusted)", evidence);
         }
 
-        return new Outcome(chainCheck, CheckValidity(elements, at), usage, links);
+        return new Outcome(chainCheck, CheckValidity(present, at), usage, links);
     }
 
-    private static VerificationCheckResult CheckValidity(List<X509Certificate2> elements, DateTimeOffset at)
+    private string SourceOf(CertificateLink link)
+        => link.Role == CertificateLinkRole.Leaf ? "signer"
+            : link.Role == CertificateLinkRole.Missing ? "nobody"
+            : link.Fingerprint is { } f && _byFingerprint.TryGetValue(f, out var t) ? t.Source : "bundle";
+
+    private static VerificationCheckResult CheckValidity(List<CertificateLink> links, DateTimeOffset at)
     {
         var evidence = new Dictionary<string, string> { ["at"] = at.ToString("O", CultureInfo.InvariantCulture) };
-        for (var i = 0; i < elements.Count; i++)
+        foreach (var l in links) evidence[$"link{l.Position}"] = $"{l.Subject}: {l.NotBefore:O} to {l.NotAfter:O}";
+        foreach (var l in links)
         {
-            var c = elements[i];
-            evidence[$"link{i}"] = $"{c.Subject}: {c.NotBefore.ToUniversalTime():O} to {c.NotAfter.ToUniversalTime():O}";
-        }
-        for (var i = 0; i < elements.Count; i++)
-        {
-            var c = elements[i];
-            var role = i == 0 ? "the signing certificate" : $"link {i}";
-            if (at > c.NotAfter.ToUniversalTime())
+            var role = l.Position == 0 ? "the signing certificate" : $"link {l.Position}";
+            if (l.NotAfter is { } na && at > na)
                 return Fail(VerificationNames.CertificateValidity, OpsErrorCode.CertificateExpired,
-                    $"{role} '{c.Subject}' expired on {c.NotAfter.ToUniversalTime():O}, before the signing time {at:O}", evidence);
-            if (at < c.NotBefore.ToUniversalTime())
+                    $"{role} '{l.Subject}' expired on {na:O}, before the signing time {at:O}", evidence);
+            if (l.NotBefore is { } nb && at < nb)
                 return Fail(VerificationNames.CertificateValidity, OpsErrorCode.CertificateNotYetValid,
-                    $"{role} '{c.Subject}' is valid only from {c.NotBefore.ToUniversalTime():O}, after the signing time {at:O}", evidence);
+                    $"{role} '{l.Subject}' is valid only from {nb:O}, after the signing time {at:O}", evidence);
         }
         return Pass(VerificationNames.CertificateValidity, $"every link was valid at the signing time {at:O}", evidence);
     }
 
     private static VerificationCheckResult CheckUsage(X509Certificate2 leaf, string usageOid)
     {
-        var purpose = usageOid == CodeSigningOid ? "code signing" : usageOid == TimeStampingOid ? "time stamping" : usageOid;
-        var evidence = new Dictionary<string, string>();
         var ku = leaf.Extensions.OfType<X509KeyUsageExtension>().FirstOrDefault();
         var eku = leaf.Extensions.OfType<X509EnhancedKeyUsageExtension>().FirstOrDefault();
-        var bc = leaf.Extensions.OfType<X509BasicConstraintsExtension>().FirstOrDefault();
-        evidence["keyUsage"] = ku?.KeyUsages.ToString() ?? "(none)";
-        evidence["extendedKeyUsage"] = eku is null ? "(none)" : string.Join(", ", eku.EnhancedKeyUsages.Cast<Oid>().Select(o => o.FriendlyName ?? o.Value));
-        if (ku is not null && (ku.KeyUsages & X509KeyUsageFlags.DigitalSignature) == 0)
-            return Fail(VerificationNames.CertificateUsage, OpsErrorCode.CertificateUsageInvalid,
-                $"the key usage of '{leaf.Subject}' is {ku.KeyUsages}, without digitalSignature", evidence);
-        if (eku is null || !eku.EnhancedKeyUsages.Cast<Oid>().Any(o => o.Value == usageOid))
-            return Fail(VerificationNames.CertificateUsage, OpsErrorCode.CertificateUsageInvalid,
-                $"'{leaf.Subject}' is not issued for {purpose}: its extended key usage is {evidence["extendedKeyUsage"]}", evidence);
-        if (bc is { CertificateAuthority: true })
-            return Fail(VerificationNames.CertificateUsage, OpsErrorCode.CertificateUsageInvalid,
-                $"'{leaf.Subject}' is a CA certificate, not a signer's", evidence);
-        return Pass(VerificationNames.CertificateUsage, $"issued for {purpose} (digitalSignature, {purpose} extended key usage)", evidence);
+        var evidence = new Dictionary<string, string>
+        {
+            ["keyUsage"] = ku?.KeyUsages.ToString() ?? "(none)",
+            ["extendedKeyUsage"] = eku is null ? "(none)" : string.Join(", ", eku.EnhancedKeyUsages.Cast<Oid>().Select(o => o.FriendlyName ?? o.Value)),
+        };
+        var purpose = CertificateFacts.PurposeOf(usageOid);
+        return CertificateFacts.WhyNotSigner(leaf, usageOid) is { } why
+            ? Fail(VerificationNames.CertificateUsage, OpsErrorCode.CertificateUsageInvalid, $"'{leaf.Subject}' is not fit for {purpose}: {why}", evidence)
+            : Pass(VerificationNames.CertificateUsage, $"issued for {purpose} (digitalSignature, {purpose} extended key usage)", evidence);
     }
-
-    private static string LinkStatus(X509Certificate2 c, X509ChainStatusFlags flags, DateTimeOffset at, bool anchor)
-    {
-        if (at > c.NotAfter.ToUniversalTime()) return "expired";
-        if (at < c.NotBefore.ToUniversalTime()) return "not yet valid";
-        var problems = flags & ~(X509ChainStatusFlags.NotTimeValid | X509ChainStatusFlags.NotTimeNested | X509ChainStatusFlags.PartialChain | X509ChainStatusFlags.UntrustedRoot);
-        if (problems != X509ChainStatusFlags.NoError) return Describe(problems);
-        if (anchor) return "valid, trust anchor";
-        if ((flags & X509ChainStatusFlags.UntrustedRoot) != 0) return "valid, not trusted";
-        return "valid";
-    }
-
-    private static string Describe(X509ChainStatusFlags flags) => flags switch
-    {
-        _ when flags.HasFlag(X509ChainStatusFlags.NotSignatureValid) => "its signature does not verify with its issuer's key",
-        _ when flags.HasFlag(X509ChainStatusFlags.InvalidBasicConstraints) => "its issuer is not a CA (basic constraints)",
-        _ when flags.HasFlag(X509ChainStatusFlags.NotValidForUsage) => "not valid for this usage",
-        _ => flags.ToString(),
-    };
-
-    public static bool IsSelfIssued(X509Certificate2 c) => c.SubjectName.RawData.AsSpan().SequenceEqual(c.IssuerName.RawData);
 
     internal static string Fingerprint(X509Certificate2 c) => Convert.ToHexStringLower(SHA256.HashData(c.RawDataMemory.Span));
 

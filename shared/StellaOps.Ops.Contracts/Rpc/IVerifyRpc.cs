@@ -96,27 +96,6 @@ public sealed record VerificationCheckResult
     public override string ToString() => $"{Name}: {Status}{(Reason.Length > 0 ? $" ({Reason})" : "")}";
 }
 
-/// <summary>One certificate of the chain a verification built, leaf first.</summary>
-public sealed record CertificateLink
-{
-    public int Index { get; init; }
-    /// <summary>leaf, intermediate or root.</summary>
-    public string Role { get; init; } = "";
-    public string Subject { get; init; } = "";
-    public string Issuer { get; init; } = "";
-    public string SerialNumber { get; init; } = "";
-    /// <summary>Lower-case hex SHA-256 of the DER (the trust-anchor id).</summary>
-    public string Fingerprint { get; init; } = "";
-    public DateTimeOffset NotBefore { get; init; }
-    public DateTimeOffset NotAfter { get; init; }
-    /// <summary>bundle, or the trust source that supplied it.</summary>
-    public string Source { get; init; } = "";
-    /// <summary>valid, expired, not yet valid, not trusted, …</summary>
-    public string Status { get; init; } = "";
-
-    public override string ToString() => $"[{Index}] {Role} {Subject} ({Status})";
-}
-
 /// <summary>The result of verifying one attestation: the verdict, what it says, who signed it when, and every check.</summary>
 public sealed record AttestationVerification
 {

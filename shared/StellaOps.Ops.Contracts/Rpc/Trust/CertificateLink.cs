@@ -21,6 +21,8 @@ public sealed record CertificateLink
     public string Reason { get; init; } = "";
     /// <summary>The runbook command that fixes a failed link; empty when it passed.</summary>
     public string Fix { get; init; } = "";
+    /// <summary>Where the certificate came from: the signer, the bundle, or the trust source that supplied it; null when not recorded.</summary>
+    public string? Source { get; init; }
     /// <summary>The key whose chain this is.</summary>
     public string KeyId { get; init; } = "";
     /// <summary>The attestation the chain was checked for, when it was.</summary>
