@@ -14,7 +14,7 @@ namespace StellaOps.Ops.Daemon.Trust;
 /// published: every published key with its window and status, signed by the current signing key and, while it is
 /// inside its verification overlap, by the key that one replaced, so readers who trust the old key accept the new.
 /// </summary>
-public sealed class IssuerDocumentPublisher(KeyService keys, SettingsService settings, ILogger<IssuerDocumentPublisher> logger)
+public sealed class IssuerDocumentPublisher(KeyService keys, KeyStore store, SigningKeySelection selection, SettingsService settings, ILogger<IssuerDocumentPublisher> logger)
 {
     public const string LocalIdSetting = "issuers.local.id";
 
@@ -56,10 +56,10 @@ public sealed class IssuerDocumentPublisher(KeyService keys, SettingsService set
     private List<IDigestSigner> Signers(string publishedKeyId, DateTimeOffset now)
     {
         KeyRecord current;
-        try { current = keys.SigningKey(); }
+        try { current = selection.Resolve(); }
         catch (OpsException) { current = keys.Resolve(publishedKeyId); }
         var signers = new List<IDigestSigner> { keys.Signer(current) };
-        if (current.Replaces is { } previousId && keys.All().FirstOrDefault(k => k.Id == previousId) is { } previous
+        if (current.Replaces is { } previousId && store.All().FirstOrDefault(k => k.Id == previousId) is { } previous
             && previous.StoredStatus == KeyStatus.Retired && now <= previous.VerifyUntil && now < previous.ExpiresAt)
         {
             // The key service refuses a retired key for attestations. Inside its overlap the old key may still vouch

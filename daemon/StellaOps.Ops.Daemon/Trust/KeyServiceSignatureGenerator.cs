@@ -54,7 +54,7 @@ internal sealed class KeyServiceSignatureGenerator : X509SignatureGenerator, IDi
         if (hashAlgorithm != Hash)
             throw new CryptographicException($"Key {_key.Id} signs with {Hash.Name}, not {hashAlgorithm.Name}.");
         // CertificateRequest asks synchronously; the key service's signature is asynchronous (an HSM call).
-        return _keys.SignAsync(_key, data, _cancellationToken).GetAwaiter().GetResult();
+        return _keys.Signer(_key).SignAsync(data, _cancellationToken).GetAwaiter().GetResult();
     }
 
     protected override PublicKey BuildPublicKey() => PublicKey.CreateFromSubjectPublicKeyInfo(_key.SubjectPublicKeyInfo, out _);

@@ -4,7 +4,7 @@ using StellaOps.Ops.Daemon.Keys;
 namespace StellaOps.Ops.Daemon.Verification;
 
 /// <summary>The daemon's own keys as trust material: every stored key with its window (<see cref="StoredKeyTrust"/>).</summary>
-public sealed class StoredKeyTrustMaterial(KeyService keys) : ITrustMaterial
+public sealed class StoredKeyTrustMaterial(KeyStore keys) : ITrustMaterial
 {
     public IReadOnlyList<TrustedKey> Keys
     {

@@ -21,6 +21,7 @@ public sealed class VerificationService
     public const string FailuresMetric = "attestor_verification_failures_total";
 
     private readonly AttestorService _attestor;
+    private readonly AttestationStore _store;
     private readonly IEnumerable<ITrustMaterial> _sources;
     private readonly VerificationStats _stats;
     private readonly TimeProvider _time;
@@ -29,9 +30,10 @@ public sealed class VerificationService
     private readonly Counter<long> _verifications;
     private readonly Counter<long> _failures;
 
-    public VerificationService(AttestorService attestor, IEnumerable<ITrustMaterial> sources, VerificationStats stats, TimeProvider time, ILogger<VerificationService> logger)
+    public VerificationService(AttestorService attestor, AttestationStore store, IEnumerable<ITrustMaterial> sources, VerificationStats stats, TimeProvider time, ILogger<VerificationService> logger)
     {
         _attestor = attestor;
+        _store = store;
         _sources = sources;
         _stats = stats;
         _time = time;
@@ -79,17 +81,17 @@ public sealed class VerificationService
                 "Run 'stella verify attestation --attestation <attestation-id>' or 'stella verify attestation --last'.");
 
         var inputs = new List<(SignedAttestation, string, string?)>();
-        foreach (var id in request.Ids) inputs.Add(FromRecord(_attestor.Store.Find(_attestor.ResolveId(id))!));
+        foreach (var id in request.Ids) inputs.Add(FromRecord(_store.Find(_attestor.ResolveId(id))!));
         if (request.Last is { } n)
         {
-            foreach (var row in _attestor.Store.List(AttestationStatus.Signed, null, null, null, null, n)) inputs.Add(FromRecord(row));
+            foreach (var row in _store.List(AttestationStatus.Signed, null, null, null, null, n)) inputs.Add(FromRecord(row));
         }
         if (request.Subject is { } subject)
         {
             var digest = subject.Trim().ToLowerInvariant();
             if (!digest.Contains(':', StringComparison.Ordinal))
                 throw OpsException.InvalidArgument($"'{subject}' is not a digest; give it as sha256:<hex>.", "subject");
-            foreach (var row in _attestor.Store.List(AttestationStatus.Signed, null, null, digest, null, Protocol.MaxBatchItems - inputs.Count - request.Documents.Count))
+            foreach (var row in _store.List(AttestationStatus.Signed, null, null, digest, null, Protocol.MaxBatchItems - inputs.Count - request.Documents.Count))
                 inputs.Add(FromRecord(row));
         }
         for (var i = 0; i < request.Documents.Count; i++)
@@ -106,14 +108,12 @@ public sealed class VerificationService
 
     private static (SignedAttestation, string, string?) FromRecord(AttestationRecord row)
     {
-        if (row.Envelope is null)
+        if (row.SignedEnvelope() is not { } envelope)
         {
             return (SignedAttestation.Unreadable(SignedAttestation.DsseFormat,
                 $"attestation {row.Id} is {row.Status.ToString().ToLowerInvariant()}, not signed: there is no envelope to verify; sign it with 'stella attest retry --failed'"), row.Id, row.Id);
         }
-        var input = SignedAttestation.Read(row.Envelope);
-        if (input.Envelope is not null && row.SignedAt is { } signedAt)
-            input = new SignedAttestation(input.Envelope, input.Format, row.KeyId) { RecordedSigningTime = signedAt };
+        var input = new SignedAttestation(envelope, SignedAttestation.DsseFormat, row.KeyId) { RecordedSigningTime = row.SignedAt };
         return (input, row.Id, row.Id);
     }
 }
