@@ -62,6 +62,10 @@ public sealed class IpcOptions
     /// <summary>The longest any single request may run before it is cancelled.</summary>
     public Duration RequestTimeout { get; set; } = Duration.Parse("10m");
 
-    /// <summary>A refused caller's connection is closed after this long even if it sends nothing.</summary>
-    public Duration RefusedLinger { get; set; } = Duration.Parse("5s");
+    /// <summary>
+    /// A refused caller's connection is closed after this long even if it sends nothing. Long enough for a client that
+    /// starts slowly on a loaded machine to send its handshake and be told why (5 s was not: it saw only a closed
+    /// connection); refused connections are capped by MaxRefusedConnections, so waiting costs little.
+    /// </summary>
+    public Duration RefusedLinger { get; set; } = Duration.Parse("30s");
 }

@@ -6,6 +6,7 @@ using StellaOps.Ops.Contracts;
 using StellaOps.Ops.Contracts.Rpc;
 using StellaOps.Ops.Contracts.Text;
 using StellaOps.Ops.Daemon.Attestor;
+using StellaOps.Ops.Daemon.Trust;
 
 namespace StellaOps.Ops.Daemon.Verification;
 
@@ -22,6 +23,7 @@ public sealed class VerificationService
 
     private readonly AttestorService _attestor;
     private readonly AttestationStore _store;
+    private readonly KeyCertificateService _certificates;
     private readonly IEnumerable<ITrustMaterial> _sources;
     private readonly VerificationStats _stats;
     private readonly TimeProvider _time;
@@ -30,10 +32,11 @@ public sealed class VerificationService
     private readonly Counter<long> _verifications;
     private readonly Counter<long> _failures;
 
-    public VerificationService(AttestorService attestor, AttestationStore store, IEnumerable<ITrustMaterial> sources, VerificationStats stats, TimeProvider time, ILogger<VerificationService> logger)
+    public VerificationService(AttestorService attestor, AttestationStore store, KeyCertificateService certificates, IEnumerable<ITrustMaterial> sources, VerificationStats stats, TimeProvider time, ILogger<VerificationService> logger)
     {
         _attestor = attestor;
         _store = store;
+        _certificates = certificates;
         _sources = sources;
         _stats = stats;
         _time = time;
@@ -106,14 +109,21 @@ public sealed class VerificationService
         return inputs;
     }
 
-    private static (SignedAttestation, string, string?) FromRecord(AttestationRecord row)
+    /// <summary>
+    /// A stored attestation as the verifier's input: its envelope, the daemon's signing time, and, when its key has a
+    /// certificate (Set-StellaKeyCertificate), that certificate and its stored chain, so the chain, validity and usage
+    /// checks judge it as they would a bundle's.
+    /// </summary>
+    private (SignedAttestation, string, string?) FromRecord(AttestationRecord row)
     {
         if (row.SignedEnvelope() is not { } envelope)
         {
             return (SignedAttestation.Unreadable(SignedAttestation.DsseFormat,
                 $"attestation {row.Id} is {row.Status.ToString().ToLowerInvariant()}, not signed: there is no envelope to verify; sign it with 'stella attest retry --failed'"), row.Id, row.Id);
         }
-        var input = new SignedAttestation(envelope, SignedAttestation.DsseFormat, row.KeyId) { RecordedSigningTime = row.SignedAt };
+        var certificate = row.KeyId is { } keyId ? _certificates.Find(keyId) : null;
+        var certificates = certificate is null ? null : new[] { certificate.Leaf }.Concat(certificate.Chain).Select(c => c.RawData).ToList();
+        var input = new SignedAttestation(envelope, SignedAttestation.DsseFormat, row.KeyId, certificates) { RecordedSigningTime = row.SignedAt };
         return (input, row.Id, row.Id);
     }
 }

@@ -68,6 +68,39 @@ public sealed class CertificateChainTests(SharedTrustDaemon shared) : IClassFixt
     }
 
     [Fact]
+    public async Task A_stored_attestation_of_a_certified_key_is_verified_through_the_keys_stored_chain()
+    {
+        using var root = TestCa.Root("Root V");
+        using var intermediate = TestCa.Intermediate(root, "Intermediate V");
+        using var leaf = TestCa.LeafFromCsr(intermediate, await CsrAsync());
+        await SetAsync(leaf, intermediate);
+        var digest = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(_key.Id)));
+        var created = Assert.Single(await Client.Attest.CreateAsync(
+            [new AttestationRequest { Type = "test", Subjects = [new AttestationSubject { Name = "chain-verified", Digest = new Dictionary<string, string> { ["sha256"] = digest } }] }],
+            null, CancellationToken.None));
+        Assert.Equal(_key.Id, created.Attestation!.KeyId);
+        var request = new VerificationRequest { Ids = [created.Attestation.Id] };
+
+        // The key is the daemon's own, but its certificate chains to a root nobody trusts yet: the chain check says so.
+        // (Another root is an anchor, so the cause is "root not trusted", not "no trust anchor at all".)
+        using var other = TestCa.Root("Other Root V");
+        await AddAsync(TrustAnchorKind.Root, other);
+        var before = Assert.Single(await Client.Verify.VerifyAsync(request, CancellationToken.None));
+        Assert.False(before.Verified);
+        var chain = Assert.Single(before.Checks, c => c.Name == "certificate-chain");
+        Assert.Equal(VerificationCheckStatus.Fail, chain.Status);
+        Assert.Equal(OpsErrorCode.CertificateChainRootNotTrusted, chain.Failure);
+        Assert.Equal([CertificateLinkRole.Leaf, CertificateLinkRole.Intermediate, CertificateLinkRole.Missing], before.CertificateChain.Select(l => l.Role));
+
+        // The runbook's fix: add the root as a trust anchor, verify again.
+        await AddAsync(TrustAnchorKind.Root, root);
+        var after = Assert.Single(await Client.Verify.VerifyAsync(request, CancellationToken.None));
+        Assert.True(after.Verified, string.Join("\n", after.Checks));
+        Assert.Equal(CertificateLinkStatus.Trusted, after.CertificateChain[^1].Status);
+        Assert.Equal(leaf.SerialNumber.ToLowerInvariant(), after.CertificateChain[0].SerialNumber);
+    }
+
+    [Fact]
     public async Task A_missing_intermediate_is_named_and_adding_it_then_update_chain_stores_it_and_says_so()
     {
         var csr = await CsrAsync();
