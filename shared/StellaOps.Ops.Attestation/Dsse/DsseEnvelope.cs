@@ -3,12 +3,6 @@ using StellaOps.Ops.Attestation.InToto;
 
 namespace StellaOps.Ops.Attestation.Dsse;
 
-/// <summary>One DSSE signature: the signing key's id (optional in DSSE) and the signature bytes in wire format.</summary>
-public sealed record DsseSignature(string? KeyId, byte[] Signature)
-{
-    public string SignatureBase64 => Base64Text.Encode(Signature);
-}
-
 /// <summary>
 /// A DSSE envelope <c>{"payload":base64,"payloadType":…,"signatures":[{"keyid":…,"sig":base64}]}</c>.
 /// Written with standard base64 in that property order; read with standard or URL-safe base64.

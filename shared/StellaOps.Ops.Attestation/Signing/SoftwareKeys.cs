@@ -8,17 +8,6 @@ using StellaOps.Ops.Contracts;
 
 namespace StellaOps.Ops.Attestation.Signing;
 
-/// <summary>A freshly generated software key: unencrypted PKCS#8 private key DER and SPKI public key DER.</summary>
-public sealed record SoftwareKeyPair(KeyAlgorithm Algorithm, byte[] Pkcs8PrivateKey, byte[] SubjectPublicKeyInfo)
-{
-    public string KeyId => KeyIds.FromSpki(SubjectPublicKeyInfo);
-
-    public string PublicKeyPem => Signing.PublicKeyPem.Encode(SubjectPublicKeyInfo);
-
-    /// <summary>Never print the private key.</summary>
-    public override string ToString() => $"{Algorithm.ToName()} key {KeyId}";
-}
-
 /// <summary>Software key generation (the daemon's software key provider encrypts the PKCS#8 before storing it).</summary>
 public static class SoftwareKeys
 {

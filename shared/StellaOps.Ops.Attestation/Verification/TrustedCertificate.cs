@@ -3,13 +3,6 @@ using System.Security.Cryptography.X509Certificates;
 
 namespace StellaOps.Ops.Attestation.Verification;
 
-/// <summary>Whether a trusted CA certificate ends a chain (a root) or only links one (an intermediate).</summary>
-public enum TrustedCertificateRole
-{
-    Root,
-    Intermediate,
-}
-
 /// <summary>
 /// A CA certificate in the trust material. A root is a trust anchor; an intermediate is only a link a chain may use
 /// on its way to a root. Its id is the lower-case hex SHA-256 fingerprint of the DER, the same id the trust-anchor

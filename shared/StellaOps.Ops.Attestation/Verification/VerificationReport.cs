@@ -3,38 +3,6 @@ using StellaOps.Ops.Attestation.InToto;
 
 namespace StellaOps.Ops.Attestation.Verification;
 
-public enum CheckOutcome
-{
-    Pass,
-    Fail,
-    Skipped,
-}
-
-/// <summary>Names of the checks a <see cref="VerificationReport"/> lists.</summary>
-public static class VerificationCheckNames
-{
-    public const string EnvelopeWellFormed = "envelope-well-formed";
-    public const string PayloadType = "payload-type";
-    public const string StatementParse = "statement-parse";
-    /// <summary>Per signature: the keyid names a trusted key (or, with no keyid, some trusted key verified it).</summary>
-    public const string KeyFound = "key-found";
-    /// <summary>Per signature: the signature verifies over the PAE with that key.</summary>
-    public const string SignatureValid = "signature-valid";
-    /// <summary>Per signature: the signing time lies inside the key's validity window.</summary>
-    public const string KeyTrustedAtSigningTime = "key-trusted-at-signing-time";
-    /// <summary>Enough signatures passed all three per-signature checks.</summary>
-    public const string SignatureThreshold = "signature-threshold";
-}
-
-/// <summary>One check: its name, outcome and the reason in words. Per-signature checks carry the index and key id.</summary>
-public sealed record VerificationCheck(string Name, CheckOutcome Outcome, string Reason, int? SignatureIndex = null, string? KeyId = null)
-{
-    public bool Passed => Outcome == CheckOutcome.Pass;
-
-    public override string ToString()
-        => $"{(SignatureIndex is { } i ? $"signatures[{i}] " : "")}{Name}: {Outcome}{(Reason.Length > 0 ? $" ({Reason})" : "")}";
-}
-
 /// <summary>
 /// The result of verifying one envelope: every check separately, and an overall outcome. The overall outcome is
 /// <see cref="CheckOutcome.Pass"/> only when the envelope, payload type and statement checks pass and at least
