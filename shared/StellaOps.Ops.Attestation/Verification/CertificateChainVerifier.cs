@@ -139,8 +139,6 @@ public sealed class CertificateChainVerifier
             : Pass(VerificationNames.CertificateUsage, $"issued for {purpose} (digitalSignature, {purpose} extended key usage)", evidence);
     }
 
-    internal static string Fingerprint(X509Certificate2 c) => Convert.ToHexStringLower(SHA256.HashData(c.RawDataMemory.Span));
-
     internal static VerificationCheckResult Pass(string name, string reason, IReadOnlyDictionary<string, string>? evidence = null)
         => new() { Name = name, Status = VerificationCheckStatus.Pass, Reason = reason, Evidence = evidence ?? new Dictionary<string, string>() };
 

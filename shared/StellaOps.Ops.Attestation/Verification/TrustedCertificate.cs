@@ -1,5 +1,5 @@
-using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
+using StellaOps.Ops.Attestation.Certificates;
 
 namespace StellaOps.Ops.Attestation.Verification;
 
@@ -17,7 +17,7 @@ public sealed class TrustedCertificate
         Certificate = certificate;
         Role = role;
         Source = source;
-        Id = Convert.ToHexStringLower(SHA256.HashData(certificate.RawData));
+        Id = CertificatePem.Fingerprint(certificate);
     }
 
     public string Id { get; }
