@@ -1,3 +1,5 @@
+using StellaOps.Ops.Attestation.Sigstore;
+
 namespace StellaOps.Ops.Attestation.Verification;
 
 /// <summary>
@@ -19,6 +21,9 @@ public sealed class CompositeTrustMaterial : ITrustMaterial
     public IReadOnlyList<TrustedCertificate> Certificates => Join(s => s.Certificates, c => c.Id);
 
     public IReadOnlyList<TrustedIssuer> Issuers => Join(s => s.Issuers, i => i.Id);
+
+    public IReadOnlyList<TransparencyLogInstance> TransparencyLogs
+        => Join(s => s.TransparencyLogs, l => $"{Convert.ToHexString(l.LogId)} {l.ValidFor}");
 
     private IReadOnlyList<T> Join<T>(Func<ITrustMaterial, IReadOnlyList<T>> select, Func<T, string> id)
     {

@@ -1,3 +1,5 @@
+using StellaOps.Ops.Attestation.Sigstore;
+
 namespace StellaOps.Ops.Attestation.Verification;
 
 /// <summary>
@@ -17,4 +19,10 @@ public interface ITrustMaterial
 
     /// <summary>Named signer identities and whether each is trusted now.</summary>
     IReadOnlyList<TrustedIssuer> Issuers { get; }
+
+    /// <summary>
+    /// Transparency logs whose entries (inclusion proofs, checkpoints, SETs) the verifier accepts, each with its key's
+    /// validity window. Most sources have none; the Sigstore trusted root (TUF-delivered or a file) supplies them.
+    /// </summary>
+    IReadOnlyList<TransparencyLogInstance> TransparencyLogs => [];
 }
