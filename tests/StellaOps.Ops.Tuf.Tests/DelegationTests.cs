@@ -186,12 +186,7 @@ public class DelegationTests
         Assert.Equal(1, f.CachedVersion("A"));
 
         // targets replaces A's key; A's file (same version, same content) is re-signed with the new key.
-        var a = f.Repository.Targets.Delegations!.Roles!.Single();
-        var oldKey = a.KeyIds.Single();
-        a.KeyIds.Clear();
-        f.Repository.Targets.Delegations.Keys.Remove(oldKey);
-        f.Repository.Signers["A"] = [];
-        f.Repository.AddKey("A", "targets");
+        f.Repository.RotateDelegatedKey("A");
         await f.Repository.PublishAsync();
         Assert.Equal(1, f.Repository.Delegated["A"].Version);
 
@@ -204,11 +199,7 @@ public class DelegationTests
 
         // A key change the repository did not follow with a re-signed A: the cached A (same bytes as served) is not used.
         var stale = f.CachedBytes("A");
-        var current = f.Repository.Targets.Delegations.Roles!.Single();
-        f.Repository.Targets.Delegations.Keys.Remove(current.KeyIds.Single());
-        current.KeyIds.Clear();
-        f.Repository.Signers["A"] = [];
-        f.Repository.AddKey("A", "targets");
+        f.Repository.RotateDelegatedKey("A");
         await f.Repository.PublishAsync();
         File.WriteAllBytes(Path.Combine(f.Repository.MetadataDirectory, "1.A.json"), stale);
         using var third = f.NewUpdater();

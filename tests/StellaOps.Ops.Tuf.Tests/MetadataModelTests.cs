@@ -70,15 +70,9 @@ public class MetadataModelTests
     public async Task ARepositoryWithEcdsaAndRsaRoleKeysRefreshes()
     {
         await using var f = await TufFixture.CreateAsync();
-        foreach (var id in f.Repository.Root.Roles["timestamp"].KeyIds.ToList()) f.Repository.Root.RevokeKey(id, "timestamp");
-        f.Repository.Signers["timestamp"] = [];
-        f.Repository.AddKey("timestamp", signer: SoftwareTufSigner.GenerateEcdsa());
-        f.Repository.Signers["snapshot"] = [];
-        foreach (var id in f.Repository.Root.Roles["snapshot"].KeyIds.ToList()) f.Repository.Root.RevokeKey(id, "snapshot");
-        f.Repository.AddKey("snapshot", signer: SoftwareTufSigner.GenerateEcdsa(p384: true, keyType: "ecdsa-sha2-nistp384"));
-        f.Repository.Signers["targets"] = [];
-        foreach (var id in f.Repository.Root.Roles["targets"].KeyIds.ToList()) f.Repository.Root.RevokeKey(id, "targets");
-        f.Repository.AddKey("targets", signer: SoftwareTufSigner.GenerateRsa());
+        f.Repository.RotateTopLevelKey("timestamp", SoftwareTufSigner.GenerateEcdsa());
+        f.Repository.RotateTopLevelKey("snapshot", SoftwareTufSigner.GenerateEcdsa(p384: true, keyType: "ecdsa-sha2-nistp384"));
+        f.Repository.RotateTopLevelKey("targets", SoftwareTufSigner.GenerateRsa());
         await f.Repository.PublishAsync();
 
         var result = await f.RefreshAsync();

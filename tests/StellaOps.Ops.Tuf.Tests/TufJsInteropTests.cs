@@ -54,12 +54,8 @@ public class TufJsInteropTests
         });
         // Root v2: the root key rotated, timestamp on ECDSA P-256, snapshot on RSASSA-PSS.
         f.Repository.RotateTopLevelKey("root");
-        foreach (var id in f.Repository.Root.Roles["timestamp"].KeyIds.ToList()) f.Repository.Root.RevokeKey(id, "timestamp");
-        f.Repository.Signers["timestamp"] = [];
-        f.Repository.AddKey("timestamp", signer: SoftwareTufSigner.GenerateEcdsa());
-        foreach (var id in f.Repository.Root.Roles["snapshot"].KeyIds.ToList()) f.Repository.Root.RevokeKey(id, "snapshot");
-        f.Repository.Signers["snapshot"] = [];
-        f.Repository.AddKey("snapshot", signer: SoftwareTufSigner.GenerateRsa());
+        f.Repository.RotateTopLevelKey("timestamp", SoftwareTufSigner.GenerateEcdsa());
+        f.Repository.RotateTopLevelKey("snapshot", SoftwareTufSigner.GenerateRsa());
         f.Repository.AddTarget("second.txt", "second"u8.ToArray());
         await f.Repository.PublishAsync();
         var rootFile = Path.Combine(f.RootDirectory, "initial_root.json");

@@ -37,4 +37,20 @@ public class UpdaterHappyPathTests
         Assert.Equal(new long?[] { 1, 1, 1, 1 }, again.Roles.Select(r => r.VersionBefore));
         Assert.NotNull(second.LastRefresh);
     }
+
+    [Fact]
+    public async Task WithoutConsistentSnapshotsUnversionedNamesAreRequested()
+    {
+        await using var f = await TufFixture.CreateAsync(consistentSnapshot: false, setup: r =>
+        {
+            r.AddTarget("plain.txt", "plain"u8.ToArray());
+            return Task.CompletedTask;
+        });
+        using var updater = f.NewUpdater();
+        await updater.RefreshAsync();
+        var path = await updater.DownloadTargetAsync(await updater.GetTargetInfoAsync("plain.txt"));
+        Assert.Equal("plain", File.ReadAllText(path));
+        Assert.Equal(["/metadata/2.root.json", "/metadata/timestamp.json", "/metadata/snapshot.json", "/metadata/targets.json", "/targets/plain.txt"],
+            f.Server.TakeRequests());
+    }
 }

@@ -166,12 +166,23 @@ public sealed class TufTestRepository
         return bytes;
     }
 
-    /// <summary>Replaces the keys of <paramref name="role"/> in root with one new key (the old ones are revoked).</summary>
-    public ITufSigner RotateTopLevelKey(string role)
+    /// <summary>Replaces the keys of <paramref name="role"/> in root with one new key, or <paramref name="signer"/> (the old ones are revoked).</summary>
+    public ITufSigner RotateTopLevelKey(string role, ITufSigner? signer = null)
     {
         foreach (var old in Root.Roles[role].KeyIds.ToList()) Root.RevokeKey(old, role);
         Signers[role] = [];
-        return AddKey(role);
+        return AddKey(role, signer: signer);
+    }
+
+    /// <summary>Replaces the keys <paramref name="delegator"/> lists for the delegated role <paramref name="role"/> with one new key.</summary>
+    public ITufSigner RotateDelegatedKey(string role, string delegator = TufRoleNames.Targets)
+    {
+        var delegations = Role(delegator).Delegations ?? throw new InvalidOperationException($"{delegator} delegates nothing");
+        var keys = delegations.FindRole(role) ?? throw new InvalidOperationException($"{delegator} does not delegate to {role}");
+        foreach (var old in keys.KeyIds) delegations.Keys.Remove(old);
+        keys.KeyIds.Clear();
+        Signers[role] = [];
+        return AddKey(role, delegator);
     }
 
     /// <summary>The signed file for <paramref name="signed"/> as it is now, by <paramref name="signers"/>.</summary>
