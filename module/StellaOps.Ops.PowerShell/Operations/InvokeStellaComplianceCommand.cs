@@ -52,7 +52,8 @@ public sealed class InvokeStellaComplianceCommand : PSCmdlet
             $config.TestResult.OutputPath = $OutputPath
         }
         $run = Invoke-Pester -Configuration $config
-        foreach ($t in $run.Tests) {
+        # A test -Test left out is in the run as NotRun: only what ran is a result.
+        foreach ($t in @($run.Tests | Where-Object Result -ne 'NotRun')) {
             $message = @($t.ErrorRecord | ForEach-Object { $_.Exception.Message }) -join ' '
             [pscustomobject]@{
                 PSTypeName = $TypeName
