@@ -148,6 +148,7 @@ Describe 'New-StellaIncidentNotice and New-StellaCompromiseReport from live stat
         $notice | Should -Match '(?m)^HSM: Connected, Primary active; primary Connected; backup Connected$'
         $notice | Should -Match 'not reported by this daemon: the transparency-log backends'
         $notice | Should -Match '(?m)^Updates: Monitor status at https://status\.test\.invalid$'
+        New-StellaIncidentNotice -Kind Outage -WhatIf | Should -BeNullOrEmpty
     }
     It 'New-StellaCompromiseReport lists the rotation, the key, the attestations it signed in the window and the audit trail' {
         $report = New-StellaCompromiseReport -KeyId $activeKey.Id -After $windowStart -Before ([DateTimeOffset]::UtcNow.AddMinutes(1))

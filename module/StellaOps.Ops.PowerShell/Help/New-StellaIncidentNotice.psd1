@@ -2,6 +2,8 @@
     Synopsis    = 'Fills a communication template of the Disaster Recovery Guide from the daemon''s live state.'
     Description = 'Returns the notice as text, ready to redirect to a file or paste into a mail. -Kind KeyRotation is the "Key Rotation Notice": the affected key (default: the key the active signing key replaced) and the new key (default: its replacement) with their SHA-256 fingerprints (the key ids), the sync command, and when the old key is revoked (its revocation time, else the end of its verification overlap, or -RevokeAt). -Kind Outage is the "Outage Notification": the HSM failover state and the transparency-log queue where the daemon reports them; the transparency-log backends and their failover are not reported by this release, and the notice marks that line for you to complete.'
     Parameters  = @{
+        WhatIf = 'Says which notice it would write, and writes none.'
+        Confirm = 'Asks before writing it (the daemon is never changed).'
         Kind       = 'The template: KeyRotation or Outage.'
         KeyId      = 'KeyRotation: the affected (rotated-out) key''s id. Default: the key the active signing key replaced.'
         NewKeyId   = 'KeyRotation: the new key''s id. Default: the affected key''s replacement, else the active signing key.'

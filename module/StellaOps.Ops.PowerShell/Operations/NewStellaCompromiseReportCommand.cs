@@ -13,7 +13,8 @@ namespace StellaOps.Ops.PowerShell.Operations;
 /// this release), and the remediation steps taken (the audit log from -After on, for this key and key, trust and
 /// signing changes). Returned as Markdown text.
 /// </summary>
-[Cmdlet(VerbsCommon.New, "StellaCompromiseReport")]
+// New- makes something (a report) without changing the daemon: -WhatIf says what it would write, like every New- cmdlet.
+[Cmdlet(VerbsCommon.New, "StellaCompromiseReport", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
 [OutputType(typeof(string))]
 public sealed class NewStellaCompromiseReportCommand : StellaCmdlet
 {
@@ -42,7 +43,8 @@ public sealed class NewStellaCompromiseReportCommand : StellaCmdlet
         }
         try
         {
-            WriteObject(Report());
+            if (ShouldProcess(KeyId, "Write the compromise report"))
+                WriteObject(Report());
         }
         catch (OpsException ex)
         {

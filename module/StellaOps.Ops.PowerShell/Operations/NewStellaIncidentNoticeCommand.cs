@@ -15,7 +15,8 @@ namespace StellaOps.Ops.PowerShell.Operations;
 /// verification, or -RevokeAt). Outage states the HSM failover and the transparency-log queue as far as this daemon
 /// reports them, and says which parts it cannot report yet.
 /// </summary>
-[Cmdlet(VerbsCommon.New, "StellaIncidentNotice")]
+// New- makes something (a notice) without changing the daemon: -WhatIf says what it would write, like every New- cmdlet.
+[Cmdlet(VerbsCommon.New, "StellaIncidentNotice", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
 [OutputType(typeof(string))]
 public sealed class NewStellaIncidentNoticeCommand : StellaCmdlet
 {
@@ -59,7 +60,8 @@ public sealed class NewStellaIncidentNoticeCommand : StellaCmdlet
     {
         try
         {
-            WriteObject(Kind == IncidentNoticeKind.KeyRotation ? KeyRotationNotice() : OutageNotice());
+            if (ShouldProcess($"the daemon's live state ({ResolvedEndpoint})", $"Write the {Kind} notice"))
+                WriteObject(Kind == IncidentNoticeKind.KeyRotation ? KeyRotationNotice() : OutageNotice());
         }
         catch (OpsException ex)
         {
