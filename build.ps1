@@ -7,7 +7,7 @@
     When started directly it makes sure Invoke-Build and Pester are in .tools/psmodules (a NuGet
     restore, no PowerShell Gallery needed) and then hands over to Invoke-Build, the task engine.
 
-    bootstrap  apt packages (softhsm2, opensc, p11-kit, p11-kit-modules) when missing, dotnet tool
+    bootstrap  apt packages (softhsm2, opensc, p11-kit, p11-kit-modules, prometheus for promtool and the dashboard test) when missing, dotnet tool
                restore, Pester + Invoke-Build, npm ci in tests/interop. Quick when nothing is missing.
     build      bootstrap; solution sync; dotnet build (Release); lays out out/StellaOps (module) and
                out/daemon (framework-dependent daemon, apphost stella-opsd). Skipped when no input changed.
@@ -43,7 +43,7 @@ param(
 
 $PesterVersion = '6.2.0'
 $InvokeBuildVersion = '5.14.23'
-$AptPackages = @('softhsm2', 'opensc', 'p11-kit', 'p11-kit-modules')
+$AptPackages = @('softhsm2', 'opensc', 'p11-kit', 'p11-kit-modules', 'prometheus')
 $Root = $PSScriptRoot
 $PSModulesDir = Join-Path $Root '.tools/psmodules'
 $PesterPsd1 = Join-Path $PSModulesDir "pester/$PesterVersion/tools/Pester.psd1"

@@ -24,6 +24,7 @@ public static class HsmCapability
         services.AddSingleton<IHealthCheck, HsmHealthCheck>();
         services.AddSingleton<ICapabilityStatus, HsmCapabilityStatus>();
         services.AddSingleton<IReloadable, HsmReload>();
+        services.AddHostedService<HsmConnectionGauge>();
         return services;
     }
 }

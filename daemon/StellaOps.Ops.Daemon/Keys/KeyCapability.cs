@@ -26,6 +26,7 @@ public static class KeyCapability
         services.AddSingleton<IReloadable, KeyReload>();
         services.AddSingleton<ICapabilityStatus, KeyCapabilityStatus>();
         services.AddHostedService(sp => sp.GetRequiredService<KeyRotationService>());
+        services.AddHostedService<KeyExpiryGauge>();
         services.AddSingleton<HsmKeyReconciler>();
         services.AddHostedService(sp => sp.GetRequiredService<HsmKeyReconciler>());
         services.AddSingleton<IHealthCheck, HsmKeyOrphanHealthCheck>();

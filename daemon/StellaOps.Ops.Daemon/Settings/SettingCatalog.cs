@@ -59,6 +59,14 @@ public static class SettingCatalog
             "A connection with no request in flight and no traffic for this long is closed; the module reconnects by itself.", minimum: "1s"),
         SettingDefinition.Duration("log.retention", "Daemon:LogRetention", "30d",
             "How long log events are kept in the event table (audit events are kept).", minimum: "1h"),
+
+        // Monitoring: the Prometheus endpoint (scripts/monitoring/ has the alert rules and the dashboard)
+        SettingDefinition.Text("metrics.listen", "Metrics:Listen", "",
+            "host:port to serve Prometheus metrics on (http://host:port/metrics), e.g. 127.0.0.1:9464; empty serves none. Loopback only unless metrics.allow_non_loopback.")
+            with { AppliesLive = false },
+        SettingDefinition.Boolean("metrics.allow_non_loopback", "Metrics:AllowNonLoopback", false,
+            "Let metrics.listen name an address other than loopback. The endpoint has no authentication and shows key ids and failure reasons.")
+            with { AppliesLive = false },
     ];
 
     public static SettingDefinition? Find(string name)
