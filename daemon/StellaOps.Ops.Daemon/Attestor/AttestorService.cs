@@ -235,6 +235,52 @@ public sealed class AttestorService : IDisposable
         var limit = query.Limit ?? 1000;
         if (limit < 1) throw OpsException.InvalidArgument($"Limit must be at least 1 (got {limit}).", "limit");
         if (query.Id is { Length: > 0 } id) return [Get(id, details: false)];
+        return [.. Query(query, limit, after: null).Select(r => r.ToInfo())];
+    }
+
+    /// <summary>
+    /// One page of <see cref="List"/>: at most the query's limit (capped at <see cref="AttestationPage.MaxItems"/>) and
+    /// <paramref name="maxBytes"/> of serialized attestations (at least one), and the cursor of the page after it.
+    /// </summary>
+    public AttestationPage ListPage(AttestationQuery query, int maxBytes)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        var limit = Math.Min(query.Limit ?? AttestationPage.MaxItems, AttestationPage.MaxItems);
+        if (limit < 1) throw OpsException.InvalidArgument($"Limit must be at least 1 (got {limit}).", "limit");
+        if (query.Id is { Length: > 0 } id) return new AttestationPage { Items = [Get(id, details: false)] };
+        var after = query.Cursor is { } cursor ? ParseCursor(cursor) : ((DateTimeOffset, string)?)null;
+        // One row more than the page takes: whether there is a next page is known without another call.
+        var rows = Query(query, limit + 1, after);
+        var items = new List<AttestationInfo>(Math.Min(rows.Count, limit));
+        var bytes = 0L;
+        foreach (var row in rows)
+        {
+            if (items.Count == limit) break;
+            var info = row.ToInfo();
+            var size = System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(info, RpcJson.Options).Length + 1;
+            if (items.Count > 0 && bytes + size > maxBytes) break;
+            items.Add(info);
+            bytes += size;
+        }
+        var more = items.Count < rows.Count;
+        return new AttestationPage { Items = items, Next = more ? Cursor(items[^1]) : null };
+    }
+
+    private static string Cursor(AttestationInfo last) => $"{last.CreatedAt.ToUnixTimeMilliseconds().ToString(System.Globalization.CultureInfo.InvariantCulture)}:{last.Id}";
+
+    private static (DateTimeOffset, string) ParseCursor(string cursor)
+    {
+        var colon = cursor.IndexOf(':', StringComparison.Ordinal);
+        if (colon > 0 && long.TryParse(cursor.AsSpan(0, colon), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var ms)
+            && ms <= DateTimeOffset.MaxValue.ToUnixTimeMilliseconds() && colon < cursor.Length - 1)
+            return (DateTimeOffset.FromUnixTimeMilliseconds(ms), cursor[(colon + 1)..]);
+        throw OpsException.InvalidArgument($"'{cursor}' is not a page cursor this daemon gave out.", "cursor",
+            "Pass the Next of the previous page unchanged, or list again from the start without a cursor.");
+    }
+
+    /// <summary>The store rows a query selects, newest first, at most <paramref name="limit"/>, after the given row.</summary>
+    private IReadOnlyList<AttestationRecord> Query(AttestationQuery query, int limit, (DateTimeOffset CreatedAt, string Id)? after)
+    {
         var since = query.Since;
         if (query.Last is { } last)
         {
@@ -255,7 +301,7 @@ public sealed class AttestorService : IDisposable
                 else exactName = s;
             }
         }
-        return [.. _store.List(query.Status, since, predicateType, digest, exactName, limit, accept).Select(r => r.ToInfo())];
+        return _store.List(query.Status, since, predicateType, digest, exactName, limit, accept, after);
     }
 
     public AttestationInfo Get(string id, bool details = true)

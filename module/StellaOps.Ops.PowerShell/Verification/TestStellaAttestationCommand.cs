@@ -3,6 +3,7 @@ using StellaOps.Ops.Attestation.Verification;
 using StellaOps.Ops.Contracts;
 using StellaOps.Ops.Contracts.Rpc;
 using StellaOps.Ops.PowerShell.Attestor;
+using StellaOps.Ops.PowerShell.Pipeline;
 
 namespace StellaOps.Ops.PowerShell.Verification;
 
@@ -21,10 +22,7 @@ public sealed class TestStellaAttestationCommand : StellaAttestationCmdlet
     private const string LastSet = "Last";
     private const string PathSet = "Path";
 
-    /// <summary>Ids sent per call: under Protocol.MaxBatchItems. Pipeline input from Get-StellaAttestation is sent in batches of this size.</summary>
-    internal const int BatchSize = 256;
-
-    private readonly List<string> _ids = [];
+    private RequestPipeline<string, AttestationVerification>? _ids;
     private bool _allVerified = true;
 
     /// <summary>Stored attestation ids; objects from Get-StellaAttestation bind by their Id.</summary>
@@ -79,12 +77,8 @@ public sealed class TestStellaAttestationCommand : StellaAttestationCmdlet
         switch (ParameterSetName)
         {
             case IdSet:
-                // Batched: ids from the pipeline are collected and sent BatchSize at a time.
-                foreach (var id in Id)
-                {
-                    _ids.Add(id);
-                    if (_ids.Count >= BatchSize) FlushIds();
-                }
+                // Streamed: ids from the pipeline go to the daemon in batches while more arrive; answers in input order.
+                foreach (var id in Id) Ids().Add(id, id, id.Length);
                 break;
             case LastSet:
                 VerifyLast();
@@ -97,39 +91,28 @@ public sealed class TestStellaAttestationCommand : StellaAttestationCmdlet
 
     protected override void EndProcessing()
     {
-        if (ParameterSetName == IdSet) FlushIds();
+        _ids?.Complete();
         if (Quiet) WriteObject(_allVerified);
         base.EndProcessing();
     }
 
-    private void FlushIds()
+    /// <summary>
+    /// The one client pipeline (RequestPipeline) for stored ids: the daemon answers each id on its own (an unknown one is
+    /// that item's error), so one bad id costs only its own answer; a refusal or a lost daemon ends the command.
+    /// </summary>
+    private RequestPipeline<string, AttestationVerification> Ids()
     {
-        if (_ids.Count == 0) return;
-        var ids = _ids.ToArray();
-        _ids.Clear();
-        AttestationVerification[]? results;
-        try
-        {
-            results = Invoke((c, _, ct) => c.Verify.VerifyAsync(new VerificationRequest { Ids = ids, Policy = Policy }, ct));
-        }
-        catch (OpsException ex) when (ids.Length > 1 && ex.Code is OpsErrorCode.AttestationNotFound or OpsErrorCode.InvalidArgument)
-        {
-            // One bad id fails the whole call: verify them one by one so each good id still gets its result.
-            results = [.. ids.Select(id => InvokeForItem((c, _, ct) => c.Verify.VerifyAsync(new VerificationRequest { Ids = [id], Policy = Policy }, ct), id)).Where(r => r is not null).SelectMany(r => r!)];
-            _allVerified &= results.Length == ids.Length;
-        }
-        catch (OpsException ex) when (ex.Code is not (OpsErrorCode.Unavailable or OpsErrorCode.ProtocolMismatch or OpsErrorCode.Unauthorized))
-        {
-            _allVerified = false;
-            if (!Quiet) WriteOpsError(ex, ids.Length == 1 ? ids[0] : ids);
-            return;
-        }
-        Emit(results);
+        if (_ids is not null) return _ids;
+        var policy = Policy;
+        return _ids = new(this,
+            (c, ids, _, ct) => c.Verify.VerifyAsync(new VerificationRequest { Ids = ids, Policy = policy }, ct),
+            Failure,
+            (r, _) => Written(r));
     }
 
     private void VerifyLast()
     {
-        if (Count <= Protocol.MaxBatchItems)
+        if (Count <= RequestPipelineLimits.Default.BatchItems)
         {
             var results = InvokeForItem((c, _, ct) => c.Verify.VerifyAsync(new VerificationRequest { Last = Count, Policy = Policy }, ct), "last");
             if (results is null) { _allVerified = false; return; }
@@ -137,14 +120,26 @@ public sealed class TestStellaAttestationCommand : StellaAttestationCmdlet
             Emit(results);
             return;
         }
-        // More than one call takes: list the newest ids, then verify them in batches.
-        var list = InvokeForItem((c, _, ct) => c.Attest.ListAsync(new AttestationQuery { Status = AttestationStatus.Signed, Limit = Count }, ct), "last");
-        if (list is null) { _allVerified = false; return; }
-        foreach (var chunk in list.Select(a => a.Id).Chunk(BatchSize))
+        // More than one call takes: the newest signed ids, page by page, through the same pipeline as -Id.
+        var any = false;
+        try
         {
-            _ids.AddRange(chunk);
-            FlushIds();
+            foreach (var a in ListPages(new AttestationQuery { Status = AttestationStatus.Signed }, Count))
+            {
+                any = true;
+                Ids().Add(a.Id, a.Id, a.Id.Length);
+            }
         }
+        catch (OpsException ex) when (!ErrorMapping.EndsCommand(ex.Code))
+        {
+            _allVerified = false;
+            if (!Quiet) WriteOpsError(ex, "last");
+        }
+        catch (OpsException ex)
+        {
+            ThrowOpsError(ex, "last");
+        }
+        if (!any) WriteWarning("There is no signed attestation to verify.");
     }
 
     private void VerifyPaths()
@@ -194,13 +189,23 @@ public sealed class TestStellaAttestationCommand : StellaAttestationCmdlet
     {
         foreach (var r in results)
         {
-            foreach (var check in r.Checks)
-                WriteVerbose($"{r.Source}: {check.Name}: {check.Status.ToString().ToLowerInvariant()}{(check.Reason.Length > 0 ? " - " + check.Reason : "")}");
-            WriteVerbose($"{r.Source}: signing time {r.SigningTime:u} from {r.SigningTimeSource} ({r.SigningTimeDetail})");
-            if (!r.Verified) _allVerified = false;
-            if (Quiet) continue;
-            WriteObject(r);
-            if (!r.Verified) WriteError(VerificationErrors.ToErrorRecord(r));
+            var written = Written(r);
+            if (written is not null) WriteObject(written);
+            if (Failure(r) is { } error) WriteError(ErrorMapping.ToErrorRecord(error.ToException(), (object?)written ?? r.Source));
         }
     }
+
+    /// <summary>Narrates a result's checks (-Verbose) and counts it; the result to write, or null with -Quiet or when nothing was verified.</summary>
+    private AttestationVerification? Written(AttestationVerification r)
+    {
+        if (!r.Verified) _allVerified = false;
+        if (r.Error is not null) return null;
+        foreach (var check in r.Checks)
+            WriteVerbose($"{r.Source}: {check.Name}: {check.Status.ToString().ToLowerInvariant()}{(check.Reason.Length > 0 ? " - " + check.Reason : "")}");
+        WriteVerbose($"{r.Source}: signing time {r.SigningTime:u} from {r.SigningTimeSource} ({r.SigningTimeDetail})");
+        return Quiet ? null : r;
+    }
+
+    /// <summary>The item's error: the daemon's (an unknown id), or the failed verification as a SecurityError; none with -Quiet.</summary>
+    private OpsError? Failure(AttestationVerification r) => Quiet ? null : r.Error ?? (r.Verified ? null : VerificationErrors.ToOpsError(r));
 }

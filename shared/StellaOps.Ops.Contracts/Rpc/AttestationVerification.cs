@@ -17,6 +17,11 @@ public sealed record AttestationVerification
     public string? Cause { get; init; }
     public string? Message { get; init; }
     public string? Fix { get; init; }
+    /// <summary>
+    /// Set when this item could not be verified at all (an id that names no attestation): no check ran, and the
+    /// item's error is this, not a verification failure. Null for every verified or failed verification.
+    /// </summary>
+    public OpsError? Error { get; init; }
     /// <summary>The statement's subjects (reported even when verification failed: do not trust them then).</summary>
     public IReadOnlyList<AttestationSubject> Subjects { get; init; } = [];
     public string? PredicateType { get; init; }

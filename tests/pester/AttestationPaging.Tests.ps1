@@ -1,0 +1,53 @@
+# Issue 11: Get-StellaAttestation streams the list page by page (attest.ListPage, each page bounded by items and
+# bytes), so a list longer than one answer may be (Ipc:MaxAnswerBytes) comes back whole, with -Last <n> and -All;
+# and `Get-StellaAttestation -Last <n> | Test-StellaAttestation` verifies every one, in the list's order, through the
+# module's request pipeline. The daemon's answer limit is lowered to 1 MiB so that 2,500 attestations exceed it.
+BeforeAll {
+    Import-Module (Join-Path $PSScriptRoot 'TestDaemon.psm1') -Force
+    Import-Module (Get-TestModulePath) -Force
+    $script:limit = 1MB
+    $script:daemon = Start-TestDaemon -Config @{ Ipc = @{ MaxAnswerBytes = $limit } }
+    Set-StellaConfig -Name attest.signing.mode -Value software -WarningAction SilentlyContinue
+    Enable-StellaKey -Id (New-StellaKey -Name paging-p256 -Algorithm ecdsa-p256 -Provider Software).Id | Out-Null
+    $script:count = 2500
+    $script:created = @(1..$count | ForEach-Object { "test:paging-$_" } | New-StellaAttestation -Type test)
+}
+AfterAll { Stop-TestDaemon $script:daemon }
+
+Describe 'Get-StellaAttestation pages past the answer limit' {
+    It 'the whole list would not fit in one answer' {
+        $created | Should -HaveCount $count
+        ($created | ConvertTo-Json -Depth 6 -Compress).Length | Should -BeGreaterThan $limit
+    }
+    It '-Last <n> is the newest n, newest first, each once' {
+        $list = @(Get-StellaAttestation -Last 2400)
+        $list | Should -HaveCount 2400
+        @($list.Id | Select-Object -Unique) | Should -HaveCount 2400
+        @($list.Id | Where-Object { $_ -notin $created.Id }) | Should -HaveCount 0
+        for ($i = 1; $i -lt $list.Count; $i++) { $list[$i].CreatedAt | Should -BeLessOrEqual $list[$i - 1].CreatedAt }
+        # The 100 left out are the oldest.
+        $left = @($created.Id | Where-Object { $_ -notin $list.Id })
+        $oldestListed = $list[-1].CreatedAt
+        $created | Where-Object Id -in $left | ForEach-Object { $_.CreatedAt | Should -BeLessOrEqual $oldestListed }
+    }
+    It '-All is every one; a count, a window and the filters combine; without either it is at most 1000' {
+        @(Get-StellaAttestation -All) | Should -HaveCount $count
+        @(Get-StellaAttestation) | Should -HaveCount 1000
+        @(Get-StellaAttestation -Last 1h -Newest 1500) | Should -HaveCount 1500
+        @(Get-StellaAttestation -Status Signed -Last 1200) | Should -HaveCount 1200
+        @(Get-StellaAttestation -Subject 'test:paging-1*' -All) | Should -HaveCount 1111
+    }
+    It 'Get-StellaAttestation -Last <n> | Test-StellaAttestation verifies every one, in the list''s order' {
+        $ids = @(Get-StellaAttestation -Last 2000).Id
+        $results = @(Get-StellaAttestation -Last 2000 | Test-StellaAttestation)
+        $results | Should -HaveCount 2000
+        @($results | Where-Object { -not $_.Verified }) | Should -HaveCount 0
+        ($results.Source -join ',') | Should -Be ($ids -join ',')
+    }
+    It 'Test-StellaAttestation -Last <n> beyond one call pages the ids through the same pipeline' {
+        $results = @(Test-StellaAttestation -Last 1500)
+        $results | Should -HaveCount 1500
+        @($results | Where-Object { -not $_.Verified }) | Should -HaveCount 0
+        Test-StellaAttestation -Last $count -Quiet | Should -BeExactly $true
+    }
+}
