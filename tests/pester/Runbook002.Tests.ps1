@@ -1,5 +1,6 @@
 # Runbook 002 "attestation verification failures" (../shared/seeds/002_5c7c00eed3e44982.txt), every `stella …` line
-# verbatim, in the runbook's order, one It per line, against one real daemon. Each cause is staged first, in the It
+# verbatim, in the runbook's order, one It per line (placeholders in capitals, as Pester reads <x> in a name as a
+# template), against one real daemon. Each cause is staged first, in the It
 # of the runbook line that diagnoses or fixes it, and each It asserts what the runbook expects of its line. The CA is
 # openssl's and the envelopes outside the project are signed with openssl or .NET here; the signing keys' CSRs are the
 # daemon's, signed by the keys themselves. Trust.Tests.ps1 and Verification.Tests.ps1 test the cmdlets in more depth.
@@ -63,7 +64,7 @@ Describe 'Runbook 002, every line in order' {
         [int]$d.Evidence['trustAnchors'] | Should -Be 0
         $d.Remediation | Should -Match 'stella verify attestation --attestation <attestation-id> --verbose'
     }
-    It '2. stella verify attestation --attestation <attestation-id> --verbose: names the failed check and narrates each' {
+    It '2. stella verify attestation --attestation ATTESTATION-ID --verbose: names the failed check and narrates each' {
         $out = stella verify attestation --attestation $release.Id --verbose -ErrorVariable errs -ErrorAction SilentlyContinue 4>&1
         $r = @($out | Where-Object { $_ -is [StellaOps.Ops.Contracts.Rpc.AttestationVerification] })
         $verbose = @($out | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] }).Message -join "`n"
@@ -82,7 +83,7 @@ Describe 'Runbook 002, every line in order' {
     }
 
     # ---- Diagnosis: deep ---------------------------------------------------------------------------------------
-    It '4. stella attest show <attestation-id> --details: signer identity, timestamp, subject' {
+    It '4. stella attest show ATTESTATION-ID --details: signer identity, timestamp, subject' {
         $a = stella attest show $release.Id --details
         $a.Id | Should -Be $release.Id
         $a.KeyId | Should -Be $keyA.Id
@@ -92,21 +93,21 @@ Describe 'Runbook 002, every line in order' {
         $text | Should -Match "Signer key\s*:\s*$($keyA.Id)"
         $text | Should -Match 'History'
     }
-    It '5. stella verify cert-chain --attestation <attestation-id>: the intermediate is the missing link' {
+    It '5. stella verify cert-chain --attestation ATTESTATION-ID: the intermediate is the missing link' {
         $links = stella verify cert-chain --attestation $release.Id -ErrorVariable errs -ErrorAction SilentlyContinue
         $links[0].Role | Should -Be 'Leaf'
         $links[-1].Status | Should -Be 'IntermediateMissing'
         $links[-1].Fix | Should -Be 'stella trust-anchors add-intermediate --cert <intermediate.pem>'
         $errs[0].FullyQualifiedErrorId | Should -BeLike 'CertificateChainInvalid,*'
     }
-    It '6. stella keys show <key-id> --public: the PEM of the key the certificate carries' {
+    It '6. stella keys show KEY-ID --public: the PEM of the key the certificate carries' {
         $pem = stella keys show $keyA.Id --public
         $pem | Should -BeOfType ([string])
         $pem | Should -Match '^-----BEGIN PUBLIC KEY-----'
         $fromCertificate = (& openssl x509 -in $leafPem -noout -pubkey) -join "`n"
         $pem.Trim() | Should -Be $fromCertificate.Trim()
     }
-    It '7. stella issuer trust-status <issuer-id>: an issuer nobody approved yet is not trusted' {
+    It '7. stella issuer trust-status ISSUER-ID: an issuer nobody approved yet is not trusted' {
         # Staged: this daemon publishes issuer "local" with key I, and fetches that document, trusting key I first.
         $script:issuerKeyPem = Join-Path $pki 'issuer-key.pem'
         stella keys show $keyI.Id --public | Set-Content $issuerKeyPem
@@ -123,18 +124,18 @@ Describe 'Runbook 002, every line in order' {
     }
 
     # ---- Resolution: immediate mitigation ----------------------------------------------------------------------
-    It '8. stella trust-anchors add --cert <issuer-cert.pem>: the missing trust anchor is added' {
+    It '8. stella trust-anchors add --cert ISSUER-CERT.PEM: the missing trust anchor is added' {
         $root = stella trust-anchors add --cert $rootPem
         $root.Kind | Should -Be 'Root'
         $root.Created | Should -BeTrue
         $root.Subject | Should -Match 'Runbook 002 Root'
     }
-    It '9. stella trust-anchors add-intermediate --cert <intermediate.pem>: the missing intermediate is added' {
+    It '9. stella trust-anchors add-intermediate --cert INTERMEDIATE.PEM: the missing intermediate is added' {
         $intermediate = stella trust-anchors add-intermediate --cert $intermediatePem -WarningVariable warnings
         $intermediate.Kind | Should -Be 'Intermediate'
         $warnings | Should -BeNullOrEmpty -Because 'its root is trusted now'
     }
-    It '10. stella verify attestation --attestation <attestation-id> --verbose: verified now' {
+    It '10. stella verify attestation --attestation ATTESTATION-ID --verbose: verified now' {
         $out = stella verify attestation --attestation $release.Id --verbose 4>&1
         $r = @($out | Where-Object { $_ -is [StellaOps.Ops.Contracts.Rpc.AttestationVerification] })
         $r[0].Verified | Should -BeTrue
@@ -143,7 +144,7 @@ Describe 'Runbook 002, every line in order' {
     }
 
     # ---- Root cause: signature mismatch ------------------------------------------------------------------------
-    It '11. stella attest integrity-check <attestation-id>: the modified attestation is found out' {
+    It '11. stella attest integrity-check ATTESTATION-ID: the modified attestation is found out' {
         # Staged: an attestation whose stored statement was changed behind the daemon's back (in its database).
         $script:tamperedDigest = 'sha256:' + ('7e' * 32)
         $script:tampered = stella attest create --subject "build:tamper-me@$tamperedDigest" --type test
@@ -156,7 +157,7 @@ Describe 'Runbook 002, every line in order' {
         $r = stella attest integrity-check $tampered.Id -ErrorAction SilentlyContinue
         $r.Intact | Should -BeFalse
     }
-    It '12. stella attest create --subject <digest> --type <type> --force: the regenerated attestation verifies' {
+    It '12. stella attest create --subject DIGEST --type TYPE --force: the regenerated attestation verifies' {
         $script:regenerated = stella attest create --subject $tamperedDigest --type test --force
         $regenerated.Id | Should -Not -Be $tampered.Id
         $regenerated.Status | Should -Be 'Signed'
@@ -164,7 +165,7 @@ Describe 'Runbook 002, every line in order' {
     }
 
     # ---- Root cause: key rotated and old key not trusted -------------------------------------------------------
-    It '13. stella trust-anchors add-key --key <old-key.pem> --expires <date>: the old key verifies what it signed' {
+    It '13. stella trust-anchors add-key --key OLD-KEY.PEM --expires DATE: the old key verifies what it signed' {
         # Staged: an envelope the partner's old (rotated-out) key signed, outside the project (openssl over the PAE).
         $oldKey = Join-Path $pki 'old.key'
         $script:oldPem = Join-Path $pki 'old-key.pem'
@@ -190,7 +191,7 @@ Describe 'Runbook 002, every line in order' {
         $after.Verified | Should -BeTrue
         ($after.Checks | Where-Object Name -eq 'key-valid-at-signing-time').Status | Should -Be 'Pass'
     }
-    It '14. stella issuer keys fetch <issuer-id>: the issuer''s rotation, signed by its old key, is accepted' {
+    It '14. stella issuer keys fetch ISSUER-ID: the issuer''s rotation, signed by its old key, is accepted' {
         # Staged: issuer "local" rotates key I to I2 and publishes the new document.
         $script:keyI2 = (Invoke-StellaKeyRotation -Id $keyI.Id -Confirm:$false).Replacement
         Use-SigningKey $keyI2.Id
@@ -203,7 +204,7 @@ Describe 'Runbook 002, every line in order' {
     }
 
     # ---- Root cause: certificate expired -----------------------------------------------------------------------
-    It '15. stella verify cert --attestation <attestation-id> --show-expiry: the leaf expired before the signing' {
+    It '15. stella verify cert --attestation ATTESTATION-ID --show-expiry: the leaf expired before the signing' {
         # Staged: key C's certificate (issued by the intermediate from C's own CSR) ended yesterday; C signed anyway.
         $script:keyC = stella keys generate --type signing --algorithm ecdsa-p256 --name runbook-002-expired
         $request = [Security.Cryptography.X509Certificates.CertificateRequest]::LoadSigningRequestPem(
@@ -214,7 +215,7 @@ Describe 'Runbook 002, every line in order' {
         $request.CertificateExtensions.Add([Security.Cryptography.X509Certificates.X509EnhancedKeyUsageExtension]::new($eku, $false))
         $intermediate = [Security.Cryptography.X509Certificates.X509Certificate2]::CreateFromPemFile($intermediatePem, $intermediateKey)
         $now = [DateTimeOffset]::UtcNow
-        $expired = $request.Create($intermediate.SubjectName, [Security.Cryptography.X509Certificates.X509SignatureGenerator]::CreateForECDsa($intermediate.GetECDsaPrivateKey()),
+        $expired = $request.Create($intermediate.SubjectName, [Security.Cryptography.X509Certificates.X509SignatureGenerator]::CreateForECDsa([Security.Cryptography.X509Certificates.ECDsaCertificateExtensions]::GetECDsaPrivateKey($intermediate)),
             $now.AddDays(-30), $now.AddDays(-1), [byte[]](1..8))
         $expiredPem = Join-Path $pki 'c-expired.pem'
         Set-Content $expiredPem $expired.ExportCertificatePem()
@@ -232,7 +233,7 @@ Describe 'Runbook 002, every line in order' {
         $links[0].NotAfter.UtcDateTime | Should -BeLessThan ([datetime]::UtcNow)
         ($links | Out-String) | Should -Match 'DaysLeft'
     }
-    It '16. stella attest resign <attestation-id>: re-signed with the valid certificate, it verifies' {
+    It '16. stella attest resign ATTESTATION-ID: re-signed with the valid certificate, it verifies' {
         # The fix's premise: signing is back on key A, whose certificate is valid.
         Use-SigningKey $keyA.Id
         $resigned = stella attest resign $expiredAttestation.Id
@@ -240,11 +241,11 @@ Describe 'Runbook 002, every line in order' {
         $resigned.KeyId | Should -Be $keyA.Id
         $r = Test-StellaAttestation -Id $expiredAttestation.Id
         $r.Verified | Should -BeTrue
-        ($r.Checks | Where-Object Name -eq 'certificate-validity').Status | Should -Be 'Pass'
+        ($r.Checks | Where-Object Name -eq 'certificate-valid-at-signing-time').Status | Should -Be 'Pass'
     }
 
     # ---- Root cause: issuer not trusted ------------------------------------------------------------------------
-    It '17. stella issuer show <issuer-id>: the issuer, its keys and that nobody approved it' {
+    It '17. stella issuer show ISSUER-ID: the issuer, its keys and that nobody approved it' {
         # Staged: an attestation signed by the issuer's current key while the issuer awaits approval.
         Use-SigningKey $keyI2.Id
         $script:issuerAttestation = stella attest create --subject "build:issuer@sha256:$('15' * 32)" --type test
@@ -260,7 +261,7 @@ Describe 'Runbook 002, every line in order' {
         $issuer.Keys.KeyId | Should -Contain $keyI2.Id
         ($issuer | Out-String) | Should -Match 'PendingApproval'
     }
-    It '18. stella issuer trust <issuer-id> --reason "Approved by security team": trusted, with who and why' {
+    It '18. stella issuer trust ISSUER-ID --reason "Approved by security team": trusted, with who and why' {
         $issuer = stella issuer trust local --reason "Approved by security team"
         $issuer.Status | Should -Be 'Trusted'
         $issuer.Approvals[0].Reason | Should -Be 'Approved by security team'
@@ -269,14 +270,14 @@ Describe 'Runbook 002, every line in order' {
     }
 
     # ---- Root cause: algorithm not supported -------------------------------------------------------------------
-    It '19. stella attest show <attestation-id> | grep algorithm: the signature algorithm' {
+    It '19. stella attest show ATTESTATION-ID | grep algorithm: the signature algorithm' {
         # Staged: a bundle whose certificate (issued by the trusted intermediate) carries a P-521 key, which no
         # installed crypto provider verifies; signed with .NET over the PAE.
         $p521 = [Security.Cryptography.ECDsa]::Create([Security.Cryptography.ECCurve+NamedCurves]::nistP521)
         $request = [Security.Cryptography.X509Certificates.CertificateRequest]::new('CN=runbook 002 p521, O=StellaOps Test', $p521, [Security.Cryptography.HashAlgorithmName]::SHA512)
         $intermediate = [Security.Cryptography.X509Certificates.X509Certificate2]::CreateFromPemFile($intermediatePem, $intermediateKey)
         $now = [DateTimeOffset]::UtcNow
-        $leaf = $request.Create($intermediate.SubjectName, [Security.Cryptography.X509Certificates.X509SignatureGenerator]::CreateForECDsa($intermediate.GetECDsaPrivateKey()),
+        $leaf = $request.Create($intermediate.SubjectName, [Security.Cryptography.X509Certificates.X509SignatureGenerator]::CreateForECDsa([Security.Cryptography.X509Certificates.ECDsaCertificateExtensions]::GetECDsaPrivateKey($intermediate)),
             $now.AddDays(-1), $now.AddDays(30), [byte[]](9..16))
         $body = New-Statement 'build:p521' ('52' * 32)
         $sig = $p521.SignData((Get-Pae $body), [Security.Cryptography.HashAlgorithmName]::SHA512, [Security.Cryptography.DSASignatureFormat]::Rfc3279DerSequence)
@@ -305,19 +306,19 @@ Describe 'Runbook 002, every line in order' {
     }
 
     # ---- Verification ------------------------------------------------------------------------------------------
-    It '21. stella verify attestation --attestation <attestation-id>' {
+    It '21. stella verify attestation --attestation ATTESTATION-ID' {
         $r = stella verify attestation --attestation $release.Id
         $r.Verified | Should -BeTrue
         $r.KeyId | Should -Be $keyA.Id
         @($r.Checks | Where-Object Status -eq 'Fail') | Should -HaveCount 0
     }
-    It '22. stella verify cert-chain --attestation <attestation-id>' {
+    It '22. stella verify cert-chain --attestation ATTESTATION-ID' {
         $links = stella verify cert-chain --attestation $release.Id -ErrorVariable errs
         $errs | Should -BeNullOrEmpty
         $links.Role | Should -Be @('Leaf', 'Intermediate', 'Root')
         $links.Status | Should -Be @('Valid', 'Valid', 'Trusted')
     }
-    It '23. stella verify artifact --digest <digest>' {
+    It '23. stella verify artifact --digest DIGEST' {
         $s = stella verify artifact --digest $releaseDigest
         $s.Verified | Should -BeTrue
         $s.Total | Should -Be 1
@@ -340,7 +341,11 @@ param($Id)
 $ErrorActionPreference = 'Stop'
 try { stella verify attestation --attestation $Id; 'not reached' } catch { "caught $($_.FullyQualifiedErrorId)" }
 '@
-        & $path $tampered.Id | Should -Be 'caught SignatureVerificationFailed,StellaOps.Ops.PowerShell.Verification.TestStellaAttestationCommand'
+        $out = @(& $path $tampered.Id)
+        # The result comes first (it is the output), then its error stops the script.
+        $out | Should -HaveCount 2
+        $out[0].Verified | Should -BeFalse
+        $out[1] | Should -Be 'caught SignatureVerificationFailed,StellaOps.Ops.PowerShell.Verification.TestStellaAttestationCommand'
     }
     It 'a function runs the verification lines and returns their objects' {
         function Test-Release($Id, $Digest) {

@@ -1,4 +1,5 @@
 using StellaOps.Ops.Contracts;
+using StellaOps.Ops.Contracts.Unix;
 
 namespace StellaOps.Ops.Daemon.Trust;
 
@@ -44,6 +45,11 @@ public sealed class IssuerDocumentSource
             }
         }
         var path = Directory.Exists(source) ? Path.Combine(source, IssuerDocument.FileName) : source;
+        // Like every other path the daemon reads: no link, nothing on the way that someone else could have swapped.
+        // The signature check decides trust; this keeps another local user from choosing what the daemon parses.
+        if (!OperatingSystem.IsWindows() && PathTrust.ForThisProcess().CheckFile(path) is { } problem)
+            throw problem.ToException("the daemon does not read an issuer document from there",
+                $"{problem.Fix} Or copy the issuer's folder to one that only you (or root) can write, and fetch from there.");
         try
         {
             await using var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read);
