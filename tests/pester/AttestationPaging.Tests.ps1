@@ -19,16 +19,19 @@ Describe 'Get-StellaAttestation pages past the answer limit' {
         $created | Should -HaveCount $count
         ($created | ConvertTo-Json -Depth 6 -Compress).Length | Should -BeGreaterThan $limit
     }
-    It '-Last <n> is the newest n, newest first, each once' {
+    It '-Last N is the newest n, newest first, each once' {
         $list = @(Get-StellaAttestation -Last 2400)
         $list | Should -HaveCount 2400
-        @($list.Id | Select-Object -Unique) | Should -HaveCount 2400
-        @($list.Id | Where-Object { $_ -notin $created.Id }) | Should -HaveCount 0
-        for ($i = 1; $i -lt $list.Count; $i++) { $list[$i].CreatedAt | Should -BeLessOrEqual $list[$i - 1].CreatedAt }
+        $made = [Collections.Generic.HashSet[string]]::new([string[]]$created.Id)
+        $listed = [Collections.Generic.HashSet[string]]::new([string[]]$list.Id)
+        $listed.Count | Should -Be 2400 -Because 'each attestation comes once'
+        $listed.IsSubsetOf($made) | Should -BeTrue
+        $times = [DateTimeOffset[]]$list.CreatedAt
+        $outOfOrder = @(for ($i = 1; $i -lt $times.Count; $i++) { if ($times[$i] -gt $times[$i - 1]) { $i } })
+        $outOfOrder | Should -HaveCount 0 -Because 'newest first, across every page'
         # The 100 left out are the oldest.
-        $left = @($created.Id | Where-Object { $_ -notin $list.Id })
-        $oldestListed = $list[-1].CreatedAt
-        $created | Where-Object Id -in $left | ForEach-Object { $_.CreatedAt | Should -BeLessOrEqual $oldestListed }
+        $oldestListed = $times[-1]
+        @($created | Where-Object { -not $listed.Contains($_.Id) -and $_.CreatedAt -gt $oldestListed }) | Should -HaveCount 0
     }
     It '-All is every one; a count, a window and the filters combine; without either it is at most 1000' {
         @(Get-StellaAttestation -All) | Should -HaveCount $count
@@ -37,14 +40,14 @@ Describe 'Get-StellaAttestation pages past the answer limit' {
         @(Get-StellaAttestation -Status Signed -Last 1200) | Should -HaveCount 1200
         @(Get-StellaAttestation -Subject 'test:paging-1*' -All) | Should -HaveCount 1111
     }
-    It 'Get-StellaAttestation -Last <n> | Test-StellaAttestation verifies every one, in the list''s order' {
+    It 'Get-StellaAttestation -Last N | Test-StellaAttestation verifies every one, in the list''s order' {
         $ids = @(Get-StellaAttestation -Last 2000).Id
         $results = @(Get-StellaAttestation -Last 2000 | Test-StellaAttestation)
         $results | Should -HaveCount 2000
         @($results | Where-Object { -not $_.Verified }) | Should -HaveCount 0
         ($results.Source -join ',') | Should -Be ($ids -join ',')
     }
-    It 'Test-StellaAttestation -Last <n> beyond one call pages the ids through the same pipeline' {
+    It 'Test-StellaAttestation -Last N beyond one call pages the ids through the same pipeline' {
         $results = @(Test-StellaAttestation -Last 1500)
         $results | Should -HaveCount 1500
         @($results | Where-Object { -not $_.Verified }) | Should -HaveCount 0

@@ -167,18 +167,9 @@ Describe 'Runbook 002, every line in order' {
     # ---- Root cause: key rotated and old key not trusted -------------------------------------------------------
     It '13. stella trust-anchors add-key --key OLD-KEY.PEM --expires DATE: the old key verifies what it signed' {
         # Staged: an envelope the partner's old (rotated-out) key signed, outside the project (openssl over the PAE).
-        $oldKey = Join-Path $pki 'old.key'
-        $script:oldPem = Join-Path $pki 'old-key.pem'
-        Invoke-OpenSsl ecparam -name prime256v1 -genkey -noout -out $oldKey
-        Invoke-OpenSsl ec -in $oldKey -pubout -out $oldPem
-        $body = New-Statement 'partner:artifact' ('9c' * 32)
-        $paeFile = Join-Path $pki 'old.pae'
-        [IO.File]::WriteAllBytes($paeFile, (Get-Pae $body))
-        $sigFile = Join-Path $pki 'old.sig'
-        Invoke-OpenSsl dgst -sha256 -sign $oldKey -out $sigFile $paeFile
-        $script:oldEnvelope = Join-Path $pki 'old-envelope.json'
-        @{ payloadType = 'application/vnd.in-toto+json'; payload = [Convert]::ToBase64String($body); signatures = @(@{ sig = [Convert]::ToBase64String([IO.File]::ReadAllBytes($sigFile)) }) } |
-            ConvertTo-Json -Depth 5 | Set-Content $oldEnvelope
+        $old = New-TestOpenSslEnvelope -Directory $pki -Name old
+        $script:oldPem = $old.PublicKeyPem
+        $script:oldEnvelope = $old.Envelope
         $before = Test-StellaAttestation -Path $oldEnvelope -ErrorAction SilentlyContinue
         $before.Failure | Should -Be 'TrustAnchorNotFound'
         $before.Fix | Should -Match 'stella trust-anchors add-key --key <old-key.pem> --expires <date>|stella trust-anchors add'

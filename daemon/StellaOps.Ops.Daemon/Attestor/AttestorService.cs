@@ -99,25 +99,43 @@ public sealed class AttestorService : IDisposable
         if (!request.Failed && request.Ids.Count == 0)
             throw OpsException.InvalidArgument("Say what to sign again: -Failed (all failed and interrupted ones) or -Id <attestation-id>.", "request",
                 $"Run '{SigningAdvice.RetryCommand}', or 'stella attest resign <attestation-id>'.");
-        var results = new List<AttestationResult>();
+        // By id: one answer per id given, in the order given (the module's request pipeline pairs them up); an id that
+        // names no attestation is that answer's error, not the call's.
+        var byId = new AttestationResult?[request.Ids.Count];
+        var resolved = new string?[request.Ids.Count];
         var claimed = new List<AttestationRecord>();
+        var skipped = new Dictionary<string, AttestationResult>(StringComparer.Ordinal);
         if (request.Ids.Count > 0)
         {
-            var ids = request.Ids.Select(id => ResolveId(id)).ToList();
-            var (taken, skipped) = _store.ClaimIds(ids, request.Resign, InstanceId);
-            claimed.AddRange(taken);
-            results.AddRange(skipped.Select(s => new AttestationResult
+            for (var i = 0; i < request.Ids.Count; i++)
             {
-                Attestation = s.Record.ToInfo(),
-                Error = new OpsError
+                try
                 {
-                    Code = OpsErrorCode.Conflict,
-                    Message = s.Reason,
-                    Target = s.Record.Id,
-                    RecommendedAction = s.Record.Status == AttestationStatus.Signed ? $"To sign it again with the current key: 'stella attest resign {s.Record.Id}'." : "Wait for it to finish, then look at it with 'stella attest show'.",
-                },
-            }));
+                    resolved[i] = ResolveId(request.Ids[i]);
+                }
+                catch (OpsException e) when (e.Code is OpsErrorCode.AttestationNotFound or OpsErrorCode.InvalidArgument)
+                {
+                    byId[i] = new AttestationResult { Error = OpsError.From(e) };
+                }
+            }
+            var (taken, notTaken) = _store.ClaimIds([.. resolved.OfType<string>()], request.Resign, InstanceId);
+            claimed.AddRange(taken);
+            foreach (var s in notTaken)
+            {
+                skipped[s.Record.Id] = new AttestationResult
+                {
+                    Attestation = s.Record.ToInfo(),
+                    Error = new OpsError
+                    {
+                        Code = OpsErrorCode.Conflict,
+                        Message = s.Reason,
+                        Target = s.Record.Id,
+                        RecommendedAction = s.Record.Status == AttestationStatus.Signed ? $"To sign it again with the current key: 'stella attest resign {s.Record.Id}'." : "Wait for it to finish, then look at it with 'stella attest show'.",
+                    },
+                };
+            }
         }
+        var byIdCount = claimed.Count;
         if (request.Failed)
         {
             var since = request.Since ?? (request.Last is { } last ? _time.GetUtcNow() - last.Value : null);
@@ -125,7 +143,10 @@ public sealed class AttestorService : IDisposable
         }
         var resign = claimed.Where(r => r.Status == AttestationStatus.Signed).Select(r => r.Id).ToHashSet(StringComparer.Ordinal);
         var outcomes = await SignAsync(claimed, progress, cancellationToken, resign).ConfigureAwait(false);
-        results.AddRange(claimed.Select(r => outcomes[r.Id]));
+        var results = new List<AttestationResult>(request.Ids.Count + claimed.Count - byIdCount);
+        for (var i = 0; i < request.Ids.Count; i++)
+            results.Add(byId[i] ?? skipped.GetValueOrDefault(resolved[i]!) ?? outcomes[resolved[i]!]);
+        results.AddRange(claimed.Skip(byIdCount).Select(r => outcomes[r.Id]));
         return [.. results];
     }
 

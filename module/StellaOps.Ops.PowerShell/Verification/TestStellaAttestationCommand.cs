@@ -1,6 +1,7 @@
 using System.Management.Automation;
 using StellaOps.Ops.Attestation.Verification;
 using StellaOps.Ops.Contracts;
+using StellaOps.Ops.Contracts.Client;
 using StellaOps.Ops.Contracts.Rpc;
 using StellaOps.Ops.PowerShell.Attestor;
 using StellaOps.Ops.PowerShell.Pipeline;
@@ -164,24 +165,78 @@ public sealed class TestStellaAttestationCommand : StellaAttestationCmdlet
         }
         if (files.Count == 0) return;
 
+        LocalTrust? local = null;
         if (TrustedKey.Length > 0 || TrustAnchor.Length > 0)
         {
-            var trust = LocalTrust.Load(TrustedKey, TrustAnchor, FileSystemPath, out var problems);
+            local = LocalTrust.Load(TrustedKey, TrustAnchor, FileSystemPath, out var problems);
             foreach (var problem in problems)
             {
                 _allVerified = false;
                 if (!Quiet) WriteOpsError(problem, problem.Target);
             }
-            using var verifier = new AttestationVerifier(trust);
-            Emit([.. files.Select(f => verifier.Verify(f.Content, f.Name, Policy))]);
-            return;
+            // The files are trusted in addition to the daemon's trust when a daemon answers; without one, on their own (said so).
+            if (UnreachableDaemon() is { } why)
+            {
+                var sources = local.Sources;
+                WriteWarning($"No daemon answers at {ResolvedEndpoint} ({why}): verified against {Describe(sources)} only, not the daemon's trust.");
+                using var verifier = new AttestationVerifier(local.Material);
+                Emit([.. files.Select(f => verifier.Verify(f.Content, f.Name, Policy) with { TrustSources = sources })]);
+                return;
+            }
         }
-        foreach (var chunk in files.Chunk(64))
+        IReadOnlyList<string> used = [$"the daemon's trust ({ResolvedEndpoint})", .. local?.Sources ?? []];
+        WriteVerbose($"Verifying against {Describe(used)}.");
+        foreach (var chunk in Chunks(files))
         {
             var documents = chunk.Select(f => new VerificationDocument { Name = f.Name, Content = System.Text.Encoding.UTF8.GetString(f.Content) }).ToArray();
-            var results = InvokeForItem((c, _, ct) => c.Verify.VerifyAsync(new VerificationRequest { Documents = documents, Policy = Policy }, ct), chunk[0].Name);
+            var request = new VerificationRequest { Documents = documents, Policy = Policy, TrustedKeys = local?.Keys ?? [], TrustAnchors = local?.Anchors ?? [] };
+            var results = InvokeForItem((c, _, ct) => c.Verify.VerifyAsync(request, ct), chunk[0].Name);
             if (results is null) { _allVerified = false; continue; }
-            Emit(results);
+            Emit(results.Select(r => r with { TrustSources = used }));
+        }
+    }
+
+    private static string Describe(IReadOnlyList<string> sources) => sources.Count switch
+    {
+        1 => sources[0],
+        _ => string.Join(", ", sources.Take(sources.Count - 1)) + " and " + sources[^1],
+    };
+
+    /// <summary>Files per call: at most 64, and about 2 MiB of JSON, well under the daemon's 4 MiB frame.</summary>
+    private static IEnumerable<List<(string Name, byte[] Content)>> Chunks(List<(string Name, byte[] Content)> files)
+    {
+        var chunk = new List<(string Name, byte[] Content)>();
+        var bytes = 0L;
+        foreach (var f in files)
+        {
+            if (chunk.Count > 0 && (chunk.Count == 64 || bytes + f.Content.Length > 2 * 1024 * 1024)) { yield return chunk; chunk = []; bytes = 0; }
+            chunk.Add(f);
+            bytes += f.Content.Length;
+        }
+        if (chunk.Count > 0) yield return chunk;
+    }
+
+    /// <summary>
+    /// Null when a daemon answers at the endpoint (its connection is then cached for the calls that follow); otherwise
+    /// why not. Unlike every other call here, a daemon that cannot be reached does not end the command.
+    /// </summary>
+    private string? UnreachableDaemon()
+    {
+        // Started on the pipeline thread: the connection cache is per runspace.
+        var connecting = ConnectionCache.GetWithOriginAsync(Endpoint, StopToken);
+        try
+        {
+            connecting.Wait(StopToken);
+            return null;
+        }
+        catch (OperationCanceledException) when (StopToken.IsCancellationRequested)
+        {
+            throw new PipelineStoppedException();
+        }
+        catch (AggregateException ex)
+        {
+            var why = OpsClient.Translate(ex.InnerException ?? ex, ResolvedEndpoint);
+            return why is OpsException ops ? ops.Message : why.Message;
         }
     }
 

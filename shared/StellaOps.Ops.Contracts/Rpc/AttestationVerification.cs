@@ -34,6 +34,11 @@ public sealed record AttestationVerification
     public string SigningTimeDetail { get; init; } = "";
     public IReadOnlyList<CertificateLink> CertificateChain { get; init; } = [];
     public IReadOnlyList<VerificationCheckResult> Checks { get; init; } = [];
+    /// <summary>
+    /// What this verification trusted, in words: the daemon's trust material (and at which endpoint), the caller's
+    /// -TrustedKey / -TrustAnchor files, or both. Filled in by the module.
+    /// </summary>
+    public IReadOnlyList<string> TrustSources { get; init; } = [];
 
     public override string ToString()
         => Verified ? $"{Source}: verified ({KeyId?[..Math.Min(16, KeyId.Length)]}…, signed {DisplayText.Time(SigningTime)} per {SigningTimeSource})"
