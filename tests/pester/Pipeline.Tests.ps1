@@ -1,5 +1,6 @@
 # Issue 10, item 3: every cmdlet that streams pipeline input to the daemon (Pipeline/RequestPipeline) behaves the same
-# under the same faults: a reader's refusal and a killed daemon end the command with one error, a bad item is one
+# under the same faults: a refused caller (a reader for a changing cmdlet, a user in no group for Test-StellaAttestation,
+# which readers may run) and a killed daemon end the command with one error, a bad item is one
 # error in its place with every other item written in input order, and Stop (Ctrl+C) ends the command while the
 # daemon does not answer. Real daemon, real socket, real second Unix users (setpriv), a hosted runspace for Stop.
 BeforeDiscovery {

@@ -10,8 +10,8 @@ namespace StellaOps.Ops.PowerShell.Verification;
 
 /// <summary>
 /// Test-StellaAttestation (stella verify attestation --attestation &lt;id&gt; [--verbose] / --last): verifies stored
-/// attestations in the daemon, or DSSE envelope / Sigstore bundle files. -Path with -TrustedKey / -TrustAnchor
-/// verifies in this process, no daemon needed. A failed verification is a result with Verified = false and also a
+/// attestations in the daemon, or DSSE envelope / Sigstore bundle files. -Path with -TrustedKey / -TrustAnchor adds
+/// those files to the daemon's trust, or verifies in this process against them alone when no daemon answers. A failed verification is a result with Verified = false and also a
 /// non-terminating SecurityError whose id names the cause, so both $r.Verified and -ErrorAction Stop work.
 /// </summary>
 [Cmdlet(VerbsDiagnostic.Test, "StellaAttestation", DefaultParameterSetName = IdSet)]
@@ -47,12 +47,12 @@ public sealed class TestStellaAttestationCommand : StellaAttestationCmdlet
     [ValidateNotNullOrEmpty]
     public string[] Path { get; set; } = [];
 
-    /// <summary>PEM public keys to trust (offline; with -Path the daemon is then not asked).</summary>
+    /// <summary>PEM public keys to trust as well: added to the daemon's trust when a daemon answers, on their own (offline) when none does.</summary>
     [Parameter(ParameterSetName = PathSet)]
     [ValidateNotNullOrEmpty]
     public string[] TrustedKey { get; set; } = [];
 
-    /// <summary>PEM CA certificates to trust: self-signed ones as roots, others as intermediates (offline).</summary>
+    /// <summary>PEM CA certificates to trust as well: self-signed ones as roots, others as intermediates (as -TrustedKey: with the daemon's trust, or alone).</summary>
     [Parameter(ParameterSetName = PathSet)]
     [ValidateNotNullOrEmpty]
     public string[] TrustAnchor { get; set; } = [];
