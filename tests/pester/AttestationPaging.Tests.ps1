@@ -41,16 +41,16 @@ Describe 'Get-StellaAttestation pages past the answer limit' {
         @(Get-StellaAttestation -Subject 'test:paging-1*' -All) | Should -HaveCount 1111
     }
     It 'Get-StellaAttestation -Last N | Test-StellaAttestation verifies every one, in the list''s order' {
-        $ids = @(Get-StellaAttestation -Last 2000).Id
-        $results = @(Get-StellaAttestation -Last 2000 | Test-StellaAttestation)
-        $results | Should -HaveCount 2000
+        $ids = @(Get-StellaAttestation -Last 1200).Id
+        $results = @(Get-StellaAttestation -Last 1200 | Test-StellaAttestation)
+        $results | Should -HaveCount 1200
         @($results | Where-Object { -not $_.Verified }) | Should -HaveCount 0
         ($results.Source -join ',') | Should -Be ($ids -join ',')
     }
     It 'Test-StellaAttestation -Last N beyond one call pages the ids through the same pipeline' {
-        $results = @(Test-StellaAttestation -Last 1500)
-        $results | Should -HaveCount 1500
+        $results = @(Test-StellaAttestation -Last 1100)
+        $results | Should -HaveCount 1100
         @($results | Where-Object { -not $_.Verified }) | Should -HaveCount 0
-        Test-StellaAttestation -Last $count -Quiet | Should -BeExactly $true
+        Test-StellaAttestation -Last 300 -Quiet | Should -BeExactly $true
     }
 }
