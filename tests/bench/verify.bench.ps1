@@ -4,7 +4,8 @@
     Issue #11 benchmark: ECDSA P-256 DSSE verifications per second, in process (AttestationVerifier: parse the
     envelope, PAE, statement, key window, every check) as a ratio to raw .NET ECDSA verification of the same PAE
     messages and signatures in the same run (goal >= 0.8); and through the daemon, batched
-    (Get-StellaAttestation -Newest N | Test-StellaAttestation), as a ratio to in process (goal >= 0.5).
+    (Get-StellaAttestation -Last N | Test-StellaAttestation: the list streamed page by page, the ids through the
+    module's one request pipeline), as a ratio to in process (goal >= 0.5).
 .DESCRIPTION
     Both in-process loops run in compiled C# (Add-Type), single-threaded, over the same $Count envelopes, after one
     unmeasured pass each. Reported, never asserted. Results: out/bench/verify.json (and $env:STELLAOPS_BENCH_RESULTS).
@@ -90,9 +91,10 @@ try {
     $subjects = foreach ($i in 1..$Count) { "verify-$i@sha256:" + [Convert]::ToHexStringLower([Security.Cryptography.SHA256]::HashData([BitConverter]::GetBytes($i))) }
     $created = @($subjects | New-StellaAttestation -Type test -Endpoint $daemon.Endpoint)
     if (@($created | Where-Object Status -eq 'Signed').Count -ne $Count) { throw "expected $Count signed attestations" }
-    $null = Get-StellaAttestation -Endpoint $daemon.Endpoint -Status Signed -Newest 1000 | Test-StellaAttestation -Endpoint $daemon.Endpoint   # warm
+    $null = Get-StellaAttestation -Endpoint $daemon.Endpoint -Last 1000 | Test-StellaAttestation -Endpoint $daemon.Endpoint   # warm
     $sw = [Diagnostics.Stopwatch]::StartNew()
-    $results = @(Get-StellaAttestation -Endpoint $daemon.Endpoint -Status Signed -Newest $Count | Test-StellaAttestation -Endpoint $daemon.Endpoint)
+    # The issue's line: every attestation here is signed, so the newest $Count are the ones just made.
+    $results = @(Get-StellaAttestation -Endpoint $daemon.Endpoint -Last $Count | Test-StellaAttestation -Endpoint $daemon.Endpoint)
     $seconds = $sw.Elapsed.TotalSeconds
     if ($results.Count -ne $Count -or @($results | Where-Object { -not $_.Verified }).Count) { throw "expected $Count verified results, got $($results.Count)" }
     $throughDaemon = $Count / $seconds

@@ -292,6 +292,17 @@ Describe 'integrity-check, resign, export' {
         $errs2.Count | Should -Be 1
         $errs2[0].TargetObject | Should -Be ('f' * 64)
     }
+    It 'Invoke-StellaAttestationRetry -Resign streams ids: an unknown one is one error in its place, the others are re-signed in input order' {
+        $ids = @(1..3 | ForEach-Object { (stella attest create --type test --subject "test:resign-stream-$_" --force).Id })
+        $all = @($ids[0], ('f' * 32), $ids[1], $ids[2] | Invoke-StellaAttestationRetry -Resign -ErrorAction Continue 2>&1)
+        $all | Should -HaveCount 4
+        $all[1] | Should -BeOfType ([System.Management.Automation.ErrorRecord])
+        $all[1].FullyQualifiedErrorId | Should -BeLike 'AttestationNotFound,*'
+        $all[1].TargetObject | Should -Be ('f' * 32)
+        @($all[0], $all[2], $all[3]).Id | Should -Be $ids
+        @($all[0], $all[2], $all[3]).Status | Should -Be @('Signed', 'Signed', 'Signed')
+        $ids | ForEach-Object { (Get-StellaAttestation -Id $_).History.Event | Should -Contain 'resigned' }
+    }
     It 'stella attest resign ID signs it again; the history keeps the resign' {
         $r = stella attest resign $signed.Id
         $r.Status | Should -Be 'Signed'

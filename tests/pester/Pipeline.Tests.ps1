@@ -1,5 +1,6 @@
 # Issue 10, item 3: every cmdlet that streams pipeline input to the daemon (Pipeline/RequestPipeline) behaves the same
-# under the same faults: a reader's refusal and a killed daemon end the command with one error, a bad item is one
+# under the same faults: a refused caller (a reader for a changing cmdlet, a user in no group for Test-StellaAttestation,
+# which readers may run) and a killed daemon end the command with one error, a bad item is one
 # error in its place with every other item written in input order, and Stop (Ctrl+C) ends the command while the
 # daemon does not answer. Real daemon, real socket, real second Unix users (setpriv), a hosted runspace for Stop.
 BeforeDiscovery {
@@ -12,6 +13,8 @@ BeforeDiscovery {
             Bad    = 'sha256:nothex'
             Name   = 'param($o) $o.Source'
             BadId  = 'InvalidArgument'
+            Refused = 'Reader'
+            RefusedId = 'PermissionDenied'
         }
         @{
             Cmdlet = 'New-StellaAttestation'
@@ -20,6 +23,21 @@ BeforeDiscovery {
             Bad    = [pscustomobject]@{ Type = "bad`ttype"; Subject = 'test:pipeline-bad' }
             Name   = 'param($o) $o.Subjects[0].Name'
             BadId  = 'InvalidArgument'
+            Refused = 'Reader'
+            RefusedId = 'PermissionDenied'
+        }
+        @{
+            Cmdlet  = 'Test-StellaAttestation'
+            # Stored signed attestations, made in BeforeAll and named in the environment, so that the reader's pwsh
+            # (setpriv keeps the environment) and the hosted runspace read them too.
+            Good    = 'param($i, $tag) $ids = $env:STELLA_PIPELINE_VERIFY_IDS -split ","; $ids[$i % $ids.Count]'
+            # An id no attestation has: the daemon answers that item alone with AttestationNotFound.
+            Bad     = 'ffffffffffffffffffffffffffffffff'
+            Name    = 'param($o) $o.Source'
+            BadId   = 'AttestationNotFound'
+            # Readers may verify: the refused caller is a user in no configured group.
+            Refused = 'Stranger'
+            RefusedId = 'Unauthorized'
         }
     )
 }
@@ -31,6 +49,7 @@ BeforeAll {
     $script:daemon = Start-TestDaemon -Config (Get-TestMultiUserConfig)
     Set-StellaConfig -Name attest.signing.mode -Value software -WarningAction SilentlyContinue
     Enable-StellaKey -Id (New-StellaKey -Name pipeline-p256 -Algorithm ecdsa-p256 -Provider Software).Id | Out-Null
+    $env:STELLA_PIPELINE_VERIFY_IDS = @(1..16 | ForEach-Object { "test:pipeline-verify-$_" } | New-StellaAttestation -Type test).Id -join ','
 
     function script:Get-Items([string] $Good, [int] $Count, [string] $Tag, [int] $BadAt = -1, $Bad = $null) {
         $make = [scriptblock]::Create($Good)
@@ -41,10 +60,13 @@ BeforeAll {
 
 AfterAll {
     Stop-TestDaemon $script:daemon
+    Remove-Item Env:STELLA_PIPELINE_VERIFY_IDS -ErrorAction SilentlyContinue
 }
 
 Describe '<Cmdlet> streams through the one request pipeline' -ForEach $cases -Skip:($IsWindows -or [Environment]::UserName -ne 'root') {
-    It 'a reader''s refusal ends the command with one PermissionDenied error, not one per batch' {
+    It 'a refused caller''s call ends the command with one error, not one per batch' {
+        $user = $users.$Refused
+        $refusedId = $RefusedId
         $work = Join-Path $daemon.Root 'reader'
         New-Item -ItemType Directory -Force -Path $work | Out-Null
         # 600 items: three batches; each would be refused the same way.
@@ -60,11 +82,11 @@ Import-Module `$Module
 try { `$items | & `$Cmdlet -Endpoint `$Endpoint | ForEach-Object { `$written++ } } catch { `$terminating = `$true }
 [pscustomobject]@{ Written = `$written; Terminating = `$terminating; Errors = @(`$Error | ForEach-Object { `$_.FullyQualifiedErrorId }); Category = @(`$Error | ForEach-Object { "`$(`$_.CategoryInfo.Category)" }) } | ConvertTo-Json -Compress
 "@
-        $lines = @(Invoke-TestPwshAs -User $users.Reader -Directory $work -Script $script -Arguments $daemon.Endpoint, $Cmdlet, $Good)
+        $lines = @(Invoke-TestPwshAs -User $user -Directory $work -Script $script -Arguments $daemon.Endpoint, $Cmdlet, $Good)
         $report = $lines[-1] | ConvertFrom-Json
         $report.Written | Should -Be 0
         @($report.Errors) | Should -HaveCount 1 -Because ($lines -join "`n")
-        $report.Errors[0] | Should -BeLike 'PermissionDenied,*'
+        $report.Errors[0] | Should -BeLike "$refusedId,*"
         $report.Category[0] | Should -Be 'PermissionDenied'
         $report.Terminating | Should -BeTrue
     }

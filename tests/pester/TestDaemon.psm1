@@ -224,6 +224,27 @@ function Invoke-TestPwshAs {
     finally { $env:HOME = $saved }
 }
 
+# A DSSE envelope made outside the project: a new P-256 key from openssl, the statement's pre-authentication encoding
+# written here, signed with 'openssl dgst'. Returns the envelope's path and the key's public PEM path.
+function New-TestOpenSslEnvelope {
+    param([Parameter(Mandatory)] [string] $Directory, [Parameter(Mandatory)] [string] $Name, [string] $SubjectHex = ('9c' * 32))
+    function Invoke-OpenSslStep { $out = & openssl @args 2>&1; if ($LASTEXITCODE -ne 0) { throw "openssl $($args -join ' ') failed: $out" } }
+    $key = Join-Path $Directory "$Name.key"
+    $public = Join-Path $Directory "$Name-key.pem"
+    Invoke-OpenSslStep ecparam -name prime256v1 -genkey -noout -out $key
+    Invoke-OpenSslStep ec -in $key -pubout -out $public
+    $body = [Text.Encoding]::UTF8.GetBytes((@{ _type = 'https://in-toto.io/Statement/v1'; subject = @(@{ name = "$($Name):artifact"; digest = @{ sha256 = $SubjectHex } }); predicateType = 'https://stellaops.example/test/v1'; predicate = @{} } | ConvertTo-Json -Depth 5 -Compress))
+    $type = 'application/vnd.in-toto+json'
+    $pae = Join-Path $Directory "$Name.pae"
+    [IO.File]::WriteAllBytes($pae, [byte[]]([Text.Encoding]::UTF8.GetBytes("DSSEv1 $($type.Length) $type $($body.Length) ") + $body))
+    $signature = Join-Path $Directory "$Name.sig"
+    Invoke-OpenSslStep dgst -sha256 -sign $key -out $signature $pae
+    $envelope = Join-Path $Directory "$Name-envelope.json"
+    @{ payloadType = $type; payload = [Convert]::ToBase64String($body); signatures = @(@{ sig = [Convert]::ToBase64String([IO.File]::ReadAllBytes($signature)) }) } | ConvertTo-Json -Depth 5 | Set-Content $envelope
+    [pscustomobject]@{ Envelope = $envelope; PublicKeyPem = $public }
+}
+
+Export-ModuleMember -Function New-TestOpenSslEnvelope
 Export-ModuleMember -Function New-TestSoftHsmToken, Start-TestDaemon, Stop-TestDaemon, Restart-TestDaemon, Get-TestModulePath, Get-TestDaemonPath
 Export-ModuleMember -Function New-TestPinFile, Wait-TestHsm
 Export-ModuleMember -Function Initialize-TestUnixAccounts, Get-TestMultiUserConfig, Invoke-TestPwshAs

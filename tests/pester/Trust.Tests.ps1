@@ -159,6 +159,23 @@ Describe 'Trust cmdlet conventions' {
         $completions = TabExpansion2 -inputScript $line -cursorColumn $line.Length
         $completions.CompletionMatches.CompletionText | Should -Contain $anchor.Id
     }
+    It 'an issuer document in a folder others may write, or behind a link, is refused unread (PathTrust)' {
+        $open = Join-Path $daemon.Root 'open-issuer'
+        New-Item -ItemType Directory -Path $open | Out-Null
+        $document = Join-Path $daemon.StateDir 'issuers/local/issuer.json'
+        Copy-Item $document $open
+        & chmod 0777 $open
+        Update-StellaIssuerKey -Id local -Source $open -ErrorVariable errs -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        $errs[0].FullyQualifiedErrorId | Should -Be 'UntrustedPath,StellaOps.Ops.PowerShell.Trust.UpdateStellaIssuerKeyCommand'
+        $errs[0].CategoryInfo.Category | Should -Be 'SecurityError'
+        $errs[0].Exception.Message | Should -Match ([regex]::Escape($open))
+        & chmod 0755 $open
+        Remove-Item (Join-Path $open 'issuer.json')
+        New-Item -ItemType SymbolicLink -Path (Join-Path $open 'issuer.json') -Target $document | Out-Null
+        Update-StellaIssuerKey -Id local -Source $open -ErrorVariable errs -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        $errs[0].FullyQualifiedErrorId | Should -BeLike 'UntrustedPath,*'
+        $errs[0].Exception.Message | Should -Match 'symbolic link'
+    }
     It 'New-StellaCertificateRequest writes the PEM itself' {
         $pem = New-StellaCertificateRequest -KeyId $newKey.Id -Subject 'CN=pipe test'
         $pem | Should -BeOfType ([string])

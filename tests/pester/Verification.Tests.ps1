@@ -99,10 +99,27 @@ Describe 'offline verification: -Path with -TrustedKey needs no daemon' {
         $pem = Join-Path $work 'key.pem'
         (stella keys show $key.Id --public) | Set-Content $pem
         $nowhere = Join-Path $work 'no-daemon.sock'
-        $r = Test-StellaAttestation -Path $bundle -TrustedKey $pem -Endpoint $nowhere
+        $r = Test-StellaAttestation -Path $bundle -TrustedKey $pem -Endpoint $nowhere -WarningAction SilentlyContinue
         $r.Verified | Should -BeTrue
         $r.SigningTimeSource | Should -Be 'CurrentTime'
-        $bad = Test-StellaAttestation -Path $tampered -TrustedKey $pem -Endpoint $nowhere -ErrorAction SilentlyContinue
+        $bad = Test-StellaAttestation -Path $tampered -TrustedKey $pem -Endpoint $nowhere -ErrorAction SilentlyContinue -WarningAction SilentlyContinue
         $bad.Verified | Should -BeFalse
+    }
+    It 'with a daemon reachable, the files add to the daemon''s trust; without one they stand alone, said so' {
+        # One bundle only the daemon's trust verifies (its own key), one envelope only the file does (a partner's key, openssl).
+        $partner = New-TestOpenSslEnvelope -Directory $work -Name partner
+        $both = @(Test-StellaAttestation -Path $bundle, $partner.Envelope -TrustedKey $partner.PublicKeyPem -WarningVariable warnings)
+        $both.Verified | Should -Be @($true, $true)
+        $warnings | Should -BeNullOrEmpty
+        $both[0].TrustSources | Should -Be @("the daemon's trust ($($daemon.Endpoint))", "-TrustedKey $($partner.PublicKeyPem)")
+        ($both[1].Checks | Where-Object Name -eq 'key-known').Evidence['source'] | Should -Be "the caller's -TrustedKey $($partner.PublicKeyPem)"
+
+        $nowhere = Join-Path $work 'no-daemon.sock'
+        $alone = @(Test-StellaAttestation -Path $bundle, $partner.Envelope -TrustedKey $partner.PublicKeyPem -Endpoint $nowhere -WarningVariable warnings -ErrorAction SilentlyContinue)
+        $alone.Verified | Should -Be @($false, $true) -Because 'the daemon''s own key is not in the file'
+        $alone[0].Failure | Should -Be 'TrustAnchorNotFound'
+        $alone[1].TrustSources | Should -Be @("-TrustedKey $($partner.PublicKeyPem)")
+        $warnings | Should -HaveCount 1
+        "$($warnings[0])" | Should -Match "No daemon answers at $([regex]::Escape($nowhere)) .*: verified against -TrustedKey .* only, not the daemon's trust"
     }
 }

@@ -11,12 +11,17 @@ public sealed class AttestRpc(
     SigningProbe probe,
     SigningKeySelection selection,
     TimeProvider time,
-    ISystemRpc system) : IAttestRpc
+    ISystemRpc system,
+    Microsoft.Extensions.Options.IOptions<Ipc.IpcOptions> ipc) : IAttestRpc
 {
     public Task<AttestationResult[]> CreateAsync(AttestationRequest[] requests, IProgress<OperationProgress>? progress, CancellationToken cancellationToken)
         => attestor.CreateAsync(requests, progress, cancellationToken);
 
     public Task<AttestationInfo[]> ListAsync(AttestationQuery query, CancellationToken cancellationToken) => Task.FromResult(attestor.List(query).ToArray());
+
+    public Task<AttestationPage> ListPageAsync(AttestationQuery query, CancellationToken cancellationToken)
+        // A page is bounded by its own byte budget and by half the answer limit, so that it is never refused for its size.
+        => Task.FromResult(attestor.ListPage(query, Math.Min(AttestationPage.MaxBytes, ipc.Value.MaxAnswerBytes / 2)));
 
     public Task<AttestationInfo> GetAsync(string id, CancellationToken cancellationToken) => Task.FromResult(attestor.Get(id));
 

@@ -262,11 +262,18 @@ public sealed class AttestationStore(StateStore store)
     /// <paramref name="limit"/> are accepted.
     /// </summary>
     public IReadOnlyList<AttestationRecord> List(AttestationStatus? status, DateTimeOffset? since, string? predicateType, string? subjectDigest,
-        string? subjectName, int limit, Func<AttestationRecord, bool>? accept = null)
+        string? subjectName, int limit, Func<AttestationRecord, bool>? accept = null, (DateTimeOffset CreatedAt, string Id)? after = null)
     {
         using var c = store.Open();
         var where = new List<string>();
         using var cmd = c.CreateCommand();
+        if (after is { } a)
+        {
+            // Keyset paging in the list's order (created_at DESC, id DESC): every row after the previous page's last.
+            where.Add("(a.created_at < $after_at OR (a.created_at = $after_at AND a.id < $after_id))");
+            cmd.Parameters.AddWithValue("$after_at", a.CreatedAt.ToUnixTimeMilliseconds());
+            cmd.Parameters.AddWithValue("$after_id", a.Id);
+        }
         if (status is { } s) { where.Add("a.status = $status"); cmd.Parameters.AddWithValue("$status", s.ToString()); }
         if (since is { } t) { where.Add("a.created_at >= $since"); cmd.Parameters.AddWithValue("$since", t.ToUnixTimeMilliseconds()); }
         if (predicateType is not null) { where.Add("a.predicate_type = $pt"); cmd.Parameters.AddWithValue("$pt", predicateType); }

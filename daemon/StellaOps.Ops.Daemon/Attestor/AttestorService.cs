@@ -99,25 +99,43 @@ public sealed class AttestorService : IDisposable
         if (!request.Failed && request.Ids.Count == 0)
             throw OpsException.InvalidArgument("Say what to sign again: -Failed (all failed and interrupted ones) or -Id <attestation-id>.", "request",
                 $"Run '{SigningAdvice.RetryCommand}', or 'stella attest resign <attestation-id>'.");
-        var results = new List<AttestationResult>();
+        // By id: one answer per id given, in the order given (the module's request pipeline pairs them up); an id that
+        // names no attestation is that answer's error, not the call's.
+        var byId = new AttestationResult?[request.Ids.Count];
+        var resolved = new string?[request.Ids.Count];
         var claimed = new List<AttestationRecord>();
+        var skipped = new Dictionary<string, AttestationResult>(StringComparer.Ordinal);
         if (request.Ids.Count > 0)
         {
-            var ids = request.Ids.Select(id => ResolveId(id)).ToList();
-            var (taken, skipped) = _store.ClaimIds(ids, request.Resign, InstanceId);
-            claimed.AddRange(taken);
-            results.AddRange(skipped.Select(s => new AttestationResult
+            for (var i = 0; i < request.Ids.Count; i++)
             {
-                Attestation = s.Record.ToInfo(),
-                Error = new OpsError
+                try
                 {
-                    Code = OpsErrorCode.Conflict,
-                    Message = s.Reason,
-                    Target = s.Record.Id,
-                    RecommendedAction = s.Record.Status == AttestationStatus.Signed ? $"To sign it again with the current key: 'stella attest resign {s.Record.Id}'." : "Wait for it to finish, then look at it with 'stella attest show'.",
-                },
-            }));
+                    resolved[i] = ResolveId(request.Ids[i]);
+                }
+                catch (OpsException e) when (e.Code is OpsErrorCode.AttestationNotFound or OpsErrorCode.InvalidArgument)
+                {
+                    byId[i] = new AttestationResult { Error = OpsError.From(e) };
+                }
+            }
+            var (taken, notTaken) = _store.ClaimIds([.. resolved.OfType<string>()], request.Resign, InstanceId);
+            claimed.AddRange(taken);
+            foreach (var s in notTaken)
+            {
+                skipped[s.Record.Id] = new AttestationResult
+                {
+                    Attestation = s.Record.ToInfo(),
+                    Error = new OpsError
+                    {
+                        Code = OpsErrorCode.Conflict,
+                        Message = s.Reason,
+                        Target = s.Record.Id,
+                        RecommendedAction = s.Record.Status == AttestationStatus.Signed ? $"To sign it again with the current key: 'stella attest resign {s.Record.Id}'." : "Wait for it to finish, then look at it with 'stella attest show'.",
+                    },
+                };
+            }
         }
+        var byIdCount = claimed.Count;
         if (request.Failed)
         {
             var since = request.Since ?? (request.Last is { } last ? _time.GetUtcNow() - last.Value : null);
@@ -125,7 +143,10 @@ public sealed class AttestorService : IDisposable
         }
         var resign = claimed.Where(r => r.Status == AttestationStatus.Signed).Select(r => r.Id).ToHashSet(StringComparer.Ordinal);
         var outcomes = await SignAsync(claimed, progress, cancellationToken, resign).ConfigureAwait(false);
-        results.AddRange(claimed.Select(r => outcomes[r.Id]));
+        var results = new List<AttestationResult>(request.Ids.Count + claimed.Count - byIdCount);
+        for (var i = 0; i < request.Ids.Count; i++)
+            results.Add(byId[i] ?? skipped.GetValueOrDefault(resolved[i]!) ?? outcomes[resolved[i]!]);
+        results.AddRange(claimed.Skip(byIdCount).Select(r => outcomes[r.Id]));
         return [.. results];
     }
 
@@ -235,6 +256,52 @@ public sealed class AttestorService : IDisposable
         var limit = query.Limit ?? 1000;
         if (limit < 1) throw OpsException.InvalidArgument($"Limit must be at least 1 (got {limit}).", "limit");
         if (query.Id is { Length: > 0 } id) return [Get(id, details: false)];
+        return [.. Query(query, limit, after: null).Select(r => r.ToInfo())];
+    }
+
+    /// <summary>
+    /// One page of <see cref="List"/>: at most the query's limit (capped at <see cref="AttestationPage.MaxItems"/>) and
+    /// <paramref name="maxBytes"/> of serialized attestations (at least one), and the cursor of the page after it.
+    /// </summary>
+    public AttestationPage ListPage(AttestationQuery query, int maxBytes)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        var limit = Math.Min(query.Limit ?? AttestationPage.MaxItems, AttestationPage.MaxItems);
+        if (limit < 1) throw OpsException.InvalidArgument($"Limit must be at least 1 (got {limit}).", "limit");
+        if (query.Id is { Length: > 0 } id) return new AttestationPage { Items = [Get(id, details: false)] };
+        var after = query.Cursor is { } cursor ? ParseCursor(cursor) : ((DateTimeOffset, string)?)null;
+        // One row more than the page takes: whether there is a next page is known without another call.
+        var rows = Query(query, limit + 1, after);
+        var items = new List<AttestationInfo>(Math.Min(rows.Count, limit));
+        var bytes = 0L;
+        foreach (var row in rows)
+        {
+            if (items.Count == limit) break;
+            var info = row.ToInfo();
+            var size = System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(info, RpcJson.Options).Length + 1;
+            if (items.Count > 0 && bytes + size > maxBytes) break;
+            items.Add(info);
+            bytes += size;
+        }
+        var more = items.Count < rows.Count;
+        return new AttestationPage { Items = items, Next = more ? Cursor(items[^1]) : null };
+    }
+
+    private static string Cursor(AttestationInfo last) => $"{last.CreatedAt.ToUnixTimeMilliseconds().ToString(System.Globalization.CultureInfo.InvariantCulture)}:{last.Id}";
+
+    private static (DateTimeOffset, string) ParseCursor(string cursor)
+    {
+        var colon = cursor.IndexOf(':', StringComparison.Ordinal);
+        if (colon > 0 && long.TryParse(cursor.AsSpan(0, colon), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var ms)
+            && ms <= DateTimeOffset.MaxValue.ToUnixTimeMilliseconds() && colon < cursor.Length - 1)
+            return (DateTimeOffset.FromUnixTimeMilliseconds(ms), cursor[(colon + 1)..]);
+        throw OpsException.InvalidArgument($"'{cursor}' is not a page cursor this daemon gave out.", "cursor",
+            "Pass the Next of the previous page unchanged, or list again from the start without a cursor.");
+    }
+
+    /// <summary>The store rows a query selects, newest first, at most <paramref name="limit"/>, after the given row.</summary>
+    private IReadOnlyList<AttestationRecord> Query(AttestationQuery query, int limit, (DateTimeOffset CreatedAt, string Id)? after)
+    {
         var since = query.Since;
         if (query.Last is { } last)
         {
@@ -255,7 +322,7 @@ public sealed class AttestorService : IDisposable
                 else exactName = s;
             }
         }
-        return [.. _store.List(query.Status, since, predicateType, digest, exactName, limit, accept).Select(r => r.ToInfo())];
+        return _store.List(query.Status, since, predicateType, digest, exactName, limit, accept, after);
     }
 
     public AttestationInfo Get(string id, bool details = true)

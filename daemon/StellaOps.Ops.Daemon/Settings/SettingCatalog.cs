@@ -47,6 +47,10 @@ public static class SettingCatalog
             "Different operators who must approve an issuer (stella issuer trust) before it is trusted; 2 or more is a two-person rule.", 1, 10),
         SettingDefinition.Text("issuers.local.id", "Issuers:Local:Id", "local",
             "The issuer id this daemon's issuer document (stella issuer keys publish) names."),
+        SettingDefinition.Text("issuers.fetch.proxy", "Issuers:Fetch:Proxy", "system",
+            "How 'stella issuer keys fetch' reaches an http(s) issuer directory: system (the system proxy: HTTPS_PROXY, HTTP_PROXY, NO_PROXY), none (direct), or a proxy URL such as http://proxy.example:3128."),
+        SettingDefinition.FilePath("issuers.fetch.ca_bundle", "Issuers:Fetch:CaBundle", "",
+            "A PEM file of CA certificates that an https issuer directory's certificate must chain to, instead of the system's roots; empty: the system's roots."),
 
         // The daemon itself
         SettingDefinition.Duration("ipc.request_timeout", "Ipc:RequestTimeout", "10m",

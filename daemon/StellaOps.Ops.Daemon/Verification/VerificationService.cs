@@ -48,11 +48,12 @@ public sealed class VerificationService
     /// <summary>Every trust source registered as <see cref="ITrustMaterial"/>, read as one.</summary>
     public ITrustMaterial Trust => new CompositeTrustMaterial(_sources);
 
-    public AttestationVerification[] Verify(VerificationRequest request)
+    /// <param name="callerTrust">The caller's own trust for this request (its -TrustedKey/-TrustAnchor files), added to the daemon's.</param>
+    public AttestationVerification[] Verify(VerificationRequest request, ITrustMaterial? callerTrust = null)
     {
         ArgumentNullException.ThrowIfNull(request);
         var inputs = Collect(request);
-        using var verifier = new AttestationVerifier(Trust, new AttestationVerifierOptions { TimeProvider = _time });
+        using var verifier = new AttestationVerifier(callerTrust is null ? Trust : new CompositeTrustMaterial([.. _sources, callerTrust]), new AttestationVerifierOptions { TimeProvider = _time });
         var results = new AttestationVerification[inputs.Count];
         var failed = 0;
         for (var i = 0; i < inputs.Count; i++)

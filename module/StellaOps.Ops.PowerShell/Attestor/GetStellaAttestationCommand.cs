@@ -19,9 +19,10 @@ public sealed class GetStellaAttestationCommand : StellaAttestationCmdlet
     [ArgumentCompleter(typeof(AttestationIdCompleter))]
     public string[] Id { get; set; } = [];
 
+    /// <summary>The newest n (-Last 10000), or those created within a window (-Last 1h).</summary>
     [Parameter(ParameterSetName = ListSet)]
-    [DurationTransformation]
-    public Duration? Last { get; set; }
+    [RecentTransformation]
+    public RecentArgument? Last { get; set; }
 
     [Parameter(ParameterSetName = ListSet)]
     public DateTimeOffset? Since { get; set; }
@@ -44,6 +45,10 @@ public sealed class GetStellaAttestationCommand : StellaAttestationCmdlet
     [ValidateRange(1, int.MaxValue)]
     public int? Newest { get; set; }
 
+    /// <summary>Every attestation the filters select, however many (streamed page by page); without it at most 1000.</summary>
+    [Parameter(ParameterSetName = ListSet)]
+    public SwitchParameter All { get; set; }
+
     /// <summary>Renders every detail (history, statement, envelope) as a list; the objects are unchanged.</summary>
     [Parameter]
     public SwitchParameter Detailed { get; set; }
@@ -63,11 +68,26 @@ public sealed class GetStellaAttestationCommand : StellaAttestationCmdlet
             }
             return;
         }
-        var query = new AttestationQuery { Last = Last, Since = Since, Status = Status, Subject = Subject, Type = Type, Limit = Newest };
-        var list = InvokeForItem((c, _, ct) => c.Attest.ListAsync(query, ct), null);
-        if (list is null) return;
-        foreach (var a in list) Emit(a, Detailed ? DetailedTypeName : null);
+        var query = new AttestationQuery { Last = Last?.Window, Since = Since, Status = Status, Subject = Subject, Type = Type };
+        // The fewest of the counts given; -All alone: no limit; nothing: the daemon's old default of 1000.
+        int? total = new[] { Newest, Last?.Count }.Where(n => n is not null).Min() ?? (All ? null : DefaultCount);
+        try
+        {
+            // Written page by page as they arrive: 20,000 attestations never sit in one answer (Ipc:MaxAnswerBytes).
+            foreach (var a in ListPages(query, total)) Emit(a, Detailed ? DetailedTypeName : null);
+        }
+        catch (OpsException ex) when (!ErrorMapping.EndsCommand(ex.Code))
+        {
+            WriteOpsError(ex, query);
+        }
+        catch (OpsException ex)
+        {
+            ThrowOpsError(ex, query);
+        }
     }
+
+    /// <summary>How many a listing without -Newest, a -Last count or -All returns.</summary>
+    internal const int DefaultCount = 1000;
 
     private void Emit(AttestationInfo attestation, string? typeName)
     {

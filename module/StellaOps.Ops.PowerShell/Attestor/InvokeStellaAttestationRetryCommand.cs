@@ -1,14 +1,16 @@
 using System.Management.Automation;
 using StellaOps.Ops.Contracts;
 using StellaOps.Ops.Contracts.Rpc;
+using StellaOps.Ops.PowerShell.Pipeline;
 
 namespace StellaOps.Ops.PowerShell.Attestor;
 
 /// <summary>
 /// Invoke-StellaAttestationRetry: signs failed (and interrupted) attestations again (<c>-Failed</c>, runbook
 /// <c>stella attest retry --failed --last 1h</c>), or given ones by id; <c>-Resign</c> signs signed ones again with
-/// the current key (<c>stella attest resign &lt;id&gt;</c>). Ids from the pipeline are sent at the end, in calls of at most
-/// <see cref="Protocol.MaxBatchItems"/>.
+/// the current key (<c>stella attest resign &lt;id&gt;</c>). Ids from the pipeline stream through the one
+/// <see cref="RequestPipeline{TRequest, TAnswer}"/>: batches sent while more arrive, answers written in input order, an
+/// unknown id one error in its place.
 /// </summary>
 [Cmdlet(VerbsLifecycle.Invoke, "StellaAttestationRetry", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, DefaultParameterSetName = FailedSet)]
 [OutputType(typeof(AttestationInfo))]
@@ -39,15 +41,26 @@ public sealed class InvokeStellaAttestationRetryCommand : StellaAttestationCmdle
     [Parameter(ParameterSetName = IdSet)]
     public SwitchParameter Resign { get; set; }
 
-    private readonly List<string> _ids = [];
+    private RequestPipeline<string, AttestationResult>? _pipeline;
 
     protected override void ProcessRecord()
     {
         if (ParameterSetName != IdSet) return;
         foreach (var id in Id)
         {
-            if (ShouldProcess(id, Resign ? "Sign the attestation again with the current key (the old envelope stays in its history)" : "Sign the attestation again")) _ids.Add(id);
+            if (ShouldProcess(id, Resign ? "Sign the attestation again with the current key (the old envelope stays in its history)" : "Sign the attestation again")) Pipeline().Add(id, id, id.Length);
         }
+    }
+
+    // The daemon's progress is shown for a command whose ids fit in one call (the common case).
+    private RequestPipeline<string, AttestationResult> Pipeline()
+    {
+        var resign = Resign.IsPresent;
+        return _pipeline ??= new(this,
+            (c, ids, progress, ct) => c.Attest.RetryAsync(new AttestationRetryRequest { Ids = ids, Resign = resign }, progress, ct),
+            r => r.Error,
+            Render,
+            progressActivity: "Signing attestations again");
     }
 
     protected override void EndProcessing()
@@ -56,9 +69,7 @@ public sealed class InvokeStellaAttestationRetryCommand : StellaAttestationCmdle
         var target = "";
         if (ParameterSetName == IdSet)
         {
-            target = _ids.Count == 1 ? _ids[0] : $"{_ids.Count} attestations";
-            // The daemon takes at most Protocol.MaxBatchItems ids per call.
-            foreach (var ids in _ids.Chunk(Protocol.MaxBatchItems)) requests.Add(new AttestationRetryRequest { Ids = ids, Resign = Resign });
+            _pipeline?.Complete();
         }
         else if (!Failed)
         {

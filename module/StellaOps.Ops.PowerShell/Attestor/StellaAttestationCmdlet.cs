@@ -36,6 +36,26 @@ public abstract class StellaAttestationCmdlet : StellaCmdlet
         return result.Attestation;
     }
 
+    /// <summary>
+    /// The attestations a query selects, newest first, one attestation.ListPage call per page (each bounded by items
+    /// and bytes, so any number fits under the daemon's answer limit), read as the caller enumerates. At most
+    /// <paramref name="total"/> of them; null for all. A failed call ends the enumeration with its exception.
+    /// </summary>
+    internal IEnumerable<AttestationInfo> ListPages(AttestationQuery query, int? total)
+    {
+        var left = total ?? int.MaxValue;
+        var page = query with { Limit = Math.Min(left, AttestationPage.MaxItems), Cursor = null };
+        while (left > 0)
+        {
+            var request = page;
+            var answer = Invoke((c, _, ct) => c.Attest.ListPageAsync(request, ct));
+            foreach (var item in answer.Items.Take(left)) yield return item;
+            left -= answer.Items.Count;
+            if (answer.Next is null || answer.Items.Count == 0) yield break;
+            page = page with { Limit = Math.Min(left, AttestationPage.MaxItems), Cursor = answer.Next };
+        }
+    }
+
     internal static string Subjects(AttestationInfo attestation) => attestation.Subjects.Count switch
     {
         0 => "(no subject)",

@@ -1,15 +1,17 @@
 using System.Management.Automation;
 using StellaOps.Ops.Attestation.Verification;
 using StellaOps.Ops.Contracts;
+using StellaOps.Ops.Contracts.Client;
 using StellaOps.Ops.Contracts.Rpc;
 using StellaOps.Ops.PowerShell.Attestor;
+using StellaOps.Ops.PowerShell.Pipeline;
 
 namespace StellaOps.Ops.PowerShell.Verification;
 
 /// <summary>
 /// Test-StellaAttestation (stella verify attestation --attestation &lt;id&gt; [--verbose] / --last): verifies stored
-/// attestations in the daemon, or DSSE envelope / Sigstore bundle files. -Path with -TrustedKey / -TrustAnchor
-/// verifies in this process, no daemon needed. A failed verification is a result with Verified = false and also a
+/// attestations in the daemon, or DSSE envelope / Sigstore bundle files. -Path with -TrustedKey / -TrustAnchor adds
+/// those files to the daemon's trust, or verifies in this process against them alone when no daemon answers. A failed verification is a result with Verified = false and also a
 /// non-terminating SecurityError whose id names the cause, so both $r.Verified and -ErrorAction Stop work.
 /// </summary>
 [Cmdlet(VerbsDiagnostic.Test, "StellaAttestation", DefaultParameterSetName = IdSet)]
@@ -21,10 +23,7 @@ public sealed class TestStellaAttestationCommand : StellaAttestationCmdlet
     private const string LastSet = "Last";
     private const string PathSet = "Path";
 
-    /// <summary>Ids sent per call: under Protocol.MaxBatchItems. Pipeline input from Get-StellaAttestation is sent in batches of this size.</summary>
-    internal const int BatchSize = 256;
-
-    private readonly List<string> _ids = [];
+    private RequestPipeline<string, AttestationVerification>? _ids;
     private bool _allVerified = true;
 
     /// <summary>Stored attestation ids; objects from Get-StellaAttestation bind by their Id.</summary>
@@ -48,12 +47,12 @@ public sealed class TestStellaAttestationCommand : StellaAttestationCmdlet
     [ValidateNotNullOrEmpty]
     public string[] Path { get; set; } = [];
 
-    /// <summary>PEM public keys to trust (offline; with -Path the daemon is then not asked).</summary>
+    /// <summary>PEM public keys to trust as well: added to the daemon's trust when a daemon answers, on their own (offline) when none does.</summary>
     [Parameter(ParameterSetName = PathSet)]
     [ValidateNotNullOrEmpty]
     public string[] TrustedKey { get; set; } = [];
 
-    /// <summary>PEM CA certificates to trust: self-signed ones as roots, others as intermediates (offline).</summary>
+    /// <summary>PEM CA certificates to trust as well: self-signed ones as roots, others as intermediates (as -TrustedKey: with the daemon's trust, or alone).</summary>
     [Parameter(ParameterSetName = PathSet)]
     [ValidateNotNullOrEmpty]
     public string[] TrustAnchor { get; set; } = [];
@@ -79,12 +78,8 @@ public sealed class TestStellaAttestationCommand : StellaAttestationCmdlet
         switch (ParameterSetName)
         {
             case IdSet:
-                // Batched: ids from the pipeline are collected and sent BatchSize at a time.
-                foreach (var id in Id)
-                {
-                    _ids.Add(id);
-                    if (_ids.Count >= BatchSize) FlushIds();
-                }
+                // Streamed: ids from the pipeline go to the daemon in batches while more arrive; answers in input order.
+                foreach (var id in Id) Ids().Add(id, id, id.Length);
                 break;
             case LastSet:
                 VerifyLast();
@@ -97,39 +92,28 @@ public sealed class TestStellaAttestationCommand : StellaAttestationCmdlet
 
     protected override void EndProcessing()
     {
-        if (ParameterSetName == IdSet) FlushIds();
+        _ids?.Complete();
         if (Quiet) WriteObject(_allVerified);
         base.EndProcessing();
     }
 
-    private void FlushIds()
+    /// <summary>
+    /// The one client pipeline (RequestPipeline) for stored ids: the daemon answers each id on its own (an unknown one is
+    /// that item's error), so one bad id costs only its own answer; a refusal or a lost daemon ends the command.
+    /// </summary>
+    private RequestPipeline<string, AttestationVerification> Ids()
     {
-        if (_ids.Count == 0) return;
-        var ids = _ids.ToArray();
-        _ids.Clear();
-        AttestationVerification[]? results;
-        try
-        {
-            results = Invoke((c, _, ct) => c.Verify.VerifyAsync(new VerificationRequest { Ids = ids, Policy = Policy }, ct));
-        }
-        catch (OpsException ex) when (ids.Length > 1 && ex.Code is OpsErrorCode.AttestationNotFound or OpsErrorCode.InvalidArgument)
-        {
-            // One bad id fails the whole call: verify them one by one so each good id still gets its result.
-            results = [.. ids.Select(id => InvokeForItem((c, _, ct) => c.Verify.VerifyAsync(new VerificationRequest { Ids = [id], Policy = Policy }, ct), id)).Where(r => r is not null).SelectMany(r => r!)];
-            _allVerified &= results.Length == ids.Length;
-        }
-        catch (OpsException ex) when (ex.Code is not (OpsErrorCode.Unavailable or OpsErrorCode.ProtocolMismatch or OpsErrorCode.Unauthorized))
-        {
-            _allVerified = false;
-            if (!Quiet) WriteOpsError(ex, ids.Length == 1 ? ids[0] : ids);
-            return;
-        }
-        Emit(results);
+        if (_ids is not null) return _ids;
+        var policy = Policy;
+        return _ids = new(this,
+            (c, ids, _, ct) => c.Verify.VerifyAsync(new VerificationRequest { Ids = ids, Policy = policy }, ct),
+            Failure,
+            (r, _) => Written(r));
     }
 
     private void VerifyLast()
     {
-        if (Count <= Protocol.MaxBatchItems)
+        if (Count <= RequestPipelineLimits.Default.BatchItems)
         {
             var results = InvokeForItem((c, _, ct) => c.Verify.VerifyAsync(new VerificationRequest { Last = Count, Policy = Policy }, ct), "last");
             if (results is null) { _allVerified = false; return; }
@@ -137,14 +121,26 @@ public sealed class TestStellaAttestationCommand : StellaAttestationCmdlet
             Emit(results);
             return;
         }
-        // More than one call takes: list the newest ids, then verify them in batches.
-        var list = InvokeForItem((c, _, ct) => c.Attest.ListAsync(new AttestationQuery { Status = AttestationStatus.Signed, Limit = Count }, ct), "last");
-        if (list is null) { _allVerified = false; return; }
-        foreach (var chunk in list.Select(a => a.Id).Chunk(BatchSize))
+        // More than one call takes: the newest signed ids, page by page, through the same pipeline as -Id.
+        var any = false;
+        try
         {
-            _ids.AddRange(chunk);
-            FlushIds();
+            foreach (var a in ListPages(new AttestationQuery { Status = AttestationStatus.Signed }, Count))
+            {
+                any = true;
+                Ids().Add(a.Id, a.Id, a.Id.Length);
+            }
         }
+        catch (OpsException ex) when (!ErrorMapping.EndsCommand(ex.Code))
+        {
+            _allVerified = false;
+            if (!Quiet) WriteOpsError(ex, "last");
+        }
+        catch (OpsException ex)
+        {
+            ThrowOpsError(ex, "last");
+        }
+        if (!any) WriteWarning("There is no signed attestation to verify.");
     }
 
     private void VerifyPaths()
@@ -169,24 +165,78 @@ public sealed class TestStellaAttestationCommand : StellaAttestationCmdlet
         }
         if (files.Count == 0) return;
 
+        LocalTrust? local = null;
         if (TrustedKey.Length > 0 || TrustAnchor.Length > 0)
         {
-            var trust = LocalTrust.Load(TrustedKey, TrustAnchor, FileSystemPath, out var problems);
+            local = LocalTrust.Load(TrustedKey, TrustAnchor, FileSystemPath, out var problems);
             foreach (var problem in problems)
             {
                 _allVerified = false;
                 if (!Quiet) WriteOpsError(problem, problem.Target);
             }
-            using var verifier = new AttestationVerifier(trust);
-            Emit([.. files.Select(f => verifier.Verify(f.Content, f.Name, Policy))]);
-            return;
+            // The files are trusted in addition to the daemon's trust when a daemon answers; without one, on their own (said so).
+            if (UnreachableDaemon() is { } why)
+            {
+                var sources = local.Sources;
+                WriteWarning($"No daemon answers at {ResolvedEndpoint} ({why}): verified against {Describe(sources)} only, not the daemon's trust.");
+                using var verifier = new AttestationVerifier(local.Material);
+                Emit([.. files.Select(f => verifier.Verify(f.Content, f.Name, Policy) with { TrustSources = sources })]);
+                return;
+            }
         }
-        foreach (var chunk in files.Chunk(64))
+        IReadOnlyList<string> used = [$"the daemon's trust ({ResolvedEndpoint})", .. local?.Sources ?? []];
+        WriteVerbose($"Verifying against {Describe(used)}.");
+        foreach (var chunk in Chunks(files))
         {
             var documents = chunk.Select(f => new VerificationDocument { Name = f.Name, Content = System.Text.Encoding.UTF8.GetString(f.Content) }).ToArray();
-            var results = InvokeForItem((c, _, ct) => c.Verify.VerifyAsync(new VerificationRequest { Documents = documents, Policy = Policy }, ct), chunk[0].Name);
+            var request = new VerificationRequest { Documents = documents, Policy = Policy, TrustedKeys = local?.Keys ?? [], TrustAnchors = local?.Anchors ?? [] };
+            var results = InvokeForItem((c, _, ct) => c.Verify.VerifyAsync(request, ct), chunk[0].Name);
             if (results is null) { _allVerified = false; continue; }
-            Emit(results);
+            Emit(results.Select(r => r with { TrustSources = used }));
+        }
+    }
+
+    private static string Describe(IReadOnlyList<string> sources) => sources.Count switch
+    {
+        1 => sources[0],
+        _ => string.Join(", ", sources.Take(sources.Count - 1)) + " and " + sources[^1],
+    };
+
+    /// <summary>Files per call: at most 64, and about 2 MiB of JSON, well under the daemon's 4 MiB frame.</summary>
+    private static IEnumerable<List<(string Name, byte[] Content)>> Chunks(List<(string Name, byte[] Content)> files)
+    {
+        var chunk = new List<(string Name, byte[] Content)>();
+        var bytes = 0L;
+        foreach (var f in files)
+        {
+            if (chunk.Count > 0 && (chunk.Count == 64 || bytes + f.Content.Length > 2 * 1024 * 1024)) { yield return chunk; chunk = []; bytes = 0; }
+            chunk.Add(f);
+            bytes += f.Content.Length;
+        }
+        if (chunk.Count > 0) yield return chunk;
+    }
+
+    /// <summary>
+    /// Null when a daemon answers at the endpoint (its connection is then cached for the calls that follow); otherwise
+    /// why not. Unlike every other call here, a daemon that cannot be reached does not end the command.
+    /// </summary>
+    private string? UnreachableDaemon()
+    {
+        // Started on the pipeline thread: the connection cache is per runspace.
+        var connecting = ConnectionCache.GetWithOriginAsync(Endpoint, StopToken);
+        try
+        {
+            connecting.Wait(StopToken);
+            return null;
+        }
+        catch (OperationCanceledException) when (StopToken.IsCancellationRequested)
+        {
+            throw new PipelineStoppedException();
+        }
+        catch (AggregateException ex)
+        {
+            var why = OpsClient.Translate(ex.InnerException ?? ex, ResolvedEndpoint);
+            return why is OpsException ops ? ops.Message : why.Message;
         }
     }
 
@@ -194,13 +244,23 @@ public sealed class TestStellaAttestationCommand : StellaAttestationCmdlet
     {
         foreach (var r in results)
         {
-            foreach (var check in r.Checks)
-                WriteVerbose($"{r.Source}: {check.Name}: {check.Status.ToString().ToLowerInvariant()}{(check.Reason.Length > 0 ? " - " + check.Reason : "")}");
-            WriteVerbose($"{r.Source}: signing time {r.SigningTime:u} from {r.SigningTimeSource} ({r.SigningTimeDetail})");
-            if (!r.Verified) _allVerified = false;
-            if (Quiet) continue;
-            WriteObject(r);
-            if (!r.Verified) WriteError(VerificationErrors.ToErrorRecord(r));
+            var written = Written(r);
+            if (written is not null) WriteObject(written);
+            if (Failure(r) is { } error) WriteError(ErrorMapping.ToErrorRecord(error.ToException(), (object?)written ?? r.Source));
         }
     }
+
+    /// <summary>Narrates a result's checks (-Verbose) and counts it; the result to write, or null with -Quiet or when nothing was verified.</summary>
+    private AttestationVerification? Written(AttestationVerification r)
+    {
+        if (!r.Verified) _allVerified = false;
+        if (r.Error is not null) return null;
+        foreach (var check in r.Checks)
+            WriteVerbose($"{r.Source}: {check.Name}: {check.Status.ToString().ToLowerInvariant()}{(check.Reason.Length > 0 ? " - " + check.Reason : "")}");
+        WriteVerbose($"{r.Source}: signing time {r.SigningTime:u} from {r.SigningTimeSource} ({r.SigningTimeDetail})");
+        return Quiet ? null : r;
+    }
+
+    /// <summary>The item's error: the daemon's (an unknown id), or the failed verification as a SecurityError; none with -Quiet.</summary>
+    private OpsError? Failure(AttestationVerification r) => Quiet ? null : r.Error ?? (r.Verified ? null : VerificationErrors.ToOpsError(r));
 }

@@ -13,6 +13,8 @@ public sealed record AttestationQuery
     /// <summary>Subject name (wildcards) or digest (<c>sha256:hex</c>).</summary>
     public string? Subject { get; init; }
     public string? Type { get; init; }
-    /// <summary>At most this many, newest first; null for the daemon's default (1000).</summary>
+    /// <summary>At most this many, newest first; null for the daemon's default (1000). For a page: at most this many on the page.</summary>
     public int? Limit { get; init; }
+    /// <summary>A page's <see cref="AttestationPage.Next"/>: the page after it (<see cref="IAttestRpc.ListPageAsync"/> only).</summary>
+    public string? Cursor { get; init; }
 }

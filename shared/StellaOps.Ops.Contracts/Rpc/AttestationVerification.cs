@@ -17,6 +17,11 @@ public sealed record AttestationVerification
     public string? Cause { get; init; }
     public string? Message { get; init; }
     public string? Fix { get; init; }
+    /// <summary>
+    /// Set when this item could not be verified at all (an id that names no attestation): no check ran, and the
+    /// item's error is this, not a verification failure. Null for every verified or failed verification.
+    /// </summary>
+    public OpsError? Error { get; init; }
     /// <summary>The statement's subjects (reported even when verification failed: do not trust them then).</summary>
     public IReadOnlyList<AttestationSubject> Subjects { get; init; } = [];
     public string? PredicateType { get; init; }
@@ -29,6 +34,11 @@ public sealed record AttestationVerification
     public string SigningTimeDetail { get; init; } = "";
     public IReadOnlyList<CertificateLink> CertificateChain { get; init; } = [];
     public IReadOnlyList<VerificationCheckResult> Checks { get; init; } = [];
+    /// <summary>
+    /// What this verification trusted, in words: the daemon's trust material (and at which endpoint), the caller's
+    /// -TrustedKey / -TrustAnchor files, or both. Filled in by the module.
+    /// </summary>
+    public IReadOnlyList<string> TrustSources { get; init; } = [];
 
     public override string ToString()
         => Verified ? $"{Source}: verified ({KeyId?[..Math.Min(16, KeyId.Length)]}…, signed {DisplayText.Time(SigningTime)} per {SigningTimeSource})"

@@ -21,6 +21,15 @@ public partial interface IAttestRpc
     [RequiresRole(CallerRole.Reader)]
     Task<AttestationInfo[]> ListAsync(AttestationQuery query, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// One page of the list, newest first: at most <see cref="AttestationQuery.Limit"/> (capped at
+    /// <see cref="AttestationPage.MaxItems"/>) and at most <see cref="AttestationPage.MaxBytes"/> of answer (less under a
+    /// smaller Ipc:MaxAnswerBytes), so a list of any length streams in calls that each fit. Pass the page's
+    /// <see cref="AttestationPage.Next"/> as <see cref="AttestationQuery.Cursor"/> for the page after it.
+    /// </summary>
+    [RequiresRole(CallerRole.Reader)]
+    Task<AttestationPage> ListPageAsync(AttestationQuery query, CancellationToken cancellationToken);
+
     /// <summary>An attestation by id (or an unambiguous id prefix of at least 8 characters), with its statement, envelope and history.</summary>
     [RequiresRole(CallerRole.Reader)]
     Task<AttestationInfo> GetAsync(string id, CancellationToken cancellationToken);

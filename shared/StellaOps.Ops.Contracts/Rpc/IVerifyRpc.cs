@@ -16,6 +16,8 @@ public partial interface IVerifyRpc
     /// Verifies, in this order, the stored attestations named by <see cref="VerificationRequest.Ids"/>, the newest
     /// <see cref="VerificationRequest.Last"/> signed ones, those about <see cref="VerificationRequest.Subject"/>, then
     /// the <see cref="VerificationRequest.Documents"/>. At most <see cref="Protocol.MaxBatchItems"/> in all per call.
+    /// Each id gets exactly one answer, in the order given: an id that names no attestation is an answer whose
+    /// <see cref="AttestationVerification.Error"/> says so, not a failure of the whole call.
     /// </summary>
     [RequiresRole(CallerRole.Reader)]
     Task<AttestationVerification[]> VerifyAsync(VerificationRequest request, CancellationToken cancellationToken);
