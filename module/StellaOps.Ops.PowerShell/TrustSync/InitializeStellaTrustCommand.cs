@@ -9,7 +9,7 @@ namespace StellaOps.Ops.PowerShell.TrustSync;
 /// root.json must match). An initialised client is moved to another repository or mirror only with -Force, and keeps
 /// the root it trusts: the new repository's metadata must verify against it.
 /// </summary>
-[Cmdlet(VerbsData.Initialize, "StellaTrust", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
+[Cmdlet(VerbsData.Initialize, "StellaTrust", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
 [OutputType(typeof(TrustSyncResult))]
 public sealed class InitializeStellaTrustCommand : TrustSyncCmdlet
 {
