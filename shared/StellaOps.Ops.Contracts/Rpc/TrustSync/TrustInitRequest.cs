@@ -1,7 +1,7 @@
 namespace StellaOps.Ops.Contracts.Rpc;
 
 /// <summary>What <c>stella trust init</c> sends: the repository, and for a first init its root (bytes or pinned hash).</summary>
-public sealed record TrustInitRequest
+public sealed record TrustInitRequest : IAuditDescribed
 {
     /// <summary>The repository's metadata URL (<c>https://tuf-repo-cdn.sigstore.dev/</c>).</summary>
     public string TufUrl { get; init; } = "";
@@ -16,4 +16,8 @@ public sealed record TrustInitRequest
     public string? RootSha256 { get; init; }
 
     public bool Force { get; init; }
+
+    /// <summary>The audit shows the URLs, the root's SHA-256 and force, not the root's bytes.</summary>
+    public string DescribeForAudit() =>
+        $"tufUrl={TufUrl} targetsUrl={TargetsUrl ?? "(default)"} root={(Root is null ? "none" : "sha256:" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(Root)))} rootSha256={RootSha256 ?? "none"} force={Force}";
 }
