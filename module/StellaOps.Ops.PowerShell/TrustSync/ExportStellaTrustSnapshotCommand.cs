@@ -23,7 +23,7 @@ public sealed class ExportStellaTrustSnapshotCommand : TrustSyncCmdlet
 
     protected override void EndProcessing()
     {
-        var full = FileSystemPath(Path, nameof(Path), mustExist: false);
+        var full = ResolveFile(Path, nameof(Path), mustExist: false);
         if (!ShouldProcess(full, "Write a trust snapshot" + (IncludeRoot ? " including the root" : ""))) return;
         Contracts.Rpc.TrustSnapshotFiles files;
         try

@@ -37,7 +37,7 @@ public sealed class ImportStellaTrustSnapshotCommand : TrustSyncCmdlet
 
     protected override void ProcessRecord()
     {
-        var full = FileSystemPath(Path, nameof(Path), mustExist: true);
+        var full = ResolveFile(Path, nameof(Path), mustExist: true);
         Dictionary<string, byte[]> files;
         try
         {
@@ -56,8 +56,8 @@ public sealed class ImportStellaTrustSnapshotCommand : TrustSyncCmdlet
         }
         if (ParameterSetName == OfflineSet)
         {
-            var metadata = FileSystemPath(MetadataDirectory, nameof(MetadataDirectory), mustExist: false);
-            var targets = TargetDirectory is null ? System.IO.Path.Combine(System.IO.Path.GetDirectoryName(metadata.TrimEnd('/'))!, "targets") : FileSystemPath(TargetDirectory, nameof(TargetDirectory), mustExist: false);
+            var metadata = ResolveFile(MetadataDirectory, nameof(MetadataDirectory), mustExist: false);
+            var targets = TargetDirectory is null ? System.IO.Path.Combine(System.IO.Path.GetDirectoryName(metadata.TrimEnd('/'))!, "targets") : ResolveFile(TargetDirectory, nameof(TargetDirectory), mustExist: false);
             if (!ShouldProcess(metadata, $"Import the trust snapshot {full}" + (Force ? ", allowing a root rotation" : ""))) return;
             try
             {

@@ -38,7 +38,7 @@ public sealed class InitializeStellaTrustCommand : TrustSyncCmdlet
 
     protected override void ProcessRecord()
     {
-        byte[]? root = Root is null ? null : ReadFile(FileSystemPath(Root, nameof(Root), mustExist: true), nameof(Root), 512_000);
+        byte[]? root = Root is null ? null : ReadFile(ResolveFile(Root, nameof(Root), mustExist: true), nameof(Root), 512_000);
         var request = new TrustInitRequest { TufUrl = TufUrl, TargetsUrl = TargetsUrl, Root = root, RootSha256 = RootSha256?.ToLowerInvariant(), Force = Force };
         var action = Force ? "Move trust sync to this repository, keeping the trusted root" : "Initialise trust sync with this repository";
         if (!ShouldProcess(TufUrl, action)) return;
