@@ -93,4 +93,57 @@ public enum OpsErrorCode
     IssuerDocumentRefused = 1456,
     /// <summary>An issuer document is older than (or the same version as) the one already accepted: a replay, refused.</summary>
     IssuerDocumentReplayed = 1457,
+    // The TUF client (shared/StellaOps.Ops.Tuf): the message names the role and the check; the target is the role.
+    /// <summary>A root metadata file is malformed, not signed by its own threshold, or not a valid next version of the trusted root.</summary>
+    TufRootInvalid = 1501,
+    /// <summary>Metadata does not carry signatures from enough distinct trusted keys of its role (duplicate keys and signatures count once).</summary>
+    TufThresholdNotMet = 1502,
+    /// <summary>Metadata older than what the client already trusts (version went down, or a role vanished from snapshot): a rollback attack, refused.</summary>
+    TufRollback = 1503,
+    /// <summary>The newest metadata the repository serves for a role has expired (a freeze attack, or a repository that stopped signing).</summary>
+    TufExpired = 1504,
+    /// <summary>A file's hash differs from the one its trusted parent role lists.</summary>
+    TufHashMismatch = 1505,
+    /// <summary>A file is longer than its trusted length or than the client's size limit for it (endless data).</summary>
+    TufLengthExceeded = 1506,
+    /// <summary>No trusted targets role lists that target name.</summary>
+    TufTargetNotFound = 1507,
+    /// <summary>Metadata is malformed: not canonical-JSON-compatible, a wrong type, missing fields, an unsupported spec version.</summary>
+    TufMetadataInvalid = 1508,
+    /// <summary>Metadata has another version than the one its parent role lists (timestamp → snapshot, snapshot → targets): mix-and-match, refused.</summary>
+    TufVersionMismatch = 1509,
+    /// <summary>A role the workflow needs is not listed by its parent (snapshot does not list a targets file, a delegation is missing).</summary>
+    TufRoleNotListed = 1510,
+    /// <summary>The repository could not be reached or answered with an error.</summary>
+    TufFetchFailed = 1511,
+    /// <summary>The client has no trusted root yet: initialise it with a root file.</summary>
+    TufNotInitialized = 1512,
+    /// <summary>A file in the local TUF cache is refused: its directory or file could be swapped by someone else, or it no longer verifies.</summary>
+    TufCacheUntrusted = 1513,
+    /// <summary>The clock is earlier than the last successful refresh: refused until the clock is right.</summary>
+    TufClockRolledBack = 1514,
+    /// <summary>The target search visited the maximum number of delegated roles before finding the target.</summary>
+    TufDelegationLimitReached = 1515,
+    /// <summary>The repository did not answer within the time limit.</summary>
+    TufTimeout = 1516,
+    /// <summary>The operation is not valid in the client's current state (a file loaded out of workflow order).</summary>
+    TufWorkflowViolation = 1517,
+    /// <summary>Trust sync (TUF) is not initialised on this daemon: run 'stella trust init --tuf-url URL --root root.json'.</summary>
+    TrustNotConfigured = 1540,
+    /// <summary>Trust sync is already initialised; moving to another repository needs --force (and keeps the trusted root).</summary>
+    TrustAlreadyInitialized = 1541,
+    /// <summary>TUF metadata or a target failed verification (signature, threshold, version, hash, length, expiry): the message says which role and why.</summary>
+    TrustMetadataInvalid = 1542,
+    /// <summary>The TUF repository could not be reached; the last good metadata is still served until it expires.</summary>
+    TrustRepositoryUnavailable = 1543,
+    /// <summary>The last good TUF metadata has expired and the repository cannot be reached: refused unless --allow-stale within --max-age.</summary>
+    TrustMetadataStale = 1544,
+    /// <summary>A Sigstore trusted_root.json or signing_config.v0.2.json does not parse or validate: the message names the field.</summary>
+    TrustMaterialInvalid = 1545,
+    /// <summary>A trust snapshot bundle is malformed, its manifest's hashes do not match, or it does not verify against the trusted root.</summary>
+    TrustSnapshotInvalid = 1546,
+    /// <summary>The new metadata changes the trusted root (a rotation): allowed only with --force and a valid rotation chain.</summary>
+    TrustRootChangeNeedsForce = 1547,
+    /// <summary>The signing config names too few services usable now for its selector (EXACT count, or none valid).</summary>
+    TrustServiceSelectionFailed = 1548,
 }
