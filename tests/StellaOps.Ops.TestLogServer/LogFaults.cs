@@ -30,6 +30,9 @@ public sealed class LogFaults
     /// <summary>Submissions answer an entry for other content (another body, with its own valid proof).</summary>
     public volatile bool OtherContent;
 
+    /// <summary>Submissions and reads are carried out (the entry is appended) but the connection drops before the answer.</summary>
+    public volatile bool DropAnswers;
+
     public int FailNext { get => Volatile.Read(ref _failNext); set => Volatile.Write(ref _failNext, value); }
 
     /// <summary>The next N requests have their connection dropped with no answer.</summary>
@@ -50,6 +53,7 @@ public sealed class LogFaults
         ForgeProof = false;
         WrongKey = false;
         OtherContent = false;
+        DropAnswers = false;
     }
 
     private static bool TakeOne(ref int counter)

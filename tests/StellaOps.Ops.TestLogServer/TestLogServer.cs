@@ -72,6 +72,18 @@ public sealed class TestLogServer : IAsyncDisposable
             }
             await next(context);
         });
+        // Drops the answer after the work is done (the entry is in the log, the client never hears of it).
+        app.Use(async (context, next) =>
+        {
+            if (!context.Request.Path.StartsWithSegments("/_test") && log.Faults.DropAnswers)
+            {
+                context.Response.Body = Stream.Null;
+                await next(context);
+                context.Abort();
+                return;
+            }
+            await next(context);
+        });
         app.MapGet("/_test/info", () => Results.Json(Info(server!)));
         app.MapPost("/_test/faults", async (HttpContext c) =>
         {
@@ -117,6 +129,7 @@ public sealed class TestLogServer : IAsyncDisposable
         if (e.TryGetProperty("forgeProof", out v)) f.ForgeProof = v.GetBoolean();
         if (e.TryGetProperty("wrongKey", out v)) f.WrongKey = v.GetBoolean();
         if (e.TryGetProperty("otherContent", out v)) f.OtherContent = v.GetBoolean();
+        if (e.TryGetProperty("dropAnswers", out v)) f.DropAnswers = v.GetBoolean();
     }
 
     private static void MapV1(WebApplication app, TestLog log)
