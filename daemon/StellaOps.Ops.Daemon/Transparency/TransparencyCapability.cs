@@ -24,6 +24,7 @@ public static class TransparencyCapability
             return store;
         });
         services.AddSingleton<IAttestationSignedHook, TransparencyOutbox>();
+        services.AddSingleton<IAttestationLogEvidence, TransparencyEvidence>();
         services.AddSingleton<TransparencyDrain>();
         services.AddHostedService(sp => sp.GetRequiredService<TransparencyDrain>());
         services.AddSingleton<IHealthCheck, TransparencyHealthCheck>();
