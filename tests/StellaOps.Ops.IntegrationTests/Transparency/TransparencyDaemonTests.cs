@@ -221,6 +221,36 @@ public sealed class TransparencyDaemonTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task An_exported_bundle_carries_the_verified_entry_and_its_inclusion_is_checked_offline_from_the_bundle_and_the_trusted_root()
+    {
+        await using var daemon = await DaemonProcess.StartNewAsync(Settings(_primary));
+        await using var client = await daemon.ConnectAsync();
+        await ActiveSoftwareKeyAsync(client);
+        var id = Assert.Single(await CreateAsync(client, "exported", 1));
+        await WaitLoggedAsync(client, [id]);
+        var export = await client.Attest.ExportAsync(id, AttestationExportFormat.SigstoreBundle, CancellationToken.None);
+        using (var doc = System.Text.Json.JsonDocument.Parse(export.Content))
+        {
+            var entry = Assert.Single(doc.RootElement.GetProperty("verificationMaterial").GetProperty("tlogEntries").EnumerateArray());
+            Assert.True(entry.TryGetProperty("inclusionProof", out var proof) && proof.TryGetProperty("checkpoint", out _));
+            Assert.True(entry.TryGetProperty("inclusionPromise", out _));
+        }
+        var policy = new VerificationPolicy { RequiredLogEntries = 1 };
+        var fromBundle = Assert.Single(await client.Verify.VerifyAsync(new VerificationRequest { Documents = [new VerificationDocument { Name = "bundle", Content = export.Content }], Policy = policy }, CancellationToken.None));
+        Assert.True(fromBundle.Verified, fromBundle.Message);
+        Assert.Equal(VerificationCheckStatus.Pass, fromBundle.Checks.Single(c => c.Name == "transparency-log").Status);
+        var stored = Assert.Single(await client.Verify.VerifyAsync(new VerificationRequest { Ids = [id], Policy = policy }, CancellationToken.None));
+        Assert.True(stored.Verified, stored.Message);
+
+        // The same bundle with the entry's proof altered fails the transparency-log check.
+        var tampered = System.Text.Json.Nodes.JsonNode.Parse(export.Content)!;
+        tampered["verificationMaterial"]!["tlogEntries"]![0]!["inclusionProof"]!["rootHash"] = Convert.ToBase64String(new byte[32]);
+        var bad = Assert.Single(await client.Verify.VerifyAsync(new VerificationRequest { Documents = [new VerificationDocument { Name = "tampered", Content = tampered.ToJsonString() }] }, CancellationToken.None));
+        Assert.False(bad.Verified);
+        Assert.Equal(StellaOps.Ops.Contracts.OpsErrorCode.TransparencyLogEntryRejected, bad.Failure);
+    }
+
+    [Fact]
     public async Task With_no_log_configured_attestations_stay_signed_nothing_is_queued_and_the_doctor_warns_how_to_configure_one()
     {
         await using var daemon = await DaemonProcess.StartNewAsync();
