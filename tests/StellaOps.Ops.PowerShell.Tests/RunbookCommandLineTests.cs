@@ -147,11 +147,11 @@ public class RunbookCommandLineTests
     [Fact]
     public void PlannedCommandsSayNotImplementedYet()
     {
-        var e = Fails("trust status");
+        var e = Fails("trust reset-circuits");
         Assert.Equal("NotImplemented", e.ErrorId);
         Assert.Equal(ErrorCategory.NotImplemented, e.Category);
         Assert.Contains("not implemented yet in this release", e.Message);
-        Assert.Contains("Get-StellaTrustStatus", e.Message);
+        Assert.Contains("Reset-StellaTrustCircuit", e.Message);
     }
 
     [Theory]

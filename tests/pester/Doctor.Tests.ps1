@@ -22,11 +22,11 @@ Describe 'Invoke-StellaDoctor' {
         @(Get-StellaDoctorCheck check.daemon.* | Invoke-StellaDoctor).Count | Should -Be @(Get-StellaDoctorCheck check.daemon.*).Count
     }
     It 'a check the runbooks name that this release does not have is NotImplemented; an unknown one NotFound with a next step that exists' {
-        Invoke-StellaDoctor -Check check.trust.metadata-freshness -ErrorVariable errs -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        Invoke-StellaDoctor -Check check.transparency.submission-health -ErrorVariable errs -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
         $errs[0].FullyQualifiedErrorId | Should -Be 'NotImplemented,StellaOps.Ops.PowerShell.Doctor.InvokeStellaDoctorCommand'
         $errs[0].CategoryInfo.Category | Should -Be 'NotImplemented'
-        $errs[0].TargetObject | Should -Be 'check.trust.metadata-freshness'
-        $errs[0].Exception.Message | Should -Match 'not implemented yet in this release\. It will check the age of the TUF metadata'
+        $errs[0].TargetObject | Should -Be 'check.transparency.submission-health'
+        $errs[0].Exception.Message | Should -Match 'not implemented yet in this release\. It will check the Rekor submission failure rate'
         Invoke-StellaDoctor -Check check.attestor.signing-healt -ErrorVariable errs -ErrorAction SilentlyContinue
         $errs[0].FullyQualifiedErrorId | Should -Be 'NotFound,StellaOps.Ops.PowerShell.Doctor.InvokeStellaDoctorCommand'
         $errs[0].Exception.Message | Should -Match "Did you mean 'check\.attestor\.signing-health'"

@@ -82,7 +82,7 @@ Describe 'stella doctor' {
 
 Describe 'stella doctor: checks of a later release' {
     It 'a check id the runbooks name that this release does not have says not implemented yet, not NotFound' {
-        foreach ($id in 'check.trust.metadata-freshness', 'check.transparency.submission-health', 'check.transparency.circuit-breaker') {
+        foreach ($id in 'check.transparency.submission-health', 'check.transparency.circuit-breaker') {
             $errs = $null
             stella doctor --check $id -ErrorVariable errs -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
             $errs.Count | Should -Be 1 -Because $id
@@ -311,11 +311,11 @@ Describe 'stella errors' {
     }
     It 'a runbook command of a later release says it is not implemented yet' {
         $err = $null
-        try { stella trust status } catch { $err = $_ }
+        try { stella trust reset-circuits } catch { $err = $_ }
         $err.FullyQualifiedErrorId | Should -Be 'NotImplemented,StellaOps.Ops.PowerShell.Dispatch.InvokeStellaRunbookLineCommand'
         $err.CategoryInfo.Category | Should -Be 'NotImplemented'
         $err.Exception.Message | Should -Match 'not implemented yet in this release'
-        $err.Exception.Message | Should -Match 'Get-StellaTrustStatus'
+        $err.Exception.Message | Should -Match 'Reset-StellaTrustCircuit'
     }
     It 'a daemon error through stella keeps its id and category' {
         stella attest config set signing.mode banana -ErrorVariable errs -ErrorAction SilentlyContinue

@@ -17,7 +17,6 @@ public sealed class DoctorRpc(IEnumerable<IHealthCheck> checks, ILogger<DoctorRp
     /// </summary>
     private static readonly IReadOnlyDictionary<string, string> PlannedChecks = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase)
     {
-        ["check.trust.metadata-freshness"] = "the age of the TUF metadata (runbook 004: warning over 12h, critical over 24h)",
         ["check.transparency.submission-health"] = "the Rekor submission failure rate (runbook 004: warning over 5%, critical over 20%)",
         ["check.transparency.circuit-breaker"] = "how often the transparency-log circuit breaker opens (runbook 004: warning over 2/hour, critical over 5/hour)",
     };

@@ -20,6 +20,7 @@ public static class Components
         ["Attestor"] = Attestor,
         ["Hsm"] = Hsm,
         ["Trust"] = "Trust",
+        ["TrustSync"] = "Trust",
         ["Transparency"] = "Transparency",
         ["Ipc"] = "Ipc",
         ["Storage"] = "Storage",

@@ -48,6 +48,10 @@ public static class SettingCatalog
         SettingDefinition.Text("issuers.local.id", "Issuers:Local:Id", "local",
             "The issuer id this daemon's issuer document (stella issuer keys publish) names."),
 
+        // Trust sync (runbook: TUF repository and trust)
+        SettingDefinition.Duration("trust.refresh_interval", "Trust:RefreshInterval", "1h",
+            "Time between TUF refreshes (jittered by up to 10%); after a failure the next try comes sooner, backing off from 30s up to this interval.", minimum: "1m"),
+
         // The daemon itself
         SettingDefinition.Duration("ipc.request_timeout", "Ipc:RequestTimeout", "10m",
             "The longest a single request may run before the daemon cancels it.", minimum: "1s"),

@@ -222,17 +222,28 @@ public static class RunbookGrammar
         new("issuer trust", "Approve-StellaIssuer") { Positionals = [new("issuer-id", "Id", s => new[] { s })], Flags = [new("--reason", "Reason")] },
         new("issuer revoke", "Revoke-StellaIssuer") { Positionals = [new("issuer-id", "Id", s => new[] { s })], Flags = [new("--reason", "Reason")] },
         new("issuer keys fetch", "Update-StellaIssuerKey") { Positionals = [new("issuer-id", "Id", s => new[] { s })], Flags = [new("--source", "Source")] },
+        // trust sync (runbook: TUF repository and trust)
+        new("trust init", "Initialize-StellaTrust")
+        {
+            Flags = [new("--tuf-url", "TufUrl"), new("--targets-url", "TargetsUrl"), new("--root", "Root"), new("--root-sha256", "RootSha256"), new("--force", "Force", FlagKind.Switch)],
+        },
+        new("trust sync", "Sync-StellaTrust")
+        {
+            Flags = [new("--force", "Force", FlagKind.Switch), new("--allow-stale", "AllowStale", FlagKind.Switch), new("--max-age", "MaxAge", FlagKind.Value, ParseDuration)],
+        },
+        new("trust status", "Get-StellaTrustStatus")
+        {
+            Flags = [new("--show-endpoints", "ShowEndpoints", FlagKind.Switch), new("--show-keys", "ShowKeys", FlagKind.Switch),
+                     new("--show-backends", "ShowBackends", FlagKind.Switch), new("--show-circuit-breaker", "ShowCircuitBreaker", FlagKind.Switch)],
+        },
+        new("trust snapshot export", "Export-StellaTrustSnapshot") { Flags = [new("--out", "Path"), new("--include-root", "IncludeRoot", FlagKind.Switch)] },
         // doctor
         new("doctor", "Invoke-StellaDoctor") { Flags = [new("--check", "Check", FlagKind.Value, s => s.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))] },
 
         // ---- Runbook lines not wired yet (later issues: keys, HSM, signing, verification, trust, transparency). ----
         // They parse, and fail with "not implemented yet in this release" naming the planned cmdlet. To wire one,
         // replace Planned(...) by a CommandSpec with its cmdlet, positionals and flags.
-        Planned("trust init", "Initialize-StellaTrust"),
-        Planned("trust sync", "Sync-StellaTrust"),
-        Planned("trust status", "Get-StellaTrustStatus"),
         Planned("trust reset-circuits", "Reset-StellaTrustCircuit"),
-        Planned("trust snapshot export", "Export-StellaTrustSnapshot"),
         Planned("rekor query", "Search-StellaRekor"),
     ];
 }

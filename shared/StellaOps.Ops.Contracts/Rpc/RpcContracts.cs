@@ -21,6 +21,7 @@ public static class RpcContracts
         new(typeof(IKeyCertificateRpc), "certs."),
         new(typeof(IIssuerRpc), "issuers."),
         new(typeof(ITlogRpc), "tlog."),
+        new(typeof(ITrustSyncRpc), "tuf."),
     ];
 
     public static string PrefixOf(Type contract)

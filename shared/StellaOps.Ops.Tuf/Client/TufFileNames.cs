@@ -18,11 +18,19 @@ public static class TufFileNames
     /// <summary>The local file name of a target: its whole path escaped into one name.</summary>
     public static string LocalTarget(string targetPath) => Escape(targetPath);
 
+    // "." and ".." are unreserved characters, so escaping leaves them: they would climb out of the targets URL.
+    private static string EscapeSegment(string segment) => segment switch
+    {
+        "." => "%2E",
+        ".." => "%2E%2E",
+        _ => Escape(segment),
+    };
+
     /// <summary>The URL path of a target below the targets base URL: each segment escaped; with consistent snapshots, <c>dir/{hash}.{name}</c>.</summary>
     public static string RemoteTarget(string targetPath, string? hashPrefix)
     {
         var segments = targetPath.Split('/');
         if (hashPrefix is not null) segments[^1] = hashPrefix + "." + segments[^1];
-        return string.Join('/', segments.Select(Escape));
+        return string.Join('/', segments.Select(EscapeSegment));
     }
 }

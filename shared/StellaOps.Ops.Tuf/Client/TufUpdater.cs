@@ -203,6 +203,8 @@ public sealed class TufUpdater : IDisposable
     public async Task<string> DownloadTargetAsync(TargetFile info, CancellationToken cancellationToken = default)
     {
         var cache = RequireTargetCache();
+        if (info.Path.Split('/').Any(s => s is "." or ".."))
+            throw TufErrors.Invalid(info.Path, "a target path with '.' or '..' segments cannot be requested safely (it would leave the targets URL)");
         var baseUrl = WithSlash(_options.TargetBaseUrl ?? throw new InvalidOperationException("TargetBaseUrl is not set."));
         var consistent = _trusted?.Root.Signed.ConsistentSnapshot ?? false;
         var prefix = consistent && _options.PrefixTargetsWithHash ? info.Hashes.Values.First() : null;

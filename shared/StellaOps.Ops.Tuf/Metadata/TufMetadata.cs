@@ -12,6 +12,7 @@ namespace StellaOps.Ops.Tuf;
 public sealed class TufMetadata<T> where T : TufSigned, new()
 {
     private byte[]? _receivedSignedBytes;
+    private JsonObject? _receivedSigned;
 
     public TufMetadata(T signed) => Signed = signed;
 
@@ -29,16 +30,18 @@ public sealed class TufMetadata<T> where T : TufSigned, new()
     public static TufMetadata<T> FromBytes(ReadOnlySpan<byte> data, string? role = null)
     {
         var name = role ?? new T().Type;
-        JsonNode? root;
+        JsonFields f;
         try
         {
-            root = JsonNode.Parse(data, new JsonNodeOptions { PropertyNameCaseInsensitive = false }, new JsonDocumentOptions { MaxDepth = 64 });
+            using (var document = JsonDocument.Parse(data.ToArray(), new JsonDocumentOptions { MaxDepth = 64 }))
+                RejectDuplicateNames(document.RootElement, name);
+            var root = JsonNode.Parse(data, new JsonNodeOptions { PropertyNameCaseInsensitive = false }, new JsonDocumentOptions { MaxDepth = 64 });
+            f = new JsonFields(root, name, "metadata");
         }
         catch (Exception e) when (e is JsonException or ArgumentException or InvalidOperationException)
         {
             throw TufErrors.Invalid(name, "not well-formed JSON (or an object with a duplicate name)");
         }
-        var f = new JsonFields(root, name, "metadata");
         var signedNode = f.Object("signed");
         var signaturesNode = f.Required("signatures") as JsonArray ?? throw TufErrors.Invalid(name, "signatures is not an array");
         var signed = new T();
@@ -55,28 +58,51 @@ public sealed class TufMetadata<T> where T : TufSigned, new()
         {
             throw TufErrors.Invalid(name, e.Message);
         }
-        var metadata = new TufMetadata<T>(signed) { _receivedSignedBytes = signedBytes, UnrecognizedFields = f.Rest };
+        var metadata = new TufMetadata<T>(signed) { _receivedSignedBytes = signedBytes, _receivedSigned = signedNode, UnrecognizedFields = f.Rest };
         foreach (var s in signaturesNode) metadata.Signatures.Add(TufSignature.Read(s, name));
         return metadata;
     }
 
-    /// <summary>The file as a repository publishes it: canonical JSON by default (what tuf-js and python-tuf read equally well), or indented.</summary>
+    // JSON parsers disagree on which of two equal names wins: metadata with one is refused, never interpreted.
+    private static void RejectDuplicateNames(JsonElement element, string role)
+    {
+        switch (element.ValueKind)
+        {
+            case JsonValueKind.Object:
+                var names = new HashSet<string>(StringComparer.Ordinal);
+                foreach (var p in element.EnumerateObject())
+                {
+                    if (!names.Add(p.Name)) throw TufErrors.Invalid(role, $"the name '{p.Name}' appears twice in one object");
+                    RejectDuplicateNames(p.Value, role);
+                }
+                break;
+            case JsonValueKind.Array:
+                foreach (var item in element.EnumerateArray()) RejectDuplicateNames(item, role);
+                break;
+        }
+    }
+
+    /// <summary>
+    /// The file as a repository publishes it: JSON (control characters escaped, so any JSON parser reads it; the
+    /// signatures are over the canonical form, not these bytes), compact or indented. A parsed file that was not
+    /// re-signed writes its <c>signed</c> object as received.
+    /// </summary>
     public byte[] ToBytes(bool indented = false)
     {
         var o = new JsonObject
         {
             ["signatures"] = new JsonArray(Signatures.Select(s => (JsonNode?)s.ToJson()).ToArray()),
-            ["signed"] = _receivedSignedBytes is { } received ? JsonNode.Parse(received) : Signed.ToJson(),
+            ["signed"] = _receivedSigned is { } received ? received.DeepClone() : Signed.ToJson(),
         };
         JsonFields.AddUnrecognized(o, UnrecognizedFields);
-        return indented ? Encoding.UTF8.GetBytes(o.ToJsonString(new JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
-            : OlpcCanonicalJson.Serialize(o);
+        return Encoding.UTF8.GetBytes(o.ToJsonString(new JsonSerializerOptions { WriteIndented = indented, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }));
     }
 
     /// <summary>Signs the model as it is now with <paramref name="signer"/>, replacing an earlier signature of the same key unless <paramref name="append"/> is false (then all others go).</summary>
     public async Task<TufSignature> SignAsync(ITufSigner signer, bool append = true, CancellationToken cancellationToken = default)
     {
         _receivedSignedBytes = null;
+        _receivedSigned = null;
         var bytes = SignedBytes();
         var sig = await signer.SignAsync(bytes, cancellationToken).ConfigureAwait(false);
         var keyId = signer.KeyId;

@@ -180,8 +180,11 @@ public sealed class LoopbackFileServer : IAsyncDisposable, IDisposable
 
     private static Task WriteAsync(NetworkStream stream, string text) => stream.WriteAsync(Encoding.ASCII.GetBytes(text)).AsTask();
 
+    private int _disposed;
+
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1) return;
         _stop.Cancel();
         _listener.Stop();
         try { await _accept.ConfigureAwait(false); } catch (OperationCanceledException) { }

@@ -1,0 +1,43 @@
+using System.Security.Cryptography;
+using StellaOps.Ops.Attestation.Sigstore;
+
+namespace StellaOps.Ops.Daemon.TrustSync;
+
+/// <summary>What changed between two Sigstore trust materials, in words an operator reads after a sync.</summary>
+public static class TrustMaterialChanges
+{
+    public static string[] Between(SigstoreTrust before, SigstoreTrust after)
+    {
+        var changes = new List<string>();
+        Compare(changes, "transparency log", Logs(before.TrustedRoot?.TransparencyLogs), Logs(after.TrustedRoot?.TransparencyLogs));
+        Compare(changes, "CT log", Logs(before.TrustedRoot?.CertificateTransparencyLogs), Logs(after.TrustedRoot?.CertificateTransparencyLogs));
+        Compare(changes, "certificate authority", Authorities(before.TrustedRoot?.CertificateAuthorities), Authorities(after.TrustedRoot?.CertificateAuthorities));
+        Compare(changes, "timestamp authority", Authorities(before.TrustedRoot?.TimestampAuthorities), Authorities(after.TrustedRoot?.TimestampAuthorities));
+        Compare(changes, "endpoint", Endpoints(before.SigningConfig), Endpoints(after.SigningConfig));
+        return [.. changes];
+    }
+
+    /// <summary>A log key's fingerprint: lower-case hex SHA-256 of its SubjectPublicKeyInfo.</summary>
+    public static string Fingerprint(TransparencyLogInstance log) => Convert.ToHexStringLower(SHA256.HashData(log.PublicKeySpki));
+
+    private static void Compare(List<string> changes, string what, HashSet<string> before, HashSet<string> after)
+    {
+        changes.AddRange(after.Except(before).Order(StringComparer.Ordinal).Select(a => $"{what} added: {a}"));
+        changes.AddRange(before.Except(after).Order(StringComparer.Ordinal).Select(r => $"{what} removed: {r}"));
+    }
+
+    private static HashSet<string> Logs(IReadOnlyList<TransparencyLogInstance>? logs)
+        => [.. (logs ?? []).Select(l => $"{l.BaseUrl} key {Fingerprint(l)[..16]} {l.ValidFor}")];
+
+    private static HashSet<string> Authorities(IReadOnlyList<CertificateAuthorityInstance>? authorities)
+        => [.. (authorities ?? []).Select(a => $"{a.Uri?.ToString() ?? a.SubjectCommonName} root {Convert.ToHexStringLower(SHA256.HashData(a.CertificateChain[^1]))[..16]} {a.ValidFor}")];
+
+    private static HashSet<string> Endpoints(SigstoreSigningConfig? config)
+    {
+        if (config is null) return [];
+        return [.. config.RekorTlogUrls.Select(s => $"tlog {s.Url} v{s.MajorApiVersion}")
+            .Concat(config.TsaUrls.Select(s => $"tsa {s.Url} v{s.MajorApiVersion}"))
+            .Concat(config.CaUrls.Select(s => $"ca {s.Url} v{s.MajorApiVersion}"))
+            .Concat(config.OidcUrls.Select(s => $"oidc {s.Url} v{s.MajorApiVersion}"))];
+    }
+}

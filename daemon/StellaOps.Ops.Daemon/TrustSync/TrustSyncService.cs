@@ -1,0 +1,489 @@
+using System.Diagnostics.Metrics;
+using System.Globalization;
+using System.Security.Cryptography;
+using Microsoft.Extensions.Logging;
+using StellaOps.Ops.Attestation.Sigstore;
+using StellaOps.Ops.Contracts;
+using StellaOps.Ops.Contracts.Rpc;
+using StellaOps.Ops.Tuf;
+using StellaOps.Ops.Tuf.Snapshots;
+
+namespace StellaOps.Ops.Daemon.TrustSync;
+
+/// <summary>
+/// The daemon's TUF client (shared/StellaOps.Ops.Tuf's <see cref="TufUpdater"/>) and what it delivers: init, sync,
+/// status, snapshot export and import. A good refresh publishes the verified <c>trusted_root.json</c> and
+/// <c>signing_config.v0.2.json</c> through <see cref="TufSigstoreTrustSource"/>. When the repository cannot give fresh
+/// metadata, the last good metadata keeps serving until it expires; after that only with <c>AllowStale</c> and
+/// only while its age since the last good refresh is within <c>MaxAge</c>, and status, doctor and the result say so.
+/// One operation at a time.
+/// </summary>
+public sealed class TrustSyncService : IDisposable
+{
+    public const string TrustedRootTarget = "trusted_root.json";
+    public const string SigningConfigTarget = "signing_config.v0.2.json";
+    public const string MeterName = "StellaOps.Ops.TrustSync";
+    public const string RefreshesMetric = "attestor_tuf_refreshes_total";
+    public const string AgeMetric = "attestor_tuf_metadata_age_seconds";
+    public const string ExpiryMetric = "attestor_tuf_metadata_expiry_seconds";
+
+    /// <summary>The signing-config API versions the daemon's clients speak (Rekor v1 and v2, TSA, Fulcio, OIDC v1).</summary>
+    public static readonly int[] SupportedApiVersions = [1, 2];
+
+    private static readonly string[] Targets = [TrustedRootTarget, SigningConfigTarget];
+
+    private readonly TrustSyncPaths _paths;
+    private readonly TufSigstoreTrustSource _source;
+    private readonly TimeProvider _time;
+    private readonly ILogger<TrustSyncService> _log;
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly Meter _meter = new(MeterName);
+    private readonly Counter<long> _refreshes;
+    private IReadOnlyList<TufRoleStatus> _roles = [];
+    private DateTimeOffset? _lastRefresh;
+
+    public TrustSyncService(TrustSyncPaths paths, TufSigstoreTrustSource source, TimeProvider time, ILogger<TrustSyncService> log)
+    {
+        _paths = paths;
+        _source = source;
+        _time = time;
+        _log = log;
+        _refreshes = _meter.CreateCounter<long>(RefreshesMetric, description: "TUF refreshes (timer, sync, init, import) by outcome: success, unavailable, stale, invalid.");
+        _meter.CreateObservableGauge(AgeMetric, () => _lastRefresh is { } last ? new[] { new Measurement<double>((_time.GetUtcNow() - last).TotalSeconds) } : [],
+            unit: "s", description: "Seconds since the last good TUF refresh.");
+        _meter.CreateObservableGauge(ExpiryMetric, () => _roles.Select(r => new Measurement<double>((r.Expires - _time.GetUtcNow()).TotalSeconds, new KeyValuePair<string, object?>("role", r.Role))),
+            unit: "s", description: "Seconds until each trusted TUF role's metadata expires (negative: expired).");
+    }
+
+    /// <summary>The max age granted by the last <c>--allow-stale</c>; null when none is in effect.</summary>
+    public Duration? StaleAllowance { get; private set; }
+
+    public DateTimeOffset? LastAttempt { get; private set; }
+    public string LastOutcome { get; private set; } = "";
+    public string? LastError { get; private set; }
+
+    public TrustRepository? Repository => _paths.ReadRepository();
+
+    public bool IsInitialized => Repository is not null && File.Exists(Path.Combine(_paths.Metadata, TufFileNames.Role(TufRoleNames.Root)));
+
+    /// <summary>At start: serve what the cache holds, with no network, if it is still valid.</summary>
+    public async Task LoadAtStartAsync(CancellationToken cancellationToken)
+    {
+        if (Repository is not { } repository) return;
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await ServeFromCacheAsync(repository, allowExpired: false, cancellationToken).ConfigureAwait(false);
+        }
+        catch (OpsException e)
+        {
+            _log.LogWarning("The cached TUF metadata is not served: {Message}", e.Message);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    public async Task<TrustSyncResult> InitAsync(TrustInitRequest request, CancellationToken cancellationToken)
+    {
+        var tufUrl = CheckUrl(request.TufUrl, "--tuf-url");
+        var targetsUrl = string.IsNullOrWhiteSpace(request.TargetsUrl) ? TrustRepository.DefaultTargetsUrl(tufUrl) : CheckUrl(request.TargetsUrl, "--targets-url");
+        var repository = new TrustRepository(tufUrl, targetsUrl);
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (IsInitialized)
+            {
+                var current = Repository!;
+                if (!request.Force)
+                    throw new OpsException(OpsErrorCode.TrustAlreadyInitialized, $"Trust sync is already initialised with {current.TufUrl}.", current.TufUrl,
+                        "To move to another repository or mirror keeping the trusted root: stella trust init --tuf-url URL --force. To fetch news: stella trust sync.");
+                if (request.Root is not null || request.RootSha256 is not null)
+                    throw new OpsException(OpsErrorCode.InvalidArgument, "An initialised client keeps its trusted root: --force moves it to another repository, which must verify against that root.",
+                        null, "Leave out -Root/-RootSha256; a root rotation reaches the client through the repository (or a snapshot with --force).");
+                // The mirror must verify against the root already trusted: refresh from it before it replaces the old URL.
+                var moved = await RefreshAsync(repository, force: true, allowStale: false, maxAge: null, cancellationToken).ConfigureAwait(false);
+                _paths.WriteRepository(repository);
+                _log.LogInformation("Trust sync moved from {Old} to {New}", current.TufUrl, repository.TufUrl);
+                return moved;
+            }
+            var root = request.Root ?? (request.RootSha256 is { } pinned ? await FetchPinnedRootAsync(tufUrl, pinned, cancellationToken).ConfigureAwait(false)
+                : throw new OpsException(OpsErrorCode.InvalidArgument, "A first init needs the repository's root: a root.json file or its SHA-256.", null,
+                    "stella trust init --tuf-url URL with Initialize-StellaTrust -Root root.json (or -RootSha256 HEX); get root.json from the repository's operators, out of band."));
+            if (request.RootSha256 is { } hash && !Convert.ToHexStringLower(SHA256.HashData(root)).Equals(hash.Trim(), StringComparison.OrdinalIgnoreCase))
+                throw new OpsException(OpsErrorCode.TrustMetadataInvalid, $"The root given has SHA-256 {Convert.ToHexStringLower(SHA256.HashData(root))}, not the pinned {hash}.", null,
+                    "Check which root.json you were given; pin the hash of exactly that file.");
+            _paths.EnsureDirectory(_paths.Directory);
+            try
+            {
+                TufUpdater.Initialize(_paths.Metadata, root, _paths.PathTrust, overwrite: true);
+            }
+            catch (OpsException e) when (e.Code is not OpsErrorCode.UntrustedPath)
+            {
+                throw new OpsException(OpsErrorCode.TrustMetadataInvalid, $"The root is refused: {e.Message}", null, "Use the repository's root.json exactly as its operators published it.");
+            }
+            _paths.WriteRepository(repository);
+            KeepRootHistory();
+            _log.LogInformation("Trust sync initialised with {Url}", tufUrl);
+            try
+            {
+                return await RefreshAsync(repository, force: false, allowStale: false, maxAge: null, cancellationToken).ConfigureAwait(false);
+            }
+            catch (OpsException e) when (e.Code is OpsErrorCode.TrustRepositoryUnavailable or OpsErrorCode.TrustMetadataStale)
+            {
+                // Air-gapped: the root is trusted and the repository recorded; a snapshot import (or a later sync) brings the rest.
+                return new TrustSyncResult
+                {
+                    RepositoryUrl = tufUrl,
+                    CompletedAt = _time.GetUtcNow(),
+                    Warnings = [$"Initialised, but the first sync failed: {e.Message} Run 'stella trust sync' when the repository is reachable, or import a snapshot (Import-StellaTrustSnapshot)."],
+                };
+            }
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    public async Task<TrustSyncResult> SyncAsync(TrustSyncRequest request, CancellationToken cancellationToken)
+    {
+        if (request.AllowStale && request.MaxAge is null)
+            throw new OpsException(OpsErrorCode.InvalidArgument, "--allow-stale needs --max-age: how old the last good metadata may be.", null, "stella trust sync --allow-stale --max-age 7d");
+        var repository = Repository ?? throw NotConfigured();
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return await RefreshAsync(repository, request.Force, request.AllowStale, request.MaxAge, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>The timer's refresh: as a sync, keeping an <c>--allow-stale</c> grant in effect.</summary>
+    public Task<TrustSyncResult> TimerSyncAsync(CancellationToken cancellationToken)
+        => SyncAsync(new TrustSyncRequest { AllowStale = StaleAllowance is not null, MaxAge = StaleAllowance }, cancellationToken);
+
+    private async Task<TrustSyncResult> RefreshAsync(TrustRepository repository, bool force, bool allowStale, Duration? maxAge, CancellationToken cancellationToken)
+    {
+        var before = _source.Published;
+        LastAttempt = _time.GetUtcNow();
+        using var updater = NewUpdater(repository);
+        TufRefreshResult refresh;
+        try
+        {
+            refresh = await updater.RefreshAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (OpsException e) when (e.Code is OpsErrorCode.TufFetchFailed or OpsErrorCode.TufTimeout or OpsErrorCode.TufExpired)
+        {
+            return await OfflineAsync(repository, e, allowStale, maxAge, cancellationToken).ConfigureAwait(false);
+        }
+        catch (OpsException e)
+        {
+            Record("invalid", e.Message);
+            throw;
+        }
+        var (trust, fingerprint, expires) = await MaterialAsync(updater, repository, force, stale: false, cancellationToken).ConfigureAwait(false);
+        _source.Publish(trust, fingerprint, expires);
+        StaleAllowance = null;
+        KeepRootHistory();
+        Record("success", null);
+        return new TrustSyncResult
+        {
+            RepositoryUrl = repository.TufUrl,
+            Roles = [.. refresh.Roles.Select(r => new TrustRoleVersion { Role = r.Role, Before = r.VersionBefore, After = r.VersionAfter })],
+            MaterialChanges = TrustMaterialChanges.Between(before, trust),
+            CompletedAt = refresh.RefreshedAt,
+        };
+    }
+
+    private async Task<TrustSyncResult> OfflineAsync(TrustRepository repository, OpsException cause, bool allowStale, Duration? maxAge, CancellationToken cancellationToken)
+    {
+        var now = _time.GetUtcNow();
+        var lastGood = _lastRefresh ?? ReadLastRefresh(repository);
+        try
+        {
+            var expires = await ServeFromCacheAsync(repository, allowExpired: false, cancellationToken).ConfigureAwait(false);
+            Record("unavailable", cause.Message);
+            throw new OpsException(OpsErrorCode.TrustRepositoryUnavailable,
+                $"The TUF repository {repository.TufUrl} gave no fresh metadata ({cause.Message.TrimEnd('.')}). The last good metadata (refreshed {lastGood:u}) is still served until it expires at {expires:u}.",
+                repository.TufUrl, "Check the network path to the repository (or use a mirror: stella trust init --tuf-url MIRROR --force); the daemon retries with backoff.");
+        }
+        catch (OpsException e) when (e.Code is not OpsErrorCode.TrustRepositoryUnavailable)
+        {
+            // Expired (or nothing usable cached): stale only on request, and only inside the allowed age.
+        }
+        var age = lastGood is { } t ? now - t : TimeSpan.MaxValue;
+        if (allowStale && maxAge is { } max && lastGood is not null && age <= max.Value)
+        {
+            StaleAllowance = max;
+            await ServeFromCacheAsync(repository, allowExpired: true, cancellationToken, servedUntil: lastGood.Value + max.Value).ConfigureAwait(false);
+            Record("stale", cause.Message);
+            var warning = $"STALE TRUST METADATA IN USE: the TUF metadata has expired and the repository {repository.TufUrl} gave no fresh metadata ({cause.Message.TrimEnd('.')}); " +
+                          $"the last good metadata (refreshed {lastGood:u}, {Math.Floor(age.TotalHours)} h ago) is served under --allow-stale until {lastGood.Value + max.Value:u}. Restore the repository and run 'stella trust sync'.";
+            _log.LogWarning("{Warning}", warning);
+            return new TrustSyncResult { RepositoryUrl = repository.TufUrl, CompletedAt = now, Stale = true, Warnings = [warning], Roles = [.. _roles.Select(r => new TrustRoleVersion { Role = r.Role, Before = r.Version, After = r.Version })] };
+        }
+        _source.Withdraw();
+        StaleAllowance = null;
+        Record("stale", cause.Message);
+        throw new OpsException(OpsErrorCode.TrustMetadataStale,
+            $"The last good TUF metadata has expired and the repository {repository.TufUrl} gave no fresh metadata ({cause.Message.TrimEnd('.')}); " +
+            (lastGood is null ? "there was no good refresh yet." : $"the last good refresh was {lastGood:u} ({Math.Floor(age.TotalHours)} h ago)") +
+            (allowStale && maxAge is { } m ? $", older than --max-age {m}." : ". No Sigstore trust material is served."),
+            repository.TufUrl, "Restore the path to the repository and run 'stella trust sync'; as a last resort, temporarily: stella trust sync --allow-stale --max-age 7d");
+    }
+
+    /// <summary>Publishes the cached targets as verified by the cached metadata; answers until when they are served.</summary>
+    private async Task<DateTimeOffset> ServeFromCacheAsync(TrustRepository repository, bool allowExpired, CancellationToken cancellationToken, DateTimeOffset? servedUntil = null)
+    {
+        using var updater = NewUpdater(repository, offline: true);
+        var set = updater.LoadFromCache(ignoreExpiry: true);
+        _roles = updater.GetTrustedRoles();
+        _lastRefresh = updater.LastRefresh;
+        if (set.Targets is null) throw new OpsException(OpsErrorCode.TrustNotConfigured, "The TUF cache holds no complete metadata yet.", _paths.Metadata, "Run 'stella trust sync'.");
+        var now = _time.GetUtcNow();
+        if (!allowExpired && _roles.FirstOrDefault(r => r.IsExpired(now)) is { } expired)
+            throw new OpsException(OpsErrorCode.TrustMetadataStale, $"The cached {expired.Role} metadata expired at {expired.Expires:u}.", expired.Role, "Run 'stella trust sync'.");
+        var (trust, fingerprint, expires) = await MaterialAsync(updater, repository, force: false, stale: allowExpired, cancellationToken).ConfigureAwait(false);
+        _source.Publish(trust, fingerprint, servedUntil ?? expires);
+        return expires;
+    }
+
+    private async Task<(SigstoreTrust Trust, string Fingerprint, DateTimeOffset Expires)> MaterialAsync(
+        TufUpdater updater, TrustRepository repository, bool force, bool stale, CancellationToken cancellationToken)
+    {
+        _roles = updater.GetTrustedRoles();
+        _lastRefresh = updater.LastRefresh;
+        var rootInfo = await updater.TryGetTargetInfoAsync(TrustedRootTarget, cancellationToken).ConfigureAwait(false)
+            ?? throw new OpsException(OpsErrorCode.TrustMetadataInvalid, $"The TUF repository {repository.TufUrl} lists no {TrustedRootTarget} target.", TrustedRootTarget,
+                "Point trust sync at a Sigstore TUF repository (it publishes trusted_root.json).");
+        var rootBytes = await TargetAsync(updater, rootInfo, force, cancellationToken).ConfigureAwait(false);
+        var trustedRoot = Parse(rootBytes, TrustedRootTarget, SigstoreTrustedRootParser.Parse);
+        SigstoreSigningConfig? config = null;
+        var fingerprint = Convert.ToHexStringLower(SHA256.HashData(rootBytes));
+        if (await updater.TryGetTargetInfoAsync(SigningConfigTarget, cancellationToken).ConfigureAwait(false) is { } configInfo)
+        {
+            var configBytes = await TargetAsync(updater, configInfo, force, cancellationToken).ConfigureAwait(false);
+            config = Parse(configBytes, SigningConfigTarget, SigstoreSigningConfigParser.Parse);
+            fingerprint += "." + Convert.ToHexStringLower(SHA256.HashData(configBytes));
+        }
+        var versions = string.Join(", ", _roles.Where(r => TufRoleNames.TopLevel.Contains(r.Role)).Select(r => $"{r.Role} v{r.Version}"));
+        var origin = $"TUF {repository.TufUrl} ({versions}){(stale ? " STALE" : "")}";
+        var expires = _roles.Count == 0 ? DateTimeOffset.MaxValue : _roles.Min(r => r.Expires);
+        return (new SigstoreTrust(trustedRoot, config, origin, _time.GetUtcNow()), fingerprint, expires);
+    }
+
+    private static async Task<byte[]> TargetAsync(TufUpdater updater, TargetFile info, bool force, CancellationToken cancellationToken)
+    {
+        var path = force ? null : await updater.FindCachedTargetAsync(info, cancellationToken).ConfigureAwait(false);
+        path ??= await updater.DownloadTargetAsync(info, cancellationToken).ConfigureAwait(false);
+        return await File.ReadAllBytesAsync(path, cancellationToken).ConfigureAwait(false);
+    }
+
+    private delegate T Parser<out T>(ReadOnlySpan<byte> utf8Json);
+
+    private static T Parse<T>(byte[] bytes, string target, Parser<T> parse)
+    {
+        try
+        {
+            return parse(bytes);
+        }
+        catch (FormatException e)
+        {
+            throw new OpsException(OpsErrorCode.TrustMaterialInvalid, $"The verified target {target} is not a valid Sigstore document: {e.Message}", target,
+                "The repository signed a document this daemon cannot read: tell the repository's operators.");
+        }
+    }
+
+    public async Task<TrustSnapshotFiles> ExportAsync(bool includeRoot, CancellationToken cancellationToken)
+    {
+        var repository = Repository ?? throw NotConfigured();
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            using var updater = NewUpdater(repository, offline: true);
+            var set = updater.LoadFromCache(ignoreExpiry: true);
+            if (set.Targets is null) throw new OpsException(OpsErrorCode.TrustNotConfigured, "The TUF cache holds no complete metadata to export.", _paths.Metadata, "Run 'stella trust sync' first.");
+            var files = new Dictionary<string, byte[]>(StringComparer.Ordinal);
+            var rootVersion = set.Root.Signed.Version;
+            if (Directory.Exists(_paths.Roots))
+            {
+                foreach (var file in Directory.EnumerateFiles(_paths.Roots, "*.root.json"))
+                    files["metadata/" + Path.GetFileName(file)] = await File.ReadAllBytesAsync(file, cancellationToken).ConfigureAwait(false);
+            }
+            var rootBytes = await File.ReadAllBytesAsync(Path.Combine(_paths.Metadata, TufFileNames.Role(TufRoleNames.Root)), cancellationToken).ConfigureAwait(false);
+            files["metadata/" + TufFileNames.Role(TufRoleNames.Root, rootVersion)] = rootBytes;
+            if (includeRoot) files["metadata/" + TufFileNames.Role(TufRoleNames.Root)] = rootBytes;
+            files["metadata/" + TufFileNames.Role(TufRoleNames.Timestamp)] = Cached(TufRoleNames.Timestamp);
+            foreach (var (role, version) in new[] { (TufRoleNames.Snapshot, set.Snapshot!.Signed.Version) }
+                         .Concat(set.TargetsRoles.Select(r => (r.Key, r.Value.Signed.Version))))
+            {
+                var bytes = Cached(role);
+                files["metadata/" + TufFileNames.Role(role)] = bytes;
+                files["metadata/" + TufFileNames.Role(role, version)] = bytes;
+            }
+            foreach (var target in Targets)
+            {
+                if (await updater.TryGetTargetInfoAsync(target, cancellationToken).ConfigureAwait(false) is not { } info) continue;
+                var path = await updater.FindCachedTargetAsync(info, cancellationToken).ConfigureAwait(false)
+                    ?? throw new OpsException(OpsErrorCode.TrustNotConfigured, $"The target {target} is not cached.", target, "Run 'stella trust sync' first.");
+                var data = await File.ReadAllBytesAsync(path, cancellationToken).ConfigureAwait(false);
+                files["targets/" + TufFileNames.Escape(target)] = data;
+                foreach (var hash in info.Hashes.Values) files["targets/" + hash + "." + TufFileNames.Escape(target)] = data;
+            }
+            return new TrustSnapshotFiles { Files = files };
+        }
+        finally
+        {
+            _gate.Release();
+        }
+
+        byte[] Cached(string role) => File.ReadAllBytes(Path.Combine(_paths.Metadata, TufFileNames.Role(role)));
+    }
+
+    public async Task<TrustSyncResult> ImportAsync(TrustSnapshotFiles snapshot, bool force, CancellationToken cancellationToken)
+    {
+        var repository = Repository ?? throw NotConfigured();
+        var files = TrustSnapshotBundle.Check(snapshot.Files);
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var before = _source.Published;
+            LastAttempt = _time.GetUtcNow();
+            TufRefreshResult result;
+            try
+            {
+                result = await TrustSnapshotImporter.ImportAsync(files, _paths.Metadata, _paths.Targets, Targets, force, _paths.PathTrust, _time, cancellationToken).ConfigureAwait(false);
+            }
+            catch (OpsException e)
+            {
+                Record("invalid", e.Message);
+                throw;
+            }
+            KeepRootHistory();
+            await ServeFromCacheAsync(repository, allowExpired: false, cancellationToken).ConfigureAwait(false);
+            StaleAllowance = null;
+            Record("success", null);
+            return new TrustSyncResult
+            {
+                RepositoryUrl = repository.TufUrl,
+                Roles = [.. result.Roles.Select(r => new TrustRoleVersion { Role = r.Role, Before = r.VersionBefore, After = r.VersionAfter })],
+                MaterialChanges = TrustMaterialChanges.Between(before, _source.Published),
+                CompletedAt = result.RefreshedAt,
+            };
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>The roles as the cache holds them (for status), or none.</summary>
+    public IReadOnlyList<TufRoleStatus> Roles => _roles;
+
+    public DateTimeOffset? LastRefresh => _lastRefresh;
+
+    /// <summary>Reads the cache again for status (verified, expiry reported, not enforced).</summary>
+    public void RefreshStatusFromCache()
+    {
+        if (Repository is not { } repository) return;
+        try
+        {
+            using var updater = NewUpdater(repository, offline: true);
+            updater.LoadFromCache(ignoreExpiry: true);
+            _roles = updater.GetTrustedRoles();
+            _lastRefresh = updater.LastRefresh;
+        }
+        catch (OpsException e)
+        {
+            LastError ??= e.Message;
+        }
+    }
+
+    private DateTimeOffset? ReadLastRefresh(TrustRepository repository)
+    {
+        using var updater = NewUpdater(repository, offline: true);
+        return updater.LastRefresh;
+    }
+
+    /// <summary>Keeps a copy of every root version trusted, so a snapshot can carry the rotation chain to an older client.</summary>
+    private void KeepRootHistory()
+    {
+        var current = Path.Combine(_paths.Metadata, TufFileNames.Role(TufRoleNames.Root));
+        if (!File.Exists(current)) return;
+        var bytes = File.ReadAllBytes(current);
+        var version = TufMetadata<RootMetadata>.FromBytes(bytes, TufRoleNames.Root).Signed.Version;
+        var copy = Path.Combine(_paths.Roots, TufFileNames.Role(TufRoleNames.Root, version));
+        if (!File.Exists(copy))
+        {
+            _paths.EnsureDirectory(_paths.Roots);
+            _paths.WriteAtomically(copy, bytes);
+        }
+    }
+
+    private async Task<byte[]> FetchPinnedRootAsync(string tufUrl, string sha256, CancellationToken cancellationToken)
+    {
+        using var fetcher = new HttpTufFetcher();
+        foreach (var name in new[] { TufFileNames.Role(TufRoleNames.Root), TufFileNames.Role(TufRoleNames.Root, 1) })
+        {
+            byte[]? data;
+            try
+            {
+                data = await fetcher.FetchAsync(tufUrl + name, 512_000, cancellationToken).ConfigureAwait(false);
+            }
+            catch (OpsException e) when (e.Code is OpsErrorCode.TufFetchFailed or OpsErrorCode.TufTimeout)
+            {
+                throw new OpsException(OpsErrorCode.TrustRepositoryUnavailable, $"The root pinned by hash could not be fetched from {tufUrl}: {e.Message}", tufUrl,
+                    "Check the URL and the network path, or give the root as a file (-Root root.json).");
+            }
+            if (data is not null && Convert.ToHexStringLower(SHA256.HashData(data)).Equals(sha256.Trim(), StringComparison.OrdinalIgnoreCase)) return data;
+        }
+        throw new OpsException(OpsErrorCode.TrustMetadataInvalid, $"Neither root.json nor 1.root.json at {tufUrl} has the pinned SHA-256 {sha256}.", tufUrl,
+            "Check the pinned hash with the repository's operators, or give the root as a file (-Root root.json).");
+    }
+
+    private TufUpdater NewUpdater(TrustRepository repository, bool offline = false)
+    {
+        _paths.EnsureDirectory(_paths.Directory);
+        return new TufUpdater(new TufUpdaterOptions
+        {
+            MetadataDirectory = _paths.Metadata,
+            MetadataBaseUrl = repository.TufUrl,
+            TargetBaseUrl = repository.TargetsUrl,
+            TargetDirectory = _paths.Targets,
+            Clock = _time,
+            PathTrust = _paths.PathTrust,
+            // Offline reads must never reach the network: a fetcher that has nothing.
+            Fetcher = offline ? new FileSystemTufFetcher() : null,
+        });
+    }
+
+    private void Record(string outcome, string? error)
+    {
+        LastOutcome = outcome;
+        LastError = error;
+        _refreshes.Add(1, new KeyValuePair<string, object?>("outcome", outcome));
+    }
+
+    private static string CheckUrl(string? url, string flag)
+    {
+        if (string.IsNullOrWhiteSpace(url) || !Uri.TryCreate(url.Trim(), UriKind.Absolute, out var uri) || uri.Scheme is not ("https" or "http" or "file"))
+            throw new OpsException(OpsErrorCode.InvalidArgument, $"{flag} '{url}' is not an http(s) URL.", url, "Give the repository's metadata URL, e.g. https://tuf-repo-cdn.sigstore.dev/");
+        var text = uri.AbsoluteUri;
+        return text.EndsWith('/') ? text : text + "/";
+    }
+
+    private static OpsException NotConfigured() =>
+        new(OpsErrorCode.TrustNotConfigured, "Trust sync is not initialised on this daemon.", null,
+            "Initialise it with the repository's root: stella trust init --tuf-url URL (Initialize-StellaTrust -TufUrl URL -Root root.json).");
+
+    public void Dispose()
+    {
+        _meter.Dispose();
+        _gate.Dispose();
+    }
+}

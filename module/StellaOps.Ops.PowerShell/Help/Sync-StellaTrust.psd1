@@ -1,0 +1,13 @@
+@{
+    Synopsis    = 'Refreshes the TUF metadata now and applies the Sigstore trust material it delivers.'
+    Description = 'Runs the TUF client workflow (root rotations, timestamp, snapshot, targets) against the configured repository, then the verified trusted_root.json and signing_config.v0.2.json targets become the daemon''s trust material: endpoint changes and log key rotations take effect with no reconfiguration. The result lists each role''s version before and after and what changed in the trust material. When the repository gives no fresh metadata, the last good metadata keeps serving until it expires (the sync fails with TrustRepositoryUnavailable); past expiry it is refused (TrustMetadataStale) unless -AllowStale, and then only while its age since the last good refresh is within -MaxAge; status and doctor then say STALE. Operators only; audited.'
+    Parameters  = @{
+        Force      = 'Fetch the trust targets again even when cached copies match their trusted hashes.'
+        AllowStale = 'When the repository gives no fresh metadata, keep serving the expired last good metadata (needs -MaxAge). Use with caution.'
+        MaxAge     = 'With -AllowStale: the oldest the last good metadata may be, as a duration (7d, 36h).'
+    }
+    Examples    = @(
+        @{ Code = 'stella trust sync --force'; Remarks = 'After a repository change (an endpoint swap, a key rotation).' }
+        @{ Code = 'stella trust sync --allow-stale --max-age 7d'; Remarks = 'Repository unreachable and metadata expired: keep the last good metadata for at most 7 days since its last refresh.' }
+    )
+}

@@ -1,0 +1,34 @@
+using StreamJsonRpc;
+
+namespace StellaOps.Ops.Contracts.Rpc;
+
+/// <summary>
+/// Trust sync: the daemon's TUF client and the Sigstore trust material it delivers (runbook "TUF repository and
+/// trust": <c>stella trust init|sync|status|snapshot export</c>). Readers read the status; operators initialise,
+/// sync, export and import, every call audited.
+/// </summary>
+[JsonRpcContract]
+public partial interface ITrustSyncRpc
+{
+    [RequiresRole(CallerRole.Reader)]
+    Task<TrustSyncStatus> StatusAsync(CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Points the TUF client at a repository. A first init needs the root (its bytes, or its SHA-256 to pin the
+    /// repository's own root.json); an initialised client is moved only with <see cref="TrustInitRequest.Force"/> and
+    /// keeps its trusted root (the new repository must verify against it). A first sync follows.
+    /// </summary>
+    [RequiresRole(CallerRole.Operator)]
+    Task<TrustSyncResult> InitAsync(TrustInitRequest request, CancellationToken cancellationToken);
+
+    [RequiresRole(CallerRole.Operator)]
+    Task<TrustSyncResult> SyncAsync(TrustSyncRequest request, CancellationToken cancellationToken);
+
+    /// <summary>The verified metadata chain and targets, for an air-gapped client (written by the module as a .tar.zst).</summary>
+    [RequiresRole(CallerRole.Operator)]
+    Task<TrustSnapshotFiles> ExportSnapshotAsync(bool includeRoot, CancellationToken cancellationToken);
+
+    /// <summary>Verifies a snapshot exactly as a refresh would, from the trusted root the daemon has; a root change needs <paramref name="force"/>.</summary>
+    [RequiresRole(CallerRole.Operator)]
+    Task<TrustSyncResult> ImportSnapshotAsync(TrustSnapshotFiles snapshot, bool force, CancellationToken cancellationToken);
+}

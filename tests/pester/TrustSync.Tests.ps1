@@ -1,0 +1,201 @@
+# Runbook 004 (TUF repository and trust), trust sync: a real daemon against a real TUF repository served on
+# 127.0.0.1 (the test repository builder and loopback server of tests/StellaOps.Ops.TestSupport/Tuf, signed with the
+# project's metadata model). The trusted_root.json target is the public-good one @sigstore/tuf ships; the signing
+# config is written here. Every `stella trust init|sync|status|snapshot export` line of the runbook runs verbatim.
+BeforeAll {
+    Import-Module (Join-Path $PSScriptRoot 'TestDaemon.psm1') -Force
+    Import-Module (Get-TestModulePath) -Force
+    $repoRoot = (Resolve-Path (Join-Path $PSScriptRoot '../..')).Path
+    # The TUF library and its crypto from the module's own folder, so the test support assembly binds to the module's copies.
+    $moduleDir = Split-Path (Get-TestModulePath)
+    Add-Type -Path (Join-Path $moduleDir 'BouncyCastle.Cryptography.dll'), (Join-Path $moduleDir 'StellaOps.Ops.Tuf.dll')
+    Add-Type -Path (Join-Path $repoRoot 'tests/StellaOps.Ops.TestSupport/bin/Release/net10.0/StellaOps.Ops.TestSupport.dll')
+
+    $script:daemon = Start-TestDaemon
+    $script:work = Join-Path $daemon.Root 'tuf-test'
+    New-Item -ItemType Directory -Path $work | Out-Null
+
+    $seeds = Get-Content -Raw (Join-Path $repoRoot 'tests/interop/node_modules/@sigstore/tuf/seeds.json') | ConvertFrom-Json -AsHashtable
+    $script:trustedRoot = [Convert]::FromBase64String($seeds['https://tuf-repo-cdn.sigstore.dev']['targets']['trusted_root.json'])
+    function script:SigningConfig([string[]] $LogUrls) {
+        $logs = @($LogUrls | ForEach-Object { @{ url = $_; majorApiVersion = 1; validFor = @{ start = '2021-01-12T11:53:27Z' }; operator = ([uri]$_).Host } })
+        $config = [ordered]@{
+            mediaType       = 'application/vnd.dev.sigstore.signingconfig.v0.2+json'
+            rekorTlogUrls   = $logs
+            rekorTlogConfig = @{ selector = 'ALL' }
+            tsaUrls         = @(@{ url = 'https://timestamp.sigstore.dev/api/v1/timestamp'; majorApiVersion = 1; validFor = @{ start = '2025-07-04T00:00:00Z' }; operator = 'sigstore.dev' })
+            tsaConfig       = @{ selector = 'ANY' }
+        }
+        [Text.Encoding]::UTF8.GetBytes(($config | ConvertTo-Json -Depth 6 -Compress))
+    }
+    $script:repo = [StellaOps.Ops.TestSupport.Tuf.TufTestRepository]::new((Join-Path $work 'repo'), $null, $true)
+    $repo.AddTarget('trusted_root.json', $trustedRoot) | Out-Null
+    $repo.AddTarget('signing_config.v0.2.json', (SigningConfig 'https://rekor.sigstore.dev')) | Out-Null
+    $repo.PublishAsync().GetAwaiter().GetResult()
+    $script:server = [StellaOps.Ops.TestSupport.Tuf.LoopbackFileServer]::new($repo.Directory)
+    $script:tufUrl = $server.BaseUrl + 'metadata/'
+    $script:targetsUrl = $server.BaseUrl + 'targets/'
+    $script:rootFile = Join-Path $work 'root.json'
+    [IO.File]::WriteAllBytes($rootFile, $repo.InitialRoot)
+    $script:bundle = Join-Path $work 'trust.tar.zst'
+    $script:offline = $null
+}
+AfterAll {
+    if ($script:server) { $script:server.Dispose() }
+    if ($script:mirror) { $script:mirror.Dispose() }
+    Stop-TestDaemon $script:offline
+    Stop-TestDaemon $script:daemon
+}
+
+Describe 'Trust sync against a loopback TUF repository' {
+    It 'before init: trust is not configured, and doctor warns naming stella trust init (not a failure)' {
+        $status = Get-StellaTrustStatus
+        $status.Configured | Should -BeFalse
+        $status.Source | Should -Be 'not configured'
+        $check = Invoke-StellaDoctor -Check check.trust.metadata-freshness
+        $check.Status | Should -Be 'Warn'
+        $check.Remediation | Should -Match 'stella trust init'
+        { stella trust sync -ErrorAction Stop } | Should -Throw -ErrorId 'TrustNotConfigured,*'
+    }
+
+    It 'a first init without a root is refused; with the root file it initialises and syncs' {
+        { stella trust init --tuf-url $tufUrl -ErrorAction Stop } | Should -Throw -ErrorId 'InvalidArgument,*'
+        $result = stella trust init --tuf-url $tufUrl --targets-url $targetsUrl --root $rootFile
+        ($result.Roles | Where-Object Role -eq 'timestamp').After | Should -Be 1
+        $status = Get-StellaTrustStatus
+        $status.Serving | Should -BeTrue
+        $status.RepositoryUrl | Should -Be $tufUrl
+        ($status.Roles | Where-Object Role -eq 'targets').Version | Should -Be 1
+        $status.LastOutcome | Should -Be 'success'
+        (Invoke-StellaDoctor -Check check.trust.metadata-freshness).Status | Should -Be 'Pass'
+    }
+
+    It 'init again without --force is refused' {
+        { stella trust init --tuf-url $tufUrl --root $rootFile -ErrorAction Stop } | Should -Throw -ErrorId 'TrustAlreadyInitialized,*'
+    }
+
+    It 'stella trust sync: nothing new, nothing changed' {
+        $result = stella trust sync
+        $result.MaterialChanges | Should -HaveCount 0
+        ($result.Roles | Where-Object Role -eq 'timestamp').Changed | Should -BeFalse
+    }
+
+    It 'a new log URL in the signing config reaches stella trust status --show-endpoints after stella trust sync --force' {
+        $repo.AddTarget('signing_config.v0.2.json', (SigningConfig 'https://rekor.sigstore.dev', 'https://log2.rekor.example.dev')) | Out-Null
+        $repo.PublishAsync().GetAwaiter().GetResult()
+
+        $result = stella trust sync --force
+        ($result.Roles | Where-Object Role -eq 'targets').Before | Should -Be 1
+        ($result.Roles | Where-Object Role -eq 'targets').After | Should -Be 2
+        $result.MaterialChanges | Should -Contain 'endpoint added: tlog https://log2.rekor.example.dev/ v1'
+
+        $status = stella trust status --show-endpoints
+        $status.ShowEndpoints | Should -BeTrue
+        $log2 = $status.Endpoints | Where-Object Url -eq 'https://log2.rekor.example.dev/'
+        $log2.Kind | Should -Be 'tlog'
+        $log2.Selected | Should -BeTrue
+        ($status | Out-String) | Should -Match 'log2\.rekor\.example\.dev'
+    }
+
+    It 'stella trust status --show-keys: the log keys with fingerprints and windows; backends and circuits stay empty here' {
+        $status = stella trust status --show-keys
+        $rekor = $status.LogKeys | Where-Object BaseUrl -eq 'https://rekor.sigstore.dev/'
+        $rekor.Fingerprint | Should -Match '^[0-9a-f]{64}$'
+        $rekor.ValidFrom | Should -Be ([datetimeoffset]'2021-01-12T11:53:27Z')
+        (stella trust status --show-backends).Backends | Should -HaveCount 0
+        (stella trust status --show-circuit-breaker).Circuits | Should -HaveCount 0
+    }
+
+    It 'the runbook''s mirror move to an unreachable mirror is refused and keeps the repository; a mirror that verifies is taken' {
+        { stella trust init \ --tuf-url https://trust-mirror.example.com/tuf/ \ --force -ErrorAction Stop } | Should -Throw -ErrorId 'TrustRepositoryUnavailable,*'
+        (Get-StellaTrustStatus).RepositoryUrl | Should -Be $tufUrl
+
+        $script:mirror = [StellaOps.Ops.TestSupport.Tuf.LoopbackFileServer]::new($repo.Directory)
+        stella trust init --tuf-url "$($mirror.BaseUrl)metadata/" --targets-url "$($mirror.BaseUrl)targets/" --force | Out-Null
+        (Get-StellaTrustStatus).RepositoryUrl | Should -Be "$($mirror.BaseUrl)metadata/"
+        $mirror.Requests | Should -Contain '/metadata/timestamp.json'
+        stella trust init --tuf-url $tufUrl --targets-url $targetsUrl --force | Out-Null
+    }
+
+    It 'export, then import on a second daemon with no network' {
+        $file = stella trust snapshot export --out $bundle
+        $file.FullName | Should -Be $bundle
+
+        $script:offline = Start-TestDaemon -NoEnvironment
+        $init = Initialize-StellaTrust -Endpoint $offline.Endpoint -TufUrl 'http://127.0.0.1:9/metadata/' -Root $rootFile -WarningVariable initWarnings -WarningAction SilentlyContinue
+        $initWarnings | Should -Match 'first sync failed'
+        (Get-StellaTrustStatus -Endpoint $offline.Endpoint -WarningAction SilentlyContinue).Serving | Should -BeFalse
+
+        $imported = Import-StellaTrustSnapshot -Endpoint $offline.Endpoint -Path $bundle
+        ($imported.Roles | Where-Object Role -eq 'targets').After | Should -Be 2
+        $status = Get-StellaTrustStatus -Endpoint $offline.Endpoint -ShowEndpoints
+        $status.Serving | Should -BeTrue
+        $status.Endpoints.Url | Should -Contain 'https://log2.rekor.example.dev/'
+    }
+
+    It 'the module imports with no daemon into a metadata directory' {
+        $dir = Join-Path $work 'offline-client/metadata'
+        New-Item -ItemType Directory -Path $dir | Out-Null
+        Copy-Item $rootFile (Join-Path $dir 'root.json')
+        $result = Import-StellaTrustSnapshot -Path $bundle -MetadataDirectory $dir
+        ($result.Roles | Where-Object Role -eq 'snapshot').After | Should -BeGreaterThan 0
+        Test-Path (Join-Path $work 'offline-client/targets/trusted_root.json') | Should -BeTrue
+    }
+
+    It 'a damaged bundle is refused before anything is verified' {
+        $bytes = [IO.File]::ReadAllBytes($bundle)
+        $bad = Join-Path $work 'damaged.tar.zst'
+        [IO.File]::WriteAllBytes($bad, $bytes[0..($bytes.Length / 2)])
+        { Import-StellaTrustSnapshot -Endpoint $offline.Endpoint -Path $bad -ErrorAction Stop } | Should -Throw -ErrorId 'TrustSnapshotInvalid,*'
+    }
+
+    It 'a root rotation through the bundle needs --force' {
+        $repo.RotateTopLevelKey('root') | Out-Null
+        $repo.PublishAsync().GetAwaiter().GetResult()
+        $result = stella trust sync --force
+        ($result.Roles | Where-Object Role -eq 'root').After | Should -Be 2
+        stella trust snapshot export \ --include-root \ --out post-rotation-bundle.tar.zst | Out-Null
+        $rotated = Join-Path (Get-Location) 'post-rotation-bundle.tar.zst'
+        try {
+            { Import-StellaTrustSnapshot -Endpoint $offline.Endpoint -Path $rotated -ErrorAction Stop } | Should -Throw -ErrorId 'TrustRootChangeNeedsForce,*'
+            ((Get-StellaTrustStatus -Endpoint $offline.Endpoint).Roles | Where-Object Role -eq 'root').Version | Should -Be 1
+            $forced = Import-StellaTrustSnapshot -Endpoint $offline.Endpoint -Path $rotated -Force
+            ($forced.Roles | Where-Object Role -eq 'root').After | Should -Be 2
+        }
+        finally { Remove-Item $rotated -ErrorAction SilentlyContinue }
+    }
+
+    It 'repository down: the last good metadata is served, then refused once expired, then --allow-stale --max-age 7d serves it loudly' {
+        # Metadata that expires in a few seconds, synced while the repository is up.
+        $expires = [datetimeoffset]::UtcNow.AddSeconds(6)
+        $expires = [datetimeoffset]::new($expires.Year, $expires.Month, $expires.Day, $expires.Hour, $expires.Minute, $expires.Second, [timespan]::Zero)
+        $repo.Timestamp.Expires = $expires
+        $repo.PublishAsync().GetAwaiter().GetResult()
+        stella trust sync | Out-Null
+        $server.Dispose(); $script:server = $null
+
+        { stella trust sync -ErrorAction Stop } | Should -Throw -ErrorId 'TrustRepositoryUnavailable,*'
+        $status = Get-StellaTrustStatus -WarningAction SilentlyContinue
+        $status.Serving | Should -BeTrue
+        $status.Stale | Should -BeFalse
+        $status.LastOutcome | Should -Be 'unavailable'
+
+        while ([datetimeoffset]::UtcNow -le $expires.AddSeconds(1)) { Start-Sleep -Milliseconds 250 }
+        { stella trust sync -ErrorAction Stop } | Should -Throw -ErrorId 'TrustMetadataStale,*'
+        $status = Get-StellaTrustStatus -WarningAction SilentlyContinue
+        $status.Serving | Should -BeFalse
+        ($status.Roles | Where-Object Role -eq 'timestamp').Expired | Should -BeTrue
+        (Invoke-StellaDoctor -Check check.trust.metadata-expiry).Status | Should -Be 'Fail'
+
+        $result = stella trust sync --allow-stale --max-age 7d -WarningVariable staleWarnings -WarningAction SilentlyContinue
+        $result.Stale | Should -BeTrue
+        $staleWarnings | Should -Match 'STALE TRUST METADATA IN USE'
+        $status = Get-StellaTrustStatus -WarningVariable statusWarnings -WarningAction SilentlyContinue
+        $status.Stale | Should -BeTrue
+        $status.Serving | Should -BeTrue
+        $statusWarnings | Should -Match 'STALE'
+        $doctor = Invoke-StellaDoctor -Check check.trust.metadata-freshness
+        $doctor.Status | Should -Be 'Fail'
+        $doctor.Message | Should -Match 'STALE TRUST METADATA IN USE'
+    }
+}
