@@ -146,4 +146,14 @@ public enum OpsErrorCode
     TrustRootChangeNeedsForce = 1547,
     /// <summary>The signing config names too few services usable now for its selector (EXACT count, or none valid).</summary>
     TrustServiceSelectionFailed = 1548,
+    /// <summary>No transparency log is configured (no signing config lists a Rekor log this daemon supports): attestations stay Signed.</summary>
+    TransparencyLogNotConfigured = 1601,
+    /// <summary>A transparency log did not take an entry (unavailable, rate limited, circuit open, refused): the attestation stays queued.</summary>
+    TransparencyLogSubmissionFailed = 1602,
+    /// <summary>A log's answer did not verify (forged proof, wrong log key, entry for other content, key not valid then): rejected, the attestation stays queued.</summary>
+    TransparencyLogEntryRejected = 1603,
+    /// <summary>No configured transparency log backend has that name or URL.</summary>
+    TransparencyLogBackendNotFound = 1604,
+    /// <summary>A Rekor search's window is invalid (after is not before before, or wider than the limit).</summary>
+    TransparencyLogSearchInvalid = 1605,
 }

@@ -145,13 +145,14 @@ public class RunbookCommandLineTests
     }
 
     [Fact]
-    public void PlannedCommandsSayNotImplementedYet()
+    public void TheTransparencyLogLinesAreWired()
     {
-        var e = Fails("trust reset-circuits");
-        Assert.Equal("NotImplemented", e.ErrorId);
-        Assert.Equal(ErrorCategory.NotImplemented, e.Category);
-        Assert.Contains("not implemented yet in this release", e.Message);
-        Assert.Contains("Reset-StellaTrustCircuit", e.Message);
+        Assert.Equal("Reset-StellaTrustCircuit", Parse("trust reset-circuits").CommandName);
+        var q = Parse("rekor query --after 2026-01-20T00:00:00Z --before 2026-01-25T00:00:00Z --key-id compromised-key-id");
+        Assert.Equal("Search-StellaRekor", q.CommandName);
+        Assert.Equal(DateTimeOffset.Parse("2026-01-20T00:00:00Z", System.Globalization.CultureInfo.InvariantCulture), q.Parameters["After"]);
+        Assert.Equal("compromised-key-id", q.Parameters["KeyId"]);
+        Assert.DoesNotContain(RunbookGrammar.Commands, c => c.PlannedCmdlet is not null);
     }
 
     [Theory]

@@ -4,12 +4,14 @@
 // the tlog, ctlog and timestamp thresholds are 0, because our bundles carry no log entry yet.
 //
 // Usage: node verify-bundle.mjs <bundle.json> <public-key.pem|.der|-> [--hint <keyid>] [--ca <chain.pem>]
-//        [--tsa <chain.pem>] [--timestamps <n>] [--quiet]
+//        [--tsa <chain.pem>] [--timestamps <n>] [--tlogs-from <trusted_root.json> --tlogs <n>] [--quiet]
 //   The key is registered under --hint, or by default under the lowercase hex SHA-256 of its SPKI DER
 //   (the StellaOps key id), so a bundle whose hint is not that key's id fails with "key not found".
 //   '-' registers no key (certificate bundles). --ca adds a certificate authority (its PEM chain: intermediates,
 //   then the root), --tsa a time-stamping authority (the TSA certificate, then its root); --timestamps sets the
 //   RFC 3161 timestamp threshold (default 0). Without a timestamp @sigstore/verify checks no certificate chain.
+//   --tlogs-from takes the transparency logs ("tlogs") of a Sigstore trusted root file; --tlogs sets the tlog
+//   threshold (default 0): the bundle's tlogEntries must then verify (SET or inclusion proof and checkpoint).
 // Exit: 0 verified, 1 verification failed (reason on stderr), 2 usage or unreadable input.
 
 import { readFileSync } from 'node:fs';
@@ -18,7 +20,7 @@ import { bundleFromJSON } from '@sigstore/bundle';
 import { TrustedRoot } from '@sigstore/protobuf-specs';
 import { Verifier, toSignedEntity, toTrustMaterial } from '@sigstore/verify';
 
-const USAGE = 'usage: node verify-bundle.mjs <bundle.json> <public-key.pem|.der|-> [--hint <keyid>] [--ca <chain.pem>] [--tsa <chain.pem>] [--timestamps <n>] [--quiet]';
+const USAGE = 'usage: node verify-bundle.mjs <bundle.json> <public-key.pem|.der|-> [--hint <keyid>] [--ca <chain.pem>] [--tsa <chain.pem>] [--timestamps <n>] [--tlogs-from <trusted_root.json> --tlogs <n>] [--quiet]';
 
 function usage(message) {
   if (message) console.error(`error: ${message}`);
@@ -32,6 +34,8 @@ let quiet = false;
 const caFiles = [];
 const tsaFiles = [];
 let timestampThreshold = 0;
+let tlogThreshold = 0;
+let tlogsFrom;
 const argv = process.argv.slice(2);
 for (let i = 0; i < argv.length; i++) {
   const a = argv[i];
@@ -45,6 +49,12 @@ for (let i = 0; i < argv.length; i++) {
   } else if (a === '--timestamps') {
     timestampThreshold = Number(argv[++i]);
     if (!Number.isInteger(timestampThreshold) || timestampThreshold < 0) usage('--timestamps needs a count');
+  } else if (a === '--tlogs') {
+    tlogThreshold = Number(argv[++i]);
+    if (!Number.isInteger(tlogThreshold) || tlogThreshold < 0) usage('--tlogs needs a count');
+  } else if (a === '--tlogs-from') {
+    tlogsFrom = argv[++i];
+    if (!tlogsFrom) usage('--tlogs-from needs a file');
   } else if (a === '--quiet') {
     quiet = true;
   } else if (a === '-h' || a === '--help') {
@@ -101,7 +111,7 @@ try {
   // Empty trust root: nothing but the caller's key is trusted.
   const trustedRoot = TrustedRoot.fromJSON({
     mediaType: 'application/vnd.dev.sigstore.trustedroot+json;version=0.1',
-    tlogs: [],
+    tlogs: tlogsFrom ? JSON.parse(readFileSync(tlogsFrom, 'utf8')).tlogs ?? [] : [],
     certificateAuthorities: caFiles.map(authority),
     ctlogs: [],
     timestampAuthorities: tsaFiles.map(authority),
@@ -109,7 +119,7 @@ try {
   // {hint: key} material: the protobuf PublicKey form (SPKI DER in rawBytes), as a trusted root carries it.
   const keys = spkiDer ? { [hint]: { rawBytes: spkiDer, keyDetails: 0 } } : {};
   const trustMaterial = toTrustMaterial(trustedRoot, keys);
-  const verifier = new Verifier(trustMaterial, { tlogThreshold: 0, ctlogThreshold: 0, timestampThreshold });
+  const verifier = new Verifier(trustMaterial, { tlogThreshold, ctlogThreshold: 0, timestampThreshold });
   verifier.verify(toSignedEntity(bundle));
   if (!quiet) console.log(`verified: ${bundlePath} with key ${keyId} (${keyObject?.asymmetricKeyType ?? 'certificate'}) under hint ${hint}`);
   process.exit(0);

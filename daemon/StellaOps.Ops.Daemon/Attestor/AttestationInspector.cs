@@ -10,8 +10,10 @@ using StellaOps.Ops.Daemon.Keys;
 namespace StellaOps.Ops.Daemon.Attestor;
 
 /// <summary>Integrity checks of stored attestations and their export as DSSE envelope or Sigstore bundle files.</summary>
-public sealed class AttestationInspector(AttestorService attestor, AttestationStore store, KeyService keys)
+public sealed class AttestationInspector(AttestorService attestor, AttestationStore store, KeyService keys, IEnumerable<IAttestationLogEvidence>? logEvidence = null)
 {
+    private readonly IAttestationLogEvidence[] _logEvidence = [.. logEvidence ?? []];
+
     public const string DsseMediaType = "application/vnd.dsse.envelope.v1+json";
 
     public IntegrityResult[] CheckIntegrity(string[] ids)
@@ -88,9 +90,23 @@ public sealed class AttestationInspector(AttestorService attestor, AttestationSt
             AttestationExportFormat.SigstoreBundle => new AttestationExport
             {
                 Id = row.Id, Format = format, MediaType = SigstoreBundle.MediaTypeV03,
-                Content = SigstoreBundle.FromEnvelope(envelope, row.KeyId).ToJson(), SuggestedFileName = $"{row.Id}.sigstore.json",
+                Content = WithLogEvidence(SigstoreBundle.FromEnvelope(envelope, row.KeyId), row.Id).ToJson(), SuggestedFileName = $"{row.Id}.sigstore.json",
             },
             _ => throw OpsException.InvalidArgument($"Unknown export format {format}.", "format", "Use Dsse or SigstoreBundle."),
         };
+    }
+
+    /// <summary>The bundle with the attestation's verified log entries (v0.3 tlogEntries) and v2's timestamps, when it has any.</summary>
+    private SigstoreBundle WithLogEvidence(SigstoreBundle bundle, string id)
+    {
+        var entries = new List<System.Text.Json.JsonElement>();
+        var timestamps = new List<byte[]>();
+        foreach (var source in _logEvidence)
+        {
+            var (e, t) = source.Of(id);
+            entries.AddRange(e);
+            timestamps.AddRange(t);
+        }
+        return entries.Count == 0 ? bundle : bundle.WithLogEvidence(entries, timestamps);
     }
 }

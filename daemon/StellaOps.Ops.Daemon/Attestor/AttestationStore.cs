@@ -10,8 +10,10 @@ namespace StellaOps.Ops.Daemon.Attestor;
 /// Rows are claimed (claimed_by = this process's instance id) while being signed; a claim is taken with a
 /// conditional UPDATE inside an immediate transaction, so two retries never sign one row twice.
 /// </summary>
-public sealed class AttestationStore(StateStore store)
+public sealed class AttestationStore(StateStore store, IEnumerable<IAttestationSignedHook>? signedHooks = null)
 {
+    private readonly IAttestationSignedHook[] _signedHooks = [.. signedHooks ?? []];
+
     private const string Columns = "id, type, predicate_type, subjects, statement, statement_digest, status, created_at, created_by, signed_at, key_id, algorithm, envelope, attempts, last_attempt_at, failure_code, failure_reason, claimed_by, signature, failure_action";
 
     /// <summary>A statement to record; <see cref="Force"/> skips the "already attested" lookup.</summary>
@@ -114,11 +116,11 @@ public sealed class AttestationStore(StateStore store)
             using var failed = Command(c, tx, """
                 UPDATE attestations SET status = 'Failed',
                     attempts = attempts + 1, last_attempt_at = $now, failure_code = $code, failure_reason = $reason, failure_action = $action, claimed_by = NULL
-                WHERE id = $id AND claimed_by = $claim AND status <> 'Signed';
+                WHERE id = $id AND claimed_by = $claim AND status NOT IN ('Signed', 'Logged');
                 """, "$id", "$now", "$code", "$reason", "$action", "$claim");
             using var notResigned = Command(c, tx, """
                 UPDATE attestations SET attempts = attempts + 1, last_attempt_at = $now, claimed_by = NULL
-                WHERE id = $id AND claimed_by = $claim AND status = 'Signed';
+                WHERE id = $id AND claimed_by = $claim AND status IN ('Signed', 'Logged');
                 """, "$id", "$now", "$claim");
             using var ev = EventCommand(c, tx);
             foreach (var o in outcomes)
@@ -128,7 +130,10 @@ public sealed class AttestationStore(StateStore store)
                     if (o.Resign) { Set(keepOld, o.Id, ms, instance); keepOld.ExecuteNonQuery(); }
                     Set(signed, o.Id, o.Signature, o.KeyId, o.Algorithm?.ToName(), ms, instance);
                     if (signed.ExecuteNonQuery() == 1)
+                    {
                         AddEvent(ev, o.Id, now, o.Resign ? "resigned" : "signed", $"signed with {o.Algorithm?.ToName()} key {o.KeyId}", o.KeyId, actor);
+                        foreach (var hook in _signedHooks) hook.Signed(c, tx, o.Id, o.KeyId!, now);
+                    }
                 }
                 else if (o.Resign)
                 {
@@ -222,7 +227,7 @@ public sealed class AttestationStore(StateStore store)
             var skipped = new List<(AttestationRecord, string)>();
             using var claim = Command(c, tx, $"""
                 UPDATE attestations SET claimed_by = $claim
-                WHERE id = $id AND claimed_by IS NULL AND (status IN ('Failed', 'Pending') OR ($resign AND status = 'Signed'))
+                WHERE id = $id AND claimed_by IS NULL AND (status IN ('Failed', 'Pending') OR ($resign AND status IN ('Signed', 'Logged')))
                 RETURNING {Columns};
                 """, "$claim", "$id", "$resign");
             foreach (var id in ids.Distinct(StringComparer.Ordinal))
@@ -274,7 +279,8 @@ public sealed class AttestationStore(StateStore store)
             cmd.Parameters.AddWithValue("$after_at", a.CreatedAt.ToUnixTimeMilliseconds());
             cmd.Parameters.AddWithValue("$after_id", a.Id);
         }
-        if (status is { } s) { where.Add("a.status = $status"); cmd.Parameters.AddWithValue("$status", s.ToString()); }
+        // Signed includes Logged: a logged attestation is a signed one whose log entry is stored and verified.
+        if (status is { } s) { where.Add(s == AttestationStatus.Signed ? "a.status IN ($status, 'Logged')" : "a.status = $status"); cmd.Parameters.AddWithValue("$status", s.ToString()); }
         if (since is { } t) { where.Add("a.created_at >= $since"); cmd.Parameters.AddWithValue("$since", t.ToUnixTimeMilliseconds()); }
         if (predicateType is not null) { where.Add("a.predicate_type = $pt"); cmd.Parameters.AddWithValue("$pt", predicateType); }
         if (subjectDigest is not null) { where.Add("a.id IN (SELECT attestation_id FROM attestation_subjects WHERE digest = $digest)"); cmd.Parameters.AddWithValue("$digest", subjectDigest); }

@@ -141,7 +141,7 @@ public sealed class AttestorService : IDisposable
             var since = request.Since ?? (request.Last is { } last ? _time.GetUtcNow() - last.Value : null);
             claimed.AddRange(_store.ClaimRetryable(since, InstanceId, request.AfterId));
         }
-        var resign = claimed.Where(r => r.Status == AttestationStatus.Signed).Select(r => r.Id).ToHashSet(StringComparer.Ordinal);
+        var resign = claimed.Where(r => r.Status is AttestationStatus.Signed or AttestationStatus.Logged).Select(r => r.Id).ToHashSet(StringComparer.Ordinal);
         var outcomes = await SignAsync(claimed, progress, cancellationToken, resign).ConfigureAwait(false);
         var results = new List<AttestationResult>(request.Ids.Count + claimed.Count - byIdCount);
         for (var i = 0; i < request.Ids.Count; i++)

@@ -17,6 +17,7 @@ using StellaOps.Ops.Daemon.Signing;
 using StellaOps.Ops.Daemon.Storage;
 using StellaOps.Ops.Daemon.SystemInfo;
 using StellaOps.Ops.Daemon.Trust;
+using StellaOps.Ops.Daemon.Transparency;
 using StellaOps.Ops.Daemon.TrustSync;
 
 namespace StellaOps.Ops.Daemon.Hosting;
@@ -77,6 +78,7 @@ public static class DaemonHost
         builder.Services.AddVerificationCapability();
         builder.Services.AddTrustCapability();
         builder.Services.AddTrustSyncCapability();
+        builder.Services.AddTransparencyCapability();
         // The endpoint starts last, after every capability's hosted services: clients only ever see a ready daemon.
         builder.Services.AddIpcEndpoint();
         return builder;

@@ -218,6 +218,36 @@ public static class SchemaMigrations
             );
             CREATE INDEX issuer_approvals_issuer ON issuer_approvals(issuer_id, seq);
             """),
+        // The transparency-log outbox (a row per signed attestation still to log, written in the transaction that
+        // records the signature) and the entries logged for each attestation, as the log answered them and verified.
+        new(9, "tlog_outbox", """
+            CREATE TABLE tlog_outbox (
+                attestation_id TEXT PRIMARY KEY,
+                key_id TEXT NOT NULL,
+                enqueued_at INTEGER NOT NULL,
+                attempts INTEGER NOT NULL DEFAULT 0,
+                last_attempt_at INTEGER,
+                last_backend TEXT,
+                last_error TEXT
+            );
+            CREATE INDEX tlog_outbox_enqueued ON tlog_outbox(enqueued_at);
+            CREATE TABLE tlog_entries (
+                seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                attestation_id TEXT NOT NULL,
+                backend TEXT NOT NULL,
+                api_version INTEGER NOT NULL,
+                log_id BLOB NOT NULL,
+                log_index INTEGER NOT NULL,
+                uuid TEXT,
+                integrated_time INTEGER NOT NULL,
+                entry BLOB NOT NULL,
+                timestamp_token BLOB,
+                signing_key_id TEXT NOT NULL,
+                logged_at INTEGER NOT NULL,
+                UNIQUE (attestation_id, log_id, log_index)
+            );
+            CREATE INDEX tlog_entries_logged ON tlog_entries(logged_at);
+            """),
     ];
 
     public static int Latest => All[^1].Version;

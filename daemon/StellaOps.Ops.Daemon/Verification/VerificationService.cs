@@ -31,9 +31,12 @@ public sealed class VerificationService
     private readonly Meter _meter = new(MeterName);
     private readonly Counter<long> _verifications;
     private readonly Counter<long> _failures;
+    private readonly IAttestationLogEvidence[] _logEvidence;
 
-    public VerificationService(AttestorService attestor, AttestationStore store, KeyCertificateService certificates, IEnumerable<ITrustMaterial> sources, VerificationStats stats, TimeProvider time, ILogger<VerificationService> logger)
+    public VerificationService(AttestorService attestor, AttestationStore store, KeyCertificateService certificates, IEnumerable<ITrustMaterial> sources, VerificationStats stats, TimeProvider time, ILogger<VerificationService> logger,
+        IEnumerable<IAttestationLogEvidence>? logEvidence = null)
     {
+        _logEvidence = [.. logEvidence ?? []];
         _attestor = attestor;
         _store = store;
         _certificates = certificates;
@@ -53,7 +56,8 @@ public sealed class VerificationService
     {
         ArgumentNullException.ThrowIfNull(request);
         var inputs = Collect(request);
-        using var verifier = new AttestationVerifier(callerTrust is null ? Trust : new CompositeTrustMaterial([.. _sources, callerTrust]), new AttestationVerifierOptions { TimeProvider = _time });
+        using var verifier = new AttestationVerifier(callerTrust is null ? Trust : new CompositeTrustMaterial([.. _sources, callerTrust]),
+            new AttestationVerifierOptions { TimeProvider = _time, LogEntryCheck = new StellaOps.Ops.Transparency.Verification.BundleLogEntryCheck() });
         var results = new AttestationVerification[inputs.Count];
         var failed = 0;
         for (var i = 0; i < inputs.Count; i++)
@@ -124,7 +128,9 @@ public sealed class VerificationService
         }
         var certificate = row.KeyId is { } keyId ? _certificates.Find(keyId) : null;
         var certificates = certificate is null ? null : new[] { certificate.Leaf }.Concat(certificate.Chain).Select(c => c.RawData).ToList();
-        var input = new SignedAttestation(envelope, SignedAttestation.DsseFormat, row.KeyId, certificates) { RecordedSigningTime = row.SignedAt };
+        // The daemon's own verified log entries count as the bundle's would (and their v2 timestamps).
+        var entries = _logEvidence.SelectMany(e => e.Of(row.Id).Entries).ToList();
+        var input = new SignedAttestation(envelope, SignedAttestation.DsseFormat, row.KeyId, certificates, logEntries: entries.Count) { RecordedSigningTime = row.SignedAt, TlogEntries = entries };
         return (input, row.Id, row.Id);
     }
 }

@@ -236,14 +236,17 @@ public static class RunbookGrammar
             Flags = [new("--show-endpoints", "ShowEndpoints", FlagKind.Switch), new("--show-keys", "ShowKeys", FlagKind.Switch),
                      new("--show-backends", "ShowBackends", FlagKind.Switch), new("--show-circuit-breaker", "ShowCircuitBreaker", FlagKind.Switch)],
         },
+        new("trust reset-circuits", "Reset-StellaTrustCircuit") { Flags = [new("--backend", "Backend")] },
+        new("rekor query", "Search-StellaRekor")
+        {
+            Flags = [new("--after", "After", FlagKind.Value, ParseSince), new("--before", "Before", FlagKind.Value, ParseSince), new("--key-id", "KeyId"),
+                     new("--subject", "Subject"), new("--resubmit", "Resubmit", FlagKind.Switch)],
+        },
         new("trust snapshot export", "Export-StellaTrustSnapshot") { Flags = [new("--out", "Path"), new("--include-root", "IncludeRoot", FlagKind.Switch)] },
         // doctor
         new("doctor", "Invoke-StellaDoctor") { Flags = [new("--check", "Check", FlagKind.Value, s => s.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))] },
 
-        // ---- Runbook lines not wired yet (later issues: keys, HSM, signing, verification, trust, transparency). ----
-        // They parse, and fail with "not implemented yet in this release" naming the planned cmdlet. To wire one,
-        // replace Planned(...) by a CommandSpec with its cmdlet, positionals and flags.
-        Planned("trust reset-circuits", "Reset-StellaTrustCircuit"),
-        Planned("rekor query", "Search-StellaRekor"),
+        // ---- Runbook lines not wired yet: none left. A line of a later release is added as Planned("words", "Cmdlet"):
+        // it parses, and fails with "not implemented yet in this release" naming the planned cmdlet. ----
     ];
 }

@@ -8,7 +8,7 @@ namespace StellaOps.Ops.PowerShell.TrustSync;
 /// refresh and its outcome, whether stale metadata is served. The -Show… switches add their sections to the view
 /// (the object always carries them): -ShowEndpoints the signing config's services and which are selected now,
 /// -ShowKeys the log keys with fingerprints and windows, -ShowBackends and -ShowCircuitBreaker the transparency
-/// log's backends and circuits (filled by the transparency-log client).
+/// log's backends (failover order, API version, last success, queue depth) and circuits (state, since when, why).
 /// </summary>
 [Cmdlet(VerbsCommon.Get, "StellaTrustStatus")]
 [OutputType(typeof(TrustSyncStatus))]
@@ -32,6 +32,25 @@ public sealed class GetStellaTrustStatusCommand : TrustSyncCmdlet
         try
         {
             status = Invoke((c, _, ct) => c.TrustSync.StatusAsync(ct));
+            var tlog = Invoke((c, _, ct) => c.Tlog.StatusAsync(ct));
+            status = status with
+            {
+                Backends = [.. tlog.Backends.Select(b => new TrustBackendStatus
+                {
+                    Url = b.Url,
+                    State = b.Order == 0 ? "primary" : $"failover {b.Order}",
+                    Message = $"Rekor v{b.ApiVersion} ({b.Operator}); last success {(b.LastSuccess is { } at ? at.ToString("u", System.Globalization.CultureInfo.InvariantCulture) : "never")}; "
+                              + $"{b.Submissions} logged, {b.Failures} failed; queue depth {b.QueueDepth}" + (b.LastError is null ? "" : $"; last error: {b.LastError}"),
+                })],
+                Circuits = [.. tlog.Backends.Select(b => new TrustCircuitStatus
+                {
+                    Url = b.Url,
+                    State = b.CircuitState,
+                    Message = (b.CircuitSince is { } since ? $"since {since.ToString("u", System.Globalization.CultureInfo.InvariantCulture)}: {b.CircuitReason}" : "closed since the daemon started")
+                              + $"; {b.CircuitOpens} open(s)",
+                })],
+            };
+            if (tlog.NotConfigured is { } none && (ShowBackends || ShowCircuitBreaker)) WriteWarning($"{none.Message} {none.RecommendedAction}");
         }
         catch (Contracts.OpsException ex)
         {

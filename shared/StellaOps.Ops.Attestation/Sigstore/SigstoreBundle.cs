@@ -11,7 +11,7 @@ namespace StellaOps.Ops.Attestation.Sigstore;
 /// <c>certificate.rawBytes</c>) or chain (v0.1/v0.2 <c>x509CertificateChain.certificates[].rawBytes</c>), with
 /// optional RFC 3161 timestamps (<c>timestampVerificationData.rfc3161Timestamps[].signedTimestamp</c>).
 /// @sigstore/bundle requires exactly one DSSE signature, so a bundle holds one. Transparency-log entries are kept
-/// as raw JSON for now (Rekor work comes later) and written back unchanged.
+/// as raw JSON (StellaOps.Ops.Transparency reads and verifies them) and written back unchanged.
 /// </summary>
 public sealed class SigstoreBundle
 {
@@ -75,6 +75,13 @@ public sealed class SigstoreBundle
         }
         return new SigstoreBundle(MediaTypeV03, keyHint, envelope.WithSignatures([signature]), []);
     }
+
+    /// <summary>
+    /// This bundle with its transparency-log entries (v0.3 <c>tlogEntries</c>, Sigstore's <c>TransparencyLogEntry</c> JSON)
+    /// and RFC 3161 timestamps (for a Rekor v2 entry, which logs no time) replaced.
+    /// </summary>
+    public SigstoreBundle WithLogEvidence(IReadOnlyList<JsonElement> tlogEntries, IReadOnlyList<byte[]> timestamps)
+        => new(MediaType, PublicKeyHint, Envelope, [.. tlogEntries.Select(e => e.Clone())], Certificates, timestamps);
 
     public byte[] ToJsonBytes() => AttestationJson.Write(WriteTo);
 

@@ -39,7 +39,10 @@ public sealed class AttestationVerifier : IDisposable
             foreach (var keyId in issuer.KeyIds) _issuerByKey.TryAdd(keyId, issuer);
         }
         _chains = new CertificateChainVerifier(trust.Certificates);
+        _transparencyLogs = trust.TransparencyLogs;
     }
+
+    private readonly IReadOnlyList<Sigstore.TransparencyLogInstance> _transparencyLogs;
 
     /// <summary>Reads a DSSE envelope or Sigstore bundle (JSON) and verifies it; <paramref name="source"/> names it in the result.</summary>
     public AttestationVerification Verify(ReadOnlySpan<byte> json, string source, VerificationPolicy? policy = null)
@@ -202,11 +205,37 @@ public sealed class AttestationVerifier : IDisposable
         // 6. The issuer the key belongs to.
         run.Add(CheckIssuer(run, policy.ExpectedIssuer));
 
-        // 7. Transparency log: not checked by this release.
-        run.Add(policy.RequiredLogEntries > 0
-            ? Fail(VerificationNames.TransparencyLog, OpsErrorCode.TransparencyLogEntryMissing,
-                $"the policy requires {policy.RequiredLogEntries} verified log entr(ies); transparency-log inclusion is not checked by this release ({input.LogEntries} entr(ies) present)")
-            : Skip(VerificationNames.TransparencyLog, $"transparency-log inclusion is not checked by this release ({input.LogEntries} entr(ies) present, none required)"));
+        // 7. Transparency log: each entry checked offline against the trusted logs (inclusion proof, checkpoint, SET, key window, body).
+        run.Add(CheckTransparencyLog(input, envelope, spki, policy));
+    }
+
+    private VerificationCheckResult CheckTransparencyLog(SignedAttestation input, DsseEnvelope envelope, byte[]? spki, VerificationPolicy policy)
+    {
+        var present = Math.Max(input.LogEntries, input.TlogEntries.Count);
+        if (_options.LogEntryCheck is not { } check || input.TlogEntries.Count == 0 || spki is null)
+        {
+            var why = _options.LogEntryCheck is null ? "this verifier has no log-entry check" : spki is null ? "no signing key to match the entries against" : "the attestation carries no log entry";
+            return policy.RequiredLogEntries > 0
+                ? Fail(VerificationNames.TransparencyLog, OpsErrorCode.TransparencyLogEntryMissing,
+                    $"the policy requires {policy.RequiredLogEntries} verified log entr(ies); none verified: {why} ({present} present)")
+                : Skip(VerificationNames.TransparencyLog, $"{why} ({present} entr(ies) present, none required)");
+        }
+        if (_transparencyLogs.Count == 0)
+            return Fail(VerificationNames.TransparencyLog, OpsErrorCode.TransparencyLogEntryRejected,
+                $"{input.TlogEntries.Count} log entr(ies) present, but no transparency log is trusted (no trusted root lists one)");
+        var verified = new List<string>();
+        foreach (var entry in input.TlogEntries)
+        {
+            var result = check.Check(entry, envelope, spki, _transparencyLogs, input.Timestamps, _options.TimeProvider.GetUtcNow());
+            if (!result.Verified)
+                return Fail(VerificationNames.TransparencyLog, OpsErrorCode.TransparencyLogEntryRejected, $"a log entry does not verify: {result.Detail}",
+                    new Dictionary<string, string> { ["log"] = result.Log ?? "(unknown)" });
+            verified.Add(result.Detail);
+        }
+        if (verified.Count < policy.RequiredLogEntries)
+            return Fail(VerificationNames.TransparencyLog, OpsErrorCode.TransparencyLogEntryMissing,
+                $"the policy requires {policy.RequiredLogEntries} verified log entr(ies); {verified.Count} verified");
+        return Pass(VerificationNames.TransparencyLog, string.Join("; ", verified), new Dictionary<string, string> { ["verifiedEntries"] = verified.Count.ToString(CultureInfo.InvariantCulture) });
     }
 
     private (DsseSignature, TrustedKey?) ChooseSignature(DsseEnvelope envelope, string? hint)

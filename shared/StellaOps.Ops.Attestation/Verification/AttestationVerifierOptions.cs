@@ -17,4 +17,10 @@ public sealed class AttestationVerifierOptions
     /// nothing else.
     /// </summary>
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
+
+    /// <summary>
+    /// Checks a bundle's transparency-log entries against the trust material's logs. Without one, entries are not
+    /// checked (the transparency-log check is skipped, and fails when the policy requires entries).
+    /// </summary>
+    public ITransparencyLogEntryCheck? LogEntryCheck { get; init; }
 }

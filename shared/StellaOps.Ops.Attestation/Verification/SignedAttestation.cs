@@ -49,6 +49,9 @@ public sealed class SignedAttestation
 
     public int LogEntries { get; }
 
+    /// <summary>The bundle's transparency-log entries (Sigstore <c>TransparencyLogEntry</c> JSON), or the daemon's stored ones.</summary>
+    public IReadOnlyList<JsonElement> TlogEntries { get; init; } = [];
+
     /// <summary>Why the input is not an envelope or bundle; null when it is.</summary>
     public string? Error { get; }
 
@@ -61,7 +64,10 @@ public sealed class SignedAttestation
     public static SignedAttestation FromBundle(SigstoreBundle bundle)
     {
         ArgumentNullException.ThrowIfNull(bundle);
-        return new SignedAttestation(bundle.Envelope, bundle.MediaType, bundle.PublicKeyHint, bundle.Certificates, bundle.Rfc3161Timestamps, bundle.TlogEntries.Count);
+        return new SignedAttestation(bundle.Envelope, bundle.MediaType, bundle.PublicKeyHint, bundle.Certificates, bundle.Rfc3161Timestamps, bundle.TlogEntries.Count)
+        {
+            TlogEntries = bundle.TlogEntries,
+        };
     }
 
     /// <summary>A DSSE envelope or a Sigstore bundle (told apart by a top-level <c>mediaType</c>), as JSON.</summary>

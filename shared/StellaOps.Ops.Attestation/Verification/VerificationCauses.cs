@@ -41,7 +41,9 @@ public static class VerificationCauses
         new(OpsErrorCode.TimestampInvalid, "timestamp invalid",
             "Trust the time-stamping authority's root: 'stella trust-anchors add --cert <tsa-root.pem>', or re-sign: 'stella attest resign <attestation-id>'."),
         new(OpsErrorCode.TransparencyLogEntryMissing, "transparency log entry missing",
-            "This release cannot check transparency-log entries yet: verify without requiring them, 'stella verify attestation --attestation <attestation-id>'."),
+            "Log it: 'stella attest show <attestation-id>' says whether it is queued; 'stella trust status --show-backends' shows the logs; export the bundle again once it is Logged."),
+        new(OpsErrorCode.TransparencyLogEntryRejected, "transparency log entry invalid",
+            "The entry's proof, checkpoint, SET, log key or body does not verify against the trusted root: 'stella trust sync' for the current log keys; 'stella rekor query --after <t> --before <t> --key-id <log-key-id>' lists entries under a compromised log key."),
     }.ToDictionary(c => c.Code);
 
     public static Cause Of(OpsErrorCode code)

@@ -38,6 +38,7 @@ public sealed class OpsClient : IAsyncDisposable, IDisposable
     public ITrustAnchorRpc TrustAnchors => Get<ITrustAnchorRpc>();
     public IKeyCertificateRpc Certificates => Get<IKeyCertificateRpc>();
     public IIssuerRpc Issuers => Get<IIssuerRpc>();
+    public ITlogRpc Tlog => Get<ITlogRpc>();
     public ITrustSyncRpc TrustSync => Get<ITrustSyncRpc>();
 
     public T Get<T>() where T : class

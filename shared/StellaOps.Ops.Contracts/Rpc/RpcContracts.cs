@@ -20,6 +20,7 @@ public static class RpcContracts
         new(typeof(ITrustAnchorRpc), "anchors."),
         new(typeof(IKeyCertificateRpc), "certs."),
         new(typeof(IIssuerRpc), "issuers."),
+        new(typeof(ITlogRpc), "tlog."),
         new(typeof(ITrustSyncRpc), "tuf."),
     ];
 

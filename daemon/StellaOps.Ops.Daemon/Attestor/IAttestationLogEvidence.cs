@@ -1,0 +1,13 @@
+using System.Text.Json;
+
+namespace StellaOps.Ops.Daemon.Attestor;
+
+/// <summary>
+/// An attestation's transparency-log evidence as bundles carry it: the stored, verified entries (Sigstore
+/// <c>TransparencyLogEntry</c> JSON) and the RFC 3161 tokens of v2 entries. The transparency capability provides it;
+/// export and verification of stored attestations read it.
+/// </summary>
+public interface IAttestationLogEvidence
+{
+    (IReadOnlyList<JsonElement> Entries, IReadOnlyList<byte[]> Timestamps) Of(string attestationId);
+}

@@ -1,0 +1,134 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Security.Cryptography.Pkcs;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using StellaOps.Ops.Contracts;
+using StellaOps.Ops.Daemon.Attestor;
+using StellaOps.Ops.Daemon.Keys;
+using StellaOps.Ops.Transparency.Clients;
+using StellaOps.Ops.Transparency.Verification;
+
+namespace StellaOps.Ops.Daemon.Transparency;
+
+/// <summary>
+/// Drains the outbox: each queued attestation is submitted to the first backend in failover order whose circuit
+/// lets it through; the answer (a new entry, or on v1's 409 the existing one) is verified offline — log known and
+/// its key valid then per the trusted root, body about this envelope, SET, inclusion proof, signed checkpoint —
+/// before it is stored and the attestation becomes Logged. An answer that does not verify is rejected, counted and
+/// logged, and the next backend is tried; with no backend left the attestation stays queued (backing off). A
+/// restart re-submits what was in flight: the log answers the existing entry, so each is stored once.
+/// </summary>
+public sealed class TransparencyDrain(
+    TransparencyStore store, AttestationStore attestations, KeyStore keys, TransparencyBackends backends, TransparencySignal signal,
+    TransparencyMetrics metrics, IOptions<TransparencyOptions> options, TimeProvider time, ILogger<TransparencyDrain> log) : BackgroundService
+{
+    private readonly TransparencyOptions _options = options.Value;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            var drained = 0;
+            try
+            {
+                drained = await DrainOnceAsync(stoppingToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e) when (e is OpsException or Microsoft.Data.Sqlite.SqliteException or IOException)
+            {
+                log.LogError("The transparency-log drain round failed: {Message}; it is tried again", e.Message);
+            }
+            if (drained == 0)
+            {
+                try { await signal.WaitAsync(TimeSpan.FromMilliseconds(_options.PollMilliseconds), stoppingToken).ConfigureAwait(false); }
+                catch (OperationCanceledException) { return; }
+            }
+        }
+    }
+
+    /// <summary>One round: answers how many attestations were logged.</summary>
+    public async Task<int> DrainOnceAsync(CancellationToken cancellationToken)
+    {
+        backends.Refresh();
+        var snapshot = backends.Current;
+        if (snapshot.Backends.Count == 0) return 0;
+        var due = store.Due(Math.Max(1, _options.BatchSize), time.GetUtcNow());
+        if (due.Count == 0) return 0;
+        var logged = new ConcurrentBag<LoggedEntry>();
+        var failed = new ConcurrentBag<(string, string, string, bool)>();
+        await Parallel.ForEachAsync(due, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, _options.Parallelism), CancellationToken = cancellationToken },
+            async (item, ct) =>
+            {
+                var (entry, failure) = await LogOneAsync(item, snapshot, ct).ConfigureAwait(false);
+                if (entry is not null) logged.Add(entry);
+                else failed.Add(failure!.Value);
+            }).ConfigureAwait(false);
+        var now = time.GetUtcNow();
+        store.Logged([.. logged], now);
+        store.Failed([.. failed], now);
+        return logged.Count;
+    }
+
+    private async Task<(LoggedEntry?, (string, string, string, bool)?)> LogOneAsync(OutboxItem item, TransparencyBackends.Snapshot snapshot, CancellationToken ct)
+    {
+        var record = attestations.Find(item.AttestationId);
+        var envelope = record?.SignedEnvelope();
+        var key = keys.Find(item.KeyId);
+        if (record is null || envelope is null || envelope.Signatures.Count != 1 || key is null || record.Algorithm is not { } algorithm)
+            return (null, (item.AttestationId, "-", $"the attestation, its signature or its key {item.KeyId} is not stored", false));
+        var request = new LogSubmissionRequest(envelope, key.SubjectPublicKeyInfo, algorithm);
+        byte[]? token = null;
+        DateTimeOffset? timestamped = null;
+        var errors = new List<string>();
+        var rejected = false;
+        foreach (var backend in snapshot.Backends)
+        {
+            var started = Stopwatch.GetTimestamp();
+            try
+            {
+                if (backend.Service.MajorApiVersion == 2 && token is null && snapshot.Tsa is { } tsa)
+                {
+                    // Rekor v2 logs no time: the signing time comes from an RFC 3161 timestamp over the signature.
+                    token = await tsa.TimestampAsync(envelope.Signatures[0].Signature, ct).ConfigureAwait(false);
+                    if (Rfc3161TimestampToken.TryDecode(token, out var tst, out _)) timestamped = tst!.TokenInfo.Timestamp;
+                }
+                var submission = await backend.Client.SubmitAsync(request, ct).ConfigureAwait(false);
+                var check = LogEntryVerifier.Verify(submission.Entry, envelope, key.SubjectPublicKeyInfo, snapshot.TrustedLogs, timestamped ?? record.SignedAt, time.GetUtcNow());
+                if (!check.Verified)
+                {
+                    rejected = true;
+                    var reason = "rejected-" + check.Problem.ToString()!.ToLowerInvariant();
+                    metrics.Failed(backend.Name, reason);
+                    backend.Failed(check.Detail);
+                    errors.Add($"{backend.Name}: the entry was rejected ({check.Problem}): {check.Detail}");
+                    log.LogError("Transparency log {Backend} answered an entry for attestation {Id} that does not verify ({Problem}): {Detail}; it stays queued",
+                        backend.Name, item.AttestationId, check.Problem, check.Detail);
+                    continue;
+                }
+                metrics.Submitted(backend.Name, Stopwatch.GetElapsedTime(started));
+                backend.Succeeded(time.GetUtcNow());
+                return (new LoggedEntry(item.AttestationId, backend.Name, backend.Service.MajorApiVersion, submission.Entry, submission.Uuid,
+                    backend.Service.MajorApiVersion == 2 ? token : null, item.KeyId, submission.AlreadyLogged), null);
+            }
+            catch (TransparencyLogException e)
+            {
+                var reason = e.Reason.ToString().ToLowerInvariant();
+                metrics.Failed(backend.Name, reason);
+                backend.Failed(e.Message);
+                errors.Add(e.Message);
+            }
+            catch (HttpRequestException e)
+            {
+                metrics.Failed(backend.Name, "unavailable");
+                backend.Failed(e.Message);
+                errors.Add($"{backend.Name}: {e.Message}");
+            }
+        }
+        return (null, (item.AttestationId, snapshot.Backends[^1].Name, string.Join("; ", errors), rejected));
+    }
+}

@@ -1,0 +1,198 @@
+using Microsoft.Data.Sqlite;
+using StellaOps.Ops.Contracts.Rpc;
+using StellaOps.Ops.Daemon.Attestor;
+using StellaOps.Ops.Daemon.Storage;
+using StellaOps.Ops.Transparency.Entries;
+
+namespace StellaOps.Ops.Daemon.Transparency;
+
+/// <summary>
+/// The outbox and the stored log entries. Storing an entry, removing its outbox row and making the attestation
+/// Logged happen in one transaction, with the attestation's event; a failed attempt is recorded (and an entry that
+/// did not verify is an event of its own). Only the in-process drain takes rows, one round at a time.
+/// </summary>
+public sealed class TransparencyStore(StateStore store)
+{
+    /// <summary>The oldest queued rows whose backoff (2^attempts seconds, at most a minute) has passed.</summary>
+    public IReadOnlyList<OutboxItem> Due(int limit, DateTimeOffset now)
+    {
+        using var c = store.Open();
+        using var cmd = c.CreateCommand();
+        cmd.CommandText = """
+            SELECT attestation_id, key_id, enqueued_at, attempts FROM tlog_outbox
+            WHERE last_attempt_at IS NULL OR last_attempt_at + min(60000, 1000 * (1 << min(attempts, 6))) <= $now
+            ORDER BY enqueued_at, attestation_id LIMIT $limit;
+            """;
+        cmd.Parameters.AddWithValue("$now", now.ToUnixTimeMilliseconds());
+        cmd.Parameters.AddWithValue("$limit", limit);
+        using var r = cmd.ExecuteReader();
+        var list = new List<OutboxItem>();
+        while (r.Read()) list.Add(new OutboxItem(r.GetString(0), r.GetString(1), DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(2)), r.GetInt32(3)));
+        return list;
+    }
+
+    /// <summary>Failed attempts: the row stays queued with its error; a rejected (unverifiable) answer is also an attestation event.</summary>
+    public void Failed(IReadOnlyList<(string Id, string Backend, string Error, bool Rejected)> failures, DateTimeOffset now)
+    {
+        if (failures.Count == 0) return;
+        store.InTransaction((c, tx) =>
+        {
+            using var update = Command(c, tx, "UPDATE tlog_outbox SET attempts = attempts + 1, last_attempt_at = $now, last_backend = $backend, last_error = $error WHERE attestation_id = $id;");
+            using var ev = EventCommand(c, tx);
+            foreach (var (id, backend, error, rejected) in failures)
+            {
+                Set(update, ("$now", now.ToUnixTimeMilliseconds()), ("$backend", backend), ("$error", error), ("$id", id));
+                update.ExecuteNonQuery();
+                if (rejected) AddEvent(ev, id, now, "tlog-rejected", $"{backend}: {error}; the attestation stays queued");
+            }
+            return 0;
+        }, joinParticipant: false);
+    }
+
+    /// <summary>Stores verified entries, dequeues them and marks their attestations Logged, in one transaction.</summary>
+    public void Logged(IReadOnlyList<LoggedEntry> entries, DateTimeOffset now)
+    {
+        if (entries.Count == 0) return;
+        store.InTransaction((c, tx) =>
+        {
+            using var insert = Command(c, tx, """
+                INSERT OR IGNORE INTO tlog_entries(attestation_id, backend, api_version, log_id, log_index, uuid, integrated_time, entry, timestamp_token, signing_key_id, logged_at)
+                VALUES ($id, $backend, $version, $logId, $index, $uuid, $time, $entry, $token, $key, $now);
+                """);
+            using var dequeue = Command(c, tx, "DELETE FROM tlog_outbox WHERE attestation_id = $id;");
+            using var status = Command(c, tx, "UPDATE attestations SET status = 'Logged' WHERE id = $id AND status = 'Signed';");
+            using var ev = EventCommand(c, tx);
+            foreach (var e in entries)
+            {
+                Set(insert, ("$id", e.AttestationId), ("$backend", e.Backend), ("$version", e.ApiVersion), ("$logId", e.Entry.LogId), ("$index", e.Entry.LogIndex),
+                    ("$uuid", e.Uuid), ("$time", e.Entry.IntegratedTime), ("$entry", e.Entry.ToJsonBytes()), ("$token", e.TimestampToken), ("$key", e.SigningKeyId),
+                    ("$now", now.ToUnixTimeMilliseconds()));
+                insert.ExecuteNonQuery();
+                Set(dequeue, ("$id", e.AttestationId));
+                dequeue.ExecuteNonQuery();
+                Set(status, ("$id", e.AttestationId));
+                status.ExecuteNonQuery();
+                AddEvent(ev, e.AttestationId, now, "logged",
+                    $"{(e.AlreadyLogged ? "already in" : "logged to")} {e.Backend} (v{e.ApiVersion}) at index {e.Entry.LogIndex}{(e.Uuid is null ? "" : $", uuid {e.Uuid}")}; inclusion proof, checkpoint{(e.Entry.SignedEntryTimestamp is null ? "" : ", SET")} and log key verified");
+            }
+            return 0;
+        }, joinParticipant: false);
+    }
+
+    /// <summary>Queues attestations again (resubmission); answers how many were queued.</summary>
+    public int Enqueue(IReadOnlyList<(string Id, string KeyId)> items, DateTimeOffset now)
+    {
+        return store.InTransaction((c, tx) =>
+        {
+            using var cmd = Command(c, tx, """
+                INSERT INTO tlog_outbox(attestation_id, key_id, enqueued_at, attempts) VALUES ($id, $key, $at, 0)
+                ON CONFLICT(attestation_id) DO NOTHING;
+                """);
+            var n = 0;
+            foreach (var (id, key) in items)
+            {
+                Set(cmd, ("$id", id), ("$key", key), ("$at", now.ToUnixTimeMilliseconds()));
+                n += cmd.ExecuteNonQuery();
+            }
+            return n;
+        });
+    }
+
+    public (long Depth, DateTimeOffset? Oldest) Outbox()
+    {
+        using var c = store.Open();
+        using var cmd = Command(c, null, "SELECT count(*), min(enqueued_at) FROM tlog_outbox;");
+        using var r = cmd.ExecuteReader();
+        r.Read();
+        return (r.GetInt64(0), r.IsDBNull(1) ? null : DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(1)));
+    }
+
+    public long LoggedCount()
+    {
+        using var c = store.Open();
+        using var cmd = Command(c, null, "SELECT count(*) FROM tlog_entries;");
+        return (long)cmd.ExecuteScalar()!;
+    }
+
+    /// <summary>The stored entries of one attestation, oldest first, with v2's timestamp tokens.</summary>
+    public IReadOnlyList<(LogEntry Entry, byte[]? Token)> EntriesOf(string attestationId)
+    {
+        using var c = store.Open();
+        using var cmd = Command(c, null, "SELECT entry, timestamp_token FROM tlog_entries WHERE attestation_id = $id ORDER BY seq;");
+        Set(cmd, ("$id", attestationId));
+        using var r = cmd.ExecuteReader();
+        var list = new List<(LogEntry, byte[]?)>();
+        while (r.Read())
+            if (LogEntry.TryParse((byte[])r.GetValue(0), out var entry, out _)) list.Add((entry, r.IsDBNull(1) ? null : (byte[])r.GetValue(1)));
+        return list;
+    }
+
+    /// <summary>Logged entries in the window, newest first; with a key id only those whose signing key or log id is it.</summary>
+    public IReadOnlyList<TlogSearchHit> Search(TlogSearchQuery query)
+    {
+        using var c = store.Open();
+        using var cmd = Command(c, null, """
+            SELECT e.attestation_id, e.backend, e.api_version, e.log_id, e.log_index, e.uuid, e.integrated_time, e.signing_key_id, e.logged_at, a.subjects
+            FROM tlog_entries e JOIN attestations a ON a.id = e.attestation_id
+            WHERE e.logged_at >= $after AND e.logged_at < $before
+            ORDER BY e.logged_at DESC, e.seq DESC;
+            """);
+        Set(cmd, ("$after", query.After.ToUnixTimeMilliseconds()), ("$before", query.Before.ToUnixTimeMilliseconds()));
+        using var r = cmd.ExecuteReader();
+        var hits = new List<TlogSearchHit>();
+        var key = query.KeyId?.ToLowerInvariant();
+        while (r.Read() && hits.Count < query.Limit)
+        {
+            var logKey = Convert.ToHexStringLower((byte[])r.GetValue(3));
+            var signingKey = r.GetString(7);
+            string? matched = null;
+            if (key is not null)
+            {
+                if (signingKey.StartsWith(key, StringComparison.Ordinal)) matched = "signing-key";
+                else if (logKey.StartsWith(key, StringComparison.Ordinal)) matched = "log-key";
+                else continue;
+            }
+            var subjects = AttestationRecord.ParseSubjects(r.GetString(9));
+            if (query.Subject is { Length: > 0 } s && !subjects.Any(x => x.Name == s || x.Digest.Any(d => $"{d.Key}:{d.Value}" == s))) continue;
+            var time = r.GetInt64(6);
+            hits.Add(new TlogSearchHit
+            {
+                AttestationId = r.GetString(0),
+                Backend = r.GetString(1),
+                ApiVersion = r.GetInt32(2),
+                LogKeyId = logKey,
+                LogIndex = r.GetInt64(4),
+                Uuid = r.IsDBNull(5) ? null : r.GetString(5),
+                IntegratedTime = time > 0 ? DateTimeOffset.FromUnixTimeSeconds(time) : null,
+                SigningKeyId = signingKey,
+                LoggedAt = DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(8)),
+                MatchedBy = matched,
+                Subjects = [.. subjects],
+            });
+        }
+        return hits;
+    }
+
+    private static SqliteCommand Command(SqliteConnection c, SqliteTransaction? tx, string sql)
+    {
+        var cmd = c.CreateCommand();
+        cmd.Transaction = tx;
+        cmd.CommandText = sql;
+        return cmd;
+    }
+
+    private static void Set(SqliteCommand cmd, params (string Name, object? Value)[] values)
+    {
+        cmd.Parameters.Clear();
+        foreach (var (name, value) in values) cmd.Parameters.AddWithValue(name, value ?? DBNull.Value);
+    }
+
+    private static SqliteCommand EventCommand(SqliteConnection c, SqliteTransaction tx) => Command(c, tx,
+        "INSERT INTO attestation_events(attestation_id, ts, event, detail, key_id, actor) VALUES ($id, $ts, $event, $detail, NULL, 'daemon');");
+
+    private static void AddEvent(SqliteCommand ev, string id, DateTimeOffset at, string what, string detail)
+    {
+        Set(ev, ("$id", id), ("$ts", at.ToUnixTimeMilliseconds()), ("$event", what), ("$detail", detail));
+        ev.ExecuteNonQuery();
+    }
+}

@@ -1,0 +1,16 @@
+using System.Text.Json;
+using StellaOps.Ops.Attestation.Dsse;
+using StellaOps.Ops.Attestation.Sigstore;
+
+namespace StellaOps.Ops.Attestation.Verification;
+
+/// <summary>
+/// Checks one transparency-log entry of a bundle (Sigstore <c>TransparencyLogEntry</c> JSON) offline against the
+/// trusted logs: StellaOps.Ops.Transparency implements it (proof, checkpoint, SET, log key window, body), and the
+/// verifier is given one through <see cref="AttestationVerifierOptions.LogEntryCheck"/> (this library cannot depend on it).
+/// </summary>
+public interface ITransparencyLogEntryCheck
+{
+    TransparencyLogEntryResult Check(JsonElement entry, DsseEnvelope envelope, byte[] signerSpki, IReadOnlyList<TransparencyLogInstance> logs,
+        IReadOnlyList<byte[]> timestamps, DateTimeOffset now);
+}

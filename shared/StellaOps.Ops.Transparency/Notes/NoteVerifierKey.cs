@@ -1,0 +1,49 @@
+using StellaOps.Ops.Attestation.Signing;
+using StellaOps.Ops.Attestation.Verification;
+using StellaOps.Ops.Contracts;
+
+namespace StellaOps.Ops.Transparency.Notes;
+
+/// <summary>
+/// A key a signed note may be signed with: its name, its four-byte key id and the public key (SPKI DER). A note
+/// signature is ECDSA (DER, with the curve's hash) or pure Ed25519 over the note text.
+/// </summary>
+public sealed class NoteVerifierKey
+{
+    private NoteVerifierKey(string name, byte[] keyId, byte[] spki, KeyAlgorithm algorithm)
+    {
+        Name = name;
+        KeyId = keyId;
+        Spki = spki;
+        Algorithm = algorithm;
+    }
+
+    public string Name { get; }
+    public byte[] KeyId { get; }
+    public byte[] Spki { get; }
+    public KeyAlgorithm Algorithm { get; }
+
+    /// <summary>A key with an explicit key id (a trusted root's <c>checkpointKeyId</c>, or a Rekor v1 log id prefix).</summary>
+    public static NoteVerifierKey Create(string name, ReadOnlySpan<byte> keyId, byte[] spki)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        if (keyId.Length < 4) throw new ArgumentException("A note key id is four bytes.", nameof(keyId));
+        return new NoteVerifierKey(name, keyId[..4].ToArray(), spki, KeyAlgorithms.Detect(spki));
+    }
+
+    /// <summary>A key whose id follows C2SP signed-note: SHA-256(name ‖ 0x0A ‖ type ‖ key)[:4].</summary>
+    public static NoteVerifierKey C2sp(string name, byte[] spki)
+    {
+        var algorithm = KeyAlgorithms.Detect(spki);
+        var id = algorithm == KeyAlgorithm.Ed25519
+            ? NoteKeyIds.C2sp(name, NoteKeyIds.Ed25519Type, spki.AsSpan(spki.Length - 32))
+            : NoteKeyIds.C2sp(name, NoteKeyIds.EcdsaType, spki);
+        return new NoteVerifierKey(name, id, spki, algorithm);
+    }
+
+    public bool Verify(ReadOnlySpan<byte> text, ReadOnlySpan<byte> signature)
+    {
+        if (!PublicKeyVerifier.TryCreate(Spki, Algorithm, out var verifier, out _) || verifier is null) return false;
+        using (verifier) return verifier.Verify(text, signature, acceptRawEcdsa: false, out _);
+    }
+}

@@ -1,0 +1,44 @@
+using System.Formats.Asn1;
+using System.Security.Cryptography.Pkcs;
+using System.Text.Json;
+using StellaOps.Ops.Attestation.Dsse;
+using StellaOps.Ops.Attestation.Sigstore;
+using StellaOps.Ops.Attestation.Verification;
+using StellaOps.Ops.Transparency.Entries;
+
+namespace StellaOps.Ops.Transparency.Verification;
+
+/// <summary>
+/// The verifier's log-entry check (<see cref="AttestationVerifierOptions.LogEntryCheck"/>): reads a bundle's
+/// <c>TransparencyLogEntry</c> and runs <see cref="LogEntryVerifier"/>. A v2 entry has no time of its own: its log
+/// key is judged at the bundle's RFC 3161 time (the verifier checks that token's signature and authority itself).
+/// </summary>
+public sealed class BundleLogEntryCheck : ITransparencyLogEntryCheck
+{
+    public TransparencyLogEntryResult Check(JsonElement entry, DsseEnvelope envelope, byte[] signerSpki, IReadOnlyList<TransparencyLogInstance> logs,
+        IReadOnlyList<byte[]> timestamps, DateTimeOffset now)
+    {
+        if (!LogEntry.TryRead(entry, out var parsed, out var error)) return new TransparencyLogEntryResult(false, error, null);
+        var result = LogEntryVerifier.Verify(parsed, envelope, signerSpki, logs, TimestampTime(timestamps), now);
+        return new TransparencyLogEntryResult(result.Verified, result.Detail, result.Log?.BaseUrl.AbsoluteUri);
+    }
+
+    /// <summary>The time of the first readable RFC 3161 token (a bare token or a whole TimeStampResp).</summary>
+    internal static DateTimeOffset? TimestampTime(IReadOnlyList<byte[]> timestamps)
+    {
+        foreach (var der in timestamps)
+        {
+            if (Rfc3161TimestampToken.TryDecode(der, out var token, out _) && token is not null) return token.TokenInfo.Timestamp;
+            try
+            {
+                var response = new AsnReader(der, AsnEncodingRules.DER).ReadSequence();
+                response.ReadSequence();
+                if (response.HasData && Rfc3161TimestampToken.TryDecode(response.ReadEncodedValue(), out token, out _) && token is not null) return token.TokenInfo.Timestamp;
+            }
+            catch (AsnContentException)
+            {
+            }
+        }
+        return null;
+    }
+}
