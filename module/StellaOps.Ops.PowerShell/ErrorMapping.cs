@@ -36,6 +36,9 @@ public static class ErrorMapping
         OpsErrorCode.TrustAnchorIdNotFound or OpsErrorCode.KeyCertificateNotFound or OpsErrorCode.IssuerNotFound => ErrorCategory.ObjectNotFound,
         OpsErrorCode.TrustAnchorRefused or OpsErrorCode.KeyCertificateRefused => ErrorCategory.InvalidData,
         OpsErrorCode.IssuerDocumentRefused or OpsErrorCode.IssuerDocumentReplayed => ErrorCategory.SecurityError,
+        OpsErrorCode.ServiceControlFailed => ErrorCategory.InvalidResult,
+        OpsErrorCode.ServiceManagerUnavailable => ErrorCategory.ResourceUnavailable,
+        OpsErrorCode.ScheduledCheckNotFound => ErrorCategory.ObjectNotFound,
         _ => ErrorCategory.NotSpecified,
     };
 

@@ -93,4 +93,10 @@ public enum OpsErrorCode
     IssuerDocumentRefused = 1456,
     /// <summary>An issuer document is older than (or the same version as) the one already accepted: a replay, refused.</summary>
     IssuerDocumentReplayed = 1457,
+    /// <summary>The service manager (systemd, the Windows service controller or task scheduler) refused or failed an action on a unit: the message says what it answered.</summary>
+    ServiceControlFailed = 1026,
+    /// <summary>No service manager to ask: systemd is not running here, or the system bus cannot be reached.</summary>
+    ServiceManagerUnavailable = 1027,
+    /// <summary>No scheduled check has that name (Get-StellaScheduledCheck lists them).</summary>
+    ScheduledCheckNotFound = 1028,
 }
