@@ -38,20 +38,21 @@ public sealed class ScheduledCheckTests(ServiceFixture service)
     public void FailingCheck_FailsTheRun_AndSystemctlStatusShowsIt()
     {
         service.EnsureRunning();
-        // No HSM is configured for the installed service: its availability check fails.
-        service.Pwsh("Register-StellaScheduledCheck -Check check.crypto.hsm-availability -Every 2s -Name hsm | Out-Null");
-        Ns.WaitUntil(() => Ns.Property("stellaops-check-hsm.service", "Result") == "exit-code", "the failing check made the run fail", "stellaops-check-hsm.service");
-
-        var (exit, status) = Ns.Run("systemctl", "--no-pager", "status", "stellaops-check-hsm.service");
-        Assert.NotEqual(0, exit);
+        // A staged gap: no active signing key, so check.attestor.key-expiration fails.
+        service.Pwsh("Get-StellaKey | Where-Object Status -eq Active | Revoke-StellaKey -Reason 'systemd test: a gap for the scheduled check' -Confirm:$false | Out-Null");
+        service.Pwsh("Register-StellaScheduledCheck -Check check.attestor.key-expiration -Every 10s -Name keys | Out-Null");
+        // The timer keeps firing: catch the unit between two runs, failed.
+        var status = "";
+        Ns.WaitUntil(() => (status = Ns.Run("systemctl", "--no-pager", "status", "stellaops-check-keys.service").Output).Contains("failed (Result: exit-code)"),
+            "the failing check made the run fail", "stellaops-check-keys.service");
         Assert.Contains("status=1/FAILURE", status);
-        Assert.Contains("check.crypto.hsm-availability: Fail", status);
-        var listed = Json(service.Pwsh("Get-StellaScheduledCheck hsm | ConvertTo-Json -Compress"));
+        Assert.Contains("check.attestor.key-expiration: Fail", status);
+        var listed = Json(service.Pwsh("Get-StellaScheduledCheck keys | ConvertTo-Json -Compress"));
         Assert.True(listed.GetProperty("Failed").GetBoolean());
         Assert.Equal("exit-code", listed.GetProperty("LastResult").GetString());
         Assert.Equal(1, listed.GetProperty("LastExitCode").GetInt32());
 
-        service.Pwsh("Unregister-StellaScheduledCheck -Name hsm -Confirm:$false");
+        service.Pwsh("Unregister-StellaScheduledCheck -Name keys -Confirm:$false");
     }
 
     [SystemdFact]

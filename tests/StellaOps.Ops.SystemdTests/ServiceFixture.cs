@@ -16,6 +16,7 @@ public sealed class ServiceFixture : IDisposable
     public const string Stranger = "sdt-stranger";
 
     private readonly SystemdNamespace? _ns;
+    private PwshSession? _pwsh;
 
     public ServiceFixture()
     {
@@ -23,11 +24,14 @@ public sealed class ServiceFixture : IDisposable
         _ns = SystemdNamespace.Start();
         try
         {
-            InstallOutput = Pwsh($"& ./scripts/install-service.ps1 -SourcePath '{DaemonSource}' -Verbose 4>&1");
+            // The installer in a pwsh of its own, as an administrator would run it.
+            var install = _ns.Run("dotnet", "pwsh", "-NoProfile", "-NonInteractive", "-File", "scripts/install-service.ps1", "-SourcePath", DaemonSource, "-Verbose");
+            if (install.ExitCode != 0) throw new InvalidOperationException("install-service.ps1 failed in the systemd namespace:\n" + install.Output);
+            InstallOutput = install.Output;
             _ns.Must("useradd", "--system", "--no-create-home", "--shell", "/usr/sbin/nologin", "--groups", "stellaops,stellaops-readers", Reader);
             _ns.Must("useradd", "--system", "--no-create-home", "--shell", "/usr/sbin/nologin", "--groups", "stellaops,stellaops-operators", Operator);
             _ns.Must("useradd", "--system", "--no-create-home", "--shell", "/usr/sbin/nologin", Stranger);
-            _ns.Must("sh", "-c", $"mkdir -p /tmp/probe && cp '{ProbeBuild}'/* /tmp/probe/ && chmod 755 /tmp/probe && chmod 644 /tmp/probe/*");
+            _ns.Must("sh", "-c", $"mkdir -p /tmp/probe && cp -r '{ProbeBuild}'/. /tmp/probe/ && chmod -R u=rwX,go=rX /tmp/probe");
         }
         catch
         {
@@ -60,7 +64,7 @@ public sealed class ServiceFixture : IDisposable
     /// <summary>The probe client, copied into the namespace's private /tmp where the test users can read it (the build tree is not theirs to read).</summary>
     private const string ProbeDll = "/tmp/probe/StellaOps.Ops.ProbeClient.dll";
 
-    /// <summary>A pwsh script inside the namespace as root, the module imported and $ErrorActionPreference = 'Stop'; fails with its output when it fails.</summary>
+    /// <summary>A pwsh script inside the namespace as root (one session for the collection, the module imported, $ErrorActionPreference = 'Stop'); fails with its output when it throws.</summary>
     public string Pwsh(string script)
     {
         var (exit, output) = TryPwsh(script);
@@ -69,8 +73,11 @@ public sealed class ServiceFixture : IDisposable
     }
 
     public (int ExitCode, string Output) TryPwsh(string script)
-        => Ns.Run("dotnet", "pwsh", "-NoProfile", "-NonInteractive", "-Command",
-            $"$ErrorActionPreference = 'Stop'; $ProgressPreference = 'SilentlyContinue'; Import-Module '{ModulePath}'; {script}");
+    {
+        _pwsh ??= new PwshSession(Ns, ModulePath);
+        var (failed, output) = _pwsh.Run(script);
+        return (failed ? 1 : 0, output);
+    }
 
     /// <summary>The probe client as <paramref name="user"/> against the service's socket: its JSON line and exit code.</summary>
     public (int ExitCode, string Output) Probe(string user, params string[] args) => Ns.RunAs(user, ["dotnet", ProbeDll, Socket, .. args]);
@@ -82,8 +89,9 @@ public sealed class ServiceFixture : IDisposable
         if (Ns.Property(Unit, "ActiveState") != "active") Ns.Must("systemctl", "start", Unit);
     }
 
-    public void Dispose() => _ns?.Dispose();
+    public void Dispose()
+    {
+        try { _pwsh?.Dispose(); }
+        finally { _ns?.Dispose(); }
+    }
 }
-
-[CollectionDefinition("systemd")]
-public sealed class SystemdCollection : ICollectionFixture<ServiceFixture>;

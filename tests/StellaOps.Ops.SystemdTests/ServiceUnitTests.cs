@@ -86,7 +86,7 @@ public sealed class ServiceUnitTests(ServiceFixture service)
     {
         service.EnsureRunning();
         var id = service.Pwsh("""
-            if (-not (Get-StellaKey | Where-Object Name -eq 'systemd-test')) { New-StellaKey -Provider Software -Name systemd-test | Enable-StellaKey | Out-Null }
+            if (-not (Get-StellaKey | Where-Object Status -eq Active)) { New-StellaKey -Provider Software -Name "systemd-test-$(Get-Random)" | Enable-StellaKey | Out-Null }
             (New-StellaAttestation -Type test -Subject 'systemd:stop-start').Id
             """).Trim().Split('\n')[^1].Trim();
         Assert.False(string.IsNullOrEmpty(id));

@@ -17,8 +17,11 @@ public sealed class SystemdNamespace : IDisposable
 
     private SystemdNamespace(int pid) => Pid = pid;
 
-    /// <summary>The script, found as the repository's sibling ../shared/tools/systemd-ns.sh.</summary>
-    public static string ScriptPath => Path.GetFullPath(Path.Combine(RepositoryRoot.Path, "..", "shared", "tools", "systemd-ns.sh"));
+    /// <summary>
+    /// The script: the repository's sibling ../shared/tools/systemd-ns.sh, looked for above the checkout too (a git
+    /// worktree sits a level deeper than the main checkout); $STELLAOPS_SYSTEMD_NS names another.
+    /// </summary>
+    public static string ScriptPath { get; } = FindScript();
 
     /// <summary>Why the tests cannot run here, or null when they can.</summary>
     public static string? Unavailable { get; } = FindUnavailable();
@@ -96,6 +99,18 @@ public sealed class SystemdNamespace : IDisposable
 
     /// <summary>Ends the namespace: systemd, every service in it, its mounts and overlays.</summary>
     public void Dispose() => Exec(ScriptPath, ["stop", Pid.ToString(System.Globalization.CultureInfo.InvariantCulture)], TimeSpan.FromSeconds(30));
+
+    private static string FindScript()
+    {
+        if (Environment.GetEnvironmentVariable("STELLAOPS_SYSTEMD_NS") is { Length: > 0 } named) return named;
+        var sibling = Path.GetFullPath(Path.Combine(RepositoryRoot.Path, "..", "shared", "tools", "systemd-ns.sh"));
+        for (var dir = Directory.GetParent(RepositoryRoot.Path); dir is not null; dir = dir.Parent)
+        {
+            var candidate = Path.Combine(dir.FullName, "shared", "tools", "systemd-ns.sh");
+            if (File.Exists(candidate)) return candidate;
+        }
+        return sibling;
+    }
 
     private static string? FindUnavailable()
     {

@@ -68,7 +68,13 @@ internal static partial class ScheduledCheckUnits
             ProtectSystem=strict
             ProtectHome=yes
             PrivateTmp=yes
-            PrivateDevices=yes
+            # DevicePolicy, not PrivateDevices=yes: that needs a private /dev mounted, which fails (226/NAMESPACE) in containers.
+            DevicePolicy=closed
+            ProtectKernelTunables=yes
+            ProtectKernelModules=yes
+            ProtectControlGroups=yes
+            RestrictNamespaces=yes
+            LockPersonality=yes
             PrivateNetwork=yes
             RestrictAddressFamilies=AF_UNIX
             TimeoutStartSec=5min

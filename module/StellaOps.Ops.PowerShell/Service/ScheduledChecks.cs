@@ -74,12 +74,23 @@ internal static class ScheduledChecks
             ServiceUnit = serviceUnit,
             Enabled = t["UnitFileState"].GetString(),
             State = t["ActiveState"].GetString(),
-            NextRun = ServiceControl.Timestamp(tt["NextElapseUSecRealtime"].GetUInt64()),
+            NextRun = ServiceControl.Timestamp(tt["NextElapseUSecRealtime"].GetUInt64()) ?? FromMonotonic(tt["NextElapseUSecMonotonic"].GetUInt64()),
             LastRun = lastRun,
             LastResult = lastRun is null ? null : s["Result"].GetString(),
             LastExitCode = lastRun is null ? null : s["ExecMainStatus"].GetInt32(),
             Failed = u["ActiveState"].GetString() == "failed",
         };
+    }
+
+    /// <summary>
+    /// A CLOCK_MONOTONIC time in microseconds (an OnUnitActiveSec= timer's next elapse) as wall-clock time. Stopwatch
+    /// reads CLOCK_MONOTONIC on Linux, the clock systemd uses.
+    /// </summary>
+    private static DateTimeOffset? FromMonotonic(ulong microseconds)
+    {
+        if (microseconds is 0 or ulong.MaxValue) return null;
+        var now = System.Diagnostics.Stopwatch.GetTimestamp() / (double)System.Diagnostics.Stopwatch.Frequency * 1_000_000;
+        return DateTimeOffset.Now.AddTicks((long)((microseconds - now) * 10));
     }
 
     /// <summary>The stella-opsd the installed service runs (its ExecStart), else the packaged path.</summary>

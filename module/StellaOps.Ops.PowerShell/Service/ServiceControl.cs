@@ -17,7 +17,9 @@ internal static class ServiceControl
     {
         if (OperatingSystem.IsWindows()) return WindowsServiceControl.Get(name);
         using var systemd = SystemdManager.Connect(cancellationToken);
-        return Describe(systemd, UnitName(name));
+        var unit = UnitName(name);
+        RequireLoaded(systemd, unit);
+        return Describe(systemd, unit);
     }
 
     public enum Action { Start, Stop, Restart }
