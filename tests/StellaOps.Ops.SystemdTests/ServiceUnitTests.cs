@@ -20,6 +20,17 @@ public sealed class ServiceUnitTests(ServiceFixture service)
     }
 
     [SystemdFact]
+    public void InstallAgain_ChangesNothing_AndKeepsTheServiceRunning()
+    {
+        service.EnsureRunning();
+        var pid = service.MainPid;
+        var again = Ns.Run("dotnet", "pwsh", "-NoProfile", "-NonInteractive", "-File", "scripts/install-service.ps1", "-SourcePath", ServiceFixture.DaemonSource, "-Verbose");
+        Assert.True(again.ExitCode == 0, again.Output);
+        Assert.Contains("is running and up to date", again.Output);
+        Assert.Equal(pid, service.MainPid);
+    }
+
+    [SystemdFact]
     public void Start_ReturnsOnlyOnceTheSocketAnswers()
     {
         Ns.Must("systemctl", "stop", ServiceFixture.Unit);
