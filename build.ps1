@@ -43,7 +43,7 @@ param(
 
 $PesterVersion = '6.2.0'
 $InvokeBuildVersion = '5.14.23'
-$AptPackages = @('softhsm2', 'opensc', 'p11-kit', 'p11-kit-modules', 'prometheus')
+$AptPackages = @('softhsm2', 'opensc', 'p11-kit', 'p11-kit-modules', 'prometheus', 'dbus')
 $Root = $PSScriptRoot
 $PSModulesDir = Join-Path $Root '.tools/psmodules'
 $PesterPsd1 = Join-Path $PSModulesDir "pester/$PesterVersion/tools/Pester.psd1"

@@ -6,6 +6,8 @@ using StellaOps.Ops.Daemon.SystemInfo;
 // stella-opsd: exit 0 on a clean stop, 2 on bad arguments or configuration, 1 on a failure at run time.
 try
 {
+    // The client verb for timers and scheduled tasks: runs doctor checks through the running daemon.
+    if (args.Length > 0 && args[0] == ScheduledCheckCommand.Verb) return await ScheduledCheckCommand.RunAsync(args[1..], Console.Out).ConfigureAwait(false);
     var cli = DaemonCommandLine.Parse(args);
     if (cli.ShowHelp) { Console.WriteLine(DaemonCommandLine.Usage); return 0; }
     if (cli.ShowVersion) { Console.WriteLine($"stella-opsd {SystemRpc.DaemonVersion}"); return 0; }

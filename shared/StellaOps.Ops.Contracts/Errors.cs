@@ -156,4 +156,10 @@ public enum OpsErrorCode
     TransparencyLogBackendNotFound = 1604,
     /// <summary>A Rekor search's window is invalid (after is not before before, or wider than the limit).</summary>
     TransparencyLogSearchInvalid = 1605,
+    /// <summary>The service manager (systemd, the Windows service controller or task scheduler) refused or failed an action on a unit: the message says what it answered.</summary>
+    ServiceControlFailed = 1026,
+    /// <summary>No service manager to ask: systemd is not running here, or the system bus cannot be reached.</summary>
+    ServiceManagerUnavailable = 1027,
+    /// <summary>No scheduled check has that name (Get-StellaScheduledCheck lists them).</summary>
+    ScheduledCheckNotFound = 1028,
 }

@@ -52,6 +52,10 @@ public sealed class DoctorRpc(IEnumerable<IHealthCheck> checks, ILogger<DoctorRp
             results.Add(result);
         }
         progress?.Report(new OperationProgress { Activity = "Running doctor checks", Status = "done", PercentComplete = 100 });
+        // Every run in the event log, passes too: a scheduled check's history is there (Get-StellaLog -Component Doctor).
+        logger.LogInformation("Doctor run: {Passed} passed, {Warned} warned, {Failed} failed ({Checks})",
+            results.Count(r => r.Status == DoctorStatus.Pass), results.Count(r => r.Status == DoctorStatus.Warn),
+            results.Count(r => r.Status == DoctorStatus.Fail), string.Join(", ", results.Select(r => $"{r.Check} {r.Status}")));
         return [.. results];
     }
 

@@ -8,6 +8,7 @@ public sealed record DaemonCommandLine(Dictionary<string, string?> Settings, boo
 {
     public const string Usage = """
         Usage: stella-opsd [--system] [--endpoint PATH] [--state-dir DIR] [--config FILE] [--Section:Key=value ...]
+               stella-opsd check [--endpoint PATH] [CHECK ...]   (a client: runs doctor checks through the running daemon, exit 1 on a failure)
 
           --system          Run as the system service: /run/stellaops/opsd.sock, /var/lib/stellaops, /etc/stellaops/opsd.json.
                             Without it the daemon runs per user (development): $XDG_RUNTIME_DIR/stellaops/opsd.sock, ~/.local/state/stellaops.
