@@ -67,10 +67,15 @@ function Start-BenchDaemon([string] $Root, $Token, [int] $PoolSize, [string] $Da
     foreach ($a in '-c', 'exec "$0" --endpoint "$1" --state-dir "$2" --config "$3" >"$4" 2>&1', $Daemon, $endpoint, (Join-Path $Root 'state'), $config, $log) { $psi.ArgumentList.Add($a) }
     $process = [System.Diagnostics.Process]::Start($psi)
     Import-Module $Module -Global
-    $deadline = [DateTime]::UtcNow.AddSeconds(30)
+    # 120 s: on a machine shared with other work a start takes far longer than on a quiet one. A daemon that did not
+    # answer is stopped here, as the caller never gets it to stop.
+    $deadline = [DateTime]::UtcNow.AddSeconds(120)
     while ($true) {
         try { if ((Get-StellaAttestorStatus -Endpoint $endpoint -ErrorAction Stop)) { break } } catch { }
-        if ($process.HasExited -or [DateTime]::UtcNow -gt $deadline) { throw "stella-opsd did not answer in 30 s: $(Get-Content -Raw $log -ErrorAction SilentlyContinue)" }
+        if ($process.HasExited -or [DateTime]::UtcNow -gt $deadline) {
+            if (-not $process.HasExited) { $process.Kill(); $process.WaitForExit() }
+            throw "stella-opsd did not answer in 120 s: $(Get-Content -Raw $log -ErrorAction SilentlyContinue)"
+        }
         Start-Sleep -Milliseconds 200
     }
     $key = New-StellaKey -Endpoint $endpoint -Name bench -Algorithm ecdsa-p256 -Provider Hsm
