@@ -168,6 +168,25 @@ public sealed class AttestorTests : IDisposable
         Assert.Equal("25", later.Evidence["failedAttestations"]);
     }
 
+    [Fact]
+    public async Task Many_ids_are_found_in_one_pass_in_their_order_each_as_ResolveId_takes_it()
+    {
+        await ActiveKeyAsync();
+        var attestor = NewAttestor();
+        var ids = (await attestor.CreateAsync([.. Enumerable.Range(0, 4).Select(i => Request($"test:find-{i}"))], null, default)).Select(r => r.Attestation!.Id).ToList();
+
+        // Exact ids, one in capitals with spaces, a unique prefix, and a repeat: the rows come back in the order asked.
+        var found = attestor.FindAll([ids[2], $"  {ids[0].ToUpperInvariant()} ", ids[3][..30], ids[2]]);
+        Assert.Equal([ids[2], ids[0], ids[3], ids[2]], found.Select(r => r.Id));
+        Assert.All(found, r => Assert.Equal(AttestationStatus.Signed, r.Status));
+
+        // An id that names nothing fails the call as ResolveId fails it, whatever good ids stand before it.
+        var missing = "ffffffff" + ids[1][8..]; // UUIDv7: no id of today starts with f
+        var error = Assert.Throws<OpsException>(() => attestor.FindAll([ids[0], missing, ids[1]]));
+        Assert.Equal((OpsErrorCode.AttestationNotFound, missing), (error.Code, error.Target));
+        Assert.Equal(OpsErrorCode.InvalidArgument, Assert.Throws<OpsException>(() => attestor.FindAll([ids[0], " "])).Code);
+    }
+
     public void Dispose()
     {
         _core.Dispose();

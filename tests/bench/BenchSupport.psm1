@@ -67,10 +67,15 @@ function Start-BenchDaemon([string] $Root, $Token, [int] $PoolSize, [string] $Da
     foreach ($a in '-c', 'exec "$0" --endpoint "$1" --state-dir "$2" --config "$3" >"$4" 2>&1', $Daemon, $endpoint, (Join-Path $Root 'state'), $config, $log) { $psi.ArgumentList.Add($a) }
     $process = [System.Diagnostics.Process]::Start($psi)
     Import-Module $Module -Global
-    $deadline = [DateTime]::UtcNow.AddSeconds(30)
+    # 120 s: on a machine shared with other work a start takes far longer than on a quiet one. A daemon that did not
+    # answer is stopped here, as the caller never gets it to stop.
+    $deadline = [DateTime]::UtcNow.AddSeconds(120)
     while ($true) {
         try { if ((Get-StellaAttestorStatus -Endpoint $endpoint -ErrorAction Stop)) { break } } catch { }
-        if ($process.HasExited -or [DateTime]::UtcNow -gt $deadline) { throw "stella-opsd did not answer in 30 s: $(Get-Content -Raw $log -ErrorAction SilentlyContinue)" }
+        if ($process.HasExited -or [DateTime]::UtcNow -gt $deadline) {
+            if (-not $process.HasExited) { $process.Kill(); $process.WaitForExit() }
+            throw "stella-opsd did not answer in 120 s: $(Get-Content -Raw $log -ErrorAction SilentlyContinue)"
+        }
         Start-Sleep -Milliseconds 200
     }
     $key = New-StellaKey -Endpoint $endpoint -Name bench -Algorithm ecdsa-p256 -Provider Hsm
@@ -101,8 +106,12 @@ function Get-CpuSeconds([int] $ProcessId) {
 
 # Runs $Script in $N fresh pwsh processes, each given (module, endpoint, go-file, client number, @Arguments); once all
 # are ready (imported, connected, warmed) they start together. Returns each client's last JSON line as an object.
-# The script waits for the go file to exist before it starts measuring.
-function Invoke-BenchClients([string] $Root, [int] $N, [string] $Script, [string] $Module, [string] $Endpoint, [object[]] $Arguments = @(), [int] $WarmSeconds = 3) {
+# The script waits for the go file to exist before it starts measuring. With -WaitReady each client says it is ready
+# by creating "<go-file>.ready-<client number>" and the go waits for all of them (at most $WarmSeconds, then it goes
+# anyway); without it the go comes after $WarmSeconds. $AtGo runs just before the go (a CPU reading of the daemon, so
+# what it reports is the measured window and not the clients' warm-ups).
+function Invoke-BenchClients([string] $Root, [int] $N, [string] $Script, [string] $Module, [string] $Endpoint, [object[]] $Arguments = @(), [int] $WarmSeconds = 3,
+    [switch] $WaitReady, [scriptblock] $AtGo) {
     $tag = [guid]::NewGuid().ToString('N').Substring(0, 6)
     $file = Join-Path $Root "client-$tag.ps1"
     Set-Content -Path $file -Value $Script
@@ -114,7 +123,14 @@ function Invoke-BenchClients([string] $Root, [int] $N, [string] $Script, [string
         $psi.RedirectStandardOutput = $true
         [System.Diagnostics.Process]::Start($psi)
     }
-    Start-Sleep -Seconds $WarmSeconds
+    if ($WaitReady) {
+        $deadline = [DateTime]::UtcNow.AddSeconds($WarmSeconds)
+        while (@(1..$N | Where-Object { -not (Test-Path "$go.ready-$_") }).Count -and [DateTime]::UtcNow -lt $deadline -and -not @($procs | Where-Object HasExited).Count) {
+            Start-Sleep -Milliseconds 50
+        }
+    }
+    else { Start-Sleep -Seconds $WarmSeconds }
+    if ($AtGo) { & $AtGo }
     Set-Content -Path $go -Value 'go'
     foreach ($p in $procs) {
         $out = $p.StandardOutput.ReadToEnd()
@@ -123,6 +139,7 @@ function Invoke-BenchClients([string] $Root, [int] $N, [string] $Script, [string
         ($out -split "`n" | Where-Object { $_ -like '{*' } | Select-Object -Last 1) | ConvertFrom-Json
     }
     Remove-Item $go
+    Remove-Item "$go.ready-*" -ErrorAction SilentlyContinue
 }
 
 function Get-Percentile([double[]] $Sorted, [double] $P) { $Sorted[[math]::Min($Sorted.Length - 1, [int][math]::Floor($P * $Sorted.Length))] }

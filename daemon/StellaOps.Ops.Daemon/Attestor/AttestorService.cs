@@ -331,10 +331,23 @@ public sealed class AttestorService : IDisposable
         return row.ToInfo(details, details ? _store.History(row.Id) : null);
     }
 
+    /// <summary>
+    /// The rows of these ids, in their order, each as <see cref="ResolveId"/> takes it (exact, or a unique prefix). The
+    /// exact ones (what a pipeline of Get-StellaAttestation sends) are read in one pass, not one connection per id; the
+    /// first id that resolves to nothing throws as ResolveId does.
+    /// </summary>
+    public IReadOnlyList<AttestationRecord> FindAll(IReadOnlyList<string> idsOrPrefixes)
+    {
+        var exact = _store.FindMany(idsOrPrefixes.Select(NormalizeId));
+        return [.. idsOrPrefixes.Select(id => exact.TryGetValue(NormalizeId(id), out var row) ? row : _store.Find(ResolveId(id))!)];
+    }
+
+    private static string NormalizeId(string? idOrPrefix) => idOrPrefix?.Trim().ToLowerInvariant() ?? "";
+
     /// <summary>An exact id, or a unique prefix of at least 8 characters.</summary>
     public string ResolveId(string idOrPrefix)
     {
-        var id = idOrPrefix?.Trim().ToLowerInvariant() ?? "";
+        var id = NormalizeId(idOrPrefix);
         if (id.Length == 0) throw OpsException.InvalidArgument("An attestation id is required.", "id", "List attestations with 'stella attest show --last' (Get-StellaAttestation -Last 1h).");
         if (_store.Find(id) is not null) return id;
         if (id.Length >= 8)

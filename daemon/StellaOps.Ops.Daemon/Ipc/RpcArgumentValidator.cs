@@ -42,7 +42,12 @@ internal sealed class RpcArgumentValidator
     public void Validate(string rpcName, object?[] args)
     {
         foreach (var (name, index, rule) in _parameters)
-            rule.Check(index < args.Length ? args[index] : null, name, rpcName);
+        {
+            var value = index < args.Length ? args[index] : null;
+            // A batch of thousands of items is checked without building a path for each place; only a call that
+            // breaks a rule is walked again to name the place.
+            if (!rule.Holds(value)) rule.Check(value, name, rpcName);
+        }
     }
 
     private static bool IsDto(Type t) => t.IsClass && !t.IsAbstract && t != typeof(string) && t.Assembly == typeof(Protocol).Assembly;
@@ -85,6 +90,28 @@ internal sealed class RpcArgumentValidator
                 if (args.Length == 1) return new Rule { MayBeNull = mayBeNull, Element = From(args[0]) };
             }
             return new Rule { MayBeNull = mayBeNull, Dto = IsDto(t) ? t : null };
+        }
+
+        /// <summary>The same rules as <see cref="Check"/>, answered without naming the place (no allocation per item).</summary>
+        public bool Holds(object? value)
+        {
+            if (value is null) return MayBeNull;
+            if (MapValue is not null && value is IDictionary map)
+            {
+                foreach (DictionaryEntry e in map)
+                    if (!MapValue.Holds(e.Value)) return false;
+            }
+            else if (Element is not null && value is IEnumerable items)
+            {
+                foreach (var item in items)
+                    if (!Element.Holds(item)) return false;
+            }
+            else if (Dto is not null)
+            {
+                foreach (var p in RulesOf(Dto))
+                    if (!p.Rule.Holds(p.Property.GetValue(value))) return false;
+            }
+            return true;
         }
 
         public void Check(object? value, string path, string rpcName)

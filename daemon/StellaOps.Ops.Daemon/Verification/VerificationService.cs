@@ -89,10 +89,12 @@ public sealed class VerificationService
                 "Run 'stella verify attestation --attestation <attestation-id>' or 'stella verify attestation --last'.");
 
         var inputs = new List<(SignedAttestation, string, string?)>();
-        foreach (var id in request.Ids) inputs.Add(FromRecord(_store.Find(_attestor.ResolveId(id))!));
+        // Each key's certificate and chain is read once per request, not once per attestation it signed.
+        var certificates = new Dictionary<string, IReadOnlyList<byte[]>?>(StringComparer.Ordinal);
+        foreach (var row in _attestor.FindAll(request.Ids)) inputs.Add(FromRecord(row, certificates));
         if (request.Last is { } n)
         {
-            foreach (var row in _store.List(AttestationStatus.Signed, null, null, null, null, n)) inputs.Add(FromRecord(row));
+            foreach (var row in _store.List(AttestationStatus.Signed, null, null, null, null, n)) inputs.Add(FromRecord(row, certificates));
         }
         if (request.Subject is { } subject)
         {
@@ -100,7 +102,7 @@ public sealed class VerificationService
             if (!digest.Contains(':', StringComparison.Ordinal))
                 throw OpsException.InvalidArgument($"'{subject}' is not a digest; give it as sha256:<hex>.", "subject");
             foreach (var row in _store.List(AttestationStatus.Signed, null, null, digest, null, Protocol.MaxBatchItems - inputs.Count - request.Documents.Count))
-                inputs.Add(FromRecord(row));
+                inputs.Add(FromRecord(row, certificates));
         }
         for (var i = 0; i < request.Documents.Count; i++)
         {
@@ -119,18 +121,19 @@ public sealed class VerificationService
     /// certificate (Set-StellaKeyCertificate), that certificate and its stored chain, so the chain, validity and usage
     /// checks judge it as they would a bundle's.
     /// </summary>
-    private (SignedAttestation, string, string?) FromRecord(AttestationRecord row)
+    private (SignedAttestation, string, string?) FromRecord(AttestationRecord row, Dictionary<string, IReadOnlyList<byte[]>?> certificates)
     {
         if (row.SignedEnvelope() is not { } envelope)
         {
             return (SignedAttestation.Unreadable(SignedAttestation.DsseFormat,
                 $"attestation {row.Id} is {row.Status.ToString().ToLowerInvariant()}, not signed: there is no envelope to verify; sign it with 'stella attest retry --failed'"), row.Id, row.Id);
         }
-        var certificate = row.KeyId is { } keyId ? _certificates.Find(keyId) : null;
-        var certificates = certificate is null ? null : new[] { certificate.Leaf }.Concat(certificate.Chain).Select(c => c.RawData).ToList();
+        IReadOnlyList<byte[]>? chain = null;
+        if (row.KeyId is { } keyId && !certificates.TryGetValue(keyId, out chain))
+            certificates[keyId] = chain = _certificates.Find(keyId) is { } certificate ? [.. new[] { certificate.Leaf }.Concat(certificate.Chain).Select(c => c.RawData)] : null;
         // The daemon's own verified log entries count as the bundle's would (and their v2 timestamps).
         var entries = _logEvidence.SelectMany(e => e.Of(row.Id).Entries).ToList();
-        var input = new SignedAttestation(envelope, SignedAttestation.DsseFormat, row.KeyId, certificates, logEntries: entries.Count) { RecordedSigningTime = row.SignedAt, TlogEntries = entries };
+        var input = new SignedAttestation(envelope, SignedAttestation.DsseFormat, row.KeyId, chain, logEntries: entries.Count) { RecordedSigningTime = row.SignedAt, TlogEntries = entries };
         return (input, row.Id, row.Id);
     }
 }
