@@ -36,6 +36,12 @@ public static class ErrorMapping
         OpsErrorCode.TrustAnchorIdNotFound or OpsErrorCode.KeyCertificateNotFound or OpsErrorCode.IssuerNotFound => ErrorCategory.ObjectNotFound,
         OpsErrorCode.TrustAnchorRefused or OpsErrorCode.KeyCertificateRefused => ErrorCategory.InvalidData,
         OpsErrorCode.IssuerDocumentRefused or OpsErrorCode.IssuerDocumentReplayed => ErrorCategory.SecurityError,
+        OpsErrorCode.TrustNotConfigured => ErrorCategory.InvalidOperation,
+        OpsErrorCode.TrustAlreadyInitialized => ErrorCategory.ResourceExists,
+        OpsErrorCode.TrustRepositoryUnavailable => ErrorCategory.ResourceUnavailable,
+        OpsErrorCode.TrustMetadataInvalid or OpsErrorCode.TrustMetadataStale or OpsErrorCode.TrustSnapshotInvalid
+            or OpsErrorCode.TrustRootChangeNeedsForce => ErrorCategory.SecurityError,
+        OpsErrorCode.TrustMaterialInvalid or OpsErrorCode.TrustServiceSelectionFailed => ErrorCategory.InvalidData,
         _ => ErrorCategory.NotSpecified,
     };
 

@@ -128,4 +128,22 @@ public enum OpsErrorCode
     TufTimeout = 1516,
     /// <summary>The operation is not valid in the client's current state (a file loaded out of workflow order).</summary>
     TufWorkflowViolation = 1517,
+    /// <summary>Trust sync (TUF) is not initialised on this daemon: run 'stella trust init --tuf-url URL --root root.json'.</summary>
+    TrustNotConfigured = 1540,
+    /// <summary>Trust sync is already initialised; moving to another repository needs --force (and keeps the trusted root).</summary>
+    TrustAlreadyInitialized = 1541,
+    /// <summary>TUF metadata or a target failed verification (signature, threshold, version, hash, length, expiry): the message says which role and why.</summary>
+    TrustMetadataInvalid = 1542,
+    /// <summary>The TUF repository could not be reached; the last good metadata is still served until it expires.</summary>
+    TrustRepositoryUnavailable = 1543,
+    /// <summary>The last good TUF metadata has expired and the repository cannot be reached: refused unless --allow-stale within --max-age.</summary>
+    TrustMetadataStale = 1544,
+    /// <summary>A Sigstore trusted_root.json or signing_config.v0.2.json does not parse or validate: the message names the field.</summary>
+    TrustMaterialInvalid = 1545,
+    /// <summary>A trust snapshot bundle is malformed, its manifest's hashes do not match, or it does not verify against the trusted root.</summary>
+    TrustSnapshotInvalid = 1546,
+    /// <summary>The new metadata changes the trusted root (a rotation): allowed only with --force and a valid rotation chain.</summary>
+    TrustRootChangeNeedsForce = 1547,
+    /// <summary>The signing config names too few services usable now for its selector (EXACT count, or none valid).</summary>
+    TrustServiceSelectionFailed = 1548,
 }

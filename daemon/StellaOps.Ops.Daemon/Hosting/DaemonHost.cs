@@ -17,6 +17,7 @@ using StellaOps.Ops.Daemon.Signing;
 using StellaOps.Ops.Daemon.Storage;
 using StellaOps.Ops.Daemon.SystemInfo;
 using StellaOps.Ops.Daemon.Trust;
+using StellaOps.Ops.Daemon.TrustSync;
 
 namespace StellaOps.Ops.Daemon.Hosting;
 
@@ -75,6 +76,7 @@ public static class DaemonHost
         builder.Services.AddAttestorCapability();
         builder.Services.AddVerificationCapability();
         builder.Services.AddTrustCapability();
+        builder.Services.AddTrustSyncCapability();
         // The endpoint starts last, after every capability's hosted services: clients only ever see a ready daemon.
         builder.Services.AddIpcEndpoint();
         return builder;

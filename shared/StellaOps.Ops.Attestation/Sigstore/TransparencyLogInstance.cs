@@ -11,6 +11,7 @@ namespace StellaOps.Ops.Attestation.Sigstore;
 /// <param name="ValidFor">When the key is valid (<c>publicKey.validFor</c>).</param>
 /// <param name="LogId">The log id (<c>logId.keyId</c>): for v1 logs the SHA-256 of the key's SPKI.</param>
 /// <param name="CheckpointKeyId">For C2SP checkpoints (Rekor v2), <c>checkpointKeyId.keyId</c> when the trusted root gives it.</param>
+/// <param name="Operator">Who runs the log (<c>operator</c>, v0.2): proofs from one operator count once toward a threshold.</param>
 public sealed record TransparencyLogInstance(
     Uri BaseUrl,
     string HashAlgorithm,
@@ -18,4 +19,5 @@ public sealed record TransparencyLogInstance(
     string KeyDetails,
     ValidityPeriod ValidFor,
     byte[] LogId,
-    byte[]? CheckpointKeyId = null);
+    byte[]? CheckpointKeyId = null,
+    string? Operator = null);
