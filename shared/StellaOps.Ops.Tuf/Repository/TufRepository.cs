@@ -121,7 +121,7 @@ public sealed partial class TufRepository
     public SoftwareTufSigner? LoadRootKey(RootKeyHolder holder, ReadOnlySpan<char> password) =>
         holder.KeyFile is { } f && File.Exists(Path.Combine(Directory, f)) ? TufKeyFile.Load(Path.Combine(Directory, f), password) : null;
 
-    internal static string Sha256(ReadOnlySpan<byte> data) => Convert.ToHexStringLower(SHA256.HashData(data));
+    public static string Sha256(ReadOnlySpan<byte> data) => Convert.ToHexStringLower(SHA256.HashData(data));
 
     internal void WriteMetadata(string role, long version, byte[] bytes)
     {
