@@ -108,7 +108,7 @@ public sealed class GuideScenarioTests
         using (var u = w.NewUpdater())
         {
             u.LoadFromCache();
-            Assert.Equal(4, u.Trusted!.Root.Roles[TufRoleNames.Root].Threshold);
+            Assert.Equal(4, u.Trusted!.Root.Signed.Roles[TufRoleNames.Root].Threshold);
         }
 
         // A fresh client holding only the first root follows the whole chain.
@@ -116,7 +116,7 @@ public sealed class GuideScenarioTests
         TufUpdater.Initialize(first, File.ReadAllBytes(Path.Combine(repo.MetadataDirectory, "1.root.json")));
         using var firstClient = new TufUpdater(new TufUpdaterOptions { MetadataDirectory = first, MetadataBaseUrl = w.Server.BaseUrl + "metadata/", TargetBaseUrl = w.Server.BaseUrl + "targets/", TargetDirectory = first + "-targets" });
         await firstClient.RefreshAsync();
-        Assert.Equal(2, firstClient.Trusted!.Root.Version);
+        Assert.Equal(2, firstClient.Trusted!.Root.Signed.Version);
         var jsFirst = new TufJsClient(Path.Combine(w.Root, "tuf-js-first"), w.Server.BaseUrl + "metadata/", w.Server.BaseUrl + "targets/");
         jsFirst.Initialize(File.ReadAllBytes(Path.Combine(repo.MetadataDirectory, "1.root.json")));
         var jsf = jsFirst.Refresh(SigstoreTargetEditor.TrustedRoot);

@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.Pkcs;
 using Org.BouncyCastle.Crypto.Parameters;
-using Org.BouncyCastle.Pkcs;
+using Org.BouncyCastle.Asn1.Pkcs;
 using Org.BouncyCastle.Security;
 
 namespace StellaOps.Ops.Tuf.Repository;
@@ -28,7 +28,9 @@ public static class TufKeyFile
         {
             case Ed25519:
                 var ed = new Ed25519PrivateKeyParameters(new SecureRandom());
-                pkcs8 = PrivateKeyInfoFactory.CreatePrivateKeyInfo(ed).GetDerEncoded();
+                // RFC 8410 version 1 form (no embedded public key), which every PKCS#8 reader takes.
+                pkcs8 = new PrivateKeyInfo(new Org.BouncyCastle.Asn1.X509.AlgorithmIdentifier(Org.BouncyCastle.Asn1.EdEC.EdECObjectIdentifiers.id_Ed25519),
+                    new Org.BouncyCastle.Asn1.DerOctetString(ed.GetEncoded())).GetDerEncoded();
                 break;
             case EcdsaP256:
                 using (var ec = ECDsa.Create(ECCurve.NamedCurves.nistP256)) pkcs8 = ec.ExportPkcs8PrivateKey();
