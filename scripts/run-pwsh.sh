@@ -2,7 +2,7 @@
 # Runs one of the repository-admin .ps1 scripts with an installed pwsh, or the project's `dotnet pwsh` tool.
 # The caller's directory is kept (STELLA_CALLER_PWD): the scripts resolve --repo and files against it.
 set -euo pipefail
-here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd -P)"
 script="$1"; shift
 export STELLA_CALLER_PWD="${STELLA_CALLER_PWD:-$PWD}"
 if command -v pwsh >/dev/null 2>&1; then
