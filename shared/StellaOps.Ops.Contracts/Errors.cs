@@ -162,4 +162,27 @@ public enum OpsErrorCode
     ServiceManagerUnavailable = 1027,
     /// <summary>No scheduled check has that name (Get-StellaScheduledCheck lists them).</summary>
     ScheduledCheckNotFound = 1028,
+    // TUF repository administration (shared/StellaOps.Ops.Tuf/Repository, the repository scripts): nothing is written that a client would refuse.
+    /// <summary>The directory is not a TUF repository made by tuf-ceremony init (no tuf-repository.json), or its configuration or metadata is malformed.</summary>
+    TufRepositoryInvalid = 1580,
+    /// <summary>Metadata is not signed by enough of its role's keys (a root rotation: by the old and the new root's thresholds); it stays pending.</summary>
+    TufRepositoryThresholdNotMet = 1581,
+    /// <summary>Metadata has expired, or expires later than the repository's expiry policy for its role allows.</summary>
+    TufRepositoryExpiryInvalid = 1582,
+    /// <summary>A version does not increase over the published one, or a new root is not the published root's version + 1.</summary>
+    TufRepositoryVersionInvalid = 1583,
+    /// <summary>A key is listed under an id that is not the spec key id of the key.</summary>
+    TufRepositoryKeyIdMismatch = 1584,
+    /// <summary>timestamp, snapshot and targets disagree (a version, length or hash one lists is not the other's), or a listed file is missing.</summary>
+    TufRepositoryOutOfStep = 1585,
+    /// <summary>A private key could not be used: its file is missing, unreadable by policy, or the password is wrong.</summary>
+    TufRepositoryKeyUnavailable = 1586,
+    /// <summary>Nothing is pending, or a pending file is not this repository's next metadata.</summary>
+    TufRepositoryPendingInvalid = 1587,
+    /// <summary>A Sigstore target edit was refused: the named key or URL is not there, or the edited document does not validate.</summary>
+    TufRepositoryTargetEditInvalid = 1588,
+    /// <summary>The publish directory is not safe to write (a link, another owner, writable by others) or a copy failed.</summary>
+    TufRepositoryPublishFailed = 1589,
+    /// <summary>No password source: give -PasswordEnvironmentVariable / -PasswordFile (scripts) or run interactively.</summary>
+    TufRepositoryPasswordMissing = 1590,
 }

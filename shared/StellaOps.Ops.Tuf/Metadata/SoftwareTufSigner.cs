@@ -39,6 +39,14 @@ public sealed class SoftwareTufSigner : ITufSigner, IDisposable
         return new SoftwareTufSigner(new TufKey(keyType, scheme, ecdsa.ExportSubjectPublicKeyInfoPem() + "\n"), ecdsa: ecdsa);
     }
 
+    /// <summary>A signer for an existing ed25519 private key (the repository tooling's key files).</summary>
+    public static SoftwareTufSigner FromEd25519(Ed25519PrivateKeyParameters key) =>
+        new(new TufKey(TufKey.Ed25519, TufKey.Ed25519, Convert.ToHexStringLower(key.GeneratePublicKey().GetEncoded())), ed25519: key);
+
+    /// <summary>A signer for an existing ECDSA P-256/P-384 key; it owns <paramref name="ecdsa"/>.</summary>
+    public static SoftwareTufSigner FromEcdsa(ECDsa ecdsa, string keyType = TufKey.Ecdsa) =>
+        new(new TufKey(keyType, ecdsa.KeySize == 384 ? TufKey.EcdsaNistP384 : TufKey.EcdsaNistP256, ecdsa.ExportSubjectPublicKeyInfoPem() + "\n"), ecdsa: ecdsa);
+
     public static SoftwareTufSigner GenerateRsa(int bits = 2048)
     {
         var rsa = RSA.Create(bits);

@@ -1,0 +1,42 @@
+using System.Management.Automation;
+using StellaOps.Ops.Tuf;
+using StellaOps.Ops.Tuf.Repository;
+
+namespace StellaOps.Ops.PowerShell.TufRepository;
+
+/// <summary>sign-metadata.sh: signs what changed with the keys present; a root short of its thresholds stays pending, with who still has to sign.</summary>
+[Cmdlet(VerbsData.Update, "StellaTufMetadata", SupportsShouldProcess = true)]
+[OutputType(typeof(TufSignResult))]
+public sealed class UpdateStellaTufMetadataCommand : TufRepositoryCmdlet
+{
+    /// <summary>The root key holders present here (default: every holder whose key file opens with the root password given).</summary>
+    [Parameter]
+    public string[]? Holder { get; set; }
+
+    protected override void ProcessRecord()
+    {
+        Run(async () =>
+        {
+            var repo = OpenRepository();
+            if (!ShouldProcess(repo.Directory, "Sign the changed TUF metadata")) return;
+            var rootSigners = new List<ITufSigner>();
+            if (repo.PendingRoot is { } pending)
+            {
+                var needed = repo.Root.Signed.Roles[TufRoleNames.Root].KeyIds.Concat(pending.Signed.Roles[TufRoleNames.Root].KeyIds).ToHashSet();
+                foreach (var h in repo.Config.RootHolders.Where(h => needed.Contains(h.KeyId) && h.KeyFile is not null && !pending.Signatures.Any(s => s.KeyId == h.KeyId)))
+                {
+                    if (Holder is not null && !Holder.Contains(h.Name)) continue;
+                    if (!File.Exists(Path.Combine(repo.Directory, h.KeyFile!))) continue;
+                    var password = RootPassword(h.Name, prompt: Holder is not null);
+                    if (password is null) continue;
+                    if (repo.LoadRootKey(h, password) is { } signer) rootSigners.Add(signer);
+                    Array.Clear(password);
+                }
+            }
+            var result = await repo.SignAsync(rootSigners, OnlineSigners(repo));
+            if (result.PendingRootVersion is { } v)
+                WriteWarning($"Root {v} is pending (not published until signed); still to sign: {string.Join("; ", result.StillToSign)}.");
+            WriteObject(result);
+        });
+    }
+}

@@ -1,0 +1,85 @@
+# Shared by the repository-admin scripts (tuf-ceremony, sign-metadata.sh, publish.sh, disaster-swap-endpoint.sh,
+# rotate-rekor-key.sh, rotate-signing-key.sh, bootstrap-trust-offline.sh): the runbook's GNU-style arguments, --help,
+# the module import, and failures as one message with what to do and a non-zero exit.
+
+function Import-StellaModuleForScripts {
+    $candidates = @($env:STELLAOPS_MODULE, (Join-Path $PSScriptRoot '../out/StellaOps/StellaOps.psd1')) | Where-Object { $_ -and (Test-Path $_) }
+    if ($candidates) { Import-Module $candidates[0] -ErrorAction Stop }
+    else { Import-Module StellaOps -ErrorAction Stop }
+}
+
+# --name value / --flag into a hashtable; positionals in .Positional. Unknown flags are refused by the caller.
+function ConvertFrom-ScriptArgument {
+    param([string[]] $Arguments, [string[]] $Switches = @())
+    $named = @{}; $positional = [System.Collections.Generic.List[string]]::new()
+    for ($i = 0; $i -lt $Arguments.Count; $i++) {
+        $a = $Arguments[$i]
+        if ($a -like '--*') {
+            $name = $a.Substring(2)
+            if ($name -match '^([^=]+)=(.*)$') { $named[$Matches[1]] = $Matches[2] }
+            elseif ($name -in $Switches -or $name -eq 'help') { $named[$name] = $true }
+            elseif ($i + 1 -lt $Arguments.Count) { $named[$name] = $Arguments[++$i] }
+            else { throw "--$name needs a value." }
+        }
+        elseif ($a -in '-h') { $named['help'] = $true }
+        else { $positional.Add($a) }
+    }
+    [pscustomobject]@{ Named = $named; Positional = $positional }
+}
+
+function Assert-KnownFlag {
+    param($Parsed, [string[]] $Known)
+    foreach ($k in $Parsed.Named.Keys) {
+        if ($k -notin $Known + 'help') { throw "unknown option --$k (known: $((($Known | ForEach-Object { "--$_" }) -join ', ')))." }
+    }
+}
+
+# Runs the script body; an error ends the script with its message, what to do, and exit code 1 (2 for bad usage).
+function Invoke-TufScript {
+    param([string] $Name, [string] $Usage, [scriptblock] $Body)
+    if ($env:STELLA_CALLER_PWD) { Set-Location -LiteralPath $env:STELLA_CALLER_PWD }
+    try {
+        Import-StellaModuleForScripts
+        & $Body
+        exit 0
+    }
+    catch [System.Management.Automation.ParameterBindingException] {
+        [Console]::Error.WriteLine("${Name}: $($_.Exception.Message)`n$Usage")
+        exit 2
+    }
+    catch {
+        $record = $_
+        $message = if ($record.ErrorDetails -and $record.ErrorDetails.Message) { $record.ErrorDetails.Message } else { $record.Exception.Message }
+        [Console]::Error.WriteLine("${Name}: error: $message")
+        $action = $record.ErrorDetails.RecommendedAction
+        if ($action) { [Console]::Error.WriteLine("${Name}: what to do: $action") }
+        else { [Console]::Error.WriteLine("${Name}: what to do: see '$Name --help'.") }
+        exit 1
+    }
+}
+
+function Get-TufRepoArgument {
+    param($Parsed)
+    if ($Parsed.Named['repo']) { return $Parsed.Named['repo'] }
+    if ($env:STELLA_TUF_REPO) { return $env:STELLA_TUF_REPO }
+    return (Get-Location).ProviderPath
+}
+
+# -PasswordEnvironmentVariable / -PasswordFile / -OnlinePasswordFile from --password-env, --password-file, --online-password-file.
+function Get-TufPasswordParameter {
+    param($Parsed)
+    $p = @{}
+    if ($Parsed.Named['password-env']) { $p.PasswordEnvironmentVariable = $Parsed.Named['password-env'] }
+    if ($Parsed.Named['password-file']) { $p.PasswordFile = $Parsed.Named['password-file'] }
+    if ($Parsed.Named['online-password-file']) { $p.OnlinePasswordFile = $Parsed.Named['online-password-file'] }
+    $p
+}
+
+$script:PasswordFlags = @('password-env', 'password-file', 'online-password-file')
+$script:PasswordHelp = @'
+Passwords are never arguments: you are prompted, or --password-env NAME / --password-file FILE name where the
+root key password is ($STELLA_TUF_ROOT_PASSWORD otherwise); the online keys' password comes from
+--online-password-file FILE, $STELLA_TUF_ONLINE_PASSWORD_FILE or $STELLA_TUF_ONLINE_PASSWORD.
+'@
+
+Export-ModuleMember -Function * -Variable PasswordFlags, PasswordHelp

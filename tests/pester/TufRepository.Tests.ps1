@@ -1,0 +1,165 @@
+# The repository-admin scripts of the disaster-recovery guide (004), their lines verbatim, with no daemon:
+# the ceremony, endpoint swap and swap back, Rekor key add and emergency removal, signing key retire and generate,
+# sign and publish; --help for each; failures exit non-zero and say what to do. The published repository is read
+# back with the module's own TUF client library after each publish.
+BeforeAll {
+    Import-Module (Join-Path $PSScriptRoot 'TestDaemon.psm1') -Force
+    $script:ModulePath = Get-TestModulePath
+    Import-Module $script:ModulePath -Force
+    $script:Scripts = Join-Path $PSScriptRoot '../../scripts' | Resolve-Path | ForEach-Object ProviderPath
+    $script:Work = Join-Path ([IO.Path]::GetTempPath()) ("tuf-pester-" + [guid]::NewGuid().ToString('N').Substring(0, 10))
+    $script:Tuf = Join-Path $script:Work 'tuf'
+    New-Item -ItemType Directory -Force $script:Tuf | Out-Null
+    $env:STELLAOPS_MODULE = $script:ModulePath
+    $env:STELLA_TUF_ROOT_PASSWORD = 'pester-root-password'
+    $env:STELLA_TUF_ONLINE_PASSWORD = 'pester-online-password'
+
+    # Runs a guide line in bash: the guide's ./devops/scripts/ is this project's scripts/ (a link in the work dir).
+    function Invoke-GuideLine([string] $Line, [string] $In = $script:Tuf) {
+        $out = & bash -c "cd '$In' && $Line" 2>&1
+        [pscustomobject]@{ ExitCode = $LASTEXITCODE; Text = ($out | Out-String) }
+    }
+    New-Item -ItemType Directory -Force (Join-Path $script:Tuf 'devops') | Out-Null
+    New-Item -ItemType SymbolicLink -Path (Join-Path $script:Tuf 'devops/scripts') -Target $script:Scripts | Out-Null
+    $env:PATH = "$($script:Scripts)$([IO.Path]::PathSeparator)$env:PATH"
+
+    function Get-PublishedTarget([string] $Name) {
+        $meta = Get-Content -Raw (Join-Path $script:Tuf 'publish/metadata/targets.json') | ConvertFrom-Json
+        $hash = $meta.signed.targets.$Name.hashes.sha256
+        Get-Content -Raw (Join-Path $script:Tuf "publish/targets/$hash.$Name") | ConvertFrom-Json
+    }
+}
+AfterAll {
+    Remove-Item Env:STELLA_TUF_ROOT_PASSWORD, Env:STELLA_TUF_ONLINE_PASSWORD, Env:STELLAOPS_MODULE -ErrorAction SilentlyContinue
+    Remove-Item -Recurse -Force $script:Work -ErrorAction SilentlyContinue
+}
+
+Describe 'every script has --help' {
+    It '<Name> --help prints its usage and exits 0' -ForEach @(
+        @{ Name = 'tuf-ceremony' }, @{ Name = 'sign-metadata.sh' }, @{ Name = 'publish.sh' }, @{ Name = 'disaster-swap-endpoint.sh' },
+        @{ Name = 'rotate-rekor-key.sh' }, @{ Name = 'rotate-signing-key.sh' }, @{ Name = 'bootstrap-trust-offline.sh' }) {
+        $r = Invoke-GuideLine "$Name --help"
+        $r.ExitCode | Should -Be 0
+        $r.Text | Should -Match "usage: $([regex]::Escape($Name))"
+    }
+}
+
+Describe 'the guide''s repository lines, in order' {
+    It 'tuf-ceremony init --threshold 3 --keys 5 --algorithm ed25519' {
+        $r = Invoke-GuideLine 'tuf-ceremony init --threshold 3 --keys 5 --algorithm ed25519'
+        $r.ExitCode | Should -Be 0 -Because $r.Text
+        $root = Get-Content -Raw (Join-Path $script:Tuf 'metadata/1.root.json') | ConvertFrom-Json
+        $root.signed.roles.root.threshold | Should -Be 3
+        $root.signed.roles.root.keyids.Count | Should -Be 5
+        $root.signed.consistent_snapshot | Should -BeTrue
+        @(Get-ChildItem (Join-Path $script:Tuf 'ceremonies')).Count | Should -Be 1
+        Test-Path (Join-Path $script:Tuf 'scripts/sign-metadata.sh') | Should -BeTrue
+        (Get-Content -Raw (Join-Path $script:Tuf 'keys/root/holder-1.root1.p8')) | Should -Match 'BEGIN ENCRYPTED PRIVATE KEY'
+    }
+    It 'cd /path/to/tuf; ./scripts/sign-metadata.sh; ./scripts/publish.sh' {
+        (Invoke-GuideLine './scripts/sign-metadata.sh').ExitCode | Should -Be 0
+        $r = Invoke-GuideLine './scripts/publish.sh'
+        $r.ExitCode | Should -Be 0 -Because $r.Text
+        Test-Path (Join-Path $script:Tuf 'publish/metadata/timestamp.json') | Should -BeTrue
+    }
+    It 'Get-StellaTufRepository shows each role with versions, thresholds and signers' {
+        $s = Get-StellaTufRepository -Repo $script:Tuf
+        $s.Roles.Role | Should -Contain 'timestamp'
+        ($s.Roles | Where-Object Role -eq 'root').Threshold | Should -Be 3
+        ($s.Roles | Where-Object Role -eq 'root').SignedBy.Count | Should -Be 5
+        ($s | Out-String) | Should -Match 'root'
+    }
+    It './devops/scripts/disaster-swap-endpoint.sh --repo /path/to/tuf --new-rekor-url https://rekor-mirror.internal:8080 --note "Emergency: Production Rekor outage $(date -u)"' {
+        $r = Invoke-GuideLine "./devops/scripts/disaster-swap-endpoint.sh --repo '$($script:Tuf)' --new-rekor-url https://rekor-mirror.internal:8080 --note `"Emergency: Production Rekor outage `$(date -u)`""
+        $r.ExitCode | Should -Be 0 -Because $r.Text
+        (Invoke-GuideLine './scripts/sign-metadata.sh').ExitCode | Should -Be 0
+        (Invoke-GuideLine './scripts/publish.sh').ExitCode | Should -Be 0
+        $config = Get-PublishedTarget 'signing_config.v0.2.json'
+        ($config.rekorTlogUrls | Where-Object { -not $_.validFor.end }).url | Should -Be 'https://rekor-mirror.internal:8080'
+        Get-Content (Join-Path $script:Tuf 'changelog.jsonl') -Raw | Should -Match 'Emergency: Production Rekor outage'
+    }
+    It './devops/scripts/disaster-swap-endpoint.sh --repo /path/to/tuf --new-rekor-url https://rekor.sigstore.dev --note "Recovery: Primary Rekor restored"' {
+        $r = Invoke-GuideLine "./devops/scripts/disaster-swap-endpoint.sh --repo '$($script:Tuf)' --new-rekor-url https://rekor.sigstore.dev --note `"Recovery: Primary Rekor restored`""
+        $r.ExitCode | Should -Be 0 -Because $r.Text
+        (Invoke-GuideLine './scripts/publish.sh').ExitCode | Should -Be 0
+        $config = Get-PublishedTarget 'signing_config.v0.2.json'
+        ($config.rekorTlogUrls | Where-Object { -not $_.validFor.end }).url | Should -Be 'https://rekor.sigstore.dev'
+    }
+    It './devops/scripts/rotate-rekor-key.sh add-key --repo /path/to/tuf --new-key /secure/new-rekor-key-v2.pub, then remove-old --old-key-name rekor-key-v1' {
+        $secure = Join-Path $script:Work 'secure'
+        New-Item -ItemType Directory -Force $secure | Out-Null
+        foreach ($n in 'rekor-key-v1', 'new-rekor-key-v2') {
+            $k = [System.Security.Cryptography.ECDsa]::Create([System.Security.Cryptography.ECCurve+NamedCurves]::nistP256)
+            Set-Content -Path (Join-Path $secure "$n.pub") -Value $k.ExportSubjectPublicKeyInfoPem()
+        }
+        (Invoke-GuideLine "./devops/scripts/rotate-rekor-key.sh add-key --repo '$($script:Tuf)' --new-key '$secure/rekor-key-v1.pub'").ExitCode | Should -Be 0
+        $r = Invoke-GuideLine "./devops/scripts/rotate-rekor-key.sh add-key --repo '$($script:Tuf)' --new-key '$secure/new-rekor-key-v2.pub'"
+        $r.ExitCode | Should -Be 0 -Because $r.Text
+        (Invoke-GuideLine './scripts/sign-metadata.sh').ExitCode | Should -Be 0
+        (Invoke-GuideLine './scripts/publish.sh').ExitCode | Should -Be 0
+        @((Get-PublishedTarget 'trusted_root.json').tlogs).Count | Should -Be 2
+        $r = Invoke-GuideLine "./devops/scripts/rotate-rekor-key.sh remove-old --repo '$($script:Tuf)' --old-key-name rekor-key-v1"
+        $r.ExitCode | Should -Be 0 -Because $r.Text
+        (Invoke-GuideLine './scripts/sign-metadata.sh').ExitCode | Should -Be 0
+        (Invoke-GuideLine './scripts/publish.sh').ExitCode | Should -Be 0
+        $tlogs = @((Get-PublishedTarget 'trusted_root.json').tlogs)
+        @($tlogs | Where-Object { $_.publicKey.validFor.end }).Count | Should -Be 1
+    }
+    It './devops/scripts/rotate-signing-key.sh retire --old-key compromised-key-name; ./devops/scripts/rotate-signing-key.sh generate --key-type ecdsa-p256' {
+        (Invoke-GuideLine './devops/scripts/rotate-signing-key.sh generate --key-type ecdsa-p256 --name compromised-key-name').ExitCode | Should -Be 0
+        $r = Invoke-GuideLine './devops/scripts/rotate-signing-key.sh retire --old-key compromised-key-name'
+        $r.ExitCode | Should -Be 0 -Because $r.Text
+        $r = Invoke-GuideLine './devops/scripts/rotate-signing-key.sh generate --key-type ecdsa-p256'
+        $r.ExitCode | Should -Be 0 -Because $r.Text
+        $r.Text | Should -Match 'BEGIN PUBLIC KEY'
+        (Invoke-GuideLine './scripts/publish.sh').ExitCode | Should -Be 0
+        $keys = @((Get-PublishedTarget 'signing-keys.json').keys)
+        $keys.Count | Should -Be 2
+        ($keys | Where-Object name -eq 'compromised-key-name').validFor.end | Should -Not -BeNullOrEmpty
+    }
+    It 'a root rotation short of the old threshold stays pending, is listed, and is not published' {
+        $r = Invoke-GuideLine 'tuf-ceremony rotate --threshold 2'
+        $r.ExitCode | Should -Be 0 -Because $r.Text
+        $r = Invoke-GuideLine './scripts/sign-metadata.sh --holders holder-1,holder-2'
+        $r.ExitCode | Should -Be 3
+        $r.Text | Should -Match 'still to sign'
+        (Get-StellaTufRepository -Repo $script:Tuf).PendingChanges -join ' ' | Should -Match 'root 2 pending'
+        (Invoke-GuideLine './scripts/publish.sh').ExitCode | Should -Be 0
+        Test-Path (Join-Path $script:Tuf 'publish/metadata/2.root.json') | Should -BeFalse
+        $r = Invoke-GuideLine './scripts/sign-metadata.sh --holders holder-3'
+        $r.ExitCode | Should -Be 0 -Because $r.Text
+        (Invoke-GuideLine './scripts/publish.sh').ExitCode | Should -Be 0
+        (Get-Content -Raw (Join-Path $script:Tuf 'publish/metadata/2.root.json') | ConvertFrom-Json).signed.roles.root.threshold | Should -Be 2
+    }
+}
+
+Describe 'failures exit non-zero and say what to do' {
+    It 'disaster-swap-endpoint.sh without --note is a usage error (exit 2)' {
+        $r = Invoke-GuideLine "./devops/scripts/disaster-swap-endpoint.sh --repo '$($script:Tuf)' --new-rekor-url https://x.example"
+        $r.ExitCode | Should -Be 2
+        $r.Text | Should -Match '--note is required'
+    }
+    It 'sign-metadata.sh with a wrong online password exits 1 with the key and what to do' {
+        $r = Invoke-GuideLine "STELLA_TUF_ONLINE_PASSWORD=wrong ./scripts/sign-metadata.sh"
+        $r.ExitCode | Should -Be 1
+        $r.Text | Should -Match 'cannot be used'
+        $r.Text | Should -Match 'what to do'
+        $r.Text | Should -Not -Match 'pester-online-password'
+    }
+    It 'publish.sh refuses a repository a client would reject (a timestamp that goes back) and says why' {
+        $ts = Join-Path $script:Tuf 'metadata/timestamp.json'
+        $old = Get-Content -Raw (Join-Path $script:Tuf 'publish/metadata/timestamp.json')
+        (Invoke-GuideLine './scripts/sign-metadata.sh').ExitCode | Should -Be 0
+        (Invoke-GuideLine './scripts/publish.sh').ExitCode | Should -Be 0
+        Set-Content -NoNewline -Path $ts -Value $old
+        $r = Invoke-GuideLine './scripts/publish.sh'
+        $r.ExitCode | Should -Be 1
+        $r.Text | Should -Match 'timestamp'
+        $r.Text | Should -Match 'what to do'
+    }
+    It 'bootstrap-trust-offline.sh post-rotation-bundle.tar.zst --force says what is missing when the module has no Import-StellaTrustSnapshot' -Skip:([bool](Get-Command Import-StellaTrustSnapshot -ErrorAction SilentlyContinue)) {
+        $r = Invoke-GuideLine './devops/scripts/bootstrap-trust-offline.sh post-rotation-bundle.tar.zst --force'
+        $r.ExitCode | Should -Be 1
+        $r.Text | Should -Match 'Import-StellaTrustSnapshot'
+    }
+}
