@@ -60,7 +60,7 @@ Describe 'Cmdlet <Name>' -ForEach $script:cmdletCases {
     }
     It 'supports ShouldProcess when its verb changes things' {
         $mutating = $script:cmd.Verb -in 'Set', 'Reset', 'Remove', 'New', 'Add', 'Clear', 'Enable', 'Disable', 'Register', 'Unregister', 'Publish', 'Revoke', 'Switch', 'Sync', 'Import', 'Initialize', 'Approve', 'Update' -or $Name -eq 'Invoke-StellaReload'
-        if ($mutating) { $script:cmd.Parameters.Keys | Should -Contain 'WhatIf' }
+        if ($mutating) { $script:cmd.Parameters.PSBase.Keys | Should -Contain 'WhatIf' }
         else { $true | Should -BeTrue }
     }
 }

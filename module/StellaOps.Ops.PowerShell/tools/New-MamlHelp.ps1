@@ -82,7 +82,7 @@ foreach ($cmd in (Get-Command -Module $module.Name -CommandType Cmdlet | Sort-Ob
     [void]$sb.AppendLine('</command:syntax>')
 
     [void]$sb.AppendLine('<command:parameters>')
-    foreach ($name in ($cmd.Parameters.Keys | Where-Object { $_ -notin $commonNames } | Sort-Object)) {
+    foreach ($name in ($cmd.Parameters.PSBase.Keys | Where-Object { $_ -notin $commonNames } | Sort-Object)) {
         $meta = $cmd.Parameters[$name]
         $attrs = @($meta.Attributes | Where-Object { $_ -is [System.Management.Automation.ParameterAttribute] })
         $mandatory = [bool]($attrs | Where-Object Mandatory)
