@@ -4,8 +4,8 @@
 
 function Import-StellaModuleForScripts {
     $candidates = @($env:STELLAOPS_MODULE, (Join-Path $PSScriptRoot '../out/StellaOps/StellaOps.psd1')) | Where-Object { $_ -and (Test-Path $_) }
-    if ($candidates) { Import-Module $candidates[0] -ErrorAction Stop }
-    else { Import-Module StellaOps -ErrorAction Stop }
+    if ($candidates) { Import-Module $candidates[0] -Global -ErrorAction Stop }
+    else { Import-Module StellaOps -Global -ErrorAction Stop }
 }
 
 # --name value / --flag into a hashtable; positionals in .Positional. Unknown flags are refused by the caller.
@@ -29,7 +29,7 @@ function ConvertFrom-ScriptArgument {
 
 function Assert-KnownFlag {
     param($Parsed, [string[]] $Known)
-    foreach ($k in $Parsed.Named.Keys) {
+    foreach ($k in $Parsed.Named.PSBase.Keys) {
         if ($k -notin $Known + 'help') { throw "unknown option --$k (known: $((($Known | ForEach-Object { "--$_" }) -join ', ')))." }
     }
 }

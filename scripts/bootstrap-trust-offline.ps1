@@ -12,8 +12,5 @@ Invoke-TufScript -Name 'bootstrap-trust-offline.sh' -Usage $usage -Body {
     $parsed = ConvertFrom-ScriptArgument -Arguments $argv -Switches @('force')
     Assert-KnownFlag $parsed @('force')
     if ($parsed.Positional.Count -ne 1) { throw [System.Management.Automation.ParameterBindingException]::new('give exactly one bundle file.') }
-    if (-not (Get-Command Import-StellaTrustSnapshot -ErrorAction SilentlyContinue)) {
-        throw [System.Management.Automation.ItemNotFoundException]::new('this StellaOps module has no Import-StellaTrustSnapshot yet (the trust-sync work): update the module, then run this again.')
-    }
     Import-StellaTrustSnapshot -Path $parsed.Positional[0] -Force:([bool]$parsed.Named['force']) -ErrorAction Stop
 }
