@@ -97,13 +97,16 @@ Describe 'Trust sync against a loopback TUF repository' {
         ($status | Out-String) | Should -Match 'log2\.rekor\.example\.dev'
     }
 
-    It 'stella trust status --show-keys: the log keys with fingerprints and windows; backends and circuits stay empty here' {
+    It 'stella trust status --show-keys: the log keys with fingerprints and windows; --show-backends: the signing config''s logs in failover order' {
         $status = stella trust status --show-keys
         $rekor = $status.LogKeys | Where-Object BaseUrl -eq 'https://rekor.sigstore.dev/'
         $rekor.Fingerprint | Should -Match '^[0-9a-f]{64}$'
         $rekor.ValidFrom | Should -Be ([datetimeoffset]'2021-01-12T11:53:27Z')
-        (stella trust status --show-backends).Backends | Should -HaveCount 0
-        (stella trust status --show-circuit-breaker).Circuits | Should -HaveCount 0
+        $backends = @((stella trust status --show-backends).Backends)
+        $backends.Count | Should -BeGreaterOrEqual 1
+        $backends[0].State | Should -Be 'primary'
+        $backends.Url | Should -Contain 'https://rekor.sigstore.dev/'
+        foreach ($circuit in @((stella trust status --show-circuit-breaker).Circuits)) { $circuit.Url | Should -BeIn $backends.Url }
     }
 
     It 'the runbook''s mirror move to an unreachable mirror is refused and keeps the repository; a mirror that verifies is taken' {
