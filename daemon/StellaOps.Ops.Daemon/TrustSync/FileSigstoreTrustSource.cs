@@ -63,20 +63,11 @@ public sealed class FileSigstoreTrustSource : ISigstoreTrustSource
         return true;
     }
 
-    private delegate T Parser<out T>(ReadOnlySpan<byte> utf8Json);
-
-    private static T Parse<T>(string path, string what, Parser<T> parse)
+    private static T Parse<T>(string path, string what, SigstoreDocument.Parser<T> parse)
     {
-        var bytes = Read(path, what);
-        try
-        {
-            return parse(bytes);
-        }
-        catch (FormatException e)
-        {
-            throw new OpsException(OpsErrorCode.TrustMaterialInvalid, $"The Sigstore {what} {Path.GetFullPath(path)} is not valid: {e.Message}", Path.GetFullPath(path),
-                "Replace it with the file your Sigstore deployment publishes.");
-        }
+        var full = Path.GetFullPath(path);
+        return SigstoreDocument.Parse(Read(path, what), parse, $"The Sigstore {what} {full} is not valid", full,
+            "Replace it with the file your Sigstore deployment publishes.");
     }
 
     private static byte[] Read(string path, string what)

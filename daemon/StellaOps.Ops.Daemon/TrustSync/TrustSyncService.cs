@@ -284,20 +284,9 @@ public sealed class TrustSyncService : IDisposable
         return await File.ReadAllBytesAsync(path, cancellationToken).ConfigureAwait(false);
     }
 
-    private delegate T Parser<out T>(ReadOnlySpan<byte> utf8Json);
-
-    private static T Parse<T>(byte[] bytes, string target, Parser<T> parse)
-    {
-        try
-        {
-            return parse(bytes);
-        }
-        catch (FormatException e)
-        {
-            throw new OpsException(OpsErrorCode.TrustMaterialInvalid, $"The verified target {target} is not a valid Sigstore document: {e.Message}", target,
-                "The repository signed a document this daemon cannot read: tell the repository's operators.");
-        }
-    }
+    private static T Parse<T>(byte[] bytes, string target, SigstoreDocument.Parser<T> parse)
+        => SigstoreDocument.Parse(bytes, parse, $"The verified target {target} is not a valid Sigstore document", target,
+            "The repository signed a document this daemon cannot read: tell the repository's operators.");
 
     public async Task<TrustSnapshotFiles> ExportAsync(bool includeRoot, CancellationToken cancellationToken)
     {
