@@ -90,6 +90,19 @@ public class RunbookCommandLineTests
     }
 
     [Fact]
+    public void A_switch_given_as_a_script_gives_it_takes_its_value()
+    {
+        // `stella trust-anchors remove ID -Confirm:$false` reaches the parser as "-Confirm:" and "False".
+        var r = RunbookCommandLine.Parse(["trust-anchors", "remove", "0881c3b7842bdd70", "-Confirm:", "False"]);
+        Assert.Equal("Remove-StellaTrustAnchor", r.CommandName);
+        Assert.False(((SwitchParameter)r.Parameters["Confirm"]!).IsPresent);
+        Assert.Equal(new[] { "0881c3b7842bdd70" }, (string[])r.Parameters["Id"]!);
+        Assert.True(((SwitchParameter)RunbookCommandLine.Parse(["trust", "sync", "-WhatIf:", "True"]).Parameters["WhatIf"]!).IsPresent);
+        Assert.False(((SwitchParameter)RunbookCommandLine.Parse(["trust", "sync", "--force:", "False"]).Parameters["Force"]!).IsPresent);
+        Assert.Equal("x.tar.zst", RunbookCommandLine.Parse(["trust", "snapshot", "export", "-out:", "x.tar.zst"]).Parameters["Path"]);
+    }
+
+    [Fact]
     public void DoctorCheckTakesOneOrMoreIds()
     {
         Assert.Equal(new[] { "check.attestor.signing-health" }, (string[])Parse("doctor --check check.attestor.signing-health").Parameters["Check"]!);

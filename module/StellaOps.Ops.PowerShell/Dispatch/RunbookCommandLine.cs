@@ -7,7 +7,7 @@ namespace StellaOps.Ops.PowerShell.Dispatch;
 /// <summary>
 /// The parser behind the <c>stella</c> function: <c>stella &lt;group&gt; [&lt;sub&gt;] &lt;verb&gt; [args] [--flags]</c>.
 /// The longest run of words that names a command wins; then <c>--flag value</c>, <c>--flag=value</c> and
-/// positionals in order. A bare <c>\</c> (a pasted shell line continuation) is ignored.
+/// <c>-Name:value</c> (PowerShell's switch syntax: <c>-Confirm:$false</c>) and positionals in order. A bare <c>\</c> (a pasted shell line continuation) is ignored.
 /// </summary>
 public static class RunbookCommandLine
 {
@@ -107,7 +107,12 @@ public static class RunbookCommandLine
                 var hasInline = false;
                 var eq = a.IndexOf('=');
                 if (eq > 0) { name = a[..eq]; value = a[(eq + 1)..]; hasInline = true; }
-                else if (a.EndsWith(':')) { name = a[..^1]; }
+                // PowerShell's -Name:value (a script's -Confirm:$false, -WhatIf:$flag) arrives as "-Name:" and the value.
+                else if (a.EndsWith(':'))
+                {
+                    name = a[..^1];
+                    if (i + 1 < args.Count) { value = args[++i]; hasInline = true; }
+                }
                 var key = RunbookGrammar.FlagKey(name);
                 var flag = flags.FirstOrDefault(f => f.Key == key);
                 if (flag is null)
