@@ -67,6 +67,9 @@ public abstract class StellaCmdlet : PSCmdlet
                 throw; // unreachable
             }
 
+            // -Verbose narrates every command, readers' included: which daemon it asks, and as whom.
+            if (attempt == 0)
+                WriteVerbose($"{MyInvocation.MyCommand.Name}: asking the StellaOps daemon at {client.Endpoint} as {client.Handshake.Caller.UserName} ({client.Handshake.Caller.Role}){(reused ? "" : ", newly connected")}.");
             try
             {
                 return RunOnPipeline((progress, ct) => call(client, progress, ct), activity);

@@ -42,15 +42,9 @@ public sealed class SearchStellaRekorCommand : StellaCmdlet
             var ids = hits.Select(h => h.AttestationId).Distinct(StringComparer.Ordinal).ToArray();
             if (ShouldProcess($"{ids.Length} attestation(s)", "Log again to a transparency log whose key is trusted now"))
             {
-                try
-                {
-                    var queued = Invoke((c, _, ct) => c.Tlog.ResubmitAsync(ids, ct));
+                // Task<int>: InvokeForItem takes reference results, so the count comes back boxed.
+                if (InvokeForItem<object>(async (c, _, ct) => await c.Tlog.ResubmitAsync(ids, ct).ConfigureAwait(false), "resubmit") is int queued)
                     WriteVerbose($"{queued} attestation(s) queued to be logged again.");
-                }
-                catch (Contracts.OpsException ex)
-                {
-                    ThrowOpsError(ex);
-                }
             }
         }
         base.EndProcessing();

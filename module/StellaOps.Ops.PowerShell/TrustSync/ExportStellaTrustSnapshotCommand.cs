@@ -25,16 +25,10 @@ public sealed class ExportStellaTrustSnapshotCommand : TrustSyncCmdlet
     {
         var full = ResolveFile(Path, nameof(Path), mustExist: false);
         if (!ShouldProcess(full, "Write a trust snapshot" + (IncludeRoot ? " including the root" : ""))) return;
-        Contracts.Rpc.TrustSnapshotFiles files;
-        try
-        {
-            files = Invoke((c, _, ct) => c.TrustSync.ExportSnapshotAsync(IncludeRoot, ct));
-        }
-        catch (Contracts.OpsException ex)
-        {
-            ThrowOpsError(ex, full);
-            return;
-        }
+        // The daemon's refusal of the export (trust not configured) is this command's error, as -ErrorAction says; a
+        // refused caller or a lost daemon still ends the command.
+        var files = InvokeForItem((c, _, ct) => c.TrustSync.ExportSnapshotAsync(IncludeRoot, ct), full);
+        if (files is null) return;
         var temp = full + ".partial";
         try
         {

@@ -57,7 +57,10 @@ public sealed class TestStellaArtifactCommand : StellaAttestationCmdlet
             foreach (var check in r.Checks) WriteVerbose($"{r.Source}: {check.Name}: {check.Status.ToString().ToLowerInvariant()}{(check.Reason.Length > 0 ? " - " + check.Reason : "")}");
             if (!r.Verified) WriteError(VerificationErrors.ToErrorRecord(r));
         }
-        if (results.Count == 0) WriteWarning($"No attestation about {digest} was found{(Path is null ? "" : $" in the daemon or in {Path}")}.");
+        // Nothing found is not verified: an error as for a failed check, so a script that stops on errors stops here too.
+        if (results.Count == 0)
+            WriteOpsError(new OpsException(OpsErrorCode.AttestationNotFound, $"No attestation about {digest} was found{(Path is null ? "" : $" in the daemon or in {Path}")}: the artifact is not verified.", digest,
+                "Check the digest, or give the folder of its Sigstore bundles: stella verify artifact --digest <digest> --path <folder>"), digest);
         var passed = results.Count(r => r.Verified);
         WriteObject(new ArtifactVerification
         {

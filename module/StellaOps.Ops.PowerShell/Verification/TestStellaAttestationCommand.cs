@@ -117,7 +117,7 @@ public sealed class TestStellaAttestationCommand : StellaAttestationCmdlet
         {
             var results = InvokeForItem((c, _, ct) => c.Verify.VerifyAsync(new VerificationRequest { Last = Count, Policy = Policy }, ct), "last");
             if (results is null) { _allVerified = false; return; }
-            if (results.Length == 0) WriteWarning("There is no signed attestation to verify.");
+            if (results.Length == 0) NothingToVerify();
             Emit(results);
             return;
         }
@@ -140,7 +140,19 @@ public sealed class TestStellaAttestationCommand : StellaAttestationCmdlet
         {
             ThrowOpsError(ex, "last");
         }
-        if (!any) WriteWarning("There is no signed attestation to verify.");
+        if (!any) NothingToVerify();
+    }
+
+    /// <summary>
+    /// -Last with no signed attestation verified nothing: an error (not a warning), so a script that stops on errors
+    /// does not go on as if something had been verified, and -Quiet answers false.
+    /// </summary>
+    private void NothingToVerify()
+    {
+        _allVerified = false;
+        if (!Quiet)
+            WriteOpsError(new OpsException(OpsErrorCode.AttestationNotFound, "There is no signed attestation to verify: nothing was verified.", "last",
+                "Sign one first (stella attest create --type test --subject \"test:verification\"), or see why none is signed: Get-StellaAttestation -Status Failed"), "last");
     }
 
     private void VerifyPaths()
