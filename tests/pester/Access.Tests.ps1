@@ -87,8 +87,7 @@ BeforeAll {
         'stella trust status --show-circuit-breaker', 'stella trust status --show-backends', 'stella trust status --show-endpoints', 'stella trust status --show-keys',
         'stella trust-anchors list', 'stella issuer show local', 'stella issuer trust-status local',
         "stella rekor query --after $([datetimeoffset]::UtcNow.AddDays(-1).ToString('o')) --before $([datetimeoffset]::UtcNow.AddDays(1).ToString('o')) --key-id $($key.Id)",
-        "stella verify attestation --attestation $($attestation.Id)", 'stella verify attestation --last', "stella verify artifact --digest $digest",
-        "stella crypto cert verify-chain --key $($key.Id)"
+        "stella verify attestation --attestation $($attestation.Id)", 'stella verify attestation --last', "stella verify artifact --digest $digest"
     )
 
     # Runs each line as $User in one pwsh; answers per line: objects written, error ids and categories.
