@@ -42,6 +42,15 @@ Describe 'every script has --help' {
         $r.ExitCode | Should -Be 0
         $r.Text | Should -Match "usage: $([regex]::Escape($Name))"
     }
+
+    It 'the Windows twin <Twin> --help prints the same usage and exits 0' -ForEach @(
+        @{ Twin = 'tuf-ceremony.ps1'; Name = 'tuf-ceremony' }, @{ Twin = 'sign-metadata.ps1'; Name = 'sign-metadata.sh' }, @{ Twin = 'publish.ps1'; Name = 'publish.sh' },
+        @{ Twin = 'disaster-swap-endpoint.ps1'; Name = 'disaster-swap-endpoint.sh' }, @{ Twin = 'rotate-rekor-key.ps1'; Name = 'rotate-rekor-key.sh' },
+        @{ Twin = 'rotate-signing-key.ps1'; Name = 'rotate-signing-key.sh' }, @{ Twin = 'bootstrap-trust-offline.ps1'; Name = 'bootstrap-trust-offline.sh' }) {
+        $text = & dotnet pwsh -NoProfile -NonInteractive -File (Join-Path $script:Scripts $Twin) --help 2>&1 | Out-String
+        $LASTEXITCODE | Should -Be 0 -Because $text
+        $text | Should -Match "usage: $([regex]::Escape($Name))"
+    }
 }
 
 Describe 'the guide''s repository lines, in order' {
