@@ -111,6 +111,8 @@ Describe 'Invoke-StellaCompliance with a gap staged: the matching test fails and
             Stage = { Set-StellaConfig -Name hsm.session.keepalive -Value false }; Undo = { Reset-StellaConfig -Name hsm.session.keepalive } }
         @{ Gap = 'a doctor check warning (the key inside a 400-day alert window)'; Test = 'Doctor'; Fix = 'check.attestor.key-expiration: Plan its rotation'
             Stage = { Set-StellaConfig -Name keys.alerts.expiring_days -Value 400 }; Undo = { Reset-StellaConfig -Name keys.alerts.expiring_days } }
+        @{ Gap = 'the TUF timestamp expiring within two refresh intervals (trust.refresh_interval 13h, the timestamp signed for a day)'; Test = 'Doctor'; Fix = 'check.trust.metadata-expiry: stella trust sync'
+            Stage = { Set-StellaConfig -Name trust.refresh_interval -Value 13h }; Undo = { Reset-StellaConfig -Name trust.refresh_interval } }
         @{ Gap = 'a trust anchor expiring in 10 days'; Test = 'Anchors'; Fix = 'stella trust-anchors add'; AlsoFails = @('Doctor')
             Stage = {
                 $pem = Join-Path $hsmDir 'anchor.pub.pem'
