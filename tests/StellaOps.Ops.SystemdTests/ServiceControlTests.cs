@@ -61,6 +61,41 @@ public sealed class ServiceControlTests(ServiceFixture service)
         Assert.Contains("NotFound,StellaOps.Ops.PowerShell.Service.GetStellaServiceCommand|ObjectNotFound", output);
     }
 
+    [SystemdFact]
+    public void NonRootCaller_IsRefusedBySystemd_WithAPermissionDeniedErrorNamingTheFix()
+    {
+        service.EnsureRunning();
+        var pid = service.MainPid;
+        // The operator may change the daemon, not the service: systemd (polkit) refuses a start or stop by anyone but
+        // root. pwsh's own folder is under root's home (0700): bind-mount it where the user can read it.
+        var psHome = service.Pwsh("$PSHOME").Trim().Split('\n')[^1].Trim();
+        Ns.Must("sh", "-c", $"mountpoint -q /tmp/pwsh || {{ mkdir -p /tmp/pwsh && mount --bind '{psHome}' /tmp/pwsh; }}");
+        var (exit, output) = Ns.RunAs(ServiceFixture.Operator, "dotnet", "/tmp/pwsh/pwsh.dll", "-NoLogo", "-NoProfile", "-NonInteractive", "-Command", $$"""
+            Import-Module '{{ServiceFixture.ModulePath}}'
+            "state|$((Get-StellaService).ActiveState)"
+            foreach ($verb in 'Stop', 'Start', 'Restart') {
+                & "$verb-StellaService" -Confirm:$false -ErrorAction SilentlyContinue -ErrorVariable e
+                "$verb|$($e[0].FullyQualifiedErrorId)|$($e[0].CategoryInfo.Category)|$($e[0].Exception.Message)|$($e[0].ErrorDetails.RecommendedAction)"
+            }
+            try { Stop-StellaService -Confirm:$false -ErrorAction Stop; 'not refused' } catch { "stop-caught|$($_.FullyQualifiedErrorId)" }
+            """);
+        Assert.True(exit == 0, output);
+        // Reading is allowed: the operator sees the unit.
+        Assert.Contains("state|active", output);
+        foreach (var verb in new[] { "Stop", "Start", "Restart" })
+        {
+            var line = output.Split('\n').Single(l => l.StartsWith(verb + "|", StringComparison.Ordinal)).Trim().Split('|');
+            Assert.Equal($"PermissionDenied,StellaOps.Ops.PowerShell.Service.{verb}StellaServiceCommand", line[1]);
+            Assert.Equal("PermissionDenied", line[2]);
+            Assert.Contains($"systemd refused to {verb.ToLowerInvariant()} stellaops-opsd.service for {ServiceFixture.Operator}", line[3]);
+            Assert.Contains($"sudo systemctl {verb.ToLowerInvariant()} stellaops-opsd.service", line[4]);
+        }
+        Assert.Contains("stop-caught|PermissionDenied,StellaOps.Ops.PowerShell.Service.StopStellaServiceCommand", output);
+        // Nothing happened to the service.
+        Assert.Equal("active", Ns.Property(ServiceFixture.Unit, "ActiveState"));
+        Assert.Equal(pid, service.MainPid);
+    }
+
     private static JsonElement Json(string output)
         => JsonDocument.Parse(output.Split('\n').Last(l => l.TrimStart().StartsWith('{'))).RootElement;
 }

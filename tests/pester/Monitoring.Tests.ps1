@@ -10,15 +10,15 @@ BeforeAll {
     $script:rules = Join-Path $monitoring 'stellaops-alerts.yml'
     $script:dashboard = Get-Content -Raw (Join-Path $monitoring 'grafana-attestor-dashboard.json') | ConvertFrom-Json
 
-    # The metrics this branch's daemon emits (each must be scraped), and those other work adds (TUF trust sync, the
-    # transparency log): their panels and alerts are checked by promtool and for parsing only, until the daemon emits them.
+    # The metrics the daemon emits, each of which must be scraped: with trust synced from a TUF repository and two
+    # transparency logs (Start-TestTrustEnvironment) the TUF and transparency-log series are there too.
     $script:emitted = @(
         'attestor_signing_failures_total', 'attestor_signatures_total', 'attestor_verifications_total', 'attestor_verification_failures_total',
-        'attestor_key_expiry_seconds', 'attestor_hsm_connection_up', 'attestor_key_rotations_total', 'attestor_key_expiry_alerts_total')
-    $script:pending = @(
+        'attestor_key_expiry_seconds', 'attestor_hsm_connection_up', 'attestor_key_rotations_total', 'attestor_key_expiry_alerts_total',
         'attestor_tuf_metadata_age_seconds', 'attestor_tuf_metadata_expiry_seconds', 'attestor_tuf_refreshes_total',
         'attestor_circuit_breaker_opens_total', 'attestor_tlog_submissions_total', 'attestor_tlog_submission_failures_total',
         'attestor_tlog_submission_duration_seconds_bucket', 'attestor_outbox_depth', 'attestor_outbox_oldest_age_seconds')
+    $script:pending = @()
 
     function Get-FreePort {
         $l = [System.Net.Sockets.TcpListener]::new([System.Net.IPAddress]::Loopback, 0)
@@ -44,23 +44,30 @@ BeforeAll {
         @([regex]::Matches($Expr, '\b(?:attestor|signing)_[a-z0-9_]+\b') | ForEach-Object Value | Sort-Object -Unique)
     }
 
-    # A daemon with one real SoftHSM2 token and its Prometheus endpoint on a free loopback port.
+    # A daemon with one real SoftHSM2 token, its Prometheus endpoint on a free loopback port, trust synced from a
+    # loopback TUF repository that names two test logs, and one attestation logged (the transparency-log series).
     $script:hsmDir = Join-Path ([System.IO.Path]::GetTempPath()) ("sop-mon-" + [guid]::NewGuid().ToString('n').Substring(0, 10))
     $script:token = New-TestSoftHsmToken -Directory $hsmDir -Label 'sop-mon' -Pin '24682468' -WithSelfTestKey
     $script:metricsPort = Get-FreePort
+    $script:trust = Start-TestTrustEnvironment
     $script:daemon = Start-TestDaemon -Config @{
-        Metrics = @{ Listen = "127.0.0.1:$metricsPort" }
-        Hsm     = @{
+        Metrics      = @{ Listen = "127.0.0.1:$metricsPort" }
+        Hsm          = @{
             Pkcs11  = @{ LibraryPath = $token.Library }
             Primary = @{ TokenLabel = $token.Label; PinFile = (New-TestPinFile (Join-Path $hsmDir 'primary.pin') $token.Pin); Environment = @{ SOFTHSM2_CONF = $token.ConfPath } }
         }
+        Transparency = $trust.DaemonConfig.Transparency
     }
+    Initialize-TestDaemonTrust $trust $daemon | Out-Null
     $null = Wait-TestHsm { param($s) $s.State -eq 'Connected' }
     $script:key = stella keys generate --type signing --algorithm ecdsa-p256 --name monitoring-key
+    $logged = New-StellaAttestation -Type test -Subject 'test:monitoring-logged'
+    $null = Wait-Until { (Get-StellaAttestation -Id $logged.Id).Status -eq 'Logged' }
 }
 AfterAll {
     if ($script:prometheus -and -not $script:prometheus.HasExited) { $script:prometheus.Kill(); $script:prometheus.WaitForExit(10000) | Out-Null }
     Stop-TestDaemon $script:daemon
+    Stop-TestTrustEnvironment $script:trust
     foreach ($d in $script:hsmDir, $script:promDir) { if ($d) { Remove-Item -Recurse -Force $d -ErrorAction SilentlyContinue } }
 }
 

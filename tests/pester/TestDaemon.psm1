@@ -4,6 +4,7 @@
 #   $t = New-TestSoftHsmToken -Directory $dir -Label primary -Pin 1234   # a real SoftHSM2 token (softhsm2-util)
 #   Restart-TestDaemon $d            # SIGTERM, then the same endpoint and state dir again
 #   Stop-TestDaemon $d               # SIGTERM (then SIGKILL after 10 s), removes its temp folder
+#   $d = Start-TestDaemon -NoNetwork # an air-gapped daemon: its own empty network namespace (unshare --net)
 # Module and daemon come from the runner's environment (build.ps1 test sets them), else the repo's build output.
 
 $script:RepoRoot = if ($env:STELLAOPS_REPO_ROOT) { $env:STELLAOPS_REPO_ROOT } else { (Resolve-Path (Join-Path $PSScriptRoot '../..')).Path }
@@ -27,7 +28,9 @@ function Get-TestDaemonPath {
 }
 
 function Start-DaemonProcess($Daemon) {
-    $psi = [System.Diagnostics.ProcessStartInfo]::new($Daemon.DaemonPath)
+    # -NoNetwork: its own empty network namespace (unshare execs the daemon: same process id); the Unix socket is a path, reachable still.
+    $psi = if ($Daemon.NoNetwork) { [System.Diagnostics.ProcessStartInfo]::new('unshare') } else { [System.Diagnostics.ProcessStartInfo]::new($Daemon.DaemonPath) }
+    if ($Daemon.NoNetwork) { foreach ($a in '--net', '--', $Daemon.DaemonPath) { $psi.ArgumentList.Add($a) } }
     foreach ($a in '--endpoint', $Daemon.Endpoint, '--state-dir', $Daemon.StateDir) { $psi.ArgumentList.Add($a) }
     if ($Daemon.ConfigFile) { $psi.ArgumentList.Add('--config'); $psi.ArgumentList.Add($Daemon.ConfigFile) }
     $psi.UseShellExecute = $false
@@ -70,7 +73,9 @@ function Start-TestDaemon {
     param(
         [switch] $NoEnvironment,
         # Written as the daemon's opsd.json (e.g. an Hsm section); without it the daemon starts on its defaults.
-        [hashtable] $Config
+        [hashtable] $Config,
+        # A daemon with no network at all (an air-gapped machine): started in a new network namespace (needs root).
+        [switch] $NoNetwork
     )
     if (-not (Get-Command Get-StellaAttestorStatus -ErrorAction SilentlyContinue)) { Import-Module (Get-TestModulePath) -Force }
     # Short path: a Unix socket path must fit in 108 bytes.
@@ -84,6 +89,7 @@ function Start-TestDaemon {
         Log        = Join-Path $root 'opsd.log'
         Process    = $null
         ConfigFile = $null
+        NoNetwork  = [bool]$NoNetwork
     }
     if ($Config) {
         $daemon.ConfigFile = Join-Path $root 'opsd.json'
@@ -248,3 +254,238 @@ Export-ModuleMember -Function New-TestOpenSslEnvelope
 Export-ModuleMember -Function New-TestSoftHsmToken, Start-TestDaemon, Stop-TestDaemon, Restart-TestDaemon, Get-TestModulePath, Get-TestDaemonPath
 Export-ModuleMember -Function New-TestPinFile, Wait-TestHsm
 Export-ModuleMember -Function Initialize-TestUnixAccounts, Get-TestMultiUserConfig, Invoke-TestPwshAs
+
+# ---------------------------------------------------------------------------------------------------------------
+# A trust environment for the end-to-end scenarios (runbook 004): two real test logs (stella-testlog, primary and
+# mirror) and a TUF repository made with the project's own tooling (tuf-ceremony init, then the Tuf* cmdlets),
+# whose signing_config.v0.2.json target names both logs (primary first) and whose trusted_root.json target lists
+# their log keys (rekor-key-v1 is the primary's, mirror-key-v1 the mirror's), published and served on 127.0.0.1.
+#   $t = Start-TestTrustEnvironment                       # logs, repository, published, served
+#   $d = Start-TestDaemon -Config $t.DaemonConfig         # a daemon that drains its outbox quickly
+#   Initialize-TestDaemonTrust $t $d                      # stella trust init on the served repository (and first sync)
+#   Invoke-TestTufScript $t './scripts/sign-metadata.sh'  # a runbook line in bash, in the repository, passwords set
+#   $t.Publish()                                          # re-sign what changed and publish (in process, fast)
+#   Get-TestLogSize $t.Mirror; Set-TestLogFault $t.Primary @{ down = $true }
+#   $l = Start-TestLogServer -Directory $dir              # one more log (a new shard with a new key)
+#   Stop-TestTrustEnvironment $t                          # logs and file server stopped, folder removed
+# ---------------------------------------------------------------------------------------------------------------
+
+function Get-TestLogServerPath {
+    $exe = Join-Path $script:RepoRoot 'tests/StellaOps.Ops.TestLogServer/bin/Release/net10.0/stella-testlog'
+    if (-not (Test-Path $exe)) { throw "No test log server: build it (dotnet build tests/StellaOps.Ops.TestLogServer -c Release; expected $exe)." }
+    $exe
+}
+
+# The test support assembly (LoopbackFileServer), bound to the module's own copies of the TUF library and its crypto.
+function Import-TestSupportAssembly {
+    if ('StellaOps.Ops.TestSupport.Tuf.LoopbackFileServer' -as [type]) { return }
+    $moduleDir = Split-Path (Get-TestModulePath)
+    Add-Type -Path (Join-Path $moduleDir 'BouncyCastle.Cryptography.dll'), (Join-Path $moduleDir 'StellaOps.Ops.Tuf.dll')
+    $support = Join-Path $script:RepoRoot 'tests/StellaOps.Ops.TestSupport/bin/Release/net10.0/StellaOps.Ops.TestSupport.dll'
+    if (-not (Test-Path $support)) { throw "No test support assembly: build it (dotnet build tests/StellaOps.Ops.TestSupport -c Release; expected $support)." }
+    Add-Type -Path $support
+}
+
+# One stella-testlog process (Rekor v1 or v2 and a TSA) on 127.0.0.1, a free port. Returns its URL, API version,
+# public key (base64 SPKI and a PEM file), log id (hex, as `stella rekor query --key-id` takes it, and base64) and TSA URL.
+function Start-TestLogServer {
+    param(
+        [Parameter(Mandatory)] [string] $Directory,
+        [ValidateSet(1, 2)] [int] $ApiVersion = 1,
+        [string] $Name = ('log-' + [guid]::NewGuid().ToString('n').Substring(0, 6)),
+        # A given port (0: a free one): a log that comes back at the same URL with a new key (a rotated Rekor key).
+        [int] $Port = 0
+    )
+    New-Item -ItemType Directory -Force -Path $Directory | Out-Null
+    $info = Join-Path $Directory "$Name.info.json"
+    $logFile = Join-Path $Directory "$Name.log"
+    $psi = [System.Diagnostics.ProcessStartInfo]::new((Get-TestLogServerPath))
+    foreach ($a in '--api', "$ApiVersion", '--port', "$Port", '--info-file', $info) { $psi.ArgumentList.Add($a) }
+    $psi.UseShellExecute = $false
+    $psi.RedirectStandardInput = $true
+    $psi.RedirectStandardOutput = $true
+    $psi.RedirectStandardError = $true
+    $p = [System.Diagnostics.Process]::new()
+    $p.StartInfo = $psi
+    $handler = { if ($null -ne $EventArgs.Data) { [System.IO.File]::AppendAllText($Event.MessageData, $EventArgs.Data + "`n") } }
+    Register-ObjectEvent -InputObject $p -EventName OutputDataReceived -Action $handler -MessageData $logFile | Out-Null
+    Register-ObjectEvent -InputObject $p -EventName ErrorDataReceived -Action $handler -MessageData $logFile | Out-Null
+    [void]$p.Start()
+    $p.BeginOutputReadLine(); $p.BeginErrorReadLine()
+    $deadline = [DateTime]::UtcNow.AddSeconds(30)
+    while (-not (Test-Path $info)) {
+        if ($p.HasExited) { throw "stella-testlog exited with $($p.ExitCode) before listening. Output: $(Get-Content -Raw $logFile -ErrorAction SilentlyContinue)" }
+        if ([DateTime]::UtcNow -gt $deadline) { $p.Kill($true); throw "stella-testlog did not listen within 30 s. Output: $(Get-Content -Raw $logFile -ErrorAction SilentlyContinue)" }
+        Start-Sleep -Milliseconds 100
+    }
+    $i = Get-Content -Raw $info | ConvertFrom-Json
+    $pem = Join-Path $Directory "$Name.pub"
+    $b64 = $i.publicKey
+    $lines = for ($o = 0; $o -lt $b64.Length; $o += 64) { $b64.Substring($o, [Math]::Min(64, $b64.Length - $o)) }
+    Set-Content -Path $pem -Value ("-----BEGIN PUBLIC KEY-----`n" + ($lines -join "`n") + "`n-----END PUBLIC KEY-----`n") -NoNewline
+    [pscustomobject]@{
+        Name          = $Name
+        Url           = $i.url.TrimEnd('/')
+        ApiVersion    = [int]$i.apiVersion
+        PublicKey     = $b64
+        PublicKeyPem  = $pem
+        LogId         = $i.logId
+        LogIdBase64   = [Convert]::ToBase64String([Convert]::FromHexString($i.logId))
+        TsaUrl        = $i.tsaUrl
+        Process       = $p
+    }
+}
+
+# How many entries the log holds (its /_test/info): which log received the submissions.
+function Get-TestLogSize {
+    param([Parameter(Mandatory)] $Log)
+    [int](Invoke-RestMethod -NoProxy -Uri "$($Log.Url)/_test/info").size
+}
+
+# Faults of the log's control API: @{ down = $true }, @{ failNext = 3; failStatus = 503 }, @{ clear = $true } ...
+function Set-TestLogFault {
+    param([Parameter(Mandatory)] $Log, [Parameter(Mandatory)] [hashtable] $Fault)
+    Invoke-RestMethod -NoProxy -Method Post -Uri "$($Log.Url)/_test/faults" -ContentType 'application/json' -Body ($Fault | ConvertTo-Json -Compress) | Out-Null
+}
+
+function Stop-TestLogServer {
+    param($Log)
+    if (-not $Log -or -not $Log.Process -or $Log.Process.HasExited) { return }
+    & kill -TERM $Log.Process.Id 2>$null
+    if (-not $Log.Process.WaitForExit(10000)) { $Log.Process.Kill($true); $Log.Process.WaitForExit(5000) | Out-Null }
+}
+
+# The opsd.json of a daemon for the scenarios: one retry, a breaker that opens after two failures and stays open
+# until reset (the tests close it with stella trust reset-circuits), a drain that looks every 100 ms.
+function Get-TestTransparencyConfig {
+    @{ Transparency = @{ RetryAttempts = 1; RetryDelayMilliseconds = 10; BreakerMinimumThroughput = 2; BreakSeconds = 600; PollMilliseconds = 100 } }
+}
+
+function Start-TestTrustEnvironment {
+    [CmdletBinding()]
+    param(
+        [ValidateRange(1, 9)] [int] $Threshold = 2,
+        [ValidateRange(1, 9)] [int] $Keys = 3,
+        [ValidateSet(1, 2)] [int] $PrimaryApiVersion = 1,
+        [ValidateSet(1, 2)] [int] $MirrorApiVersion = 1
+    )
+    if (-not (Get-Command Initialize-StellaTufRepository -ErrorAction SilentlyContinue)) { Import-Module (Get-TestModulePath) -Force -Global }
+    Import-TestSupportAssembly
+    $root = Join-Path ([System.IO.Path]::GetTempPath()) ("ste-" + [guid]::NewGuid().ToString('n').Substring(0, 10))
+    $repo = Join-Path $root 'tuf'
+    $secrets = Join-Path $root 'secrets'
+    New-Item -ItemType Directory -Force -Path $repo, $secrets | Out-Null
+    & chmod 700 $secrets
+    $rootPasswordFile = New-TestPinFile -Path (Join-Path $secrets 'root-password') -Pin ('root-' + [guid]::NewGuid().ToString('n'))
+    $onlinePasswordFile = New-TestPinFile -Path (Join-Path $secrets 'online-password') -Pin ('online-' + [guid]::NewGuid().ToString('n'))
+    $t = [pscustomobject]@{
+        Root               = $root
+        Repo               = $repo
+        PublishDirectory   = Join-Path $repo 'publish'
+        Scripts            = (Resolve-Path (Join-Path $script:RepoRoot 'scripts')).ProviderPath
+        RootPasswordFile   = $rootPasswordFile
+        OnlinePasswordFile = $onlinePasswordFile
+        Primary            = $null
+        Mirror             = $null
+        Logs               = @()
+        Server             = $null
+        BaseUrl            = $null
+        TufUrl             = $null
+        TargetsUrl         = $null
+        RootFile           = Join-Path $repo 'metadata/1.root.json'
+        DaemonConfig       = Get-TestTransparencyConfig
+    }
+    try {
+        $t.Primary = Start-TestLogServer -Directory (Join-Path $root 'logs') -ApiVersion $PrimaryApiVersion -Name primary
+        $t.Logs = @($t.Primary)
+        $t.Mirror = Start-TestLogServer -Directory (Join-Path $root 'logs') -ApiVersion $MirrorApiVersion -Name mirror
+        $t.Logs = @($t.Primary, $t.Mirror)
+
+        # The ceremony as the runbook runs it (the script also installs scripts/sign-metadata.sh and scripts/publish.sh in the repository).
+        $r = Invoke-TestTufScript $t "tuf-ceremony init --threshold $Threshold --keys $Keys --algorithm ed25519 --repo '$repo' --rekor-url '$($t.Primary.Url)' --kdf-iterations 10000 --password-file '$rootPasswordFile' --online-password-file '$onlinePasswordFile'"
+        if ($r.ExitCode -ne 0) { throw "tuf-ceremony init failed ($($r.ExitCode)): $($r.Text)" }
+
+        # The log keys through the tooling (the names the runbook's remove-old takes), then the signing config naming
+        # both logs in failover order: the primary has the newest start, each its own operator (the spec's selection).
+        $pw = @{ Repo = $repo; OnlinePasswordFile = $onlinePasswordFile; ErrorAction = 'Stop'; WarningAction = 'SilentlyContinue' }
+        Add-StellaTufRekorKey @pw -PublicKey $t.Primary.PublicKeyPem -Name rekor-key-v1 -Url $t.Primary.Url | Out-Null
+        Add-StellaTufRekorKey @pw -PublicKey $t.Mirror.PublicKeyPem -Name mirror-key-v1 -Url $t.Mirror.Url | Out-Null
+        $start = [DateTimeOffset]::UtcNow.AddHours(-1)
+        $config = [ordered]@{
+            mediaType       = 'application/vnd.dev.sigstore.signingconfig.v0.2+json'
+            caUrls          = @()
+            oidcUrls        = @()
+            rekorTlogUrls   = @(
+                [ordered]@{ url = $t.Primary.Url; majorApiVersion = $t.Primary.ApiVersion; validFor = @{ start = $start.ToString("yyyy-MM-ddTHH:mm:ssZ") }; operator = 'primary.test' },
+                [ordered]@{ url = $t.Mirror.Url; majorApiVersion = $t.Mirror.ApiVersion; validFor = @{ start = $start.AddMinutes(-1).ToString("yyyy-MM-ddTHH:mm:ssZ") }; operator = 'mirror.test' })
+            rekorTlogConfig = @{ selector = 'ANY' }
+            tsaUrls         = @()
+        }
+        Set-Content -Path (Join-Path $repo 'content/signing_config.v0.2.json') -Value ($config | ConvertTo-Json -Depth 6) -Encoding utf8NoBOM
+        $publish = {
+            $p = @{ Repo = $this.Repo; OnlinePasswordFile = $this.OnlinePasswordFile; PasswordFile = $this.RootPasswordFile; ErrorAction = 'Stop'; WarningAction = 'SilentlyContinue' }
+            Update-StellaTufMetadata @p | Out-Null
+            Publish-StellaTufRepository -Repo $this.Repo -ErrorAction Stop -WarningAction SilentlyContinue
+        }
+        $t | Add-Member -MemberType ScriptMethod -Name Publish -Value $publish
+        $t.Publish() | Out-Null
+
+        $t.Server = [StellaOps.Ops.TestSupport.Tuf.LoopbackFileServer]::new($t.PublishDirectory)
+        $t.BaseUrl = $t.Server.BaseUrl
+        $t.TufUrl = $t.Server.BaseUrl + 'metadata/'
+        $t.TargetsUrl = $t.Server.BaseUrl + 'targets/'
+        $t
+    }
+    catch {
+        Stop-TestTrustEnvironment $t
+        throw
+    }
+}
+
+# stella trust init on the environment's repository (with its first root), and the first sync.
+function Initialize-TestDaemonTrust {
+    param([Parameter(Mandatory)] $Environment, [Parameter(Mandatory)] $Daemon)
+    Initialize-StellaTrust -Endpoint $Daemon.Endpoint -TufUrl $Environment.TufUrl -TargetsUrl $Environment.TargetsUrl -Root $Environment.RootFile -ErrorAction Stop
+}
+
+# Runs a line in bash in the repository (or -In), as the runbook does on the repository admin system: the project's
+# scripts/ on PATH and as ./devops/scripts, the module the scripts import, the passwords from the environment's files.
+function Invoke-TestTufScript {
+    param(
+        [Parameter(Mandatory)] $Environment,
+        [Parameter(Mandatory)] [string] $Line,
+        [string] $In = $Environment.Repo,
+        # More environment variables for this line only (e.g. STELLAOPS_ENDPOINT of the daemon a script talks to).
+        [hashtable] $Variables = @{}
+    )
+    $devops = Join-Path $In 'devops'
+    if (-not (Test-Path (Join-Path $devops 'scripts'))) {
+        New-Item -ItemType Directory -Force $devops | Out-Null
+        New-Item -ItemType SymbolicLink -Path (Join-Path $devops 'scripts') -Target $Environment.Scripts | Out-Null
+    }
+    $saved = @{ PATH = $env:PATH; STELLAOPS_MODULE = $env:STELLAOPS_MODULE; STELLA_TUF_ONLINE_PASSWORD_FILE = $env:STELLA_TUF_ONLINE_PASSWORD_FILE; STELLA_TUF_ROOT_PASSWORD = $env:STELLA_TUF_ROOT_PASSWORD }
+    foreach ($k in $Variables.Keys) { $saved[$k] = [Environment]::GetEnvironmentVariable($k) }
+    try {
+        foreach ($k in $Variables.Keys) { Set-Item "Env:$k" $Variables[$k] }
+        $env:PATH = "$($Environment.Scripts)$([IO.Path]::PathSeparator)$env:PATH"
+        $env:STELLAOPS_MODULE = Get-TestModulePath
+        $env:STELLA_TUF_ONLINE_PASSWORD_FILE = $Environment.OnlinePasswordFile
+        $env:STELLA_TUF_ROOT_PASSWORD = (Get-Content -Raw $Environment.RootPasswordFile)
+        $out = & bash -c "cd '$In' && $Line" 2>&1
+        [pscustomobject]@{ ExitCode = $LASTEXITCODE; Text = ($out | Out-String) }
+    }
+    finally {
+        foreach ($k in $saved.Keys) { if ($null -eq $saved[$k]) { Remove-Item "Env:$k" -ErrorAction SilentlyContinue } else { Set-Item "Env:$k" $saved[$k] } }
+    }
+}
+
+function Stop-TestTrustEnvironment {
+    param($Environment)
+    if (-not $Environment) { return }
+    if ($Environment.Server) { $Environment.Server.Dispose() }
+    foreach ($log in @($Environment.Logs)) { Stop-TestLogServer $log }
+    Remove-Item -Recurse -Force $Environment.Root -ErrorAction SilentlyContinue
+}
+
+Export-ModuleMember -Function Start-TestTrustEnvironment, Stop-TestTrustEnvironment, Initialize-TestDaemonTrust, Invoke-TestTufScript, Get-TestTransparencyConfig
+Export-ModuleMember -Function Start-TestLogServer, Stop-TestLogServer, Get-TestLogSize, Set-TestLogFault

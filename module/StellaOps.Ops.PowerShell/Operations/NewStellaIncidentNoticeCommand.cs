@@ -20,9 +20,6 @@ namespace StellaOps.Ops.PowerShell.Operations;
 [OutputType(typeof(string))]
 public sealed class NewStellaIncidentNoticeCommand : StellaCmdlet
 {
-    /// <summary>What the daemon cannot report in this release; the notice says so instead of guessing.</summary>
-    public const string PendingBackends = "[not reported by this daemon: the transparency-log backends (primary, mirror) and their circuit breakers are not in this release; fill in from 'stella trust status --show-backends']";
-
     [Parameter(Mandatory = true, Position = 0)]
     public IncidentNoticeKind Kind { get; set; }
 
@@ -104,16 +101,20 @@ public sealed class NewStellaIncidentNoticeCommand : StellaCmdlet
     private string OutageNotice()
     {
         var hsm = Invoke((c, _, ct) => c.Hsm.GetStatusAsync(ct));
-        var metrics = Invoke((c, _, ct) => c.System.GetMetricsAsync("attestor_outbox_*", ct));
-        var depth = metrics.Where(m => m.Name == "attestor_outbox_depth").Select(m => (double?)m.Value).FirstOrDefault();
+        var tlog = Invoke((c, _, ct) => c.Tlog.StatusAsync(ct));
         var failedOver = hsm.State == HsmOverallState.FailedOver || hsm.Active == HsmMemberRole.Backup;
 
         var text = new StringBuilder();
         text.AppendLine("Subject: [StellaOps] Rekor Service Disruption - Failover Active");
         text.AppendLine();
         text.AppendLine("Status: Service Degradation");
-        text.AppendLine("Impact: Attestation submissions may be delayed" + (depth is { } d ? $" ({d.ToString(CultureInfo.InvariantCulture)} waiting in the outbox)" : ""));
-        text.AppendLine($"Mitigation: Automatic failover to mirror active {PendingBackends}");
+        text.AppendLine("Impact: Attestation submissions may be delayed" + (tlog.OutboxDepth > 0
+            ? $" ({tlog.OutboxDepth.ToString(CultureInfo.InvariantCulture)} waiting in the outbox{(tlog.OutboxOldest is { } oldest ? ", the oldest since " + Utc(oldest) : "")})"
+            : " (none waiting in the outbox)"));
+        text.AppendLine("Mitigation: " + Failover(tlog));
+        text.AppendLine("Transparency logs (failover order):");
+        if (tlog.Backends.Length == 0) text.AppendLine($"- none: {tlog.NotConfigured?.Message} ({tlog.NotConfigured?.RecommendedAction})");
+        foreach (var b in tlog.Backends.OrderBy(b => b.Order)) text.AppendLine("- " + Describe(b));
         text.AppendLine($"HSM: {hsm.State}, {hsm.Active} active{(failedOver ? " (failed over)" : "")}; " +
                         string.Join("; ", hsm.Members.Select(m => $"{m.Name} {m.State}")));
         text.AppendLine();
@@ -121,6 +122,31 @@ public sealed class NewStellaIncidentNoticeCommand : StellaCmdlet
         text.AppendLine();
         text.Append($"Updates: Monitor status at {StatusPage}");
         return text.ToString();
+    }
+
+    /// <summary>A backend takes submissions while its circuit is not open (Closed, or HalfOpen probing): the daemon sends to the first such one in failover order.</summary>
+    private static bool Serving(TlogBackendInfo backend) => backend.CircuitState is "Closed" or "HalfOpen";
+
+    /// <summary>The Mitigation line: which log takes submissions now, and why the ones before it do not.</summary>
+    internal static string Failover(TlogStatus tlog)
+    {
+        var ordered = tlog.Backends.OrderBy(b => b.Order).ToList();
+        if (ordered.Count == 0) return $"None - no transparency log is configured ({tlog.NotConfigured?.RecommendedAction ?? "stella trust init"})";
+        var serving = ordered.FirstOrDefault(Serving);
+        var skipped = string.Join(", ", ordered.TakeWhile(b => !Serving(b)).Select(b => $"{b.Url} circuit {b.CircuitState}"));
+        return serving is null ? $"None - every log's circuit is open ({skipped}); attestations stay signed and queued until one returns (stella trust reset-circuits once it is back)"
+            : serving.Order == 0 ? $"No failover - the primary log {serving.Url} is taking submissions"
+            : $"Automatic failover to mirror active - {serving.Url} is taking submissions ({skipped})";
+    }
+
+    private static string Describe(TlogBackendInfo b)
+    {
+        var role = b.Order == 0 ? "primary" : $"mirror {b.Order.ToString(CultureInfo.InvariantCulture)}";
+        var circuit = $"circuit {b.CircuitState}" + (b.CircuitSince is { } since && b.CircuitState != "Closed" ? " since " + Utc(since) : "")
+                      + (b.CircuitReason is { Length: > 0 } why && b.CircuitState != "Closed" ? $" ({why})" : "");
+        return $"{role}: {b.Url} (v{b.ApiVersion.ToString(CultureInfo.InvariantCulture)}, {b.Operator}), {circuit}, " +
+               $"{b.Submissions.ToString(CultureInfo.InvariantCulture)} submitted, {b.Failures.ToString(CultureInfo.InvariantCulture)} failed, " +
+               "last success " + (b.LastSuccess is { } ok ? Utc(ok) : "never") + (b.LastError is { Length: > 0 } e ? $", last error: {e}" : "");
     }
 
     internal static string Utc(DateTimeOffset at) => at.ToUniversalTime().ToString("yyyy-MM-dd HH:mm:ss 'UTC'", CultureInfo.InvariantCulture);

@@ -31,12 +31,23 @@ internal static class ServiceControl
         using var systemd = SystemdManager.Connect(cancellationToken);
         var unit = UnitName(name);
         RequireLoaded(systemd, unit);
-        var job = action switch
+        ObjectPath job;
+        try
         {
-            Action.Start => systemd.StartUnit(unit),
-            Action.Stop => systemd.StopUnit(unit),
-            _ => systemd.RestartUnit(unit),
-        };
+            job = action switch
+            {
+                Action.Start => systemd.StartUnit(unit),
+                Action.Stop => systemd.StopUnit(unit),
+                _ => systemd.RestartUnit(unit),
+            };
+        }
+        catch (StellaOps.Ops.Contracts.OpsException ex) when (ex.Code == StellaOps.Ops.Contracts.OpsErrorCode.PermissionDenied)
+        {
+            // systemd lets anyone read a unit but asks polkit before a job: say who was refused what, and what to do.
+            throw new StellaOps.Ops.Contracts.OpsException(ex.Code,
+                $"systemd refused to {action.ToString().ToLowerInvariant()} {unit} for {StellaOps.Ops.Contracts.Unix.UnixUsers.Describe(StellaOps.Ops.Contracts.Unix.UnixUsers.GetEffectiveUserId())}: {ex.Message.Replace("systemd refused: ", "", StringComparison.Ordinal)}", unit,
+                $"Managing the service needs root: run 'sudo systemctl {action.ToString().ToLowerInvariant()} {unit}', or this command from a root shell (sudo dotnet pwsh), or grant this user org.freedesktop.systemd1.manage-units in a polkit rule.");
+        }
         systemd.WaitForJob(job, cancellationToken);
         var info = Describe(systemd, unit);
         if (action != Action.Stop && !info.IsActive)
