@@ -51,21 +51,21 @@ function Set-LogDown($Log, [bool] $Down) {
 
 function Write-TrustFiles([string] $Root, $Log) {
     $start = [DateTime]::UtcNow.AddDays(-1).ToString('yyyy-MM-ddTHH:mm:ssZ')
-    $root = Join-Path $Root 'trusted_root.json'
+    $rootFile = Join-Path $Root 'trusted_root.json'
     @{
         mediaType = 'application/vnd.dev.sigstore.trustedroot+json;version=0.1'
         tlogs = @(@{ baseUrl = $Log.Info.url.TrimEnd('/'); hashAlgorithm = 'SHA2_256'
                 publicKey = @{ rawBytes = $Log.Info.publicKey; keyDetails = 'PKIX_ECDSA_P256_SHA_256'; validFor = @{ start = $start } }
                 logId = @{ keyId = [Convert]::ToBase64String([Convert]::FromHexString($Log.Info.logId)) } })
         certificateAuthorities = @(); ctlogs = @(); timestampAuthorities = @()
-    } | ConvertTo-Json -Depth 8 | Set-Content $root
+    } | ConvertTo-Json -Depth 8 | Set-Content $rootFile
     $config = Join-Path $Root 'signing_config.json'
     @{
         mediaType = 'application/vnd.dev.sigstore.signingconfig.v0.2+json'; caUrls = @(); oidcUrls = @()
         rekorTlogUrls = @(@{ url = $Log.Info.url.TrimEnd('/'); majorApiVersion = $Log.Info.apiVersion; validFor = @{ start = $start }; operator = 'bench' })
         rekorTlogConfig = @{ selector = 'ANY' }; tsaUrls = @(); tsaConfig = @{ selector = 'ANY' }
     } | ConvertTo-Json -Depth 8 | Set-Content $config
-    @{ TrustedRootFile = $root; SigningConfigFile = $config }
+    @{ TrustedRootFile = $rootFile; SigningConfigFile = $config }
 }
 
 $results = foreach ($api in 1, 2) {
