@@ -69,4 +69,22 @@ public static class Protocol
         if (!OperatingSystem.IsWindows() && File.Exists(SystemEndpoint)) return SystemEndpoint;
         return UserEndpoint;
     }
+
+    /// <summary>
+    /// The daemon's default state directory: system mode <c>/var/lib/stellaops</c> (Windows: ProgramData\StellaOps);
+    /// otherwise per user, <c>$XDG_STATE_HOME/stellaops</c> or <c>~/.local/state/stellaops</c>. Its <c>tuf/targets</c>
+    /// holds the trusted root the TUF client verified, which offline verification reads too.
+    /// </summary>
+    public static string DefaultStateDirectory(bool system)
+    {
+        if (system)
+            return OperatingSystem.IsWindows()
+                ? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.CommonApplicationData), "StellaOps")
+                : "/var/lib/stellaops";
+        var xdg = Environment.GetEnvironmentVariable("XDG_STATE_HOME");
+        var baseDir = !string.IsNullOrEmpty(xdg) ? xdg
+            : OperatingSystem.IsWindows() ? Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData)
+            : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".local", "state");
+        return Path.Combine(baseDir, "stellaops");
+    }
 }

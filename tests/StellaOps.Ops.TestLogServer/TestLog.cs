@@ -11,7 +11,7 @@ namespace StellaOps.Ops.TestLogServer;
 /// The state of one test log: an RFC 6962 tree of canonicalized bodies (deduplicated by leaf hash), the log's
 /// ECDSA P-256 key (log id = SHA-256 of its SPKI), integrated times, and signed checkpoints. Rekor v1 checkpoints
 /// have the origin "&lt;name&gt; - &lt;tree id&gt;" and the key id = log id[:4] (what @sigstore/verify matches);
-/// v2 checkpoints have the origin "&lt;name&gt;" and the C2SP key id.
+/// v2 checkpoints have the origin "&lt;name&gt;" and the C2SP ECDSA key id (SHA-256(SPKI)[:4], as rekor-tiles signs).
 /// </summary>
 public sealed class TestLog : IDisposable
 {
@@ -139,7 +139,7 @@ public sealed class TestLog : IDisposable
     private string SignedCheckpoint(long size, byte[] root)
     {
         var text = new Checkpoint(Origin, size, root, []).ToText();
-        var keyId = ApiVersion == 1 ? NoteKeyIds.FromLogId(LogId) : NoteKeyIds.C2sp(Name, NoteKeyIds.EcdsaType, Spki);
+        var keyId = ApiVersion == 1 ? NoteKeyIds.FromLogId(LogId) : NoteKeyIds.Ecdsa(Spki);
         return SignedNote.Sign(text, [(Name, keyId, Sign)]).ToString();
     }
 

@@ -23,6 +23,24 @@ public sealed class SignedNoteTests
     }
 
     [Fact]
+    public void TheEcdsaKeyIdIsRekorTilesPublishedVector()
+    {
+        // sigstore/rekor-tiles pkg/note/note_test.go TestKeyHash: the public key of its ec-secp256r1-priv-key.pem with
+        // origin "testkey" has key id 2408765216 (0x8f92d720) = SHA-256(SPKI DER)[:4]; the name is not hashed in.
+        var spki = Convert.FromBase64String("MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAEeLw7gX40qy1z7JUhGMAaaDITbV7p2D+C5G9xPEsy/PVAo9H0mgS4NYzpGirkXxBht+IvvL19WR1X9ANXha5ldQ==");
+        Assert.Equal("8f92d720", Convert.ToHexStringLower(NoteVerifierKey.C2sp("testkey", spki).KeyId));
+        Assert.Equal("8f92d720", Convert.ToHexStringLower(NoteVerifierKey.C2sp("another.origin", spki).KeyId));
+    }
+
+    [Fact]
+    public void TheEd25519KeyIdIsRekorTilesPublishedVector()
+    {
+        // The same test's ed25519-priv-key.pem, origin "testkey": 3839787747 (0xe4de82e3) = SHA-256(name ‖ 0x0A ‖ 0x01 ‖ key)[:4].
+        var spki = Convert.FromBase64String("MCowBQYDK2VwAyEAREvJyNZGjX6B3DAIuD3BTg9rIwV00GY8Xg5FU+IFDUQ=");
+        Assert.Equal("e4de82e3", Convert.ToHexStringLower(NoteVerifierKey.C2sp("testkey", spki).KeyId));
+    }
+
+    [Fact]
     public void TheTextIsSplitAtTheLastBlankLine()
     {
         var key = Trusted();

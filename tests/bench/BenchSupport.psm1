@@ -53,14 +53,16 @@ function Invoke-DirectSigning([string] $Tool, $Token, [int] $Threads, [double] $
 }
 
 # stella-opsd on the bench token with an active HSM ecdsa-p256 key that is the attestor's signing key.
-function Start-BenchDaemon([string] $Root, $Token, [int] $PoolSize, [string] $Daemon, [string] $Module) {
+# $Settings: more opsd.json sections (e.g. Trust and Transparency for the log benchmark).
+function Start-BenchDaemon([string] $Root, $Token, [int] $PoolSize, [string] $Daemon, [string] $Module, [hashtable] $Settings = @{}) {
     $endpoint = Join-Path $Root 'run/opsd.sock'
     $pinFile = Join-Path $Root 'pin'
     Set-Content -Path $pinFile -Value $Token.Pin -NoNewline
     chmod 600 $pinFile
     $config = Join-Path $Root 'opsd.json'
-    @{ Hsm = @{ Pkcs11 = @{ LibraryPath = $SoftHsmModule }; Primary = @{ LibraryPath = $SoftHsmModule; TokenLabel = $Token.Label; PinFile = $pinFile; PoolSize = $PoolSize; Environment = @{ SOFTHSM2_CONF = $Token.Conf } } } } |
-        ConvertTo-Json -Depth 5 | Set-Content $config
+    $sections = @{ Hsm = @{ Pkcs11 = @{ LibraryPath = $SoftHsmModule }; Primary = @{ LibraryPath = $SoftHsmModule; TokenLabel = $Token.Label; PinFile = $pinFile; PoolSize = $PoolSize; Environment = @{ SOFTHSM2_CONF = $Token.Conf } } } }
+    foreach ($name in $Settings.Keys) { $sections[$name] = $Settings[$name] }
+    $sections | ConvertTo-Json -Depth 6 | Set-Content $config
     $log = Join-Path $Root 'opsd.log'
     # Output to a file: an undrained pipe would stall the daemon once its audit lines fill it. exec: the pid is the daemon's.
     $psi = [System.Diagnostics.ProcessStartInfo]::new('/bin/sh')

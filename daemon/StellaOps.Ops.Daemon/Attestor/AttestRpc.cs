@@ -12,8 +12,11 @@ public sealed class AttestRpc(
     SigningKeySelection selection,
     TimeProvider time,
     ISystemRpc system,
-    Microsoft.Extensions.Options.IOptions<Ipc.IpcOptions> ipc) : IAttestRpc
+    Microsoft.Extensions.Options.IOptions<Ipc.IpcOptions> ipc,
+    IEnumerable<IAttestationLogEvidence>? logEvidence = null) : IAttestRpc
 {
+    private readonly IAttestationLogEvidence[] _logEvidence = [.. logEvidence ?? []];
+
     public Task<AttestationResult[]> CreateAsync(AttestationRequest[] requests, IProgress<OperationProgress>? progress, CancellationToken cancellationToken)
         => attestor.CreateAsync(requests, progress, cancellationToken);
 
@@ -47,6 +50,8 @@ public sealed class AttestRpc(
             Pending = counts[AttestationStatus.Pending],
             Signed = counts[AttestationStatus.Signed],
             Failed = counts[AttestationStatus.Failed],
+            Logged = counts[AttestationStatus.Logged],
+            Queued = _logEvidence.Sum(e => e.Queued()),
             LastSignedAt = store.LastSignedAt(),
             LastFailure = store.LastFailure(),
             SigningFailuresTotal = attestor.SigningFailuresTotal,

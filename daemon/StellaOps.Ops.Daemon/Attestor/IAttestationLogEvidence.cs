@@ -10,4 +10,7 @@ namespace StellaOps.Ops.Daemon.Attestor;
 public interface IAttestationLogEvidence
 {
     (IReadOnlyList<JsonElement> Entries, IReadOnlyList<byte[]> Timestamps) Of(string attestationId);
+
+    /// <summary>How many signed attestations wait to be logged (the outbox depth).</summary>
+    long Queued();
 }

@@ -27,18 +27,7 @@ public sealed class DaemonPaths
     public string Endpoint { get; }
     public string DatabasePath => Path.Combine(StateDirectory, "opsd.db");
 
-    public static string DefaultStateDirectory(bool system)
-    {
-        if (system)
-            return OperatingSystem.IsWindows()
-                ? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.CommonApplicationData), "StellaOps")
-                : "/var/lib/stellaops";
-        var xdg = Environment.GetEnvironmentVariable("XDG_STATE_HOME");
-        var baseDir = !string.IsNullOrEmpty(xdg) ? xdg
-            : OperatingSystem.IsWindows() ? Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData)
-            : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".local", "state");
-        return Path.Combine(baseDir, "stellaops");
-    }
+    public static string DefaultStateDirectory(bool system) => Protocol.DefaultStateDirectory(system);
 
     /// <summary>The configuration file layered over the built-in defaults.</summary>
     public static string DefaultConfigFile(bool system)

@@ -19,7 +19,9 @@ public sealed class TlogRpc(TransparencyBackends backends, TransparencyStore sto
             NotConfigured = snapshot.Backends.Count > 0 ? null : new OpsError
             {
                 Code = OpsErrorCode.TransparencyLogNotConfigured,
-                Message = $"No transparency log is configured: {snapshot.Problem}. Attestations stay Signed.",
+                Message = backends.IsConfigured
+                    ? $"The signing config's transparency logs cannot be used now: {snapshot.Problem} Attestations stay Signed and queued until they can."
+                    : $"No transparency log is configured: {snapshot.Problem}. Attestations stay Signed.",
                 RecommendedAction = TransparencyHealthCheck.ConfigureCommand,
             },
             OutboxDepth = depth,
@@ -41,6 +43,7 @@ public sealed class TlogRpc(TransparencyBackends backends, TransparencyStore sto
                     backend, "List them: stella trust status --show-backends");
         }
         foreach (var b in chosen) await b.Resilience.ResetAsync().ConfigureAwait(false);
+        store.ClearBackoff();
         signal.Wake();
         var names = chosen.Select(b => b.Name).ToHashSet(StringComparer.Ordinal);
         return [.. Describe(snapshot, store.Outbox().Depth).Where(i => names.Contains(i.Url))];

@@ -11,8 +11,10 @@ namespace StellaOps.Ops.Daemon.Transparency;
 /// <summary>
 /// The logs to submit to, from the one <see cref="ISigstoreTrustSource"/>: the signing config's Rekor logs this
 /// daemon speaks (v1, v2) that the spec's selection admits now (valid, highest version, newest first, one per
-/// operator), in that order: the first is the primary, the next the failover. Their keys come from the trusted
-/// root. Re-read whenever the source changes (a TUF sync, a reload), so an endpoint swap moves submissions with no
+/// operator), in that order: the first is the primary, the next the failover. The config's <c>rekorTlogConfig</c>
+/// says how many must hold each attestation (<see cref="Snapshot.Required"/>): ALL every qualified log, ANY one,
+/// EXACT <c>count</c> (fewer qualifying is the snapshot's problem: nothing is submitted). Their keys come from the
+/// trusted root. Re-read whenever the source changes (a TUF sync, a reload), so an endpoint swap moves submissions with no
 /// restart; a backend that stays keeps its circuit breaker.
 /// </summary>
 public sealed class TransparencyBackends : IDisposable
@@ -30,10 +32,14 @@ public sealed class TransparencyBackends : IDisposable
     };
     private readonly Dictionary<string, LogBackend> _known = new(StringComparer.Ordinal);
     private readonly Lock _gate = new();
-    private Snapshot _current = new([], [], null, SigstoreTrust.NotConfigured, "no signing config is loaded");
+    private Snapshot _current = new([], [], null, SigstoreTrust.NotConfigured, "no signing config is loaded", 1, ServiceSelector.Any);
 
-    /// <summary>What the drain uses for one round.</summary>
-    public sealed record Snapshot(IReadOnlyList<LogBackend> Backends, IReadOnlyList<TransparencyLogInstance> TrustedLogs, Rfc3161Client? Tsa, SigstoreTrust Trust, string? Problem);
+    /// <summary>
+    /// What the drain uses for one round: the backends in failover order, and how many of them must hold an
+    /// attestation's entry (<paramref name="Required"/>, from <paramref name="Selector"/>) before it is Logged.
+    /// </summary>
+    public sealed record Snapshot(IReadOnlyList<LogBackend> Backends, IReadOnlyList<TransparencyLogInstance> TrustedLogs, Rfc3161Client? Tsa, SigstoreTrust Trust, string? Problem,
+        int Required, ServiceSelector Selector);
 
     public TransparencyBackends(ISigstoreTrustSource source, IOptions<TransparencyOptions> options, TransparencyMetrics metrics, TimeProvider time, ILogger<TransparencyBackends> log)
     {
@@ -48,7 +54,8 @@ public sealed class TransparencyBackends : IDisposable
 
     public Snapshot Current => Volatile.Read(ref _current);
 
-    public bool IsConfigured => Current.Backends.Count > 0;
+    /// <summary>The signing config lists Rekor logs: signed attestations are queued, even while its selection cannot be met (they wait).</summary>
+    public bool IsConfigured => Current.Backends.Count > 0 || Current.Trust.SigningConfig is { RekorTlogUrls.Count: > 0 };
 
     /// <summary>Re-reads the trust source (also called each drain round, so validity windows that start or end apply).</summary>
     public void Refresh()
@@ -59,17 +66,25 @@ public sealed class TransparencyBackends : IDisposable
         {
             string? problem = null;
             var services = new List<SigningService>();
+            var required = 1;
+            var selector = ServiceSelector.Any;
             if (trust.SigningConfig is not { } config) problem = "no signing config is loaded";
             else if (config.RekorTlogUrls.Count == 0) problem = "the signing config lists no Rekor log";
             else
             {
                 try
                 {
+                    // The selector decides how many logs must hold an entry; every qualified log stays a candidate,
+                    // in the spec's order, so that one beyond those needed is the failover of one that is down.
+                    selector = config.RekorTlogConfig.Selector;
+                    var selected = SigstoreServiceSelection.Select(config.RekorTlogUrls, config.RekorTlogConfig, SupportedApiVersions, now, "rekorTlogUrls");
                     services.AddRange(SigstoreServiceSelection.Select(config.RekorTlogUrls, new ServiceConfiguration(ServiceSelector.All), SupportedApiVersions, now, "Rekor log"));
+                    required = selector == ServiceSelector.Any ? 1 : selected.Count;
                 }
                 catch (SigstoreServiceSelectionException e)
                 {
                     problem = e.Message;
+                    services.Clear();
                 }
             }
             var backends = services.Select(Backend).ToList();
@@ -87,7 +102,7 @@ public sealed class TransparencyBackends : IDisposable
                 }
             }
             var previous = _current;
-            Volatile.Write(ref _current, new Snapshot(backends, trust.TrustedRoot?.TransparencyLogs ?? [], tsa, trust, problem));
+            Volatile.Write(ref _current, new Snapshot(backends, trust.TrustedRoot?.TransparencyLogs ?? [], tsa, trust, problem, required, selector));
             if (!previous.Backends.Select(b => b.Name).SequenceEqual(backends.Select(b => b.Name)))
                 _log.LogInformation("Transparency log backends: {Backends}", backends.Count == 0 ? $"none ({problem})" : string.Join(", ", backends.Select(b => $"{b.Name} (v{b.Service.MajorApiVersion})")));
         }

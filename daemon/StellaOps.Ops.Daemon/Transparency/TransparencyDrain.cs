@@ -13,12 +13,16 @@ using StellaOps.Ops.Transparency.Verification;
 namespace StellaOps.Ops.Daemon.Transparency;
 
 /// <summary>
-/// Drains the outbox: each queued attestation is submitted to the first backend in failover order whose circuit
-/// lets it through; the answer (a new entry, or on v1's 409 the existing one) is verified offline — log known and
-/// its key valid then per the trusted root, body about this envelope, SET, inclusion proof, signed checkpoint —
-/// before it is stored and the attestation becomes Logged. An answer that does not verify is rejected, counted and
-/// logged, and the next backend is tried; with no backend left the attestation stays queued (backing off). A
-/// restart re-submits what was in flight: the log answers the existing entry, so each is stored once.
+/// Drains the outbox: each queued attestation is submitted to the backends in failover order whose circuit lets it
+/// through, until as many logs hold it as the signing config's selector requires (ANY one, EXACT count, ALL every
+/// qualified log); logs that already hold a stored entry for it are skipped. Each answer (a new entry, or on v1's 409
+/// the existing one) is verified offline — log known and its key valid then per the trusted root, body about this
+/// envelope, SET, inclusion proof, signed checkpoint — before it is stored. The attestation becomes Logged only when
+/// the selection is satisfied; short of that the entries so far are kept and it stays queued (backing off). An
+/// answer that does not verify is rejected, counted and logged, and the next backend is tried. An attestation no log
+/// was tried for (every circuit open) does not back off: the breakers pace those rounds, so when a log returns after
+/// an outage the whole queue drains at once instead of waiting out minutes of per-row backoff. A restart re-submits
+/// what was in flight: the log answers the existing entry, so each is stored once.
 /// </summary>
 public sealed class TransparencyDrain(
     TransparencyStore store, AttestationStore attestations, KeyStore keys, TransparencyBackends backends, TransparencySignal signal,
@@ -51,7 +55,7 @@ public sealed class TransparencyDrain(
         }
     }
 
-    /// <summary>One round: answers how many attestations were logged.</summary>
+    /// <summary>One round: answers how many attestations became Logged.</summary>
     public async Task<int> DrainOnceAsync(CancellationToken cancellationToken)
     {
         backends.Refresh();
@@ -60,34 +64,43 @@ public sealed class TransparencyDrain(
         var due = store.Due(Math.Max(1, _options.BatchSize), time.GetUtcNow());
         if (due.Count == 0) return 0;
         var logged = new ConcurrentBag<LoggedEntry>();
-        var failed = new ConcurrentBag<(string, string, string, bool)>();
+        var satisfied = new ConcurrentBag<string>();
+        var failed = new ConcurrentBag<(string, string, string, bool, bool)>();
         await Parallel.ForEachAsync(due, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, _options.Parallelism), CancellationToken = cancellationToken },
             async (item, ct) =>
             {
-                var (entry, failure) = await LogOneAsync(item, snapshot, ct).ConfigureAwait(false);
-                if (entry is not null) logged.Add(entry);
-                else failed.Add(failure!.Value);
+                var (entries, failure) = await LogOneAsync(item, snapshot, ct).ConfigureAwait(false);
+                foreach (var entry in entries) logged.Add(entry);
+                if (failure is null) satisfied.Add(item.AttestationId);
+                else failed.Add(failure.Value);
             }).ConfigureAwait(false);
         var now = time.GetUtcNow();
-        store.Logged([.. logged], now);
+        store.Logged([.. logged], [.. satisfied], now);
         store.Failed([.. failed], now);
-        return logged.Count;
+        return satisfied.Count;
     }
 
-    private async Task<(LoggedEntry?, (string, string, string, bool)?)> LogOneAsync(OutboxItem item, TransparencyBackends.Snapshot snapshot, CancellationToken ct)
+    /// <summary>The new verified entries of one attestation, and why its selection is not satisfied yet (null: it is).</summary>
+    private async Task<(IReadOnlyList<LoggedEntry>, (string, string, string, bool, bool)?)> LogOneAsync(OutboxItem item, TransparencyBackends.Snapshot snapshot, CancellationToken ct)
     {
         var record = attestations.Find(item.AttestationId);
         var envelope = record?.SignedEnvelope();
         var key = keys.Find(item.KeyId);
         if (record is null || envelope is null || envelope.Signatures.Count != 1 || key is null || record.Algorithm is not { } algorithm)
-            return (null, (item.AttestationId, "-", $"the attestation, its signature or its key {item.KeyId} is not stored", false));
+            return ([], (item.AttestationId, "-", $"the attestation, its signature or its key {item.KeyId} is not stored", false, true));
         var request = new LogSubmissionRequest(envelope, key.SubjectPublicKeyInfo, algorithm);
+        var holding = store.BackendsHolding(item.AttestationId, item.EnqueuedAt);
+        var have = snapshot.Backends.Count(b => holding.Contains(b.Name));
+        var entries = new List<LoggedEntry>();
         byte[]? token = null;
         DateTimeOffset? timestamped = null;
         var errors = new List<string>();
         var rejected = false;
+        var tried = false;
         foreach (var backend in snapshot.Backends)
         {
+            if (have + entries.Count >= snapshot.Required) break;
+            if (holding.Contains(backend.Name)) continue;
             var started = Stopwatch.GetTimestamp();
             try
             {
@@ -98,6 +111,7 @@ public sealed class TransparencyDrain(
                     if (Rfc3161TimestampToken.TryDecode(token, out var tst, out _)) timestamped = tst!.TokenInfo.Timestamp;
                 }
                 var submission = await backend.Client.SubmitAsync(request, ct).ConfigureAwait(false);
+                tried = true;
                 var check = LogEntryVerifier.Verify(submission.Entry, envelope, key.SubjectPublicKeyInfo, snapshot.TrustedLogs, timestamped ?? record.SignedAt, time.GetUtcNow());
                 if (!check.Verified)
                 {
@@ -112,11 +126,12 @@ public sealed class TransparencyDrain(
                 }
                 metrics.Submitted(backend.Name, Stopwatch.GetElapsedTime(started));
                 backend.Succeeded(time.GetUtcNow());
-                return (new LoggedEntry(item.AttestationId, backend.Name, backend.Service.MajorApiVersion, submission.Entry, submission.Uuid,
-                    backend.Service.MajorApiVersion == 2 ? token : null, item.KeyId, submission.AlreadyLogged), null);
+                entries.Add(new LoggedEntry(item.AttestationId, backend.Name, backend.Service.MajorApiVersion, submission.Entry, submission.Uuid,
+                    backend.Service.MajorApiVersion == 2 ? token : null, item.KeyId, submission.AlreadyLogged));
             }
             catch (TransparencyLogException e)
             {
+                tried |= e.Reason != LogFailureReason.CircuitOpen;
                 var reason = e.Reason.ToString().ToLowerInvariant();
                 metrics.Failed(backend.Name, reason);
                 backend.Failed(e.Message);
@@ -124,11 +139,16 @@ public sealed class TransparencyDrain(
             }
             catch (HttpRequestException e)
             {
+                tried = true;
                 metrics.Failed(backend.Name, "unavailable");
                 backend.Failed(e.Message);
                 errors.Add($"{backend.Name}: {e.Message}");
             }
         }
-        return (null, (item.AttestationId, snapshot.Backends[^1].Name, string.Join("; ", errors), rejected));
+        var held = have + entries.Count;
+        if (held >= snapshot.Required) return (entries, null);
+        var selection = snapshot.Selector.ToString().ToUpperInvariant();
+        var shortBy = $"{held} of the {snapshot.Required} log(s) the signing config's {selection} selection requires hold it";
+        return (entries, (item.AttestationId, snapshot.Backends[^1].Name, errors.Count == 0 ? shortBy : $"{shortBy}: {string.Join("; ", errors)}", rejected, tried));
     }
 }

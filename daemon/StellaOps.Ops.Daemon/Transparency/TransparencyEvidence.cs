@@ -3,7 +3,7 @@ using StellaOps.Ops.Daemon.Attestor;
 
 namespace StellaOps.Ops.Daemon.Transparency;
 
-/// <summary>The stored entries of an attestation, as a bundle's <c>tlogEntries</c> and timestamps.</summary>
+/// <summary>The stored entries of an attestation, as a bundle's <c>tlogEntries</c> and timestamps; and the outbox depth.</summary>
 public sealed class TransparencyEvidence(TransparencyStore store) : IAttestationLogEvidence
 {
     public (IReadOnlyList<JsonElement> Entries, IReadOnlyList<byte[]> Timestamps) Of(string attestationId)
@@ -16,4 +16,6 @@ public sealed class TransparencyEvidence(TransparencyStore store) : IAttestation
         }).ToList();
         return (entries, [.. stored.Where(s => s.Token is not null).Select(s => s.Token!)]);
     }
+
+    public long Queued() => store.Outbox().Depth;
 }

@@ -31,28 +31,52 @@ public sealed class TransparencyStore(StateStore store)
         return list;
     }
 
-    /// <summary>Failed attempts: the row stays queued with its error; a rejected (unverifiable) answer is also an attestation event.</summary>
-    public void Failed(IReadOnlyList<(string Id, string Backend, string Error, bool Rejected)> failures, DateTimeOffset now)
+    /// <summary>
+    /// Failed attempts: the row stays queued with its error; a rejected (unverifiable) answer is also an attestation
+    /// event. Only a row some log was actually tried for counts an attempt and backs off (<paramref name="failures"/>' Tried).
+    /// </summary>
+    public void Failed(IReadOnlyList<(string Id, string Backend, string Error, bool Rejected, bool Tried)> failures, DateTimeOffset now)
     {
         if (failures.Count == 0) return;
         store.InTransaction((c, tx) =>
         {
             using var update = Command(c, tx, "UPDATE tlog_outbox SET attempts = attempts + 1, last_attempt_at = $now, last_backend = $backend, last_error = $error WHERE attestation_id = $id;");
+            using var untried = Command(c, tx, "UPDATE tlog_outbox SET last_backend = $backend, last_error = $error WHERE attestation_id = $id;");
             using var ev = EventCommand(c, tx);
-            foreach (var (id, backend, error, rejected) in failures)
+            foreach (var (id, backend, error, rejected, tried) in failures)
             {
-                Set(update, ("$now", now.ToUnixTimeMilliseconds()), ("$backend", backend), ("$error", error), ("$id", id));
-                update.ExecuteNonQuery();
+                if (tried) Set(update, ("$now", now.ToUnixTimeMilliseconds()), ("$backend", backend), ("$error", error), ("$id", id));
+                else Set(untried, ("$backend", backend), ("$error", error), ("$id", id));
+                (tried ? update : untried).ExecuteNonQuery();
                 if (rejected) AddEvent(ev, id, now, "tlog-rejected", $"{backend}: {error}; the attestation stays queued");
             }
             return 0;
         }, joinParticipant: false);
     }
 
-    /// <summary>Stores verified entries, dequeues them and marks their attestations Logged, in one transaction.</summary>
-    public void Logged(IReadOnlyList<LoggedEntry> entries, DateTimeOffset now)
+    /// <summary>
+    /// The backends (by URL) that hold an entry of the attestation stored since it was queued (<paramref name="since"/>):
+    /// entries of an earlier queueing do not count, so a resubmission logs again.
+    /// </summary>
+    public IReadOnlySet<string> BackendsHolding(string attestationId, DateTimeOffset since)
     {
-        if (entries.Count == 0) return;
+        using var c = store.Open();
+        using var cmd = Command(c, null, "SELECT DISTINCT backend FROM tlog_entries WHERE attestation_id = $id AND logged_at >= $since;");
+        Set(cmd, ("$id", attestationId), ("$since", since.ToUnixTimeMilliseconds()));
+        using var r = cmd.ExecuteReader();
+        var set = new HashSet<string>(StringComparer.Ordinal);
+        while (r.Read()) set.Add(r.GetString(0));
+        return set;
+    }
+
+    /// <summary>
+    /// Stores verified entries and, for the attestations whose selection they complete (<paramref name="satisfied"/>),
+    /// dequeues them and marks them Logged, in one transaction. An entry of an attestation not yet satisfied is kept;
+    /// the attestation stays queued for the logs still missing.
+    /// </summary>
+    public void Logged(IReadOnlyList<LoggedEntry> entries, IReadOnlyList<string> satisfied, DateTimeOffset now)
+    {
+        if (entries.Count == 0 && satisfied.Count == 0) return;
         store.InTransaction((c, tx) =>
         {
             using var insert = Command(c, tx, """
@@ -68,15 +92,26 @@ public sealed class TransparencyStore(StateStore store)
                     ("$uuid", e.Uuid), ("$time", e.Entry.IntegratedTime), ("$entry", e.Entry.ToJsonBytes()), ("$token", e.TimestampToken), ("$key", e.SigningKeyId),
                     ("$now", now.ToUnixTimeMilliseconds()));
                 insert.ExecuteNonQuery();
-                Set(dequeue, ("$id", e.AttestationId));
-                dequeue.ExecuteNonQuery();
-                Set(status, ("$id", e.AttestationId));
-                status.ExecuteNonQuery();
                 AddEvent(ev, e.AttestationId, now, "logged",
                     $"{(e.AlreadyLogged ? "already in" : "logged to")} {e.Backend} (v{e.ApiVersion}) at index {e.Entry.LogIndex}{(e.Uuid is null ? "" : $", uuid {e.Uuid}")}; inclusion proof, checkpoint{(e.Entry.SignedEntryTimestamp is null ? "" : ", SET")} and log key verified");
             }
+            foreach (var id in satisfied)
+            {
+                Set(dequeue, ("$id", id));
+                dequeue.ExecuteNonQuery();
+                Set(status, ("$id", id));
+                status.ExecuteNonQuery();
+            }
             return 0;
         }, joinParticipant: false);
+    }
+
+    /// <summary>Every queued row is due now (an operator closed the circuits: try at once, not after each row's backoff).</summary>
+    public void ClearBackoff()
+    {
+        using var c = store.Open();
+        using var cmd = Command(c, null, "UPDATE tlog_outbox SET last_attempt_at = NULL WHERE last_attempt_at IS NOT NULL;");
+        cmd.ExecuteNonQuery();
     }
 
     /// <summary>Queues attestations again (resubmission); answers how many were queued.</summary>

@@ -5,13 +5,15 @@ using StellaOps.Ops.Contracts.Client;
 using StellaOps.Ops.Contracts.Rpc;
 using StellaOps.Ops.PowerShell.Attestor;
 using StellaOps.Ops.PowerShell.Pipeline;
+using StellaOps.Ops.Transparency.Verification;
 
 namespace StellaOps.Ops.PowerShell.Verification;
 
 /// <summary>
 /// Test-StellaAttestation (stella verify attestation --attestation &lt;id&gt; [--verbose] / --last): verifies stored
 /// attestations in the daemon, or DSSE envelope / Sigstore bundle files. -Path with -TrustedKey / -TrustAnchor adds
-/// those files to the daemon's trust, or verifies in this process against them alone when no daemon answers. A failed verification is a result with Verified = false and also a
+/// those files to the daemon's trust, or verifies in this process against them alone when no daemon answers; then a
+/// bundle's transparency-log entries are checked offline against -TrustedRoot (or the TUF cache's trusted root). A failed verification is a result with Verified = false and also a
 /// non-terminating SecurityError whose id names the cause, so both $r.Verified and -ErrorAction Stop work.
 /// </summary>
 [Cmdlet(VerbsDiagnostic.Test, "StellaAttestation", DefaultParameterSetName = IdSet)]
@@ -56,6 +58,14 @@ public sealed class TestStellaAttestationCommand : StellaAttestationCmdlet
     [Parameter(ParameterSetName = PathSet)]
     [ValidateNotNullOrEmpty]
     public string[] TrustAnchor { get; set; } = [];
+
+    /// <summary>
+    /// A Sigstore trusted_root.json whose transparency logs judge a bundle's log entries when no daemon answers (default:
+    /// the TUF cache's trusted root, when there is one). With a daemon, the daemon's own trusted root judges them.
+    /// </summary>
+    [Parameter(ParameterSetName = PathSet)]
+    [ValidateNotNullOrEmpty]
+    public string? TrustedRoot { get; set; }
 
     /// <summary>The statement must have a subject with this digest (sha256:hex).</summary>
     [Parameter]
@@ -178,9 +188,9 @@ public sealed class TestStellaAttestationCommand : StellaAttestationCmdlet
         if (files.Count == 0) return;
 
         LocalTrust? local = null;
-        if (TrustedKey.Length > 0 || TrustAnchor.Length > 0)
+        if (TrustedKey.Length > 0 || TrustAnchor.Length > 0 || TrustedRoot is not null)
         {
-            local = LocalTrust.Load(TrustedKey, TrustAnchor, FileSystemPath, out var problems);
+            local = LocalTrust.Load(TrustedKey, TrustAnchor, TrustedRoot, FileSystemPath, out var problems);
             foreach (var problem in problems)
             {
                 _allVerified = false;
@@ -191,12 +201,13 @@ public sealed class TestStellaAttestationCommand : StellaAttestationCmdlet
             {
                 var sources = local.Sources;
                 WriteWarning($"No daemon answers at {ResolvedEndpoint} ({why}): verified against {Describe(sources)} only, not the daemon's trust.");
-                using var verifier = new AttestationVerifier(local.Material);
+                using var verifier = new AttestationVerifier(local.Material, new AttestationVerifierOptions { LogEntryCheck = new BundleLogEntryCheck() });
                 Emit([.. files.Select(f => verifier.Verify(f.Content, f.Name, Policy) with { TrustSources = sources })]);
                 return;
             }
         }
-        IReadOnlyList<string> used = [$"the daemon's trust ({ResolvedEndpoint})", .. local?.Sources ?? []];
+        if (TrustedRoot is not null) WriteWarning($"A daemon answers at {ResolvedEndpoint}: its own trusted root judges the log entries; -TrustedRoot applies when no daemon answers.");
+        IReadOnlyList<string> used = [$"the daemon's trust ({ResolvedEndpoint})", .. local is null ? [] : local.Keys.Concat(local.Anchors).Select(d => d.Name)];
         WriteVerbose($"Verifying against {Describe(used)}.");
         foreach (var chunk in Chunks(files))
         {

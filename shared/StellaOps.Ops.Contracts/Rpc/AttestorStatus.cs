@@ -16,6 +16,10 @@ public sealed record AttestorStatus
     public long Pending { get; init; }
     public long Signed { get; init; }
     public long Failed { get; init; }
+    /// <summary>Attestations whose log entries are stored and verified (status Logged).</summary>
+    public long Logged { get; init; }
+    /// <summary>Signed attestations waiting in the transparency-log outbox (0 when no log is configured: nothing is queued).</summary>
+    public long Queued { get; init; }
     public DateTimeOffset? LastSignedAt { get; init; }
     public AttestationFailure? LastFailure { get; init; }
     /// <summary>attestor_signing_failures_total since the daemon started.</summary>

@@ -31,13 +31,13 @@ public sealed class NoteVerifierKey
         return new NoteVerifierKey(name, keyId[..4].ToArray(), spki, KeyAlgorithms.Detect(spki));
     }
 
-    /// <summary>A key whose id follows C2SP signed-note: SHA-256(name ‖ 0x0A ‖ type ‖ key)[:4].</summary>
+    /// <summary>A key whose id follows C2SP signed-note: Ed25519 SHA-256(name ‖ 0x0A ‖ 0x01 ‖ key)[:4], ECDSA SHA-256(SPKI)[:4].</summary>
     public static NoteVerifierKey C2sp(string name, byte[] spki)
     {
         var algorithm = KeyAlgorithms.Detect(spki);
         var id = algorithm == KeyAlgorithm.Ed25519
             ? NoteKeyIds.C2sp(name, NoteKeyIds.Ed25519Type, spki.AsSpan(spki.Length - 32))
-            : NoteKeyIds.C2sp(name, NoteKeyIds.EcdsaType, spki);
+            : NoteKeyIds.Ecdsa(spki);
         return new NoteVerifierKey(name, id, spki, algorithm);
     }
 

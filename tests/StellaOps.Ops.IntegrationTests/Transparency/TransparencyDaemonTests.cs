@@ -49,11 +49,42 @@ public sealed class TransparencyDaemonTests : IAsyncLifetime
         };
     }
 
-    private void WriteSigningConfig(params LogServer[] order)
+    private void WriteSigningConfig(params LogServer[] order) => WriteSigningConfig(SigstoreTrustFiles.SigningConfig(order));
+
+    private void WriteSigningConfig(string json)
     {
         var path = Path.Combine(_trustDir.FullName, "signing_config.json");
-        File.WriteAllText(path + ".tmp", SigstoreTrustFiles.SigningConfig(order));
+        File.WriteAllText(path + ".tmp", json);
         File.Move(path + ".tmp", path, overwrite: true);
+    }
+
+    /// <summary>The settings for a signing config naming <paramref name="order"/> with <c>rekorTlogConfig</c> = selector (and count).</summary>
+    private Dictionary<string, string> Settings(string selector, int count, params LogServer[] order)
+    {
+        var settings = Settings(order);
+        WriteSigningConfig(SigningConfigWith(selector, count, order));
+        return settings;
+    }
+
+    private static string SigningConfigWith(string selector, int count, LogServer[] order, int notYetValid = -1)
+    {
+        var config = System.Text.Json.Nodes.JsonNode.Parse(SigstoreTrustFiles.SigningConfig(order))!;
+        config["rekorTlogConfig"] = count > 0
+            ? new System.Text.Json.Nodes.JsonObject { ["selector"] = selector, ["count"] = count }
+            : new System.Text.Json.Nodes.JsonObject { ["selector"] = selector };
+        if (notYetValid >= 0)
+            config["rekorTlogUrls"]![notYetValid]!["validFor"] = new System.Text.Json.Nodes.JsonObject { ["start"] = DateTimeOffset.UtcNow.AddDays(1).ToString("yyyy-MM-ddTHH:mm:ssZ") };
+        return config.ToJsonString();
+    }
+
+    private static async Task WaitAsync(Func<Task<bool>> done, string what)
+    {
+        var waited = Stopwatch.StartNew();
+        while (!await done())
+        {
+            if (waited.Elapsed > TimeSpan.FromSeconds(90)) Assert.Fail($"waited in vain for {what}");
+            await Task.Delay(100);
+        }
     }
 
     private static async Task<string[]> CreateAsync(OpsClient client, string prefix, int n)
@@ -248,6 +279,108 @@ public sealed class TransparencyDaemonTests : IAsyncLifetime
         var bad = Assert.Single(await client.Verify.VerifyAsync(new VerificationRequest { Documents = [new VerificationDocument { Name = "tampered", Content = tampered.ToJsonString() }] }, CancellationToken.None));
         Assert.False(bad.Verified);
         Assert.Equal(StellaOps.Ops.Contracts.OpsErrorCode.TransparencyLogEntryRejected, bad.Failure);
+    }
+
+    [Fact]
+    public async Task With_selector_ALL_an_attestation_is_Logged_only_once_every_log_holds_it_each_entry_stored_and_a_log_that_holds_it_is_not_asked_again()
+    {
+        _mirror.Faults.Down = true;
+        await using var daemon = await DaemonProcess.StartNewAsync(Settings("ALL", 0, _primary, _mirror));
+        await using var client = await daemon.ConnectAsync();
+        await ActiveSoftwareKeyAsync(client);
+        var ids = await CreateAsync(client, "all", 3);
+        var window = new TlogSearchQuery { After = DateTimeOffset.UtcNow.AddHours(-1), Before = DateTimeOffset.UtcNow.AddHours(1) };
+
+        // The primary holds them, the mirror is down: their entries are stored but the selection is not met.
+        await WaitAsync(async () => (await client.Tlog.SearchAsync(window, CancellationToken.None)).Length == 3, "the primary's three entries to be stored");
+        Assert.All((await AllAsync(client)).Where(a => ids.Contains(a.Id)), a => Assert.Equal(AttestationStatus.Signed, a.Status));
+        var waiting = await client.Attest.GetStatusAsync(CancellationToken.None);
+        Assert.Equal((0L, 3L), (waiting.Logged, waiting.Queued));
+        var status = await client.Tlog.StatusAsync(CancellationToken.None);
+        Assert.Equal(3, status.OutboxDepth);
+        Assert.All(await client.Tlog.SearchAsync(window, CancellationToken.None), h => Assert.Equal(_primary.BaseUrl.AbsoluteUri, h.Backend));
+
+        _mirror.Faults.Down = false;
+        await client.Tlog.ResetCircuitsAsync(_mirror.BaseUrl.AbsoluteUri, CancellationToken.None);
+        await WaitLoggedAsync(client, ids);
+        Assert.Equal((3L, 3L), (_primary.Log.Size, _mirror.Log.Size));
+        foreach (var id in ids)
+        {
+            Assert.Equal(2, await LoggedEventsAsync(client, id));
+            var export = await client.Attest.ExportAsync(id, AttestationExportFormat.SigstoreBundle, CancellationToken.None);
+            using var doc = System.Text.Json.JsonDocument.Parse(export.Content);
+            Assert.Equal(2, doc.RootElement.GetProperty("verificationMaterial").GetProperty("tlogEntries").GetArrayLength());
+        }
+        var backends = (await client.Tlog.StatusAsync(CancellationToken.None)).Backends;
+        Assert.Equal(3, backends.Single(b => b.Url == _primary.BaseUrl.AbsoluteUri).Submissions);
+        var done = await client.Attest.GetStatusAsync(CancellationToken.None);
+        Assert.Equal((3L, 0L), (done.Logged, done.Queued));
+    }
+
+    [Fact]
+    public async Task With_selector_EXACT_count_two_fewer_qualifying_logs_is_a_clear_problem_attestations_wait_queued_and_are_logged_to_exactly_two_once_two_qualify()
+    {
+        var third = await LogServer.StartAsync(1);
+        await using var thirdLog = third;
+        var settings = Settings(_primary, _mirror);
+        File.WriteAllText(settings["Trust:TrustedRootFile"], SigstoreTrustFiles.TrustedRoot([_primary, _mirror, third]));
+        WriteSigningConfig(SigningConfigWith("EXACT", 2, [_primary, _mirror], notYetValid: 1));
+        await using var daemon = await DaemonProcess.StartNewAsync(settings);
+        await using var client = await daemon.ConnectAsync();
+        await ActiveSoftwareKeyAsync(client);
+        var ids = await CreateAsync(client, "exact", 2);
+
+        var status = await client.Tlog.StatusAsync(CancellationToken.None);
+        Assert.Empty(status.Backends);
+        Assert.Contains("EXACT needs 2", status.NotConfigured!.Message);
+        Assert.Contains("1 qualify", status.NotConfigured.Message);
+        Assert.Equal(2, status.OutboxDepth);
+        Assert.All((await AllAsync(client)).Where(a => ids.Contains(a.Id)), a => Assert.Equal(AttestationStatus.Signed, a.Status));
+        Assert.Equal(0, _primary.Log.Size);
+
+        // Three logs qualify now: exactly two hold each attestation, the first two in the spec's order.
+        WriteSigningConfig(SigningConfigWith("EXACT", 2, [_primary, _mirror, third]));
+        await client.System.ReloadAsync(CancellationToken.None);
+        await WaitLoggedAsync(client, ids);
+        Assert.Equal((2L, 2L, 0L), (_primary.Log.Size, _mirror.Log.Size, third.Log.Size));
+        foreach (var id in ids) Assert.Equal(2, await LoggedEventsAsync(client, id));
+    }
+
+    [Fact]
+    public async Task A_v2_log_with_a_timestamp_authority_logs_the_attestation_keeps_the_RFC_3161_token_and_the_exported_bundle_verifies()
+    {
+        var v2 = await LogServer.StartAsync(2);
+        await using var v2Log = v2;
+        var settings = Settings(_primary);
+        File.WriteAllText(settings["Trust:TrustedRootFile"], SigstoreTrustFiles.TrustedRoot([v2]));
+        WriteSigningConfig(SigstoreTrustFiles.SigningConfig([v2], tsa: v2));
+        await using var daemon = await DaemonProcess.StartNewAsync(settings);
+        await using var client = await daemon.ConnectAsync();
+        await ActiveSoftwareKeyAsync(client);
+        var id = Assert.Single(await CreateAsync(client, "v2-tsa", 1));
+        await WaitLoggedAsync(client, [id]);
+        Assert.Equal(1, v2.Log.Size);
+        var backend = Assert.Single((await client.Tlog.StatusAsync(CancellationToken.None)).Backends);
+        Assert.Equal(2, backend.ApiVersion);
+
+        var export = await client.Attest.ExportAsync(id, AttestationExportFormat.SigstoreBundle, CancellationToken.None);
+        using (var doc = System.Text.Json.JsonDocument.Parse(export.Content))
+        {
+            var material = doc.RootElement.GetProperty("verificationMaterial");
+            var entry = Assert.Single(material.GetProperty("tlogEntries").EnumerateArray());
+            Assert.Equal("hashedrekord", entry.GetProperty("kindVersion").GetProperty("kind").GetString());
+            Assert.Equal("0.0.2", entry.GetProperty("kindVersion").GetProperty("version").GetString());
+            Assert.False(entry.TryGetProperty("inclusionPromise", out _));
+            Assert.True(entry.GetProperty("inclusionProof").TryGetProperty("checkpoint", out _));
+            var token = Assert.Single(material.GetProperty("timestampVerificationData").GetProperty("rfc3161Timestamps").EnumerateArray());
+            Assert.True(System.Security.Cryptography.Pkcs.Rfc3161TimestampToken.TryDecode(Convert.FromBase64String(token.GetProperty("signedTimestamp").GetString()!), out var tst, out _));
+            Assert.True(tst!.TokenInfo.Timestamp > DateTimeOffset.UtcNow.AddMinutes(-10));
+        }
+        var policy = new VerificationPolicy { RequiredLogEntries = 1 };
+        var verified = Assert.Single(await client.Verify.VerifyAsync(new VerificationRequest { Documents = [new VerificationDocument { Name = "v2-bundle", Content = export.Content }], Policy = policy }, CancellationToken.None));
+        Assert.True(verified.Verified, verified.Message);
+        Assert.Equal(VerificationCheckStatus.Pass, verified.Checks.Single(c => c.Name == "transparency-log").Status);
+        Assert.Equal(SigningTimeSource.Rfc3161Timestamp, verified.SigningTimeSource);
     }
 
     [Fact]

@@ -1,0 +1,116 @@
+#Requires -Version 7.4
+<#
+.SYNOPSIS
+    Issue #13 benchmark: transparency-log submissions per second from the daemon's outbox to a local test log
+    (tests/StellaOps.Ops.TestLogServer, Rekor v1 and v2), and the time to drain a 10,000-entry outbox after an
+    outage (goal < 30 s).
+.DESCRIPTION
+    Per API version: a test log (stella-testlog) and a daemon (SoftHSM2 signing key) whose signing config names it.
+    The log is taken down (its fault switch), $Count attestations are created and signed (each queued in the
+    signing transaction; the circuit opens), the log comes back and the operator closes the circuit
+    (Reset-StellaTrustCircuit, as the runbook's `stella trust reset-circuits`); timed from there until
+    Get-StellaAttestorStatus counts none queued. Every entry is submitted, verified (inclusion proof, signed
+    checkpoint, SET for v1) and stored on the way, so the rate is of verified, stored submissions. The log's size
+    must equal $Count afterwards (none lost, none twice). Reported, never asserted. Results: out/bench/rekor.json
+    (and $env:STELLAOPS_BENCH_RESULTS when set).
+#>
+[CmdletBinding()]
+param(
+    [int] $Count = 10000,
+    [int] $PoolSize = 4
+)
+$ErrorActionPreference = 'Stop'
+Import-Module (Join-Path $PSScriptRoot 'BenchSupport.psm1') -Force
+$envInfo = Get-BenchEnvironment
+$configuration = if ($env:STELLAOPS_BENCH_CONFIGURATION) { $env:STELLAOPS_BENCH_CONFIGURATION } else { 'Release' }
+$logDll = Join-Path $envInfo.Repo "tests/StellaOps.Ops.TestLogServer/bin/$configuration/net10.0/stella-testlog.dll"
+if (-not (Test-Path $logDll)) {
+    $project = Join-Path $envInfo.Repo 'tests/StellaOps.Ops.TestLogServer/StellaOps.Ops.TestLogServer.csproj'
+    $out = & dotnet build $project -c $configuration -nologo -v:quiet 2>&1
+    if ($LASTEXITCODE -ne 0 -or -not (Test-Path $logDll)) { throw "could not build $project ($configuration): $($out | Out-String)" }
+}
+
+function Start-TestLog([string] $Root, [int] $Api) {
+    $info = Join-Path $Root "log-v$Api.json"
+    $psi = [Diagnostics.ProcessStartInfo]::new('dotnet')
+    foreach ($a in @($logDll, '--api', "$Api", '--info-file', $info)) { $psi.ArgumentList.Add($a) }
+    $psi.RedirectStandardInput = $true
+    $psi.RedirectStandardOutput = $true
+    $process = [Diagnostics.Process]::Start($psi)
+    $deadline = [DateTime]::UtcNow.AddSeconds(60)
+    while (-not (Test-Path $info)) {
+        if ($process.HasExited -or [DateTime]::UtcNow -gt $deadline) { throw "stella-testlog --api $Api did not start" }
+        Start-Sleep -Milliseconds 100
+    }
+    [pscustomobject]@{ Process = $process; Info = (Get-Content -Raw $info | ConvertFrom-Json) }
+}
+
+function Set-LogDown($Log, [bool] $Down) {
+    $null = Invoke-RestMethod -Method Post -Uri ($Log.Info.url + '_test/faults') -ContentType 'application/json' -Body (@{ down = $Down } | ConvertTo-Json)
+}
+
+function Write-TrustFiles([string] $Root, $Log) {
+    $start = [DateTime]::UtcNow.AddDays(-1).ToString('yyyy-MM-ddTHH:mm:ssZ')
+    $rootFile = Join-Path $Root 'trusted_root.json'
+    @{
+        mediaType = 'application/vnd.dev.sigstore.trustedroot+json;version=0.1'
+        tlogs = @(@{ baseUrl = $Log.Info.url.TrimEnd('/'); hashAlgorithm = 'SHA2_256'
+                publicKey = @{ rawBytes = $Log.Info.publicKey; keyDetails = 'PKIX_ECDSA_P256_SHA_256'; validFor = @{ start = $start } }
+                logId = @{ keyId = [Convert]::ToBase64String([Convert]::FromHexString($Log.Info.logId)) } })
+        certificateAuthorities = @(); ctlogs = @(); timestampAuthorities = @()
+    } | ConvertTo-Json -Depth 8 | Set-Content $rootFile
+    $config = Join-Path $Root 'signing_config.json'
+    @{
+        mediaType = 'application/vnd.dev.sigstore.signingconfig.v0.2+json'; caUrls = @(); oidcUrls = @()
+        rekorTlogUrls = @(@{ url = $Log.Info.url.TrimEnd('/'); majorApiVersion = $Log.Info.apiVersion; validFor = @{ start = $start }; operator = 'bench' })
+        rekorTlogConfig = @{ selector = 'ANY' }; tsaUrls = @(); tsaConfig = @{ selector = 'ANY' }
+    } | ConvertTo-Json -Depth 8 | Set-Content $config
+    @{ TrustedRootFile = $rootFile; SigningConfigFile = $config }
+}
+
+$results = foreach ($api in 1, 2) {
+    $root = Join-Path ([System.IO.Path]::GetTempPath()) ("stellaops-rekorbench-" + [guid]::NewGuid().ToString('N').Substring(0, 8))
+    New-Item -ItemType Directory $root | Out-Null
+    $log = $null
+    $daemon = $null
+    try {
+        $log = Start-TestLog $root $api
+        $trust = Write-TrustFiles $root $log
+        $token = New-BenchToken $root
+        $daemon = Start-BenchDaemon $root $token $PoolSize $envInfo.Daemon $envInfo.Module @{ Trust = $trust; Transparency = @{ PollMilliseconds = 100 } }
+        $endpoint = $daemon.Endpoint
+
+        # The outage: the log is down while $Count attestations are signed and queued.
+        Set-LogDown $log $true
+        $subjects = foreach ($i in 1..$Count) { "artifact-$i@sha256:" + [Convert]::ToHexStringLower([Security.Cryptography.SHA256]::HashData([Text.Encoding]::UTF8.GetBytes("rekor-$api-$i"))) }
+        $created = @($subjects | New-StellaAttestation -Type test -Endpoint $endpoint)
+        if (@($created | Where-Object Status -eq 'Signed').Count -ne $Count) { throw "expected $Count signed attestations" }
+        $queued = (Get-StellaAttestorStatus -Endpoint $endpoint).Queued
+        if ($queued -ne $Count) { throw "expected $Count queued, the outbox holds $queued" }
+
+        # The log returns; the operator closes its circuit: timed until the outbox is empty.
+        Set-LogDown $log $false
+        $sw = [Diagnostics.Stopwatch]::StartNew()
+        $null = Reset-StellaTrustCircuit -Endpoint $endpoint -Confirm:$false
+        while (($status = Get-StellaAttestorStatus -Endpoint $endpoint).Queued -gt 0) {
+            if ($sw.Elapsed.TotalSeconds -gt 600) { throw "the outbox did not drain in 600 s ($($status.Queued) left)" }
+            Start-Sleep -Milliseconds 50
+        }
+        $seconds = $sw.Elapsed.TotalSeconds
+        $size = (Invoke-RestMethod -Uri ($log.Info.url + '_test/info')).size
+        if ($status.Logged -ne $Count -or $size -ne $Count) { throw "after the drain: $($status.Logged) Logged, the log holds $size; expected $Count each" }
+        [pscustomobject]@{ apiVersion = $api; entries = $Count; drainSeconds = $seconds; submissionsPerSecond = $Count / $seconds }
+    }
+    finally {
+        Stop-BenchDaemon $daemon
+        if ($log -and -not $log.Process.HasExited) { $log.Process.Kill(); $log.Process.WaitForExit() }
+        Remove-Item -Recurse -Force $root -ErrorAction SilentlyContinue
+    }
+}
+
+$result = [pscustomobject]@{ runs = @($results); drainGoalSeconds = 30 }
+Save-BenchResult $envInfo.Repo 'rekor' $result
+$results | Format-Table @{ n = 'Rekor'; e = { "v$($_.apiVersion)" } }, @{ n = 'Entries'; e = { $_.entries } }, @{ n = 'Drain s'; e = { '{0:N1}' -f $_.drainSeconds } }, @{ n = 'Submissions/s'; e = { '{0:N0}' -f $_.submissionsPerSecond } } | Out-String
+foreach ($r in $results) {
+    'Rekor v{0}: {1:N0} verified, stored submissions per second; a {2:N0}-entry outbox drained {3:N1} s after the outage (goal < 30 s)' -f $r.apiVersion, $r.submissionsPerSecond, $r.entries, $r.drainSeconds
+}

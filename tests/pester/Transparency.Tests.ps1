@@ -1,0 +1,110 @@
+# Transparency log, offline: a bundle exported from a daemon that logged to a real test log (stella-testlog, Rekor
+# v1) verifies with no daemon, its inclusion checked from the bundle and -TrustedRoot alone; a tampered proof fails.
+# Get-StellaAttestorStatus counts Logged and queued attestations.
+BeforeAll {
+    Import-Module (Join-Path $PSScriptRoot 'TestDaemon.psm1') -Force
+    Import-Module (Get-TestModulePath) -Force
+    $script:work = New-Item -ItemType Directory -Path (Join-Path ([IO.Path]::GetTempPath()) "stella-tlog-$PID-$([guid]::NewGuid().ToString('n').Substring(0, 6))")
+    $repoRoot = if ($env:STELLAOPS_REPO_ROOT) { $env:STELLAOPS_REPO_ROOT } else { (Resolve-Path (Join-Path $PSScriptRoot '../..')).Path }
+    $logDll = Join-Path $repoRoot 'tests/StellaOps.Ops.TestLogServer/bin/Release/net10.0/stella-testlog.dll'
+    if (-not (Test-Path $logDll)) { throw "No test log server at ${logDll}: run 'dotnet pwsh ./build.ps1 build'." }
+    $infoFile = Join-Path $work 'log-info.json'
+    $psi = [Diagnostics.ProcessStartInfo]::new('dotnet')
+    foreach ($a in @($logDll, '--api', '1', '--info-file', $infoFile)) { $psi.ArgumentList.Add($a) }
+    $psi.RedirectStandardInput = $true
+    $psi.RedirectStandardOutput = $true
+    $psi.UseShellExecute = $false
+    $script:logProcess = [Diagnostics.Process]::Start($psi)
+    $deadline = [DateTime]::UtcNow.AddSeconds(60)
+    while (-not (Test-Path $infoFile) -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 100 }
+    $script:log = Get-Content -Raw $infoFile | ConvertFrom-Json
+    $start = [DateTime]::UtcNow.AddDays(-1).ToString('yyyy-MM-ddTHH:mm:ssZ')
+    $script:trustedRoot = Join-Path $work 'trusted_root.json'
+    @{
+        mediaType              = 'application/vnd.dev.sigstore.trustedroot+json;version=0.1'
+        tlogs                  = @(@{
+                baseUrl       = $log.url.TrimEnd('/')
+                hashAlgorithm = 'SHA2_256'
+                publicKey     = @{ rawBytes = $log.publicKey; keyDetails = 'PKIX_ECDSA_P256_SHA_256'; validFor = @{ start = $start } }
+                logId         = @{ keyId = [Convert]::ToBase64String([Convert]::FromHexString($log.logId)) }
+            })
+        certificateAuthorities = @()
+        ctlogs                 = @()
+        timestampAuthorities   = @()
+    } | ConvertTo-Json -Depth 8 | Set-Content -Path $trustedRoot -Encoding utf8
+    $signingConfig = Join-Path $work 'signing_config.json'
+    @{
+        mediaType       = 'application/vnd.dev.sigstore.signingconfig.v0.2+json'
+        caUrls          = @()
+        oidcUrls        = @()
+        rekorTlogUrls   = @(@{ url = $log.url.TrimEnd('/'); majorApiVersion = 1; validFor = @{ start = $start }; operator = 'test' })
+        rekorTlogConfig = @{ selector = 'ANY' }
+        tsaUrls         = @()
+        tsaConfig       = @{ selector = 'ANY' }
+    } | ConvertTo-Json -Depth 8 | Set-Content -Path $signingConfig -Encoding utf8
+    $script:daemon = Start-TestDaemon -Config @{
+        Trust        = @{ TrustedRootFile = $trustedRoot; SigningConfigFile = $signingConfig }
+        Transparency = @{ PollMilliseconds = 100 }
+    }
+    Set-StellaConfig -Name attest.signing.mode -Value software -WarningAction SilentlyContinue
+    $script:key = stella keys generate --type signing --algorithm ecdsa-p256
+    $script:pem = Join-Path $work 'key.pem'
+    (stella keys show $key.Id --public) | Set-Content $pem
+    $script:signed = stella attest create --type test --subject "test:tlog@sha256:$('cd' * 32)"
+    $deadline = [DateTime]::UtcNow.AddSeconds(90)
+    while ((Get-StellaAttestation -Id $signed.Id).Status -ne 'Logged' -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 200 }
+    $script:bundle = Join-Path $work 'logged.sigstore.json'
+    Export-StellaAttestation -Id $signed.Id -Path $bundle -Format SigstoreBundle | Out-Null
+    $script:nowhere = Join-Path $work 'no-daemon.sock'
+}
+AfterAll {
+    Stop-TestDaemon $script:daemon
+    if ($script:logProcess -and -not $script:logProcess.HasExited) { $script:logProcess.Kill(); $script:logProcess.WaitForExit(5000) | Out-Null }
+    Remove-Item -Recurse -Force $script:work -ErrorAction SilentlyContinue
+}
+
+Describe 'a logged attestation' {
+    It 'is Logged, and Get-StellaAttestorStatus counts it as Logged with none queued' {
+        (Get-StellaAttestation -Id $signed.Id).Status | Should -Be 'Logged'
+        $status = Get-StellaAttestorStatus
+        $status.Logged | Should -Be 1
+        $status.Queued | Should -Be 0
+        ($status | Out-String) | Should -Match 'Logged\s*:\s*1'
+        ($status | Out-String) | Should -Match 'Queued\s*:\s*0'
+    }
+}
+
+Describe 'offline: Test-StellaAttestation -Path with -TrustedRoot checks the log entry with no daemon' {
+    It 'verifies the exported bundle''s inclusion from the bundle and the trusted root alone' {
+        $r = Test-StellaAttestation -Path $bundle -TrustedKey $pem -TrustedRoot $trustedRoot -Endpoint $nowhere -WarningAction SilentlyContinue
+        $r.Verified | Should -BeTrue
+        $check = $r.Checks | Where-Object Name -eq 'transparency-log'
+        $check.Status | Should -Be 'Pass'
+        $check.Reason | Should -Match 'inclusion in the signed checkpoint'
+        $r.TrustSources | Should -Contain "-TrustedRoot $trustedRoot"
+    }
+    It 'fails a bundle whose inclusion proof was tampered with, naming the transparency-log check' {
+        $json = Get-Content -Raw $bundle | ConvertFrom-Json -AsHashtable
+        $json.verificationMaterial.tlogEntries[0].inclusionProof.rootHash = [Convert]::ToBase64String([byte[]]::new(32))
+        $tampered = Join-Path $work 'tampered.sigstore.json'
+        $json | ConvertTo-Json -Depth 20 -Compress | Set-Content -Path $tampered -Encoding utf8
+        $r = Test-StellaAttestation -Path $tampered -TrustedKey $pem -TrustedRoot $trustedRoot -Endpoint $nowhere -ErrorVariable errs -ErrorAction SilentlyContinue -WarningAction SilentlyContinue
+        $r.Verified | Should -BeFalse
+        ($r.Checks | Where-Object Name -eq 'transparency-log').Status | Should -Be 'Fail'
+        $errs[0].FullyQualifiedErrorId | Should -Match 'TransparencyLogEntryRejected'
+        { Test-StellaAttestation -Path $tampered -TrustedKey $pem -TrustedRoot $trustedRoot -Endpoint $nowhere -ErrorAction Stop -WarningAction SilentlyContinue } | Should -Throw
+    }
+    It 'without a trusted root that lists the log, the entry does not verify' {
+        $empty = Join-Path $work 'no-logs.json'
+        (Get-Content -Raw $trustedRoot | ConvertFrom-Json -AsHashtable) | ForEach-Object { $_.tlogs = @(); $_ } | ConvertTo-Json -Depth 8 | Set-Content -Path $empty -Encoding utf8
+        $r = Test-StellaAttestation -Path $bundle -TrustedKey $pem -TrustedRoot $empty -Endpoint $nowhere -ErrorAction SilentlyContinue -WarningAction SilentlyContinue
+        $r.Verified | Should -BeFalse
+        ($r.Checks | Where-Object Name -eq 'transparency-log').Reason | Should -Match 'no transparency log is trusted'
+    }
+    It 'an unreadable -TrustedRoot is a clear error' {
+        $junk = Join-Path $work 'junk.json'
+        Set-Content -Path $junk -Value '{"mediaType": 1}'
+        $null = Test-StellaAttestation -Path $bundle -TrustedKey $pem -TrustedRoot $junk -Endpoint $nowhere -ErrorVariable errs -ErrorAction SilentlyContinue -WarningAction SilentlyContinue
+        "$($errs[0])" | Should -Match "-TrustedRoot '.*junk.json' is not a readable Sigstore trusted_root.json"
+    }
+}
