@@ -1,8 +1,6 @@
-using System.Text.Json.Nodes;
 using StellaOps.Ops.Attestation.Sigstore;
 using StellaOps.Ops.Attestation.Verification;
 using StellaOps.Ops.Daemon.TrustSync;
-using StellaOps.Ops.TestSupport;
 using StellaOps.Ops.TestSupport.Tuf;
 
 namespace StellaOps.Ops.Daemon.Tests;
@@ -12,16 +10,13 @@ namespace StellaOps.Ops.Daemon.Tests;
 /// --allow-stale grant ends), and Changed is raised when that moment passes, so consumers that keep what they read
 /// (the transparency backends, the verifier's mapped trust) drop expired material without polling.
 /// </summary>
+[System.Runtime.Versioning.UnsupportedOSPlatform("windows")] // shares the public-good root loader of FileSigstoreTrustSourceTests
 public sealed class TufSigstoreTrustSourceTests
 {
     private static readonly DateTimeOffset Start = new(2026, 6, 1, 12, 0, 0, TimeSpan.Zero);
 
-    private static SigstoreTrust PublicGood()
-    {
-        var seeds = JsonNode.Parse(File.ReadAllText(Path.Combine(RepositoryRoot.Path, "tests", "interop", "node_modules", "@sigstore", "tuf", "seeds.json")))!;
-        var root = Convert.FromBase64String(seeds["https://tuf-repo-cdn.sigstore.dev"]!["targets"]!["trusted_root.json"]!.GetValue<string>());
-        return new SigstoreTrust(SigstoreTrustedRootParser.Parse(root), null, "TUF test", Start);
-    }
+    private static SigstoreTrust PublicGood() =>
+        new(SigstoreTrustedRootParser.Parse(FileSigstoreTrustSourceTests.PublicGoodTrustedRoot()), null, "TUF test", Start);
 
     [Fact]
     public void Changed_is_raised_when_the_metadata_expires_and_the_material_is_no_longer_served()
