@@ -26,7 +26,8 @@ public sealed class FileSigstoreTrustSourceTests : IDisposable
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
-    private static byte[] PublicGoodTrustedRoot()
+    /// <summary>The public-good trusted_root.json that @sigstore/tuf ships (real data).</summary>
+    internal static byte[] PublicGoodTrustedRoot()
     {
         var seeds = JsonNode.Parse(File.ReadAllText(Path.Combine(RepositoryRoot.Path, "tests", "interop", "node_modules", "@sigstore", "tuf", "seeds.json")))!;
         return Convert.FromBase64String(seeds["https://tuf-repo-cdn.sigstore.dev"]!["targets"]!["trusted_root.json"]!.GetValue<string>());

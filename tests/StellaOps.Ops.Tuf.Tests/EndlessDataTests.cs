@@ -10,11 +10,12 @@ public class EndlessDataTests
     [InlineData("/metadata/timestamp.json", 16_384L)]
     [InlineData("/metadata/2.root.json", 512_000L)]
     [InlineData("/metadata/1.snapshot.json", 2_000_000L)]
+    [InlineData("/metadata/1.targets.json", 5_000_000L)]
     public async Task AnEndlessMetadataBodyStopsAtItsLimit(string path, long limit)
     {
         await using var f = await TufFixture.CreateAsync(setup: r =>
         {
-            r.ListMetaHashes = false; // no length in timestamp: the snapshot limit applies
+            r.ListMetaHashes = false; // no lengths listed (timestamp, snapshot): each role's own limit applies
             return Task.CompletedTask;
         });
         if (path.Contains("2.root", StringComparison.Ordinal)) File.WriteAllText(Path.Combine(f.Repository.MetadataDirectory, "2.root.json"), "{}");

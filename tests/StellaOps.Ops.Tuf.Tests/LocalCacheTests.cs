@@ -80,6 +80,12 @@ public class LocalCacheTests
         f.Clock.Advance(TimeSpan.FromHours(-2));
         var e = await Refuse.WithAsync(OpsErrorCode.TufClockRolledBack, f.RefreshAsync);
         Assert.Contains("NTP", e.RecommendedAction);
+        // The cache is not trusted on that clock either (expiry would be judged on it); a status view still reads it.
+        using (var offline = f.NewUpdater())
+        {
+            Assert.Equal(OpsErrorCode.TufClockRolledBack, Assert.Throws<OpsException>(() => offline.LoadFromCache()).Code);
+            Assert.NotNull(offline.LoadFromCache(ignoreExpiry: true).Targets);
+        }
         f.Clock.Advance(TimeSpan.FromHours(3));
         await f.RefreshAsync();
         using var updater = f.NewUpdater();

@@ -56,6 +56,41 @@ public class MetadataModelTests
         Assert.False(signer.PublicKey.Verify(sig.AsSpan(1), data));
     }
 
+    // securesystemslib verifies rsassa-pss-sha256 with PSS.AUTO: any salt length a signer chose (digest length, none,
+    // the maximum emLen - hLen - 2), also with a modulus whose bit length leaves a zero top octet (2049 bits).
+    [Theory]
+    [InlineData(2048, 32)]
+    [InlineData(2048, 0)]
+    [InlineData(2048, 20)]
+    [InlineData(2048, 222)]
+    [InlineData(2049, 64)]
+    public void RsaPssSignaturesWithAnySaltLengthVerify(int bits, int saltLength)
+    {
+        var generator = new Org.BouncyCastle.Crypto.Generators.RsaKeyPairGenerator();
+        generator.Init(new Org.BouncyCastle.Crypto.Parameters.RsaKeyGenerationParameters(Org.BouncyCastle.Math.BigInteger.ValueOf(65537),
+            new Org.BouncyCastle.Security.SecureRandom(), bits, 80));
+        var pair = generator.GenerateKeyPair();
+        var spki = Org.BouncyCastle.X509.SubjectPublicKeyInfoFactory.CreateSubjectPublicKeyInfo(pair.Public).GetEncoded();
+        var key = new TufKey(TufKey.Rsa, TufKey.RsassaPssSha256, PemEncoding.WriteString("PUBLIC KEY", spki));
+        var data = "signed bytes"u8.ToArray();
+        byte[] Sign(Org.BouncyCastle.Crypto.IDigest digest, int salt)
+        {
+            var signer = new Org.BouncyCastle.Crypto.Signers.PssSigner(new Org.BouncyCastle.Crypto.Engines.RsaBlindedEngine(), digest, salt);
+            signer.Init(true, pair.Private);
+            signer.BlockUpdate(data, 0, data.Length);
+            return signer.GenerateSignature();
+        }
+
+        var signature = Sign(new Org.BouncyCastle.Crypto.Digests.Sha256Digest(), saltLength);
+        Assert.True(key.Verify(signature, data));
+        Assert.False(key.Verify(signature, "other bytes"u8));
+        var flipped = (byte[])signature.Clone();
+        flipped[^1] ^= 1;
+        Assert.False(key.Verify(flipped, data));
+        // The scheme is SHA-256: the same key's PSS signature over SHA-512 is not one.
+        Assert.False(key.Verify(Sign(new Org.BouncyCastle.Crypto.Digests.Sha512Digest(), 0), data));
+    }
+
     [Fact]
     public void AKeyWhoseCurveDoesNotMatchItsSchemeNeverVerifies()
     {

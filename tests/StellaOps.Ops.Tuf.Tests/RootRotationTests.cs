@@ -32,6 +32,22 @@ public class RootRotationTests
     }
 
     [Fact]
+    public async Task ARefreshThroughTwoRotationsAnswersEveryRootItSteppedThroughInOrder()
+    {
+        await using var f = await TufFixture.CreateAsync();
+        f.Repository.RotateTopLevelKey("root");
+        await f.Repository.PublishAsync();
+        f.Repository.RotateTopLevelKey("root");
+        await f.Repository.PublishAsync();
+
+        var result = await f.RefreshAsync();
+        Assert.Equal(new TufRoleChange("root", 1, 3), result["root"]);
+        // The cache keeps only root.json (v3); the intermediate v2 reaches the caller, which can hand the chain on.
+        Assert.Equal([f.Repository.ReadMetadata("2.root.json"), f.Repository.ReadMetadata("3.root.json")], result.TrustedRoots);
+        Assert.Empty((await f.RefreshAsync()).TrustedRoots);
+    }
+
+    [Fact]
     public async Task ANewRootSignedOnlyByTheNewKeysIsRefused()
     {
         await using var f = await TufFixture.CreateAsync();

@@ -168,6 +168,32 @@ Describe 'Trust sync against a loopback TUF repository' {
         finally { Remove-Item $rotated -ErrorAction SilentlyContinue }
     }
 
+    It 'two root rotations between syncs: the exported bundle carries every intermediate root, so a client with root v1 follows the chain' {
+        foreach ($i in 1, 2) {
+            $repo.RotateTopLevelKey('root') | Out-Null
+            $repo.PublishAsync().GetAwaiter().GetResult()
+        }
+        $result = stella trust sync
+        ($result.Roles | Where-Object Role -eq 'root').Before | Should -Be 2
+        ($result.Roles | Where-Object Role -eq 'root').After | Should -Be 4
+        $chain = Join-Path $work 'chain.tar.zst'
+        stella trust snapshot export --include-root --out $chain | Out-Null
+        $stream = [IO.File]::OpenRead($chain)
+        try { $names = [StellaOps.Ops.Tuf.Snapshots.TrustSnapshotBundle]::Read($stream).Keys }
+        finally { $stream.Dispose() }
+        foreach ($v in 2, 3, 4) { $names | Should -Contain "metadata/$v.root.json" }
+
+        $dir = Join-Path $work 'root-v1-client/metadata'
+        New-Item -ItemType Directory -Path $dir | Out-Null
+        Copy-Item $rootFile (Join-Path $dir 'root.json')
+        $imported = Import-StellaTrustSnapshot -Path $chain -MetadataDirectory $dir -Force
+        ($imported.Roles | Where-Object Role -eq 'root').Before | Should -Be 1
+        ($imported.Roles | Where-Object Role -eq 'root').After | Should -Be 4
+        # The daemon that imported root 2 earlier follows 3 and 4 from the same bundle.
+        $forced = Import-StellaTrustSnapshot -Endpoint $offline.Endpoint -Path $chain -Force
+        ($forced.Roles | Where-Object Role -eq 'root').After | Should -Be 4
+    }
+
     It 'repository down: the last good metadata is served, then refused once expired, then --allow-stale --max-age 7d serves it loudly' {
         # Metadata that expires in a few seconds, synced while the repository is up.
         $expires = [datetimeoffset]::UtcNow.AddSeconds(6)
@@ -200,5 +226,38 @@ Describe 'Trust sync against a loopback TUF repository' {
         $doctor = Invoke-StellaDoctor -Check check.trust.metadata-freshness
         $doctor.Status | Should -Be 'Fail'
         $doctor.Message | Should -Match 'STALE TRUST METADATA IN USE'
+        (Invoke-StellaDoctor -Check check.trust.metadata-expiry).Message | Should -Match 'STALE TRUST METADATA IN USE'
+        $grant = Get-StellaConfig trust.stale_max_age
+        $grant.Value | Should -Be '7d'
+        $grant.ChangedBy | Should -Not -BeNullOrEmpty
+        (@(Get-StellaLog -Component Audit -Filter 'tuf.SyncAsync' -Last 5m).Message -join "`n") | Should -Match 'allowStale.{0,4}true'
+    }
+
+    It 'the --allow-stale grant survives a restart (still loud), a plain sync keeps it, and it is refused once the age since the last good refresh exceeds --max-age' {
+        Restart-TestDaemon $daemon
+        $status = Get-StellaTrustStatus -WarningVariable restartWarnings -WarningAction SilentlyContinue
+        $status.Serving | Should -BeTrue
+        $status.Stale | Should -BeTrue
+        $restartWarnings | Should -Match 'STALE TRUST METADATA IN USE'
+        $doctor = Invoke-StellaDoctor -Check check.trust.metadata-freshness
+        $doctor.Status | Should -Be 'Fail'
+        $doctor.Message | Should -Match 'STALE TRUST METADATA IN USE'
+
+        # The repository is still down: a sync with no --allow-stale keeps serving under the grant, and says so.
+        $plain = stella trust sync -WarningVariable plainWarnings -WarningAction SilentlyContinue
+        $plain.Stale | Should -BeTrue
+        $plainWarnings | Should -Match 'STALE TRUST METADATA IN USE'
+
+        # The last good refresh is older than 2 s by now (the metadata expired 6 s after it): refused, and the grant ends.
+        { stella trust sync --allow-stale --max-age 2s -ErrorAction Stop } | Should -Throw -ErrorId 'TrustMetadataStale,*'
+        $status = Get-StellaTrustStatus -WarningAction SilentlyContinue
+        $status.Serving | Should -BeFalse
+        $status.Stale | Should -BeFalse
+        (Get-StellaConfig trust.stale_max_age).Value | Should -Be '0s'
+        (Invoke-StellaDoctor -Check check.trust.metadata-expiry).Message | Should -Match 'not served'
+
+        Restart-TestDaemon $daemon
+        (Get-StellaTrustStatus -WarningAction SilentlyContinue).Serving | Should -BeFalse
+        { stella trust sync -ErrorAction Stop } | Should -Throw -ErrorId 'TrustMetadataStale,*'
     }
 }

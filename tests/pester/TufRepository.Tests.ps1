@@ -173,3 +173,49 @@ Describe 'failures exit non-zero and say what to do' {
         $r.Text | Should -Match 'what to do'
     }
 }
+
+Describe 'bootstrap-trust-offline.sh --metadata-dir: the air-gapped import with no daemon' {
+    BeforeAll {
+        Add-Type -Path (Join-Path (Split-Path $script:ModulePath) 'StellaOps.Ops.Tuf.dll')
+        # The bundle a synchronised daemon would export, made here from what publish.sh published (no daemon in this file).
+        $files = [Collections.Generic.Dictionary[string, byte[]]]::new([StringComparer]::Ordinal)
+        foreach ($folder in 'metadata', 'targets') {
+            foreach ($f in Get-ChildItem -File (Join-Path $script:Tuf "publish/$folder")) { $files["$folder/$($f.Name)"] = [IO.File]::ReadAllBytes($f.FullName) }
+        }
+        $stream = [IO.File]::Create((Join-Path $script:Tuf 'post-rotation-bundle.tar.zst'))
+        try { [StellaOps.Ops.Tuf.Snapshots.TrustSnapshotBundle]::Write($stream, $files, 'pester', [datetimeoffset]::UtcNow) }
+        finally { $stream.Dispose() }
+        # An air-gapped client that trusts only the first root.
+        $script:AirGap = Join-Path $script:Work 'airgap'
+        New-Item -ItemType Directory -Force (Join-Path $script:AirGap 'metadata') | Out-Null
+        Copy-Item (Join-Path $script:Tuf 'publish/metadata/1.root.json') (Join-Path $script:AirGap 'metadata/root.json')
+        $script:RootVersion = @(Get-ChildItem (Join-Path $script:Tuf 'publish/metadata') -Filter '*.root.json' | ForEach-Object { [int]($_.Name -split '\.')[0] } | Sort-Object)[-1]
+    }
+    It '--help names --metadata-dir and --targets-dir' {
+        $r = Invoke-GuideLine './devops/scripts/bootstrap-trust-offline.sh --help'
+        $r.Text | Should -Match '--metadata-dir DIR'
+        $r.Text | Should -Match '--targets-dir DIR'
+        $r.Text | Should -Match 'no daemon'
+    }
+    It 'a bundle that rotates the root is refused without --force and changes nothing' {
+        $script:RootVersion | Should -BeGreaterThan 1 -Because 'the guide lines above rotated the root'
+        $r = Invoke-GuideLine "./devops/scripts/bootstrap-trust-offline.sh post-rotation-bundle.tar.zst --metadata-dir '$($script:AirGap)/metadata'"
+        $r.ExitCode | Should -Be 1
+        $r.Text | Should -Match '--force'
+        (Get-Content -Raw (Join-Path $script:AirGap 'metadata/root.json') | ConvertFrom-Json).signed.version | Should -Be 1
+        Test-Path (Join-Path $script:AirGap 'metadata/timestamp.json') | Should -BeFalse
+    }
+    It 'bootstrap-trust-offline.sh post-rotation-bundle.tar.zst --force --metadata-dir DIR: verified from root 1 through the chain, targets beside it' {
+        $r = Invoke-GuideLine "./devops/scripts/bootstrap-trust-offline.sh post-rotation-bundle.tar.zst --force --metadata-dir '$($script:AirGap)/metadata'"
+        $r.ExitCode | Should -Be 0 -Because $r.Text
+        (Get-Content -Raw (Join-Path $script:AirGap 'metadata/root.json') | ConvertFrom-Json).signed.version | Should -Be $script:RootVersion
+        Test-Path (Join-Path $script:AirGap 'metadata/timestamp.json') | Should -BeTrue
+        $imported = Get-Content -Raw (Join-Path $script:AirGap 'targets/trusted_root.json') | ConvertFrom-Json
+        @($imported.tlogs).Count | Should -Be @((Get-PublishedTarget 'trusted_root.json').tlogs).Count
+    }
+    It '--targets-dir without --metadata-dir is a usage error (exit 2)' {
+        $r = Invoke-GuideLine "./devops/scripts/bootstrap-trust-offline.sh post-rotation-bundle.tar.zst --targets-dir /tmp/x"
+        $r.ExitCode | Should -Be 2
+        $r.Text | Should -Match '--targets-dir goes with --metadata-dir'
+    }
+}

@@ -55,6 +55,8 @@ public static class SettingCatalog
         // Trust sync (runbook: TUF repository and trust)
         SettingDefinition.Duration("trust.refresh_interval", "Trust:RefreshInterval", "1h",
             "Time between TUF refreshes (jittered by up to 10%); after a failure the next try comes sooner, backing off from 30s up to this interval.", minimum: "1m"),
+        SettingDefinition.Duration("trust.stale_max_age", "Trust:StaleMaxAge", "0s",
+            "The --allow-stale grant ('stella trust sync --allow-stale --max-age 7d' sets it; 0s: none): while the TUF repository gives no fresh metadata, expired metadata is served while its age since the last good refresh is within this, loudly (status, doctor). A good refresh ends it."),
 
         // The daemon itself
         SettingDefinition.Duration("ipc.request_timeout", "Ipc:RequestTimeout", "10m",

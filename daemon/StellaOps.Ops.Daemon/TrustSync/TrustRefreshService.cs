@@ -7,7 +7,7 @@ using StellaOps.Ops.Daemon.Settings;
 namespace StellaOps.Ops.Daemon.TrustSync;
 
 /// <summary>
-/// The refresh timer: at start serves the cached metadata (no network), then refreshes every
+/// The refresh timer: at start (before the endpoint opens) serves the cached metadata (no network), then refreshes every
 /// <c>trust.refresh_interval</c>, jittered by up to 10% so a fleet does not hit the repository at once. After a
 /// failure the next attempt comes after 30 s, doubling per failure up to the interval. Does nothing while trust sync
 /// is not initialised or the daemon uses files (<c>Trust:TrustedRootFile</c>).
@@ -21,10 +21,16 @@ public sealed class TrustRefreshService(TrustSyncService sync, SettingsService s
     public static TimeSpan Delay(TimeSpan interval, int failures)
         => failures == 0 ? interval : TimeSpan.FromTicks(Math.Min(interval.Ticks, FirstRetry.Ticks * (1L << Math.Min(failures - 1, 20))));
 
+    /// <summary>Serves the cache (local files only) before the endpoint opens, which starts last: a client's first read sees it.</summary>
+    public override async Task StartAsync(CancellationToken cancellationToken)
+    {
+        if (!options.Value.UsesFiles) await sync.LoadAtStartAsync(cancellationToken).ConfigureAwait(false);
+        await base.StartAsync(cancellationToken).ConfigureAwait(false);
+    }
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         if (options.Value.UsesFiles) return;
-        await sync.LoadAtStartAsync(stoppingToken).ConfigureAwait(false);
         var failures = 0;
         while (!stoppingToken.IsCancellationRequested)
         {

@@ -5,6 +5,9 @@ using Microsoft.Extensions.Logging;
 using StellaOps.Ops.Attestation.Sigstore;
 using StellaOps.Ops.Contracts;
 using StellaOps.Ops.Contracts.Rpc;
+using StellaOps.Ops.Daemon.Ipc;
+using StellaOps.Ops.Daemon.Observability;
+using StellaOps.Ops.Daemon.Settings;
 using StellaOps.Ops.Tuf;
 using StellaOps.Ops.Tuf.Snapshots;
 
@@ -16,6 +19,8 @@ namespace StellaOps.Ops.Daemon.TrustSync;
 /// <c>signing_config.v0.2.json</c> through <see cref="TufSigstoreTrustSource"/>. When the repository cannot give fresh
 /// metadata, the last good metadata keeps serving until it expires; after that only with <c>AllowStale</c> and
 /// only while its age since the last good refresh is within <c>MaxAge</c>, and status, doctor and the result say so.
+/// That grant is the setting <c>trust.stale_max_age</c> (written in the same transaction as the sync's audit record),
+/// so it survives a restart and the cache is served under it at start; a good refresh or an import ends it.
 /// One operation at a time.
 /// </summary>
 public sealed class TrustSyncService : IDisposable
@@ -27,6 +32,9 @@ public sealed class TrustSyncService : IDisposable
     public const string AgeMetric = "attestor_tuf_metadata_age_seconds";
     public const string ExpiryMetric = "attestor_tuf_metadata_expiry_seconds";
 
+    /// <summary>The setting that holds the <c>--allow-stale</c> grant's max age (0s: none).</summary>
+    public const string StaleMaxAgeSetting = "trust.stale_max_age";
+
     /// <summary>The signing-config API versions the daemon's clients speak (Rekor v1 and v2, TSA, Fulcio, OIDC v1).</summary>
     public static readonly int[] SupportedApiVersions = [1, 2];
 
@@ -36,16 +44,20 @@ public sealed class TrustSyncService : IDisposable
     private readonly TufSigstoreTrustSource _source;
     private readonly TimeProvider _time;
     private readonly ILogger<TrustSyncService> _log;
+    private readonly SettingsService _settings;
+    private readonly AuditLog _audit;
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly Meter _meter = new(MeterName);
     private readonly Counter<long> _refreshes;
     private IReadOnlyList<TufRoleStatus> _roles = [];
     private DateTimeOffset? _lastRefresh;
 
-    public TrustSyncService(TrustSyncPaths paths, TufSigstoreTrustSource source, TimeProvider time, ILogger<TrustSyncService> log)
+    public TrustSyncService(TrustSyncPaths paths, TufSigstoreTrustSource source, SettingsService settings, AuditLog audit, TimeProvider time, ILogger<TrustSyncService> log)
     {
         _paths = paths;
         _source = source;
+        _settings = settings;
+        _audit = audit;
         _time = time;
         _log = log;
         _refreshes = _meter.CreateCounter<long>(RefreshesMetric, description: "TUF refreshes (timer, sync, init, import) by outcome: success, unavailable, stale, invalid.");
@@ -55,8 +67,15 @@ public sealed class TrustSyncService : IDisposable
             unit: "s", description: "Seconds until each trusted TUF role's metadata expires (negative: expired).");
     }
 
-    /// <summary>The max age granted by the last <c>--allow-stale</c>; null when none is in effect.</summary>
-    public Duration? StaleAllowance { get; private set; }
+    /// <summary>The max age granted by the last accepted <c>--allow-stale</c> (the setting <see cref="StaleMaxAgeSetting"/>); null when none is in effect.</summary>
+    public Duration? StaleAllowance
+    {
+        get
+        {
+            var max = Duration.Parse(_settings.Value(StaleMaxAgeSetting));
+            return max.Value > TimeSpan.Zero ? max : null;
+        }
+    }
 
     public DateTimeOffset? LastAttempt { get; private set; }
     public string LastOutcome { get; private set; } = "";
@@ -73,7 +92,18 @@ public sealed class TrustSyncService : IDisposable
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            await ServeFromCacheAsync(repository, allowExpired: false, cancellationToken).ConfigureAwait(false);
+            try
+            {
+                await ServeFromCacheAsync(repository, allowExpired: false, cancellationToken).ConfigureAwait(false);
+            }
+            catch (OpsException e) when (e.Code == OpsErrorCode.TrustMetadataStale && StaleAllowance is { } max)
+            {
+                // An --allow-stale grant from before the restart still holds, within its age.
+                var lastGood = ReadLastRefresh(repository);
+                if (!await TryServeStaleAsync(repository, lastGood, max, cancellationToken).ConfigureAwait(false)) throw;
+                _log.LogWarning("STALE TRUST METADATA IN USE: the expired TUF metadata (last good refresh {LastGood:u}) is served under the --allow-stale grant (max age {MaxAge}) until {Until:u}.",
+                    lastGood, max, lastGood!.Value + max.Value);
+            }
         }
         catch (OpsException e)
         {
@@ -155,7 +185,9 @@ public sealed class TrustSyncService : IDisposable
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            return await RefreshAsync(repository, request.Force, request.AllowStale, request.MaxAge, cancellationToken).ConfigureAwait(false);
+            // A sync without --allow-stale keeps the grant in effect; one with it replaces the grant (or, refused, ends it).
+            var maxAge = request.AllowStale ? request.MaxAge : StaleAllowance;
+            return await RefreshAsync(repository, request.Force, maxAge is not null, maxAge, cancellationToken).ConfigureAwait(false);
         }
         finally
         {
@@ -163,9 +195,8 @@ public sealed class TrustSyncService : IDisposable
         }
     }
 
-    /// <summary>The timer's refresh: as a sync, keeping an <c>--allow-stale</c> grant in effect.</summary>
-    public Task<TrustSyncResult> TimerSyncAsync(CancellationToken cancellationToken)
-        => SyncAsync(new TrustSyncRequest { AllowStale = StaleAllowance is not null, MaxAge = StaleAllowance }, cancellationToken);
+    /// <summary>The timer's refresh: as a plain sync (an <c>--allow-stale</c> grant in effect is kept).</summary>
+    public Task<TrustSyncResult> TimerSyncAsync(CancellationToken cancellationToken) => SyncAsync(new TrustSyncRequest(), cancellationToken);
 
     private async Task<TrustSyncResult> RefreshAsync(TrustRepository repository, bool force, bool allowStale, Duration? maxAge, CancellationToken cancellationToken)
     {
@@ -188,8 +219,8 @@ public sealed class TrustSyncService : IDisposable
         }
         var (trust, fingerprint, expires) = await MaterialAsync(updater, repository, force, stale: false, cancellationToken).ConfigureAwait(false);
         _source.Publish(trust, fingerprint, expires);
-        StaleAllowance = null;
-        KeepRootHistory();
+        EndStaleAllowance("a refresh succeeded");
+        KeepRootHistory(refresh.TrustedRoots);
         Record("success", null);
         return new TrustSyncResult
         {
@@ -217,24 +248,48 @@ public sealed class TrustSyncService : IDisposable
             // Expired (or nothing usable cached): stale only on request, and only inside the allowed age.
         }
         var age = lastGood is { } t ? now - t : TimeSpan.MaxValue;
-        if (allowStale && maxAge is { } max && lastGood is not null && age <= max.Value)
+        if (allowStale && maxAge is { } max && await TryServeStaleAsync(repository, lastGood, max, cancellationToken).ConfigureAwait(false))
         {
-            StaleAllowance = max;
-            await ServeFromCacheAsync(repository, allowExpired: true, cancellationToken, servedUntil: lastGood.Value + max.Value).ConfigureAwait(false);
+            GrantStale(max);
             Record("stale", cause.Message);
             var warning = $"STALE TRUST METADATA IN USE: the TUF metadata has expired and the repository {repository.TufUrl} gave no fresh metadata ({cause.Message.TrimEnd('.')}); " +
-                          $"the last good metadata (refreshed {lastGood:u}, {Math.Floor(age.TotalHours)} h ago) is served under --allow-stale until {lastGood.Value + max.Value:u}. Restore the repository and run 'stella trust sync'.";
+                          $"the last good metadata (refreshed {lastGood:u}, {Math.Floor(age.TotalHours)} h ago) is served under --allow-stale until {lastGood!.Value + max.Value:u}. Restore the repository and run 'stella trust sync'.";
             _log.LogWarning("{Warning}", warning);
             return new TrustSyncResult { RepositoryUrl = repository.TufUrl, CompletedAt = now, Stale = true, Warnings = [warning], Roles = [.. _roles.Select(r => new TrustRoleVersion { Role = r.Role, Before = r.Version, After = r.Version })] };
         }
         _source.Withdraw();
-        StaleAllowance = null;
+        EndStaleAllowance(lastGood is null ? "there was no good refresh" : $"the last good refresh ({lastGood:u}) is older than the grant allows");
         Record("stale", cause.Message);
         throw new OpsException(OpsErrorCode.TrustMetadataStale,
             $"The last good TUF metadata has expired and the repository {repository.TufUrl} gave no fresh metadata ({cause.Message.TrimEnd('.')}); " +
             (lastGood is null ? "there was no good refresh yet." : $"the last good refresh was {lastGood:u} ({Math.Floor(age.TotalHours)} h ago)") +
             (allowStale && maxAge is { } m ? $", older than --max-age {m}." : ". No Sigstore trust material is served."),
             repository.TufUrl, "Restore the path to the repository and run 'stella trust sync'; as a last resort, temporarily: stella trust sync --allow-stale --max-age 7d");
+    }
+
+    /// <summary>Serves the expired cache until <paramref name="lastGood"/> + <paramref name="max"/>, when that is still ahead; false otherwise.</summary>
+    private async Task<bool> TryServeStaleAsync(TrustRepository repository, DateTimeOffset? lastGood, Duration max, CancellationToken cancellationToken)
+    {
+        if (lastGood is not { } last || _time.GetUtcNow() - last > max.Value) return false;
+        await ServeFromCacheAsync(repository, allowExpired: true, cancellationToken, servedUntil: last + max.Value).ConfigureAwait(false);
+        return true;
+    }
+
+    // The grant is a setting so it survives a restart; inside an RPC its write carries that call's audit record.
+    private void GrantStale(Duration max)
+    {
+        if (StaleAllowance == max) return;
+        _settings.Set(StaleMaxAgeSetting, max.ToString(), CallerContext.Current);
+    }
+
+    /// <summary>Ends an <c>--allow-stale</c> grant made here (one set in opsd.json or the environment is the administrator's standing policy and stays).</summary>
+    private void EndStaleAllowance(string why)
+    {
+        if (StaleAllowance is not { } max || _settings.Get(StaleMaxAgeSetting)[0].Source != SettingSource.Runtime) return;
+        _settings.Reset(StaleMaxAgeSetting, CallerContext.Current);
+        // Inside an RPC the reset carries the call's audit record; the refresh timer's own ending is recorded as the daemon's.
+        if (CallerContext.Current is null) _audit.Record(null, "tuf.stale_allowance", $"the --allow-stale grant (max age {max}) ended: {why}", succeeded: true);
+        _log.LogInformation("The --allow-stale grant (max age {MaxAge}) ended: {Why}", max, why);
     }
 
     /// <summary>Publishes the cached targets as verified by the cached metadata; answers until when they are served.</summary>
@@ -245,7 +300,8 @@ public sealed class TrustSyncService : IDisposable
         _roles = updater.GetTrustedRoles();
         _lastRefresh = updater.LastRefresh;
         if (set.Targets is null) throw new OpsException(OpsErrorCode.TrustNotConfigured, "The TUF cache holds no complete metadata yet.", _paths.Metadata, "Run 'stella trust sync'.");
-        var now = _time.GetUtcNow();
+        // Expiry is judged on this clock: one earlier than the last good refresh is refused, as a refresh refuses it.
+        var now = updater.CheckClock();
         if (!allowExpired && _roles.FirstOrDefault(r => r.IsExpired(now)) is { } expired)
             throw new OpsException(OpsErrorCode.TrustMetadataStale, $"The cached {expired.Role} metadata expired at {expired.Expires:u}.", expired.Role, "Run 'stella trust sync'.");
         var (trust, fingerprint, expires) = await MaterialAsync(updater, repository, force: false, stale: allowExpired, cancellationToken).ConfigureAwait(false);
@@ -353,9 +409,9 @@ public sealed class TrustSyncService : IDisposable
                 Record("invalid", e.Message);
                 throw;
             }
-            KeepRootHistory();
+            KeepRootHistory(result.TrustedRoots);
             await ServeFromCacheAsync(repository, allowExpired: false, cancellationToken).ConfigureAwait(false);
-            StaleAllowance = null;
+            EndStaleAllowance("a snapshot was imported");
             Record("success", null);
             return new TrustSyncResult
             {
@@ -399,16 +455,19 @@ public sealed class TrustSyncService : IDisposable
         return updater.LastRefresh;
     }
 
-    /// <summary>Keeps a copy of every root version trusted, so a snapshot can carry the rotation chain to an older client.</summary>
-    private void KeepRootHistory()
+    /// <summary>
+    /// Keeps a copy of every root version trusted (the current one and <paramref name="rotated"/>, each root a refresh
+    /// or import stepped through), so a snapshot carries the whole rotation chain to a client with an older root.
+    /// </summary>
+    private void KeepRootHistory(IReadOnlyList<byte[]>? rotated = null)
     {
         var current = Path.Combine(_paths.Metadata, TufFileNames.Role(TufRoleNames.Root));
-        if (!File.Exists(current)) return;
-        var bytes = File.ReadAllBytes(current);
-        var version = TufMetadata<RootMetadata>.FromBytes(bytes, TufRoleNames.Root).Signed.Version;
-        var copy = Path.Combine(_paths.Roots, TufFileNames.Role(TufRoleNames.Root, version));
-        if (!File.Exists(copy))
+        foreach (var bytes in (rotated ?? []).Append(File.Exists(current) ? File.ReadAllBytes(current) : null))
         {
+            if (bytes is null) continue;
+            var version = TufMetadata<RootMetadata>.FromBytes(bytes, TufRoleNames.Root).Signed.Version;
+            var copy = Path.Combine(_paths.Roots, TufFileNames.Role(TufRoleNames.Root, version));
+            if (File.Exists(copy)) continue;
             _paths.EnsureDirectory(_paths.Roots);
             _paths.WriteAtomically(copy, bytes);
         }

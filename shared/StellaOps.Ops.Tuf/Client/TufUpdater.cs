@@ -89,35 +89,50 @@ public sealed class TufUpdater : IDisposable
     private async Task<TufRefreshResult> RefreshLockedAsync(CancellationToken cancellationToken)
     {
         _metadata.EnsureDirectory();
-        var now = _options.Clock.GetUtcNow();
-        if (_options.RefuseClockRollback && LastRefresh is { } last && now < last)
-            throw new OpsException(OpsErrorCode.TufClockRolledBack,
-                $"The clock ({now:yyyy-MM-ddTHH:mm:ssZ}) is earlier than the last successful TUF refresh ({last:yyyy-MM-ddTHH:mm:ssZ}).", _metadata.Directory,
-                "Set the clock right (check NTP): expired metadata could look valid to a client whose clock went back.");
+        var now = CheckClock();
         _trusted = null;
         var set = NewTrustedSet(now);
         var before = new Dictionary<string, long>(StringComparer.Ordinal) { [TufRoleNames.Root] = set.Root.Signed.Version };
-        await LoadRootAsync(set, cancellationToken).ConfigureAwait(false);
+        var rotated = await LoadRootAsync(set, cancellationToken).ConfigureAwait(false);
         await LoadTimestampAsync(set, before, cancellationToken).ConfigureAwait(false);
         await LoadSnapshotAsync(set, before, cancellationToken).ConfigureAwait(false);
         await LoadTargetsAsync(set, TufRoleNames.Targets, TufRoleNames.Root, cancellationToken, before).ConfigureAwait(false);
         _trusted = set;
         _metadata.Write(LastRefreshFileName, System.Text.Encoding.ASCII.GetBytes(now.UtcDateTime.ToString("O", CultureInfo.InvariantCulture)));
         var after = Versions(set);
-        return new TufRefreshResult(TufRoleNames.TopLevel.Select(r => new TufRoleChange(r, before.TryGetValue(r, out var b) ? b : null, after.TryGetValue(r, out var a) ? a : null)).ToList(), now);
+        return new TufRefreshResult(TufRoleNames.TopLevel.Select(r => new TufRoleChange(r, before.TryGetValue(r, out var b) ? b : null, after.TryGetValue(r, out var a) ? a : null)).ToList(), now)
+        {
+            TrustedRoots = rotated,
+        };
+    }
+
+    /// <summary>
+    /// The clock's time, refused (<c>TufClockRolledBack</c>) when it is earlier than the last successful refresh: a
+    /// clock moved back could make expired metadata look valid. Every refresh checks it; so does a use of the cache
+    /// that enforces expiry (<see cref="LoadFromCache"/>), and a caller that enforces expiry itself calls it.
+    /// </summary>
+    public DateTimeOffset CheckClock()
+    {
+        var now = _options.Clock.GetUtcNow();
+        if (_options.RefuseClockRollback && LastRefresh is { } last && now < last)
+            throw new OpsException(OpsErrorCode.TufClockRolledBack,
+                $"The clock ({now:yyyy-MM-ddTHH:mm:ssZ}) is earlier than the last successful TUF refresh ({last:yyyy-MM-ddTHH:mm:ssZ}).", _metadata.Directory,
+                "Set the clock right (check NTP): expired metadata could look valid to a client whose clock went back.");
+        return now;
     }
 
     /// <summary>
     /// Trusts what the cache holds, with no network: the root, then timestamp, snapshot and targets as far as each
     /// verifies against the one before. <paramref name="ignoreExpiry"/>: for a status view (expiry is then reported
-    /// by <see cref="GetTrustedRoles"/>, not enforced); otherwise expired metadata stops the chain.
+    /// by <see cref="GetTrustedRoles"/>, not enforced); otherwise expired metadata stops the chain, and a clock
+    /// earlier than the last refresh is refused (<see cref="CheckClock"/>).
     /// </summary>
     public TrustedMetadataSet LoadFromCache(bool ignoreExpiry = false)
     {
         _gate.Wait();
         try
         {
-            var set = NewTrustedSet(ignoreExpiry ? DateTimeOffset.MinValue : _options.Clock.GetUtcNow());
+            var set = NewTrustedSet(ignoreExpiry ? DateTimeOffset.MinValue : CheckClock());
             LoadCachedChain(set);
             _trusted = set;
             return set;
@@ -256,9 +271,11 @@ public sealed class TufUpdater : IDisposable
         return v;
     }
 
-    // Spec 5.3: root N+1, N+2, … until the repository has no next version, at most MaxRootRotations.
-    private async Task LoadRootAsync(TrustedMetadataSet set, CancellationToken cancellationToken)
+    // Spec 5.3: root N+1, N+2, … until the repository has no next version, at most MaxRootRotations. Answers each
+    // root's bytes in order: the cache keeps only the last, a caller that hands the chain on (a snapshot) keeps them all.
+    private async Task<List<byte[]>> LoadRootAsync(TrustedMetadataSet set, CancellationToken cancellationToken)
     {
+        var rotated = new List<byte[]>();
         var lower = set.Root.Signed.Version + 1;
         var upper = lower + _options.MaxRootRotations;
         for (var version = lower; version < upper; version++)
@@ -267,7 +284,9 @@ public sealed class TufUpdater : IDisposable
             if (data is null) break;
             set.UpdateRoot(data);
             _metadata.Write(TufFileNames.Role(TufRoleNames.Root), data);
+            rotated.Add(data);
         }
+        return rotated;
     }
 
     private async Task LoadTimestampAsync(TrustedMetadataSet set, Dictionary<string, long> before, CancellationToken cancellationToken)

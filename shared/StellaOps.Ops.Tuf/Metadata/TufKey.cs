@@ -90,7 +90,8 @@ public sealed class TufKey
                     using (var rsa = RSA.Create())
                     {
                         rsa.ImportFromPem(PublicValue);
-                        return rsa.VerifyData(data, signature, HashAlgorithmName.SHA256, RSASignaturePadding.Pss);
+                        // Any salt length (securesystemslib verifies with PSS.AUTO), not only the digest length.
+                        return RsaPssVerifier.Verify(rsa.ExportParameters(includePrivateParameters: false), signature, data, HashAlgorithmName.SHA256);
                     }
                 default:
                     return false;
