@@ -10,4 +10,8 @@ namespace StellaOps.Ops.Daemon.Attestor;
 public interface IAttestationLogEvidence
 {
     (IReadOnlyList<JsonElement> Entries, IReadOnlyList<byte[]> Timestamps) Of(string attestationId);
+
+    /// <summary><see cref="Of"/> for a batch of attestations (verification reads them in one pass); every id given is a key.</summary>
+    IReadOnlyDictionary<string, (IReadOnlyList<JsonElement> Entries, IReadOnlyList<byte[]> Timestamps)> OfMany(IReadOnlyCollection<string> attestationIds)
+        => attestationIds.Distinct(StringComparer.Ordinal).ToDictionary(id => id, Of, StringComparer.Ordinal);
 }
