@@ -17,6 +17,7 @@ public abstract class StellaCmdlet : PSCmdlet
 {
     private readonly CancellationTokenSource _stopping = new();
     private int _progressId;
+    private bool? _verboseWanted;
 
     /// <summary>The daemon's socket (Linux) or pipe (Windows). Default: $env:STELLAOPS_ENDPOINT, then the installed daemon, then the per-user development socket.</summary>
     [Parameter]
@@ -177,6 +178,24 @@ public abstract class StellaCmdlet : PSCmdlet
             ThrowOpsError(ex, target);
             return null;
         }
+    }
+
+    /// <summary>
+    /// False only when PowerShell would discard this command's verbose records, decided as its command runtime decides
+    /// (a bound -Verbose, else a bound -Debug, else $VerbosePreference other than SilentlyContinue or Ignore), so that
+    /// narration built per item (Test-StellaAttestation's checks) costs nothing when nobody reads it. Read once per
+    /// command, as the runtime caches it; anything it cannot read counts as wanted (WriteVerbose still filters).
+    /// </summary>
+    internal bool VerboseWanted => _verboseWanted ??= ReadVerboseWanted();
+
+    private bool ReadVerboseWanted()
+    {
+        var bound = MyInvocation.BoundParameters;
+        if (bound.TryGetValue("Verbose", out var verbose)) return verbose is not SwitchParameter v || v.IsPresent;
+        if (bound.TryGetValue("Debug", out var debug) && (debug is not SwitchParameter d || d.IsPresent)) return true;
+        var preference = GetVariableValue("VerbosePreference");
+        if (preference is null) return false; // unset: PowerShell's default, SilentlyContinue
+        return !LanguagePrimitives.TryConvertTo<ActionPreference>(preference, out var p) || p is not (ActionPreference.SilentlyContinue or ActionPreference.Ignore);
     }
 
     private sealed class QueueProgress(BlockingCollection<OperationProgress> queue) : IProgress<OperationProgress>

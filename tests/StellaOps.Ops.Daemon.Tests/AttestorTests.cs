@@ -185,6 +185,12 @@ public sealed class AttestorTests : IDisposable
         var error = Assert.Throws<OpsException>(() => attestor.FindAll([ids[0], missing, ids[1]]));
         Assert.Equal((OpsErrorCode.AttestationNotFound, missing), (error.Code, error.Target));
         Assert.Equal(OpsErrorCode.InvalidArgument, Assert.Throws<OpsException>(() => attestor.FindAll([ids[0], " "])).Code);
+
+        // FindEach (verify.Verify's one pass): the same rows, and each id that names nothing is its own error in its place.
+        var each = attestor.FindEach([ids[1], missing, ids[3][..30], " ", ids[0]]);
+        Assert.Equal([ids[1], null, ids[3], null, ids[0]], each.Select(f => f.Row?.Id));
+        Assert.Equal([null, OpsErrorCode.AttestationNotFound, null, OpsErrorCode.InvalidArgument, null], each.Select(f => f.Error?.Code));
+        Assert.Equal(missing, each[1].Error!.Target);
     }
 
     public void Dispose()

@@ -31,6 +31,18 @@ Describe 'stella verify attestation (runbook 002)' {
         $verbose | Should -Match 'transparency-log: skipped'
         ($r[0] | Out-String) | Should -Match 'Checks\s*:\s*Pass\s+envelope-well-formed'
     }
+    It 'narrates the checks as $VerbosePreference and -Verbose say, in the caller''s scope, and only then' {
+        $narration = { param($records) @($records | Where-Object { $_ -is [System.Management.Automation.VerboseRecord] }).Message -join "`n" }
+        $quiet = & { $VerbosePreference = 'SilentlyContinue'; Test-StellaAttestation -Id $signed.Id 4>&1 }
+        (& $narration $quiet) | Should -BeNullOrEmpty
+        @($quiet | Where-Object { $_ -is [StellaOps.Ops.Contracts.Rpc.AttestationVerification] })[0].Checks.Count | Should -BeGreaterThan 5
+        $byPreference = & { $VerbosePreference = 'Continue'; Test-StellaAttestation -Id $signed.Id 4>&1 }
+        (& $narration $byPreference) | Should -Match 'signature: pass'
+        $switchedOff = & { $VerbosePreference = 'Continue'; Test-StellaAttestation -Id $signed.Id -Verbose:$false 4>&1 }
+        (& $narration $switchedOff) | Should -BeNullOrEmpty
+        $bySwitch = & { $VerbosePreference = 'SilentlyContinue'; Test-StellaAttestation -Id $signed.Id -Verbose 4>&1 }
+        (& $narration $bySwitch) | Should -Match 'signing time .* from DaemonRecord'
+    }
     It 'stella verify attestation --last verifies the newest signed attestation' {
         $r = stella verify attestation --last
         $r.Source | Should -Be $signed.Id

@@ -337,9 +337,29 @@ public sealed class AttestorService : IDisposable
     /// first id that resolves to nothing throws as ResolveId does.
     /// </summary>
     public IReadOnlyList<AttestationRecord> FindAll(IReadOnlyList<string> idsOrPrefixes)
+        => [.. FindEach(idsOrPrefixes).Select(found => found.Error is { } error ? throw error : found.Row!)];
+
+    /// <summary>
+    /// As <see cref="FindAll"/>, but an id that names no attestation (or more than one) is that id's own error, as
+    /// ResolveId gives it (AttestationNotFound, InvalidArgument), in its place: one bad id does not cost the others.
+    /// </summary>
+    public IReadOnlyList<(AttestationRecord? Row, OpsException? Error)> FindEach(IReadOnlyList<string> idsOrPrefixes)
     {
         var exact = _store.FindMany(idsOrPrefixes.Select(NormalizeId));
-        return [.. idsOrPrefixes.Select(id => exact.TryGetValue(NormalizeId(id), out var row) ? row : _store.Find(ResolveId(id))!)];
+        var found = new (AttestationRecord?, OpsException?)[idsOrPrefixes.Count];
+        for (var i = 0; i < found.Length; i++)
+        {
+            if (exact.TryGetValue(NormalizeId(idsOrPrefixes[i]), out var row)) { found[i] = (row, null); continue; }
+            try
+            {
+                found[i] = (_store.Find(ResolveId(idsOrPrefixes[i]))!, null);
+            }
+            catch (OpsException e) when (e.Code is OpsErrorCode.AttestationNotFound or OpsErrorCode.InvalidArgument)
+            {
+                found[i] = (null, e);
+            }
+        }
+        return found;
     }
 
     private static string NormalizeId(string? idOrPrefix) => idOrPrefix?.Trim().ToLowerInvariant() ?? "";

@@ -13,4 +13,8 @@ public interface IAttestationLogEvidence
 
     /// <summary>How many signed attestations wait to be logged (the outbox depth).</summary>
     long Queued();
+
+    /// <summary><see cref="Of"/> for a batch of attestations (verification reads them in one pass); every id given is a key.</summary>
+    IReadOnlyDictionary<string, (IReadOnlyList<JsonElement> Entries, IReadOnlyList<byte[]> Timestamps)> OfMany(IReadOnlyCollection<string> attestationIds)
+        => attestationIds.Distinct(StringComparer.Ordinal).ToDictionary(id => id, Of, StringComparer.Ordinal);
 }

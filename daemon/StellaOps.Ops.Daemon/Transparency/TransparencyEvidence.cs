@@ -1,14 +1,19 @@
 using System.Text.Json;
 using StellaOps.Ops.Daemon.Attestor;
+using StellaOps.Ops.Transparency.Entries;
 
 namespace StellaOps.Ops.Daemon.Transparency;
 
 /// <summary>The stored entries of an attestation, as a bundle's <c>tlogEntries</c> and timestamps; and the outbox depth.</summary>
 public sealed class TransparencyEvidence(TransparencyStore store) : IAttestationLogEvidence
 {
-    public (IReadOnlyList<JsonElement> Entries, IReadOnlyList<byte[]> Timestamps) Of(string attestationId)
+    public (IReadOnlyList<JsonElement> Entries, IReadOnlyList<byte[]> Timestamps) Of(string attestationId) => Evidence(store.EntriesOf(attestationId));
+
+    public IReadOnlyDictionary<string, (IReadOnlyList<JsonElement> Entries, IReadOnlyList<byte[]> Timestamps)> OfMany(IReadOnlyCollection<string> attestationIds)
+        => store.EntriesOfMany(attestationIds).ToDictionary(e => e.Key, e => Evidence(e.Value), StringComparer.Ordinal);
+
+    private static (IReadOnlyList<JsonElement> Entries, IReadOnlyList<byte[]> Timestamps) Evidence(IReadOnlyList<(LogEntry Entry, byte[]? Token)> stored)
     {
-        var stored = store.EntriesOf(attestationId);
         var entries = stored.Select(s =>
         {
             using var doc = JsonDocument.Parse(s.Entry.ToJsonBytes());

@@ -1,5 +1,6 @@
 using System.Diagnostics.Metrics;
 using System.Text;
+using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using StellaOps.Ops.Attestation.Verification;
 using StellaOps.Ops.Contracts;
@@ -55,7 +56,17 @@ public sealed class VerificationService
     public AttestationVerification[] Verify(VerificationRequest request, ITrustMaterial? callerTrust = null)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var inputs = Collect(request);
+        Validate(request);
+        return Verify(request, _attestor.FindAll(request.Ids), callerTrust);
+    }
+
+    /// <summary>As <see cref="Verify(VerificationRequest, ITrustMaterial?)"/>, with the rows of <paramref name="request"/>'s ids already read (in their order).</summary>
+    public AttestationVerification[] Verify(VerificationRequest request, IReadOnlyList<AttestationRecord> stored, ITrustMaterial? callerTrust = null)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(stored);
+        Validate(request);
+        var inputs = Collect(request, stored);
         using var verifier = new AttestationVerifier(callerTrust is null ? Trust : new CompositeTrustMaterial([.. _sources, callerTrust]),
             new AttestationVerifierOptions { TimeProvider = _time, LogEntryCheck = new StellaOps.Ops.Transparency.Verification.BundleLogEntryCheck() });
         var results = new AttestationVerification[inputs.Count];
@@ -76,7 +87,8 @@ public sealed class VerificationService
         return results;
     }
 
-    private List<(SignedAttestation Input, string Source, string? Id)> Collect(VerificationRequest request)
+    /// <summary>The batch cap and what to verify, checked before anything is read.</summary>
+    private static void Validate(VerificationRequest request)
     {
         var count = request.Ids.Count + request.Documents.Count + (request.Last ?? 0);
         if (count > Protocol.MaxBatchItems)
@@ -87,23 +99,25 @@ public sealed class VerificationService
         if (count == 0 && request.Subject is null)
             throw OpsException.InvalidArgument("Name what to verify: attestation ids, the last n, a subject digest, or envelopes/bundles.", "request",
                 "Run 'stella verify attestation --attestation <attestation-id>' or 'stella verify attestation --last'.");
+    }
 
+    private List<(SignedAttestation Input, string Source, string? Id)> Collect(VerificationRequest request, IReadOnlyList<AttestationRecord> stored)
+    {
         var inputs = new List<(SignedAttestation, string, string?)>();
         // Each key's certificate and chain is read once per request, not once per attestation it signed.
         var certificates = new Dictionary<string, IReadOnlyList<byte[]>?>(StringComparer.Ordinal);
-        foreach (var row in _attestor.FindAll(request.Ids)) inputs.Add(FromRecord(row, certificates));
-        if (request.Last is { } n)
-        {
-            foreach (var row in _store.List(AttestationStatus.Signed, null, null, null, null, n)) inputs.Add(FromRecord(row, certificates));
-        }
+        var rows = new List<AttestationRecord>(stored);
+        if (request.Last is { } n) rows.AddRange(_store.List(AttestationStatus.Signed, null, null, null, null, n));
         if (request.Subject is { } subject)
         {
             var digest = subject.Trim().ToLowerInvariant();
             if (!digest.Contains(':', StringComparison.Ordinal))
                 throw OpsException.InvalidArgument($"'{subject}' is not a digest; give it as sha256:<hex>.", "subject");
-            foreach (var row in _store.List(AttestationStatus.Signed, null, null, digest, null, Protocol.MaxBatchItems - inputs.Count - request.Documents.Count))
-                inputs.Add(FromRecord(row, certificates));
+            rows.AddRange(_store.List(AttestationStatus.Signed, null, null, digest, null, Protocol.MaxBatchItems - rows.Count - request.Documents.Count));
         }
+        // The log evidence of the whole batch in one read per source, not a connection per attestation.
+        var evidence = _logEvidence.Select(e => e.OfMany([.. rows.Select(r => r.Id)])).ToArray();
+        foreach (var row in rows) inputs.Add(FromRecord(row, certificates, evidence));
         for (var i = 0; i < request.Documents.Count; i++)
         {
             var document = request.Documents[i];
@@ -121,7 +135,8 @@ public sealed class VerificationService
     /// certificate (Set-StellaKeyCertificate), that certificate and its stored chain, so the chain, validity and usage
     /// checks judge it as they would a bundle's.
     /// </summary>
-    private (SignedAttestation, string, string?) FromRecord(AttestationRecord row, Dictionary<string, IReadOnlyList<byte[]>?> certificates)
+    private (SignedAttestation, string, string?) FromRecord(AttestationRecord row, Dictionary<string, IReadOnlyList<byte[]>?> certificates,
+        IReadOnlyDictionary<string, (IReadOnlyList<JsonElement> Entries, IReadOnlyList<byte[]> Timestamps)>[] evidence)
     {
         if (row.SignedEnvelope() is not { } envelope)
         {
@@ -132,7 +147,7 @@ public sealed class VerificationService
         if (row.KeyId is { } keyId && !certificates.TryGetValue(keyId, out chain))
             certificates[keyId] = chain = _certificates.Find(keyId) is { } certificate ? [.. new[] { certificate.Leaf }.Concat(certificate.Chain).Select(c => c.RawData)] : null;
         // The daemon's own verified log entries count as the bundle's would (and their v2 timestamps).
-        var entries = _logEvidence.SelectMany(e => e.Of(row.Id).Entries).ToList();
+        var entries = evidence.SelectMany(e => e[row.Id].Entries).ToList();
         var input = new SignedAttestation(envelope, SignedAttestation.DsseFormat, row.KeyId, chain, logEntries: entries.Count) { RecordedSigningTime = row.SignedAt, TlogEntries = entries };
         return (input, row.Id, row.Id);
     }

@@ -16,28 +16,20 @@ public sealed class VerifyRpc(VerificationService verification, AttestorService 
         if (request.Ids.Count == 0 || total > Protocol.MaxBatchItems) return Task.FromResult(verification.Verify(request, callerTrust));
 
         // Each id gets its own answer: one that names no attestation (or more than one) is that item's error, so a
-        // batch from the pipeline is never lost to one bad id. The rest are verified as one request, in order.
-        var errors = new OpsError?[request.Ids.Count];
-        var known = new List<string>(request.Ids.Count);
-        for (var i = 0; i < request.Ids.Count; i++)
-        {
-            try
-            {
-                known.Add(attestor.ResolveId(request.Ids[i]));
-            }
-            catch (OpsException e) when (e.Code is OpsErrorCode.AttestationNotFound or OpsErrorCode.InvalidArgument)
-            {
-                errors[i] = OpsError.From(e);
-            }
-        }
-        if (known.Count == request.Ids.Count) return Task.FromResult(verification.Verify(request, callerTrust));
+        // batch from the pipeline is never lost to one bad id. The rest are verified as one request, in order, from
+        // the rows this one pass read.
+        var found = attestor.FindEach(request.Ids);
+        var known = new List<AttestationRecord>(found.Count);
+        foreach (var (row, _) in found)
+            if (row is not null) known.Add(row);
+        if (known.Count == found.Count) return Task.FromResult(verification.Verify(request, known, callerTrust));
 
-        var rest = request with { Ids = known };
-        var verified = known.Count > 0 || rest.Last is not null || rest.Subject is not null || rest.Documents.Count > 0 ? verification.Verify(rest, callerTrust) : [];
+        var rest = request with { Ids = [.. known.Select(r => r.Id)] };
+        var verified = known.Count > 0 || rest.Last is not null || rest.Subject is not null || rest.Documents.Count > 0 ? verification.Verify(rest, known, callerTrust) : [];
         var answers = new AttestationVerification[request.Ids.Count + verified.Length - known.Count];
         int next = 0, at = 0;
         for (var i = 0; i < request.Ids.Count; i++)
-            answers[at++] = errors[i] is { } error ? NotVerified(request.Ids[i], error) : verified[next++];
+            answers[at++] = found[i].Error is { } error ? NotVerified(request.Ids[i], OpsError.From(error)) : verified[next++];
         while (next < verified.Length) answers[at++] = verified[next++];
         return Task.FromResult(answers);
     }

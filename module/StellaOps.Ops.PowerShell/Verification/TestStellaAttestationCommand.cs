@@ -278,9 +278,12 @@ public sealed class TestStellaAttestationCommand : StellaAttestationCmdlet
     {
         if (!r.Verified) _allVerified = false;
         if (r.Error is not null) return null;
-        foreach (var check in r.Checks)
-            WriteVerbose($"{r.Source}: {check.Name}: {check.Status.ToString().ToLowerInvariant()}{(check.Reason.Length > 0 ? " - " + check.Reason : "")}");
-        WriteVerbose($"{r.Source}: signing time {r.SigningTime:u} from {r.SigningTimeSource} ({r.SigningTimeDetail})");
+        if (VerboseWanted)
+        {
+            foreach (var check in r.Checks)
+                WriteVerbose($"{r.Source}: {check.Name}: {check.Status.ToString().ToLowerInvariant()}{(check.Reason.Length > 0 ? " - " + check.Reason : "")}");
+            WriteVerbose($"{r.Source}: signing time {r.SigningTime:u} from {r.SigningTimeSource} ({r.SigningTimeDetail})");
+        }
         return Quiet ? null : r;
     }
 
