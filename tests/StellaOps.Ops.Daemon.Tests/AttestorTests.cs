@@ -193,6 +193,53 @@ public sealed class AttestorTests : IDisposable
         Assert.Equal(missing, each[1].Error!.Target);
     }
 
+    [Fact]
+    public void One_batch_answers_each_item_as_asking_for_it_alone_would_and_reads_the_store_once_for_the_lot()
+    {
+        // Stored before the batch: a signed attestation (a), a failed one (b), and one of two subjects (c, d).
+        AttestationRecord Build(string subject, string type = "test", params string[] more)
+        {
+            var request = Request(subject, force: false);
+            var subjects = request.Subjects.Concat(more.Select(m => { var s = SubjectFactory.Parse(m); return new AttestationSubject { Name = s.Name, Digest = new Dictionary<string, string>(s.Digest) }; }));
+            return StatementBuilder.Build(request with { Type = type, Subjects = [.. subjects] }, _time.GetUtcNow(), "tester");
+        }
+        var signed = Build("test:a");
+        var failed = Build("test:b");
+        var pair = Build("test:c", "test", "test:d");
+        _store.Insert([new(signed, true), new(failed, true), new(pair, true)], "me", "tester");
+        _store.Complete([
+            new SigningOutcome(signed.Id, new byte[64], "key-1", KeyAlgorithm.EcdsaP256, null, false),
+            new SigningOutcome(failed.Id, null, "key-1", KeyAlgorithm.EcdsaP256, new OpsError { Code = OpsErrorCode.NoActiveKey, Message = "no key" }, false),
+            new SigningOutcome(pair.Id, new byte[64], "key-1", KeyAlgorithm.EcdsaP256, null, false)], "me", "tester", _time.GetUtcNow());
+        _time.Advance(TimeSpan.FromSeconds(1));
+
+        var batch = new AttestationStore.NewAttestation[]
+        {
+            new(Build("test:a"), false),                   // 0: signed before: that one, Existing
+            new(Build("test:b"), false),                   // 1: failed before: that one, claimed to be signed now
+            new(Build("test:b"), false),                   // 2: the same again in the batch: the one item 1 claimed, Existing
+            new(Build("test:d", "test", "test:c"), false), // 3: the pair in the other order: Existing
+            new(Build("test:c"), false),                   // 4: only one of the pair's subjects: New
+            new(Build("test:a", "provenance"), false), // 5: the same subject, another predicate type: New
+            new(Build("test:a"), true),                    // 6: Force: New
+            new(Build("test:e"), false),                   // 7: never seen: New
+            new(Build("test:e"), false),                   // 8: the same again in the batch: item 7's, Existing
+        };
+        var answers = _store.Insert(batch, "me", "tester");
+
+        Assert.Equal([AttestationStore.Recorded.Existing, AttestationStore.Recorded.Retry, AttestationStore.Recorded.Existing, AttestationStore.Recorded.Existing,
+            AttestationStore.Recorded.New, AttestationStore.Recorded.New, AttestationStore.Recorded.New, AttestationStore.Recorded.New, AttestationStore.Recorded.Existing],
+            answers.Select(a => a.How));
+        Assert.Equal([signed.Id, failed.Id, failed.Id, pair.Id, batch[4].Record.Id, batch[5].Record.Id, batch[6].Record.Id, batch[7].Record.Id, batch[7].Record.Id],
+            answers.Select(a => a.Record.Id));
+        Assert.Equal("me", answers[1].Record.ClaimedBy);
+        Assert.Equal(["created", "sign-failed", "retry"], _store.History(failed.Id).Select(e => e.Event));
+        Assert.Equal(["created", "signed"], _store.History(signed.Id).Select(e => e.Event));
+        // Nothing is written for an item answered with another attestation.
+        foreach (var i in new[] { 0, 2, 3, 8 }) Assert.Null(_store.Find(batch[i].Record.Id));
+        Assert.Equal(3L + 4, _store.CountByStatus().Values.Sum()); // the three before and the batch's four new ones
+    }
+
     public void Dispose()
     {
         _core.Dispose();

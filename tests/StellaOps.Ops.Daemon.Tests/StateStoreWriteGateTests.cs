@@ -48,6 +48,40 @@ public sealed class StateStoreWriteGateTests : IDisposable
         Assert.Equal((long)(writers * each), (long)total.ExecuteScalar()!);
     }
 
+    [Fact]
+    public void The_kept_writer_connection_rolls_back_a_failed_write_and_sees_what_other_connections_committed()
+    {
+        using var store = new StateStore(Path.Combine(_dir, "state.db"), NullLogger<StateStore>.Instance);
+        store.Initialize();
+        store.InTransaction((c, tx) => Exec(c, tx, "CREATE TABLE kept_test(n INTEGER NOT NULL); INSERT INTO kept_test VALUES (1);"));
+
+        // A write that fails half way leaves nothing, and the next write goes through.
+        Assert.Throws<InvalidOperationException>(() => store.InTransaction<int>((c, tx) =>
+        {
+            Exec(c, tx, "INSERT INTO kept_test VALUES (2);");
+            throw new InvalidOperationException("the work failed");
+        }));
+        store.InTransaction((c, tx) => Exec(c, tx, "INSERT INTO kept_test VALUES (3);"));
+
+        // A change committed on another connection (another process, or a writer that did not get the gate) is what
+        // the kept connection reads and changes next, not what its cache held.
+        using (var other = store.Open())
+        using (var cmd = other.CreateCommand())
+        {
+            cmd.CommandText = "UPDATE kept_test SET n = n * 10;";
+            cmd.ExecuteNonQuery();
+        }
+        var seen = store.InTransaction((c, tx) =>
+        {
+            Exec(c, tx, "INSERT INTO kept_test SELECT sum(n) FROM kept_test;");
+            using var read = c.CreateCommand();
+            read.Transaction = tx;
+            read.CommandText = "SELECT group_concat(n, ',') FROM (SELECT n FROM kept_test ORDER BY rowid);";
+            return (string)read.ExecuteScalar()!;
+        });
+        Assert.Equal("10,30,40", seen);
+    }
+
     private static int Exec(Microsoft.Data.Sqlite.SqliteConnection c, Microsoft.Data.Sqlite.SqliteTransaction tx, string sql)
     {
         using var cmd = c.CreateCommand();

@@ -106,6 +106,22 @@ function Get-CpuSeconds([int] $ProcessId) {
     try { $p.TotalProcessorTime.TotalSeconds } finally { $p.Dispose() }
 }
 
+# Waits (at most $MaxSeconds) until the process is idle: less than $IdleCpuSeconds of CPU in a second. After a warm-up
+# the daemon's tiered compilation goes on in the background (its own thread, promoting the methods the warm-up made
+# hot), for long on a machine shared with other work; a measurement that starts before it is done counts that JIT as
+# the cost of what is measured. Returns the seconds waited.
+function Wait-ProcessIdle([int] $ProcessId, [double] $MaxSeconds = 90, [double] $IdleCpuSeconds = 0.02) {
+    $sw = [System.Diagnostics.Stopwatch]::StartNew()
+    $last = Get-CpuSeconds $ProcessId
+    while ($sw.Elapsed.TotalSeconds -lt $MaxSeconds) {
+        Start-Sleep -Seconds 1
+        $now = Get-CpuSeconds $ProcessId
+        if ($now - $last -lt $IdleCpuSeconds) { break }
+        $last = $now
+    }
+    $sw.Elapsed.TotalSeconds
+}
+
 # Runs $Script in $N fresh pwsh processes, each given (module, endpoint, go-file, client number, @Arguments); once all
 # are ready (imported, connected, warmed) they start together. Returns each client's last JSON line as an object.
 # The script waits for the go file to exist before it starts measuring. With -WaitReady each client says it is ready
@@ -170,4 +186,4 @@ function New-DaemonRow([string] $Path, $Run, [double] $Count, [object[]] $Direct
 }
 
 Export-ModuleMember -Function New-DirectRow, New-DaemonRow, Get-BenchEnvironment, Get-DirectSigningTool, New-BenchToken, Invoke-DirectSigning, Start-BenchDaemon, Stop-BenchDaemon,
-    Get-CpuSeconds, Invoke-BenchClients, Get-Percentile, Save-BenchResult
+    Get-CpuSeconds, Wait-ProcessIdle, Invoke-BenchClients, Get-Percentile, Save-BenchResult

@@ -54,14 +54,14 @@ public sealed class AttestationStore(StateStore store, IEnumerable<IAttestationS
             using var subject = Command(c, tx, "INSERT INTO attestation_subjects(attestation_id, name, digest, predicate_type) VALUES ($id, $name, $digest, $pt);",
                 "$id", "$name", "$digest", "$pt");
             using var ev = EventCommand(c, tx);
-            using var existingBySubject = ExistingCommand(c, tx);
+            var stored = StoredBySubject(c, tx, batch);
             foreach (var (record, force) in batch)
             {
                 var key = SubjectKey(record);
                 if (!force)
                 {
                     if (inBatch.TryGetValue(key, out var earlier)) { results.Add((earlier, Recorded.Existing)); continue; }
-                    if (FindExisting(existingBySubject, record, key) is { } existing)
+                    if (FindExisting(stored, record, key) is { } existing)
                     {
                         Set(retry, instance, existing.Id);
                         if (Read(retry).FirstOrDefault() is { } unsigned)
@@ -388,17 +388,41 @@ public sealed class AttestationStore(StateStore store, IEnumerable<IAttestationS
         RecommendedAction = action,
     };
 
-    // Prepared once per batch: the attestations of one subject digest and predicate type, newest first.
-    private static SqliteCommand ExistingCommand(SqliteConnection c, SqliteTransaction tx) => Command(c, tx, $"""
-        SELECT {Prefixed("a.")} FROM attestations a JOIN attestation_subjects s ON s.attestation_id = a.id
-        WHERE s.digest = $digest AND s.predicate_type = $pt ORDER BY a.created_at DESC, a.id DESC;
-        """, "$digest", "$pt");
+    /// <summary>
+    /// The stored attestations that the batch's items without Force could repeat, read in one query for the whole
+    /// batch rather than one per item: those of each item's first subject digest and predicate type, newest first,
+    /// by "digest|predicate type". Read before anything of the batch is written, which is the same answer as
+    /// asking per item: a row this batch writes is found through the batch's own map before the store is asked.
+    /// </summary>
+    private static Dictionary<string, List<AttestationRecord>> StoredBySubject(SqliteConnection c, SqliteTransaction tx, IReadOnlyList<NewAttestation> batch)
+    {
+        var found = new Dictionary<string, List<AttestationRecord>>(StringComparer.Ordinal);
+        var digests = batch.Where(b => !b.Force).Select(b => FirstDigest(b.Record)).Distinct(StringComparer.Ordinal).ToList();
+        if (digests.Count == 0) return found;
+        using var cmd = Command(c, tx, $"""
+            SELECT {Prefixed("a.")}, s.digest, s.predicate_type FROM attestations a JOIN attestation_subjects s ON s.attestation_id = a.id
+            WHERE s.digest IN (SELECT value FROM json_each($digests)) ORDER BY a.created_at DESC, a.id DESC;
+            """, "$digests");
+        Set(cmd, System.Text.Json.JsonSerializer.Serialize(digests));
+        using var r = cmd.ExecuteReader();
+        var subjectColumn = Columns.Split(", ").Length;
+        while (r.Read())
+        {
+            var bySubject = r.GetString(subjectColumn) + "|" + r.GetString(subjectColumn + 1);
+            if (!found.TryGetValue(bySubject, out var rows)) found[bySubject] = rows = [];
+            rows.Add(ReadRow(r));
+        }
+        return found;
+    }
 
-    private static AttestationRecord? FindExisting(SqliteCommand existing, AttestationRecord record, string wanted)
+    // The newest stored attestation with exactly this item's predicate type and subject digests, if any.
+    private static AttestationRecord? FindExisting(Dictionary<string, List<AttestationRecord>> stored, AttestationRecord record, string wanted)
+        => stored.TryGetValue(FirstDigest(record) + "|" + record.PredicateType, out var rows) ? rows.FirstOrDefault(r => SubjectKey(r) == wanted) : null;
+
+    private static string FirstDigest(AttestationRecord record)
     {
         var (alg, hex) = record.Subjects[0].Digest.First();
-        Set(existing, $"{alg}:{hex}", record.PredicateType);
-        return Read(existing).FirstOrDefault(r => SubjectKey(r) == wanted);
+        return $"{alg}:{hex}";
     }
 
     // Predicate type and every subject digest, order-independent: what "already attested" compares.

@@ -22,6 +22,13 @@ public sealed class StateStore : IDisposable
     // collide all the time, and each collision cost a sleep. Reentrant (a write nested on one thread goes on to SQLite
     // as before), and bounded: after the busy timeout a writer goes on to SQLite, which decides as it always did.
     private readonly Lock _writeGate = new();
+    // The one connection the gate's holder writes on, kept open. A pooled connection loses its page cache whenever
+    // another connection wrote since it last read (SQLite cannot know what changed), so writers that took turns on
+    // pooled connections re-read every index page they touched in each transaction; the writer's own cache stays
+    // valid, as no other connection of this process writes while the gate is held. Only touched by the holder of the
+    // gate, and not while that holder's transaction runs (a nested write opens a connection of its own).
+    private SqliteConnection? _writer;
+    private bool _writerBusy;
     private bool _initialized;
 
     public StateStore(DaemonPaths paths, ILogger<StateStore> logger)
@@ -111,13 +118,22 @@ public sealed class StateStore : IDisposable
     {
         var participant = joinParticipant ? TransactionParticipant.Current : null;
         var gated = _writeGate.TryEnter(BusyTimeout);
+        // The kept writer connection only for the gate's holder, and not for a write nested in its own transaction.
+        var onWriter = gated && !_writerBusy;
+        SqliteConnection? connection = null;
+        var failed = true;
         try
         {
-            using var connection = Open();
-            using var tx = connection.BeginTransaction(deferred: false);
-            var result = work(connection, tx);
-            participant?.BeforeCommit(connection, tx);
-            tx.Commit();
+            if (onWriter) _writerBusy = true;
+            connection = onWriter ? _writer ??= Open() : Open();
+            T result;
+            using (var tx = connection.BeginTransaction(deferred: false))
+            {
+                result = work(connection, tx);
+                participant?.BeforeCommit(connection, tx);
+                tx.Commit();
+            }
+            failed = false;
             participant?.AfterCommit();
             return result;
         }
@@ -127,7 +143,25 @@ public sealed class StateStore : IDisposable
         }
         finally
         {
+            if (onWriter)
+            {
+                // After a failure the writer starts afresh: whatever state the error left it in is not carried on.
+                if (failed && _writer is not null) { _writer.Dispose(); _writer = null; }
+                _writerBusy = false;
+            }
+            else connection?.Dispose();
             if (gated) _writeGate.Exit();
+        }
+    }
+
+    // Closes the kept writer connection (at shutdown, before the WAL is folded back).
+    private void CloseWriter()
+    {
+        lock (_writeGate)
+        {
+            if (_writerBusy) return; // asked from inside a transaction on the writer: it is closed when that one ends
+            _writer?.Dispose();
+            _writer = null;
         }
     }
 
@@ -136,6 +170,7 @@ public sealed class StateStore : IDisposable
     {
         // Never opened (the start was refused): nothing to fold back, and no database to create where it was refused.
         if (!_initialized) return;
+        CloseWriter();
         try
         {
             using var connection = Open();
