@@ -61,7 +61,7 @@ public abstract class TufRepositoryCmdlet : PSCmdlet
         return role => cache.TryGetValue(role, out var s) ? s : cache[role] = repo.LoadOnlineKey(role, password);
     }
 
-    private char[]? FromSources(string? variable, string? file, string defaultVariable, string? defaultFileVariable)
+    protected char[]? FromSources(string? variable, string? file, string defaultVariable, string? defaultFileVariable)
     {
         if (variable is not null)
             return Environment.GetEnvironmentVariable(variable) is { Length: > 0 } v ? v.ToCharArray() : throw TufRepositoryErrors.PasswordMissing($"${variable} (empty or not set)");
