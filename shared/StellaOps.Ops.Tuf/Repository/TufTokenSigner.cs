@@ -76,20 +76,25 @@ public sealed class TufTokenSigner : ITufSigner, IAsyncDisposable, IDisposable
 
     /// <summary>
     /// Finds, among the key pairs on the token, the one whose TUF key id is in <paramref name="keyIds"/> (a holder
-    /// signing an exported pending root on their own machine knows their token, not the key's CKA_ID).
+    /// signing an exported pending root on their own machine knows their token, not the key's CKA_ID), or else the
+    /// token's only ed25519/ecdsa-p256 key pair.
     /// </summary>
     public static async Task<TufTokenSigner> FindAsync(RootKeyToken token, IReadOnlyCollection<string> keyIds, string holder, CancellationToken cancellationToken = default)
     {
         var connection = await ConnectAsync(token, holder, cancellationToken).ConfigureAwait(false);
         try
         {
+            var candidates = new List<(byte[] Id, KeyAlgorithm Algorithm, byte[] Spki)>();
             foreach (var key in await connection.FindKeyIdsAsync(cancellationToken).ConfigureAwait(false))
             {
                 if (!key.HasPrivateKeyObject || !key.HasPublicKeyObject || key.Algorithm is not (KeyAlgorithm.Ed25519 or KeyAlgorithm.EcdsaP256) || key.Id.Length == 0) continue;
                 var spki = await connection.GetPublicKeySpkiAsync(key.Id, cancellationToken).ConfigureAwait(false);
                 if (keyIds.Contains(ToTufKey(key.Algorithm.Value, spki).ComputeKeyId()))
                     return new TufTokenSigner(connection, token, key.Id, key.Algorithm.Value, spki);
+                candidates.Add((key.Id, key.Algorithm.Value, spki));
             }
+            // An old root's key signing a rotation is not in the new root's keys: a token holding one root key signs with it.
+            if (candidates.Count == 1) return new TufTokenSigner(connection, token, candidates[0].Id, candidates[0].Algorithm, candidates[0].Spki);
         }
         catch (HsmException e)
         {
