@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using StellaOps.Ops.Attestation.Dsse;
+using StellaOps.Ops.Attestation.InToto;
 using StellaOps.Ops.Attestation.Sigstore;
 using StellaOps.Ops.Attestation.Signing;
 using StellaOps.Ops.Attestation.Verification;
@@ -80,7 +81,9 @@ public sealed class TufSigningKeysTrustTests : IAsyncLifetime
     private static async Task<AttestationVerification> SignAndVerifyNowAsync(ECDsa key, ITrustMaterial trust)
     {
         using var signer = new SoftwareDsseSigner(ECDsa.Create(key.ExportParameters(includePrivateParameters: true)));
-        var envelope = await DsseEnvelopeBuilder.SignAsync("application/vnd.stellaops.test+json", Encoding.UTF8.GetBytes("{\"release\":1}"), [signer]);
+        var statement = new InTotoStatement([SubjectFactory.Parse("test:release-1")], "https://stellaops.example/attestation/test/v1",
+            System.Text.Json.JsonDocument.Parse("{\"release\":1}").RootElement);
+        var envelope = await DsseEnvelopeBuilder.SignAsync(statement, signer);
         using var verifier = new AttestationVerifier(trust);
         return verifier.Verify(envelope.ToJsonBytes(), "test envelope");
     }
