@@ -104,7 +104,7 @@ public abstract class TufRepositoryCmdlet : PSCmdlet
     {
         try
         {
-            body().GetAwaiter().GetResult();
+            PipelineThreadContext.Run(body);
         }
         catch (OpsException e)
         {
