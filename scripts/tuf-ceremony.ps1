@@ -4,25 +4,30 @@ Import-Module (Join-Path $PSScriptRoot 'TufScripts.psm1') -Force
 $argv = @($args)
 $usage = @"
 usage: tuf-ceremony init --threshold M --keys N --algorithm ed25519|ecdsa-p256 [--repo DIR] [--holders a,b,...]
-                         [--rekor-url URL] [--kdf-iterations N] [password options]
-       tuf-ceremony rotate [--repo DIR] [--threshold M] [--holders a,b,...] [--algorithm A] [password options]
+                         [--rekor-url URL] [--kdf-iterations N] [--token HOLDER=LABEL ...] [token options] [password options]
+       tuf-ceremony rotate [--repo DIR] [--threshold M] [--holders a,b,...] [--algorithm A] [--token HOLDER=LABEL ...]
+                           [token options] [password options]
 init makes a new TUF repository in DIR (default: the current directory): M-of-N root keys (one encrypted key
 file per holder), online keys for targets, snapshot and timestamp, consistent snapshots, expiry policies, a ceremony
 record in ceremonies/, and scripts/sign-metadata.sh and scripts/publish.sh in the repository.
 rotate proposes the next root: new keys for --holders, or only a new --threshold; it stays pending until the old
 root's threshold has signed it too (scripts/sign-metadata.sh; or --export-pending on another machine).
 $PasswordHelp
+$TokenHelp
+Example: tuf-ceremony init --threshold 2 --keys 3 --algorithm ecdsa-p256 --holders alice,bob,carol \
+           --token alice=alice-root --token bob=bob-root --token carol=carol-root \
+           --pkcs11-module /usr/lib/softhsm/libsofthsm2.so --pin-file /secure/{holder}.pin
 "@
 if ($argv -contains '--help' -or $argv -contains '-h' -or $argv.Count -eq 0) { $usage; exit 0 }
 Invoke-TufScript -Name 'tuf-ceremony' -Usage $usage -Body {
     $verb = $argv[0]
     $parsed = ConvertFrom-ScriptArgument -Arguments @($argv | Select-Object -Skip 1)
-    $common = Get-TufPasswordParameter $parsed
+    $common = (Get-TufPasswordParameter $parsed) + (Get-TufTokenParameter $parsed)
     $repo = Get-TufRepoArgument $parsed
     $holders = if ($parsed.Named['holders']) { $parsed.Named['holders'] -split ',' } else { $null }
     switch ($verb) {
         'init' {
-            Assert-KnownFlag $parsed (@('threshold', 'keys', 'algorithm', 'repo', 'holders', 'rekor-url', 'kdf-iterations') + $PasswordFlags)
+            Assert-KnownFlag $parsed (@('threshold', 'keys', 'algorithm', 'repo', 'holders', 'rekor-url', 'kdf-iterations') + $PasswordFlags + $TokenFlags)
             $p = @{ Repo = $repo } + $common
             if ($parsed.Named['threshold']) { $p.Threshold = [int]$parsed.Named['threshold'] }
             if ($parsed.Named['keys']) { $p.Keys = [int]$parsed.Named['keys'] }
@@ -40,10 +45,10 @@ Invoke-TufScript -Name 'tuf-ceremony' -Usage $usage -Body {
                 if (-not $IsWindows) { chmod 755 (Join-Path $target $s) }
             }
             $record | Format-List Ceremony, Time, RootVersion, RootSha256, Threshold, Algorithm, Path
-            $record.Holders | Format-Table Name, KeyId, KeyFile -AutoSize
+            $record.Holders | Format-Table Name, KeyId, KeyFile, TokenLabel, TokenKeyId -AutoSize
         }
         'rotate' {
-            Assert-KnownFlag $parsed (@('threshold', 'algorithm', 'repo', 'holders') + $PasswordFlags)
+            Assert-KnownFlag $parsed (@('threshold', 'algorithm', 'repo', 'holders') + $PasswordFlags + $TokenFlags)
             $p = @{ Repo = $repo } + $common
             if ($parsed.Named['threshold']) { $p.Threshold = [int]$parsed.Named['threshold'] }
             if ($parsed.Named['algorithm']) { $p.Algorithm = $parsed.Named['algorithm'] }

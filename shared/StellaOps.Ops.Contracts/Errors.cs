@@ -185,4 +185,8 @@ public enum OpsErrorCode
     TufRepositoryPublishFailed = 1589,
     /// <summary>No password source: give -PasswordEnvironmentVariable / -PasswordFile (scripts) or run interactively.</summary>
     TufRepositoryPasswordMissing = 1590,
+    /// <summary>A root key's PKCS#11 token cannot be used: the module or token is not found, the PIN is refused, or the key is not on it.</summary>
+    TufRepositoryTokenUnavailable = 1591,
+    /// <summary>No PIN source for a root key's token: give -PinEnvironmentVariable / -PinFile (scripts) or run interactively.</summary>
+    TufRepositoryTokenPinMissing = 1592,
 }

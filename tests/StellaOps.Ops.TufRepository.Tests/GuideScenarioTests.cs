@@ -20,15 +20,6 @@ public sealed class GuideScenarioTests
 
     private static Uri? ActiveRekor(byte[] config, DateTimeOffset now) => SigstoreTargetEditor.ActiveRekorUrl(config, now);
 
-    private static async Task<byte[]> BothClientsFetchAsync(RepositoryWorld w, string target)
-    {
-        var (_, own) = await w.RefreshOwnClientAsync(target);
-        var js = w.JsClient.Refresh(target);
-        Assert.True(js.ExitCode == 0, js.Error);
-        Assert.Equal(own, w.JsClient.Target(js.Answer!, target));
-        return own;
-    }
-
     [Fact]
     public async Task Guide_scenarios_in_order_reach_both_clients_and_a_first_root_client_follows_the_chain()
     {
@@ -36,19 +27,19 @@ public sealed class GuideScenarioTests
         var repo = w.Repository;
 
         // Scenario 5 first: the ceremony made 3-of-5 root 1 that both clients accept.
-        var config = await BothClientsFetchAsync(w, SigstoreTargetEditor.SigningConfig);
+        var config = await w.BothClientsFetchAsync(SigstoreTargetEditor.SigningConfig);
         Assert.Equal(new Uri(Primary), ActiveRekor(config, w.Clock.Now));
         Assert.Equal(3, repo.Root.Signed.Roles[TufRoleNames.Root].Threshold);
         Assert.Equal(5, repo.Root.Signed.Roles[TufRoleNames.Root].KeyIds.Count);
 
         // Scenario 1: endpoint swap, then swap back; each reaches both clients with no reconfiguration.
         await w.StepAsync(SigstoreTargetEditor.SigningConfig, b => SigstoreTargetEditor.SwapRekorUrl(b, new Uri(Mirror), w.Clock.Now), "Emergency: outage");
-        config = await BothClientsFetchAsync(w, SigstoreTargetEditor.SigningConfig);
+        config = await w.BothClientsFetchAsync(SigstoreTargetEditor.SigningConfig);
         Assert.Equal(new Uri(Mirror), ActiveRekor(config, w.Clock.Now));
         var parsed = SigstoreSigningConfigParser.Parse(config);
         Assert.NotNull(parsed.RekorTlogUrls.Single(s => s.Url == new Uri(Primary)).ValidFor.End);
         await w.StepAsync(SigstoreTargetEditor.SigningConfig, b => SigstoreTargetEditor.SwapRekorUrl(b, new Uri(Primary), w.Clock.Now), "Recovery");
-        config = await BothClientsFetchAsync(w, SigstoreTargetEditor.SigningConfig);
+        config = await w.BothClientsFetchAsync(SigstoreTargetEditor.SigningConfig);
         Assert.Equal(new Uri(Primary), ActiveRekor(config, w.Clock.Now));
         Assert.Equal(3, SigstoreSigningConfigParser.Parse(config).RekorTlogUrls.Count);
 
@@ -58,12 +49,12 @@ public sealed class GuideScenarioTests
         string id1 = "", id2 = "";
         await w.StepAsync(SigstoreTargetEditor.TrustedRoot, b => { var (d, id) = SigstoreTargetEditor.AddLogKey(b, v1.ExportSubjectPublicKeyInfoPem(), new Uri(Primary), w.Clock.Now); id1 = id; return d; }, "rekor-key-v1");
         await w.StepAsync(SigstoreTargetEditor.TrustedRoot, b => { var (d, id) = SigstoreTargetEditor.AddLogKey(b, v2.ExportSubjectPublicKeyInfoPem(), new Uri(Primary), w.Clock.Now); id2 = id; return d; }, "rekor-key-v2");
-        var trusted = SigstoreTrustedRootParser.Parse(await BothClientsFetchAsync(w, SigstoreTargetEditor.TrustedRoot));
+        var trusted = SigstoreTrustedRootParser.Parse(await w.BothClientsFetchAsync(SigstoreTargetEditor.TrustedRoot));
         Assert.Equal(2, trusted.TransparencyLogs.Count);
         Assert.All(trusted.TransparencyLogs, t => Assert.Null(t.ValidFor.End));
         var removedAt = w.Clock.Now + TimeSpan.FromMinutes(1);
         await w.StepAsync(SigstoreTargetEditor.TrustedRoot, b => SigstoreTargetEditor.EndLogKey(b, id1, w.Clock.Now), "compromise of rekor-key-v1");
-        trusted = SigstoreTrustedRootParser.Parse(await BothClientsFetchAsync(w, SigstoreTargetEditor.TrustedRoot));
+        trusted = SigstoreTrustedRootParser.Parse(await w.BothClientsFetchAsync(SigstoreTargetEditor.TrustedRoot));
         Assert.Equal(removedAt.ToUnixTimeSeconds(), trusted.TransparencyLogs.Single(t => Convert.ToBase64String(t.LogId) == id1).ValidFor.End!.Value.ToUnixTimeSeconds());
         Assert.Null(trusted.TransparencyLogs.Single(t => Convert.ToBase64String(t.LogId) == id2).ValidFor.End);
 
@@ -73,7 +64,7 @@ public sealed class GuideScenarioTests
         await w.StepAsync(SigstoreTargetEditor.SigningKeys, b => SigstoreTargetEditor.AddSigningKey(b, "compromised-key-name", "ecdsa-p256", old.ExportSubjectPublicKeyInfoPem(), w.Clock.Now), "first signing key");
         await w.StepAsync(SigstoreTargetEditor.SigningKeys, b => SigstoreTargetEditor.RetireSigningKey(b, "compromised-key-name", w.Clock.Now), "retire");
         await w.StepAsync(SigstoreTargetEditor.SigningKeys, b => SigstoreTargetEditor.AddSigningKey(b, "signing-key-2", "ecdsa-p256", fresh.ExportSubjectPublicKeyInfoPem(), w.Clock.Now), "generate");
-        var keys = JsonNode.Parse(await BothClientsFetchAsync(w, SigstoreTargetEditor.SigningKeys))!["keys"]!.AsArray();
+        var keys = JsonNode.Parse(await w.BothClientsFetchAsync(SigstoreTargetEditor.SigningKeys))!["keys"]!.AsArray();
         Assert.NotNull(keys.Single(k => k!["name"]!.GetValue<string>() == "compromised-key-name")!["validFor"]!["end"]);
         Assert.Null(keys.Single(k => k!["name"]!.GetValue<string>() == "signing-key-2")!["validFor"]!["end"]);
 

@@ -40,13 +40,15 @@ public sealed class RepositoryWorld : IAsyncDisposable
 
     public static char[] RootPassword(string holder) => $"root-password-{holder}".ToCharArray();
 
-    public static async Task<RepositoryWorld> CreateAsync(int threshold = 3, int keys = 5, string algorithm = TufKeyFile.Ed25519)
+    /// <param name="tokens">Holders whose root keys are generated on their PKCS#11 tokens (the rest get key files).</param>
+    public static async Task<RepositoryWorld> CreateAsync(int threshold = 3, int keys = 5, string algorithm = TufKeyFile.Ed25519,
+        IReadOnlyList<string>? holders = null, IReadOnlyDictionary<string, RootKeyToken>? tokens = null)
     {
         var dir = Path.Combine(Path.GetTempPath(), "tuf-repo-tests-" + Guid.NewGuid().ToString("N")[..12]);
         Directory.CreateDirectory(dir);
         var clock = new ManualClock(DateTimeOffset.UtcNow);
         var (repo, _) = await Tuf.Repository.TufRepository.InitializeAsync(Path.Combine(dir, "repo"),
-            new TufCeremonyOptions { Threshold = threshold, Keys = keys, Algorithm = algorithm, KdfIterations = Iterations },
+            new TufCeremonyOptions { Threshold = threshold, Keys = keys, Algorithm = algorithm, KdfIterations = Iterations, Holders = holders, Tokens = tokens },
             RootPassword, OnlinePassword, SigstoreTargetEditor.InitialContent(new Uri("https://rekor.sigstore.dev"), clock.Now), clock);
         var world = new RepositoryWorld(dir, repo, clock);
         repo.Publish(world.PublishDirectory);
@@ -74,6 +76,16 @@ public sealed class RepositoryWorld : IAsyncDisposable
         var result = await updater.RefreshAsync();
         var info = await updater.GetTargetInfoAsync(target);
         return (result, File.ReadAllBytes(await updater.DownloadTargetAsync(info)));
+    }
+
+    /// <summary>Both clients refresh and fetch <paramref name="target"/>; they must agree on its bytes.</summary>
+    public async Task<byte[]> BothClientsFetchAsync(string target)
+    {
+        var (_, own) = await RefreshOwnClientAsync(target);
+        var js = JsClient.Refresh(target);
+        Assert.True(js.ExitCode == 0, js.Error);
+        Assert.Equal(own, JsClient.Target(js.Answer!, target));
+        return own;
     }
 
     public Func<string, ITufSigner> OnlineSigners()

@@ -219,3 +219,50 @@ Describe 'bootstrap-trust-offline.sh --metadata-dir: the air-gapped import with 
         $r.Text | Should -Match '--targets-dir goes with --metadata-dir'
     }
 }
+
+Describe 'root keys on PKCS#11 tokens through the scripts (one SoftHSM2 token per holder)' {
+    BeforeAll {
+        $script:TokRepo = Join-Path $script:Work 'token-repo'
+        $script:Hsm = Join-Path $script:Work 'hsm'
+        $script:Pins = Join-Path $script:Work 'pins'
+        New-Item -ItemType Directory -Force $script:Pins | Out-Null
+        & chmod 700 $script:Pins
+        $script:HolderTokens = @{}
+        foreach ($h in 'alice', 'bob', 'carol') {
+            $script:HolderTokens[$h] = New-TestSoftHsmToken -Directory $script:Hsm -Label "$h-root" -Pin "pin-of-$h"
+            New-TestPinFile -Path (Join-Path $script:Pins "$h.pin") -Pin "pin-of-$h" | Out-Null
+        }
+        $script:Conf = $script:HolderTokens['alice'].ConfPath
+    }
+    It 'tuf-ceremony init --token HOLDER=LABEL ... generates each root key on its token; no root key file; PINs from owner-only files' {
+        $line = "SOFTHSM2_CONF='$($script:Conf)' tuf-ceremony init --repo '$($script:TokRepo)' --threshold 2 --keys 3 --algorithm ecdsa-p256 --holders alice,bob,carol " +
+            "--token alice=alice-root --token bob=bob-root --token carol=carol-root --pkcs11-module /usr/lib/softhsm/libsofthsm2.so --pin-file '$($script:Pins)/{holder}.pin'"
+        $r = Invoke-GuideLine $line
+        $r.ExitCode | Should -Be 0 -Because $r.Text
+        $r.Text | Should -Not -Match 'pin-of-'
+        $config = Get-Content -Raw (Join-Path $script:TokRepo 'tuf-repository.json') | ConvertFrom-Json
+        @($config.rootHolders | Where-Object tokenLabel).Count | Should -Be 3
+        Test-Path (Join-Path $script:TokRepo 'keys/root') | Should -BeFalse
+        $root = Get-Content -Raw (Join-Path $script:TokRepo 'metadata/1.root.json') | ConvertFrom-Json
+        @($root.signatures).Count | Should -Be 3
+        foreach ($h in $config.rootHolders) {
+            $objects = & bash -c "SOFTHSM2_CONF='$($script:Conf)' pkcs11-tool --module /usr/lib/softhsm/libsofthsm2.so --token-label '$($h.tokenLabel)' --login --pin 'pin-of-$($h.name)' --list-objects --type privkey --id $($h.tokenKeyId)" 2>&1 | Out-String
+            $objects | Should -Match 'never extractable'
+        }
+    }
+    It 'tuf-ceremony rotate --threshold 3 is signed by the holders'' tokens through sign-metadata.sh and published' {
+        $r = Invoke-GuideLine "SOFTHSM2_CONF='$($script:Conf)' tuf-ceremony rotate --repo '$($script:TokRepo)' --threshold 3"
+        $r.ExitCode | Should -Be 0 -Because $r.Text
+        $r = Invoke-GuideLine "SOFTHSM2_CONF='$($script:Conf)' sign-metadata.sh --repo '$($script:TokRepo)' --pin-file '$($script:Pins)/{holder}.pin'"
+        $r.ExitCode | Should -Be 0 -Because $r.Text
+        $r.Text | Should -Match 'signed root version 2'
+        $r = Invoke-GuideLine "publish.sh --repo '$($script:TokRepo)' --to '$($script:TokRepo)/publish'"
+        $r.ExitCode | Should -Be 0 -Because $r.Text
+        (Get-Content -Raw (Join-Path $script:TokRepo 'publish/metadata/2.root.json') | ConvertFrom-Json).signed.roles.root.threshold | Should -Be 3
+    }
+    It 'tuf-ceremony --help documents the token options' {
+        $r = Invoke-GuideLine 'tuf-ceremony --help'
+        $r.Text | Should -Match '--token HOLDER=LABEL'
+        $r.Text | Should -Match '--pin-file'
+    }
+}

@@ -5,13 +5,14 @@ namespace StellaOps.Ops.Daemon.TrustSync;
 
 /// <summary>
 /// The daemon's Sigstore trust (TUF-delivered or from files) as one of the verifier's trust sources: whatever
-/// trusted root <see cref="ISigstoreTrustSource.Current"/> holds at the moment of the read, mapped once per root.
+/// trusted root <see cref="ISigstoreTrustSource.Current"/> holds at the moment of the read, mapped once per root, and
+/// the issuer keys (with their windows) the repository's signing-keys.json target lists.
 /// </summary>
 public sealed class SigstoreTrustMaterial(ISigstoreTrustSource source) : ITrustMaterial
 {
     private SigstoreTrustedRootTrustMaterial? _mapped;
 
-    public IReadOnlyList<TrustedKey> Keys => [];
+    public IReadOnlyList<TrustedKey> Keys => source.Current.SigningKeys;
 
     public IReadOnlyList<TrustedCertificate> Certificates => Mapped()?.Certificates ?? [];
 

@@ -38,7 +38,7 @@ public sealed class TrustSyncService : IDisposable
     /// <summary>The signing-config API versions the daemon's clients speak (Rekor v1 and v2, TSA, Fulcio, OIDC v1).</summary>
     public static readonly int[] SupportedApiVersions = [1, 2];
 
-    private static readonly string[] Targets = [TrustedRootTarget, SigningConfigTarget];
+    private static readonly string[] Targets = [TrustedRootTarget, SigningConfigTarget, Attestation.Verification.SigningKeysDocument.TargetName];
 
     private readonly TrustSyncPaths _paths;
     private readonly TufSigstoreTrustSource _source;
@@ -327,10 +327,12 @@ public sealed class TrustSyncService : IDisposable
             config = Parse(configBytes, SigningConfigTarget, SigstoreSigningConfigParser.Parse);
             fingerprint += "." + Convert.ToHexStringLower(SHA256.HashData(configBytes));
         }
+        var (signingKeys, keysFingerprint) = await TufSigningKeys.ReadAsync(updater, info => TargetAsync(updater, info, force, cancellationToken), repository.TufUrl, cancellationToken).ConfigureAwait(false);
+        if (keysFingerprint.Length > 0) fingerprint += ".keys." + keysFingerprint;
         var versions = string.Join(", ", _roles.Where(r => TufRoleNames.TopLevel.Contains(r.Role)).Select(r => $"{r.Role} v{r.Version}"));
         var origin = $"TUF {repository.TufUrl} ({versions}){(stale ? " STALE" : "")}";
         var expires = _roles.Count == 0 ? DateTimeOffset.MaxValue : _roles.Min(r => r.Expires);
-        return (new SigstoreTrust(trustedRoot, config, origin, _time.GetUtcNow()), fingerprint, expires);
+        return (new SigstoreTrust(trustedRoot, config, origin, _time.GetUtcNow()) { SigningKeys = signingKeys }, fingerprint, expires);
     }
 
     private static async Task<byte[]> TargetAsync(TufUpdater updater, TargetFile info, bool force, CancellationToken cancellationToken)

@@ -7,7 +7,7 @@ namespace StellaOps.Ops.PowerShell.TufRepository;
 /// <summary>tuf-ceremony init: a new repository with M-of-N root keys, online keys, consistent snapshots, expiry policies and a ceremony record.</summary>
 [Cmdlet(VerbsData.Initialize, "StellaTufRepository", SupportsShouldProcess = true)]
 [OutputType(typeof(TufCeremonyRecord))]
-public sealed class InitializeStellaTufRepositoryCommand : TufRepositoryCmdlet
+public sealed class InitializeStellaTufRepositoryCommand : TufRootKeyCmdlet
 {
     [Parameter]
     [ValidateRange(1, 64)]
@@ -25,6 +25,10 @@ public sealed class InitializeStellaTufRepositoryCommand : TufRepositoryCmdlet
     [Parameter]
     public string[]? Holder { get; set; }
 
+    /// <summary>Holders whose root key is generated on their own PKCS#11 token: @{ alice = 'alice-token-label'; … } (the rest get key files).</summary>
+    [Parameter]
+    public System.Collections.Hashtable? Token { get; set; }
+
     /// <summary>The Rekor URL the first signing config names.</summary>
     [Parameter]
     public Uri RekorUrl { get; set; } = new("https://rekor.sigstore.dev");
@@ -40,7 +44,7 @@ public sealed class InitializeStellaTufRepositoryCommand : TufRepositoryCmdlet
         if (!ShouldProcess(path, $"Create a TUF repository with {Threshold} of {Keys} {Algorithm} root keys")) return;
         Run(async () =>
         {
-            var options = new TufCeremonyOptions { Threshold = Threshold, Keys = Keys, Algorithm = Algorithm, Holders = Holder, KdfIterations = KdfIterations };
+            var options = new TufCeremonyOptions { Threshold = Threshold, Keys = Keys, Algorithm = Algorithm, Holders = Holder, KdfIterations = KdfIterations, Tokens = Tokens(Token) };
             var online = OnlinePassword();
             var (_, record) = await TufRepo.InitializeAsync(path, options, h => RootPassword(h)!, online,
                 SigstoreTargetEditor.InitialContent(RekorUrl, DateTimeOffset.UtcNow));

@@ -4,6 +4,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Org.BouncyCastle.Asn1.X509;
 using StellaOps.Ops.Attestation.Sigstore;
+using StellaOps.Ops.Attestation.Verification;
 using StellaOps.Ops.Tuf.Repository;
 
 namespace StellaOps.Ops.PowerShell.TufRepository;
@@ -17,8 +18,8 @@ public static class SigstoreTargetEditor
 {
     public const string SigningConfig = "signing_config.v0.2.json";
     public const string TrustedRoot = "trusted_root.json";
-    public const string SigningKeys = "signing-keys.json";
-    public const string SigningKeysMediaType = "application/vnd.stellaops.signing-keys.v1+json";
+    public const string SigningKeys = SigningKeysDocument.TargetName;
+    public const string SigningKeysMediaType = SigningKeysDocument.MediaType;
 
     public static string Time(DateTimeOffset t) => t.ToUniversalTime().ToString("yyyy-MM-ddTHH:mm:ssZ");
 
@@ -122,7 +123,9 @@ public static class SigstoreTargetEditor
             ["publicKey"] = publicKeyPem,
             ["validFor"] = new JsonObject { ["start"] = Time(now) },
         });
-        return Serialize(doc);
+        var bytes = Serialize(doc);
+        Validate(SigningKeys, () => SigningKeysDocument.Parse(bytes));
+        return bytes;
     }
 
     /// <summary>Ends the window of the issuer key <paramref name="name"/> now: verifiers stop accepting it.</summary>
@@ -134,7 +137,9 @@ public static class SigstoreTargetEditor
         var w = key["validFor"]!.AsObject();
         if (w["end"] is { } e && DateTimeOffset.Parse(e.GetValue<string>()) <= end) throw TufRepositoryErrors.TargetEdit(SigningKeys, $"'{name}' is already retired (since {e.GetValue<string>()})");
         w["end"] = Time(end);
-        return Serialize(doc);
+        var bytes = Serialize(doc);
+        Validate(SigningKeys, () => SigningKeysDocument.Parse(bytes));
+        return bytes;
     }
 
     private static JsonObject RekorService(Uri url, int apiVersion, DateTimeOffset now) => new()

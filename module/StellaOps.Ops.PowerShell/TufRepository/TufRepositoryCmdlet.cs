@@ -61,27 +61,31 @@ public abstract class TufRepositoryCmdlet : PSCmdlet
         return role => cache.TryGetValue(role, out var s) ? s : cache[role] = repo.LoadOnlineKey(role, password);
     }
 
-    private char[]? FromSources(string? variable, string? file, string defaultVariable, string? defaultFileVariable)
+    /// <summary>A secret from the named variable, else the named file, else the default file variable, else the default variable; null when none is set.</summary>
+    /// <param name="missing">The refusal for a named source that is empty or absent (default: no password).</param>
+    protected char[]? FromSources(string? variable, string? file, string defaultVariable, string? defaultFileVariable, Func<string, OpsException>? missing = null)
     {
+        missing ??= TufRepositoryErrors.PasswordMissing;
         if (variable is not null)
-            return Environment.GetEnvironmentVariable(variable) is { Length: > 0 } v ? v.ToCharArray() : throw TufRepositoryErrors.PasswordMissing($"${variable} (empty or not set)");
+            return Environment.GetEnvironmentVariable(variable) is { Length: > 0 } v ? v.ToCharArray() : throw missing($"${variable} (empty or not set)");
         var path = file is not null ? ResolvePath(file) : defaultFileVariable is not null ? Environment.GetEnvironmentVariable(defaultFileVariable) : null;
         if (path is { Length: > 0 })
         {
             if (!OperatingSystem.IsWindows() && PathTrust.ForThisProcess().CheckFile(path, secret: true) is { } problem)
                 throw new OpsException(OpsErrorCode.UntrustedPath, $"The password file {problem.Path} is refused: {problem.Reason}.", problem.Path, problem.Fix);
-            if (!File.Exists(path)) throw TufRepositoryErrors.PasswordMissing($"{path} (no such file)");
+            if (!File.Exists(path)) throw missing($"{path} (no such file)");
             return File.ReadAllText(path).TrimEnd('\r', '\n').ToCharArray();
         }
         return Environment.GetEnvironmentVariable(defaultVariable) is { Length: > 0 } d ? d.ToCharArray() : null;
     }
 
-    private char[] Prompt(string caption)
+    protected char[] Prompt(string caption, Func<string, OpsException>? missing = null)
     {
-        if (!Environment.UserInteractive || Host.UI is null || Host.Name == "Default Host") throw TufRepositoryErrors.PasswordMissing(caption);
+        missing ??= TufRepositoryErrors.PasswordMissing;
+        if (!Environment.UserInteractive || Host.UI is null || Host.Name == "Default Host") throw missing(caption);
         Host.UI.Write(caption + ": ");
         using var secure = Host.UI.ReadLineAsSecureString();
-        if (secure is null || secure.Length == 0) throw TufRepositoryErrors.PasswordMissing(caption);
+        if (secure is null || secure.Length == 0) throw missing(caption);
         var ptr = Marshal.SecureStringToGlobalAllocUnicode(secure);
         try
         {
@@ -100,7 +104,7 @@ public abstract class TufRepositoryCmdlet : PSCmdlet
     {
         try
         {
-            body().GetAwaiter().GetResult();
+            PipelineThreadContext.Run(body);
         }
         catch (OpsException e)
         {

@@ -6,5 +6,8 @@ namespace StellaOps.Ops.Attestation.Sigstore;
 /// </summary>
 public sealed record SigstoreTrust(SigstoreTrustedRoot? TrustedRoot, SigstoreSigningConfig? SigningConfig, string Origin, DateTimeOffset? LoadedAt)
 {
+    /// <summary>Issuer keys with their windows from the same source (the TUF repository's signing-keys.json); none by default.</summary>
+    public IReadOnlyList<Verification.TrustedKey> SigningKeys { get; init; } = [];
+
     public static SigstoreTrust NotConfigured { get; } = new(null, null, "not configured", null);
 }

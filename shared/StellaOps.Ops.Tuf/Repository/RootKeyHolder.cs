@@ -16,6 +16,12 @@ public sealed class RootKeyHolder
     /// <summary>The PKCS#11 token label holding the key (null for a key file): the private key never leaves it.</summary>
     public string? TokenLabel { get; set; }
 
+    /// <summary>The PKCS#11 module the token was used through at the ceremony (another machine may name its own).</summary>
+    public string? TokenModule { get; set; }
+
+    /// <summary>The key pair's CKA_ID on the token, hex.</summary>
+    public string? TokenKeyId { get; set; }
+
     public DateTimeOffset Created { get; set; }
 
     /// <summary>Set when a rotation took the key out of root.</summary>

@@ -16,11 +16,11 @@ public sealed class TufCeremonyOptions
 
     public int? KdfIterations { get; init; }
 
-    /// <summary>Keys already on tokens (holder name → signer), used instead of generating a file for that holder.</summary>
-    public IReadOnlyDictionary<string, ITufSigner>? TokenSigners { get; init; }
-
-    /// <summary>Token labels of <see cref="TokenSigners"/> (holder name → label), recorded in the ceremony record.</summary>
-    public IReadOnlyDictionary<string, string>? TokenLabels { get; init; }
+    /// <summary>
+    /// Holders whose root key is generated on their own PKCS#11 token (holder name → token) instead of in an encrypted
+    /// file; the ceremony record names the token and the key's CKA_ID. Holders not listed get key files.
+    /// </summary>
+    public IReadOnlyDictionary<string, RootKeyToken>? Tokens { get; init; }
 
     internal IReadOnlyList<string> HolderNames()
     {
@@ -31,6 +31,9 @@ public sealed class TufCeremonyOptions
             if (n.Length == 0 || n.Any(c => !(char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.')) || n.StartsWith('.'))
                 throw new ArgumentException($"Holder name '{n}' may only use letters, digits, '-', '_' and '.'.");
         if (Threshold < 1 || Threshold > Keys) throw new ArgumentException($"A threshold of {Threshold} with {Keys} keys: the threshold must be 1 to {Keys}.");
+        if (Tokens?.Keys.FirstOrDefault(t => !names.Contains(t)) is { } stray) throw new ArgumentException($"A token is given for '{stray}', who is not one of the holders ({string.Join(", ", names)}).");
+        if (Tokens?.Values.GroupBy(t => (t.Module, t.Label)).FirstOrDefault(g => g.Count() > 1) is { } shared)
+            throw new ArgumentException($"Token '{shared.Key.Label}' is given for {shared.Count()} holders: each holder keeps their root key on their own token.");
         if (!TufKeyFile.Algorithms.Contains(Algorithm)) throw new ArgumentException($"Unsupported algorithm '{Algorithm}': use {string.Join(" or ", TufKeyFile.Algorithms)}.");
         return names;
     }

@@ -1,3 +1,5 @@
+using StellaOps.Ops.Hsm;
+
 namespace StellaOps.Ops.Tuf.Repository;
 
 public sealed partial class TufRepository
@@ -23,13 +25,29 @@ public sealed partial class TufRepository
         var now = repo.Now;
         var root = new RootMetadata { ConsistentSnapshot = true, Version = 1, Expires = config.Expiry.ExpiresFrom(TufRoleNames.Root, now) };
         var rootSigners = new List<ITufSigner>();
-        foreach (var name in names)
+        try
         {
-            var (signer, holder) = repo.NewRootKey(name, options.Algorithm, 1, rootPassword, options);
-            rootSigners.Add(signer);
-            config.RootHolders.Add(holder);
-            root.AddKey(signer.PublicKey, TufRoleNames.Root);
+            foreach (var name in names)
+            {
+                var (signer, holder) = await repo.NewRootKeyAsync(name, options.Algorithm, 1, rootPassword, options, cancellationToken).ConfigureAwait(false);
+                rootSigners.Add(signer);
+                config.RootHolders.Add(holder);
+                root.AddKey(signer.PublicKey, TufRoleNames.Root);
+            }
+            return await repo.FinishInitAsync(root, rootSigners, options, names.Count, onlinePassword, content, cancellationToken).ConfigureAwait(false);
         }
+        finally
+        {
+            await DisposeAllAsync(rootSigners).ConfigureAwait(false);
+        }
+    }
+
+    private async Task<(TufRepository Repository, TufCeremonyRecord Record)> FinishInitAsync(RootMetadata root, List<ITufSigner> rootSigners, TufCeremonyOptions options,
+        int keys, char[] onlinePassword, IReadOnlyDictionary<string, byte[]> content, CancellationToken cancellationToken)
+    {
+        var repo = this;
+        var config = Config;
+        var full = Directory;
         root.Roles[TufRoleNames.Root].Threshold = options.Threshold;
         var online = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var role in OnlineRoles)
@@ -47,7 +65,7 @@ public sealed partial class TufRepository
         config.Write(full);
         foreach (var (name, data) in content) repo.WriteContent(name, data);
         var record = repo.WriteCeremonyRecord("init", root, bytes, options.Algorithm, config.RootHolders, online, pending: false);
-        repo.AppendChangeLog("ceremony-init", $"root 1: {options.Threshold} of {names.Count} {options.Algorithm} keys", new() { ["record"] = record.Path });
+        repo.AppendChangeLog("ceremony-init", $"root 1: {options.Threshold} of {keys} {options.Algorithm} keys", new() { ["record"] = record.Path });
         await repo.SignAsync([], role => repo.LoadOnlineKey(role, onlinePassword), cancellationToken).ConfigureAwait(false);
         return (repo, record);
     }
@@ -72,12 +90,20 @@ public sealed partial class TufRepository
         {
             var alg = algorithm ?? TufKeyFile.AlgorithmOf(current.Signed.Keys[current.Signed.Roles[TufRoleNames.Root].KeyIds[0]]);
             foreach (var old in root.Roles[TufRoleNames.Root].KeyIds.ToList()) root.RevokeKey(old, TufRoleNames.Root);
-            foreach (var name in newHolders)
+            try
             {
-                var (signer, holder) = NewRootKey(name, alg, root.Version, rootPassword, tokens);
-                signers.Add(signer);
-                holders.Add(holder);
-                root.AddKey(signer.PublicKey, TufRoleNames.Root);
+                foreach (var name in newHolders)
+                {
+                    var (signer, holder) = await NewRootKeyAsync(name, alg, root.Version, rootPassword, tokens, cancellationToken).ConfigureAwait(false);
+                    signers.Add(signer);
+                    holders.Add(holder);
+                    root.AddKey(signer.PublicKey, TufRoleNames.Root);
+                }
+            }
+            catch
+            {
+                await DisposeAllAsync(signers).ConfigureAwait(false);
+                throw;
             }
         }
         else
@@ -89,7 +115,14 @@ public sealed partial class TufRepository
         if (t < 1 || t > count) throw new ArgumentException($"A threshold of {t} with {count} root keys: the threshold must be 1 to {count}.");
         root.Roles[TufRoleNames.Root].Threshold = t;
         var md = new TufMetadata<RootMetadata>(root);
-        foreach (var s in signers) await md.SignAsync(s, cancellationToken: cancellationToken).ConfigureAwait(false);
+        try
+        {
+            foreach (var s in signers) await md.SignAsync(s, cancellationToken: cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            await DisposeAllAsync(signers).ConfigureAwait(false);
+        }
         if (signers.Count == 0) md.Signatures.Clear();
         var bytes = md.ToBytes(indented: true);
         AtomicFile.Write(PendingRootPath, bytes);
@@ -100,10 +133,18 @@ public sealed partial class TufRepository
         return record;
     }
 
-    private (ITufSigner Signer, RootKeyHolder Holder) NewRootKey(string name, string algorithm, long rootVersion, Func<string, char[]> rootPassword, TufCeremonyOptions? tokens)
+    private async Task<(ITufSigner Signer, RootKeyHolder Holder)> NewRootKeyAsync(string name, string algorithm, long rootVersion, Func<string, char[]> rootPassword,
+        TufCeremonyOptions? tokens, CancellationToken cancellationToken)
     {
-        if (tokens?.TokenSigners?.TryGetValue(name, out var token) == true)
-            return (token, new RootKeyHolder { Name = name, KeyId = token.KeyId, Algorithm = TufKeyFile.AlgorithmOf(token.PublicKey), TokenLabel = tokens.TokenLabels?.GetValueOrDefault(name), Created = Now });
+        if (tokens?.Tokens?.TryGetValue(name, out var token) == true)
+        {
+            var signer = await TufTokenSigner.GenerateAsync(token, algorithm, name, cancellationToken).ConfigureAwait(false);
+            return (signer, new RootKeyHolder
+            {
+                Name = name, KeyId = signer.KeyId, Algorithm = algorithm, TokenLabel = token.Label, TokenModule = token.Module,
+                TokenKeyId = Convert.ToHexString(signer.CkaId), Created = Now,
+            });
+        }
         var password = rootPassword(name);
         try
         {
@@ -116,6 +157,25 @@ public sealed partial class TufRepository
         {
             Array.Clear(password);
         }
+    }
+
+    /// <summary>Opens a holder's root key on their token (the CKA_ID the ceremony recorded); <paramref name="module"/> overrides the recorded module path.</summary>
+    public async Task<TufTokenSigner> OpenRootTokenAsync(RootKeyHolder holder, HsmPinProvider pin, string? module = null, IReadOnlyDictionary<string, string>? nativeEnvironment = null,
+        CancellationToken cancellationToken = default)
+    {
+        if (holder.TokenLabel is null || holder.TokenKeyId is null) throw TufRepositoryErrors.KeyUnavailable(holder.Name, "the holder's root key is not on a token");
+        var token = new RootKeyToken { Module = module ?? holder.TokenModule ?? "", Label = holder.TokenLabel, Pin = pin, NativeEnvironment = nativeEnvironment };
+        var signer = await TufTokenSigner.OpenAsync(token, Convert.FromHexString(holder.TokenKeyId), holder.Name, cancellationToken).ConfigureAwait(false);
+        if (signer.KeyId == holder.KeyId) return signer;
+        await signer.DisposeAsync().ConfigureAwait(false);
+        throw TufRepositoryErrors.TokenUnavailable(holder.Name, token.ToString(), $"its key {holder.TokenKeyId} is not the holder's root key {holder.KeyId[..12]} (another key under that CKA_ID)");
+    }
+
+    private static async Task DisposeAllAsync(IEnumerable<ITufSigner> signers)
+    {
+        foreach (var s in signers)
+            if (s is IAsyncDisposable d) await d.DisposeAsync().ConfigureAwait(false);
+            else (s as IDisposable)?.Dispose();
     }
 
     private TufCeremonyRecord WriteCeremonyRecord(string ceremony, RootMetadata root, byte[] rootBytes, string algorithm, List<RootKeyHolder> holders,

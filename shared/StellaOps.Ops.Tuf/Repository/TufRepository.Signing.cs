@@ -18,6 +18,13 @@ public sealed partial class TufRepository
         var targetsMd = Read<TargetsMetadata>(TufRoleNames.Targets);
         var content = ReadContent();
         var listed = content.ToDictionary(kv => kv.Key, kv => TargetFile.Describing(kv.Key, kv.Value), StringComparer.Ordinal);
+        if (targetsMd?.Signed.Delegations?.SuccinctRoles is { } bins)
+        {
+            // Hash bins: the targets live in the bins; targets itself lists none and changes only with its delegation.
+            await SignHashBinsAsync(bins, content, listed, onlineSigner, result, cancellationToken).ConfigureAwait(false);
+            listed = new Dictionary<string, TargetFile>(StringComparer.Ordinal);
+            content = new Dictionary<string, byte[]>(StringComparer.Ordinal);
+        }
         if (targetsMd is null || !SameTargets(targetsMd.Signed.Targets, listed) || HalfExpired(targetsMd.Signed, TufRoleNames.Targets, now))
         {
             var targets = targetsMd?.Signed ?? new TargetsMetadata { Version = 0 };
@@ -40,7 +47,8 @@ public sealed partial class TufRepository
         var now = Now;
         var previous = Read<SnapshotMetadata>(TufRoleNames.Snapshot)?.Signed;
         var snapshot = new SnapshotMetadata { Version = (previous?.Version ?? 0) + 1, Expires = Config.Expiry.ExpiresFrom(TufRoleNames.Snapshot, now) };
-        foreach (var name in (previous?.Meta.Keys.ToList() ?? []).Append(TufRoleNames.Targets + ".json").Distinct())
+        var bins = HashBinRoles?.GetRoles().Select(r => TufFileNames.Role(r)) ?? [];
+        foreach (var name in (previous?.Meta.Keys.ToList() ?? []).Append(TufFileNames.Role(TufRoleNames.Targets)).Concat(bins).Distinct())
         {
             var role = Uri.UnescapeDataString(name[..^".json".Length]);
             var md = Read<TargetsMetadata>(role) ?? throw TufRepositoryErrors.OutOfStep(TufRoleNames.Snapshot, $"it lists {name}, which metadata/ does not hold");

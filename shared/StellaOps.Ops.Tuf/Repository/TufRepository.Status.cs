@@ -13,7 +13,7 @@ public sealed partial class TufRepository
         if (Read<SnapshotMetadata>(TufRoleNames.Snapshot) is { } s) roles.Add(State(TufRoleNames.Snapshot, s, trusted, false));
         if (Read<TimestampMetadata>(TufRoleNames.Timestamp) is { } ts) roles.Add(State(TufRoleNames.Timestamp, ts, trusted, false));
         var changes = new List<string>();
-        var listed = Read<TargetsMetadata>(TufRoleNames.Targets)?.Signed.Targets ?? [];
+        var listed = ListedTargets();
         foreach (var (name, data) in ReadContent())
             if (!listed.TryGetValue(name, out var f) || f.Hashes.GetValueOrDefault("sha256") != Sha256(data)) changes.Add($"target {name} changed");
         foreach (var name in listed.Keys.Where(n => ReadContent(n) is null)) changes.Add($"target {name} removed");

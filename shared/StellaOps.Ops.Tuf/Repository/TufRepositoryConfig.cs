@@ -23,6 +23,9 @@ public sealed class TufRepositoryConfig
     /// <summary>Key files of the roles signed without a ceremony (timestamp, snapshot, targets), relative to the repository.</summary>
     public Dictionary<string, string> OnlineKeyFiles { get; set; } = new(StringComparer.Ordinal);
 
+    /// <summary>The hash-bin delegation targets makes (null: targets lists every target itself).</summary>
+    public TufHashBins? HashBins { get; set; }
+
     /// <summary>Names the operators gave to transparency-log keys in trusted_root.json (name → base64 log id).</summary>
     public Dictionary<string, string> LogKeyNames { get; set; } = new(StringComparer.Ordinal);
 

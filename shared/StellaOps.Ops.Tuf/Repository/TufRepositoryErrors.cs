@@ -48,4 +48,12 @@ public static class TufRepositoryErrors
     public static OpsException PasswordMissing(string key) =>
         new(OpsErrorCode.TufRepositoryPasswordMissing, $"No password for '{key}'.", key,
             "Run interactively (you are prompted), or name an environment variable or a file holding the password (--password-env NAME / --password-file PATH; online keys: STELLA_TUF_ONLINE_PASSWORD or STELLA_TUF_ONLINE_PASSWORD_FILE).");
+
+    public static OpsException TokenUnavailable(string holder, string token, string detail) =>
+        new(OpsErrorCode.TufRepositoryTokenUnavailable, $"The root key of {holder} on {token} cannot be used: {detail}.", holder,
+            "Check that the holder's token is plugged in and its label is right (pkcs11-tool --module MODULE --list-tokens), that the PIN is the token's user PIN, and that --pkcs11-module names the token's PKCS#11 library.");
+
+    public static OpsException PinMissing(string holder, string token) =>
+        new(OpsErrorCode.TufRepositoryTokenPinMissing, $"No PIN for {holder}'s {token}.", holder,
+            "Run interactively (you are prompted), or name an environment variable or an owner-only file holding the PIN (--pin-env NAME / --pin-file PATH, where {holder} stands for the holder's name; or STELLA_TUF_TOKEN_PIN / STELLA_TUF_TOKEN_PIN_FILE).");
 }

@@ -85,13 +85,38 @@ public sealed class TufRepositoryValidator(TufRepository repository)
                 if (!snapshot.Signed.Meta.TryGetValue(name, out var now) || now.Version < meta.Version)
                     problems.Add(TufRepositoryErrors.Version(TufRoleNames.Snapshot, $"{name} goes back from the published version {meta.Version} (or is gone): clients see a rollback"));
         if (targets.Signed.Delegations is { } d) CheckKeyIds(TufRoleNames.Targets, d.Keys, problems);
-        foreach (var t in targets.Signed.Targets.Values)
-        {
-            var file = Path.Combine([repository.TargetsDirectory, .. TufFileNames.RemoteTarget(t.Path, trusted.ConsistentSnapshot ? t.Hashes["sha256"] : null).Split('/')]);
-            if (!File.Exists(file) || TufRepository.Sha256(File.ReadAllBytes(file)) != t.Hashes["sha256"])
-                problems.Add(TufRepositoryErrors.OutOfStep(TufRoleNames.Targets, $"target '{t.Path}' is missing from targets/ or differs from what targets lists"));
-        }
+        CheckTargetFiles(TufRoleNames.Targets, targets.Signed, trusted.ConsistentSnapshot, problems);
+        if (targets.Signed.Delegations is { SuccinctRoles: { } bins } delegations) CheckHashBins(delegations, bins, snapshot.Signed, trusted.ConsistentSnapshot, problems);
         return problems;
+    }
+
+    /// <summary>Each hash bin: present and listed by snapshot, signed by the bins' threshold, within policy, and listing only targets that hash to it.</summary>
+    private void CheckHashBins(Delegations delegations, SuccinctRoles bins, SnapshotMetadata snapshot, bool consistent, List<OpsException> problems)
+    {
+        foreach (var bin in bins.GetRoles())
+        {
+            var md = Load<TargetsMetadata>(bin, problems);
+            if (md is null) continue;
+            var valid = md.CountValidSignatures(bins, delegations.Keys);
+            if (valid < bins.Threshold)
+                problems.Add(TufRepositoryErrors.ThresholdNotMet(bin, $"{valid} of {bins.Threshold} valid signatures of the bins' keys", [TufHashBins.KeyRole + " key"]));
+            CheckExpiry(bin, md.Signed, problems);
+            if (!snapshot.Meta.TryGetValue(TufFileNames.Role(bin), out var meta) || meta.Version != md.Signed.Version)
+                problems.Add(TufRepositoryErrors.OutOfStep(TufRoleNames.Snapshot, $"it does not list {bin} version {md.Signed.Version}"));
+            foreach (var name in md.Signed.Targets.Keys.Where(n => bins.GetRoleForTarget(n) != bin))
+                problems.Add(TufRepositoryErrors.OutOfStep(bin, $"it lists '{name}', which hashes to {bins.GetRoleForTarget(name)}: clients never look for it here"));
+            CheckTargetFiles(bin, md.Signed, consistent, problems);
+        }
+    }
+
+    private void CheckTargetFiles(string role, TargetsMetadata targets, bool consistent, List<OpsException> problems)
+    {
+        foreach (var t in targets.Targets.Values)
+        {
+            var file = Path.Combine([repository.TargetsDirectory, .. TufFileNames.RemoteTarget(t.Path, consistent ? t.Hashes["sha256"] : null).Split('/')]);
+            if (!File.Exists(file) || TufRepository.Sha256(File.ReadAllBytes(file)) != t.Hashes["sha256"])
+                problems.Add(TufRepositoryErrors.OutOfStep(role, $"target '{t.Path}' is missing from targets/ or differs from what {role} lists"));
+        }
     }
 
     /// <summary>A new root: N+1 of <paramref name="previous"/>, signed by its threshold and the previous one's, keys under their ids, within the expiry policy.</summary>
