@@ -14,7 +14,29 @@ public static class TrustMaterialChanges
         Compare(changes, "certificate authority", Authorities(before.TrustedRoot?.CertificateAuthorities), Authorities(after.TrustedRoot?.CertificateAuthorities));
         Compare(changes, "timestamp authority", Authorities(before.TrustedRoot?.TimestampAuthorities), Authorities(after.TrustedRoot?.TimestampAuthorities));
         Compare(changes, "endpoint", Endpoints(before.SigningConfig), Endpoints(after.SigningConfig));
+        CompareWindows(changes, Windows(before.SigningConfig), Windows(after.SigningConfig));
         return [.. changes];
+    }
+
+    // An endpoint swap (runbook 004 scenario 1) ends the old URL's window and opens the new one's: URLs that stay
+    // listed with other windows are a change the operator must see after the sync, not "nothing changed".
+    private static void CompareWindows(List<string> changes, Dictionary<string, string> before, Dictionary<string, string> after)
+    {
+        foreach (var (service, windows) in after.OrderBy(kv => kv.Key, StringComparer.Ordinal))
+        {
+            if (before.TryGetValue(service, out var was) && was != windows) changes.Add($"endpoint window changed: {service} {was} -> {windows}");
+        }
+    }
+
+    private static Dictionary<string, string> Windows(SigstoreSigningConfig? config)
+    {
+        if (config is null) return [];
+        return config.RekorTlogUrls.Select(s => ($"tlog {s.Url} v{s.MajorApiVersion}", s.ValidFor))
+            .Concat(config.TsaUrls.Select(s => ($"tsa {s.Url} v{s.MajorApiVersion}", s.ValidFor)))
+            .Concat(config.CaUrls.Select(s => ($"ca {s.Url} v{s.MajorApiVersion}", s.ValidFor)))
+            .Concat(config.OidcUrls.Select(s => ($"oidc {s.Url} v{s.MajorApiVersion}", s.ValidFor)))
+            .GroupBy(x => x.Item1, StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => string.Join(" ", g.Select(x => x.ValidFor).OrderBy(w => w.Start).Select(w => w.ToString())), StringComparer.Ordinal);
     }
 
     /// <summary>A log key's fingerprint: lower-case hex SHA-256 of its SubjectPublicKeyInfo.</summary>
