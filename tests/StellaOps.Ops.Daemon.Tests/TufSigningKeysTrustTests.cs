@@ -12,6 +12,8 @@ using StellaOps.Ops.Contracts;
 using StellaOps.Ops.Contracts.Rpc;
 using StellaOps.Ops.Daemon.Hosting;
 using StellaOps.Ops.Daemon.Ipc;
+using StellaOps.Ops.Daemon.Observability;
+using StellaOps.Ops.Daemon.Storage;
 using StellaOps.Ops.Daemon.TrustSync;
 using StellaOps.Ops.TestSupport.Tuf;
 using StellaOps.Ops.Tuf;
@@ -31,6 +33,7 @@ public sealed class TufSigningKeysTrustTests : IAsyncLifetime
     private readonly string _dir = Directory.CreateTempSubdirectory("stellaops-signing-keys-").FullName;
     private TufRepository _repo = null!;
     private LoopbackFileServer _server = null!;
+    private readonly DaemonCore _core = new(new ManualTime(DateTimeOffset.UtcNow));
 
     private string Publish => Path.Combine(_dir, "publish");
 
@@ -52,8 +55,13 @@ public sealed class TufSigningKeysTrustTests : IAsyncLifetime
     public async Task DisposeAsync()
     {
         await _server.DisposeAsync();
+        _core.Dispose();
         Directory.Delete(_dir, recursive: true);
     }
+
+    /// <summary>A trust sync with the daemon's settings and audit log on the test's own state database.</summary>
+    private TrustSyncService NewSync(TrustSyncPaths paths, TufSigstoreTrustSource source)
+        => new(paths, source, _core.Settings, new AuditLog(new EventStore(_core.State), NullLogger<AuditLog>.Instance), TimeProvider.System, NullLogger<TrustSyncService>.Instance);
 
     /// <summary>The document rotate-signing-key.sh writes: one key, its window from <paramref name="start"/> to <paramref name="end"/>.</summary>
     private static byte[] SigningKeys(string name, ECDsa key, DateTimeOffset start, DateTimeOffset? end)
@@ -99,7 +107,7 @@ public sealed class TufSigningKeysTrustTests : IAsyncLifetime
         var state = Path.Combine(_dir, "daemon");
         var paths = new TrustSyncPaths(new DaemonPaths(Options.Create(new DaemonOptions { StateDirectory = state }), Options.Create(new IpcOptions { Endpoint = Path.Combine(state, "s.sock") })));
         var source = new TufSigstoreTrustSource(TimeProvider.System);
-        using var sync = new TrustSyncService(paths, source, TimeProvider.System, NullLogger<TrustSyncService>.Instance);
+        using var sync = NewSync(paths, source);
         await sync.InitAsync(new TrustInitRequest
         {
             TufUrl = _server.BaseUrl + "metadata/", TargetsUrl = _server.BaseUrl + "targets/",
@@ -136,7 +144,7 @@ public sealed class TufSigningKeysTrustTests : IAsyncLifetime
         var state = Path.Combine(_dir, "daemon");
         var paths = new TrustSyncPaths(new DaemonPaths(Options.Create(new DaemonOptions { StateDirectory = state }), Options.Create(new IpcOptions { Endpoint = Path.Combine(state, "s.sock") })));
         var source = new TufSigstoreTrustSource(TimeProvider.System);
-        using var sync = new TrustSyncService(paths, source, TimeProvider.System, NullLogger<TrustSyncService>.Instance);
+        using var sync = NewSync(paths, source);
         var refused = await Assert.ThrowsAsync<OpsException>(() => sync.InitAsync(new TrustInitRequest
         {
             TufUrl = _server.BaseUrl + "metadata/", TargetsUrl = _server.BaseUrl + "targets/",
