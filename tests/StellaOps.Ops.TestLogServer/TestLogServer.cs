@@ -13,6 +13,7 @@ using StellaOps.Ops.Attestation.Signing;
 using StellaOps.Ops.Attestation.Sigstore;
 using StellaOps.Ops.Contracts;
 using StellaOps.Ops.Transparency.Entries;
+using StellaOps.Ops.Transparency.Tiles;
 
 namespace StellaOps.Ops.TestLogServer;
 

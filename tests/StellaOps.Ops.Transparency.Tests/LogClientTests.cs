@@ -253,8 +253,8 @@ public sealed class LogClientTests : IAsyncLifetime
         }
         Assert.Equal(hashes, bodies.Select(b => MerkleTree.LeafHash(b)).ToList());
         Assert.Equal(System.Net.HttpStatusCode.NotFound, (await _http.GetAsync(new Uri(_v2.BaseUrl, $"tile/0/000.p/{width + 1}"))).StatusCode);
-        Assert.Equal("x001/x234/067", TestLogServer.TileAddress.Format(1234067));
-        Assert.True(TestLogServer.TileAddress.TryParse("1/x001/x234/067.p/8", hasLevel: true, out var level, out var n, out var w));
+        Assert.Equal("x001/x234/067", Transparency.Tiles.TileAddress.Format(1234067));
+        Assert.True(Transparency.Tiles.TileAddress.TryParse("1/x001/x234/067.p/8", hasLevel: true, out var level, out var n, out var w));
         Assert.Equal((1, 1234067L, 8), (level, n, w));
     }
 

@@ -49,16 +49,8 @@ public static class MerkleTree
     private static byte[] RootFromLeafHashes(IReadOnlyList<byte[]> hashes, int start, int count)
     {
         if (count == 1) return hashes[start];
-        var k = LargestPowerOfTwoBelow(count);
+        var k = (int)MerkleSubtrees.LargestPowerOfTwoBelow(count);
         return NodeHash(RootFromLeafHashes(hashes, start, k), RootFromLeafHashes(hashes, start + k, count - k));
-    }
-
-    /// <summary>The largest power of two strictly smaller than <paramref name="n"/> (n ≥ 2).</summary>
-    internal static int LargestPowerOfTwoBelow(int n)
-    {
-        var k = 1;
-        while (k << 1 < n) k <<= 1;
-        return k;
     }
 
     /// <summary>

@@ -4,7 +4,7 @@ namespace StellaOps.Ops.Attestation.Merkle;
 /// An append-only RFC 6962 tree kept as its levels of complete subtree hashes (level 0: leaf hashes; level l: the
 /// roots of aligned 2^l-leaf subtrees), which is also what C2SP tlog-tiles serves. Roots, inclusion proofs
 /// (RFC 6962 §2.1.1 PATH) and consistency proofs (§2.1.2 PROOF) for any size up to the current one take
-/// O(log² n) hashes; <see cref="MerkleTree"/> verifies them. Not thread-safe: the owner serialises appends.
+/// O(log² n) hashes (<see cref="MerkleSubtrees"/> has the shapes); <see cref="MerkleTree"/> verifies them. Not thread-safe: the owner serialises appends.
 /// </summary>
 public sealed class MerkleTreeBuilder
 {
@@ -36,70 +36,17 @@ public sealed class MerkleTreeBuilder
     /// <summary>How many complete subtree hashes level <paramref name="level"/> holds.</summary>
     public long Width(int level) => level < _levels.Count ? _levels[level].Count : 0;
 
-    public byte[] Root(long size) => size == 0 ? System.Security.Cryptography.SHA256.HashData(ReadOnlySpan<byte>.Empty) : Hash(0, size);
+    public byte[] Root(long size) => size == 0 ? System.Security.Cryptography.SHA256.HashData(ReadOnlySpan<byte>.Empty) : MerkleSubtrees.Hash(0, size, Node);
 
     public IReadOnlyList<byte[]> InclusionProof(long index, long size)
     {
         if (size > Size || index < 0 || index >= size) throw new ArgumentOutOfRangeException(nameof(index));
-        var proof = new List<byte[]>();
-        Path(index, 0, size, proof);
-        return proof;
+        return [.. MerkleSubtrees.InclusionPath(index, size).Select(r => MerkleSubtrees.Hash(r.Start, r.Count, Node))];
     }
 
     public IReadOnlyList<byte[]> ConsistencyProof(long size1, long size2)
     {
         if (size2 > Size || size1 < 0 || size1 > size2) throw new ArgumentOutOfRangeException(nameof(size1));
-        var proof = new List<byte[]>();
-        if (size1 == 0 || size1 == size2) return proof;
-        SubProof(size1, 0, size2, true, proof);
-        return proof;
-    }
-
-    // MTH(D[start : start+count]).
-    private byte[] Hash(long start, long count)
-    {
-        if ((count & (count - 1)) == 0 && start % count == 0)
-        {
-            var level = System.Numerics.BitOperations.Log2((ulong)count);
-            return _levels[level][(int)(start >> level)];
-        }
-        var k = (long)MerkleTree.LargestPowerOfTwoBelow((int)count);
-        return MerkleTree.NodeHash(Hash(start, k), Hash(start + k, count - k));
-    }
-
-    private void Path(long m, long start, long count, List<byte[]> proof)
-    {
-        if (count <= 1) return;
-        var k = (long)MerkleTree.LargestPowerOfTwoBelow((int)count);
-        if (m < k)
-        {
-            Path(m, start, k, proof);
-            proof.Add(Hash(start + k, count - k));
-        }
-        else
-        {
-            Path(m - k, start + k, count - k, proof);
-            proof.Add(Hash(start, k));
-        }
-    }
-
-    private void SubProof(long m, long start, long count, bool complete, List<byte[]> proof)
-    {
-        if (m == count)
-        {
-            if (!complete) proof.Add(Hash(start, count));
-            return;
-        }
-        var k = (long)MerkleTree.LargestPowerOfTwoBelow((int)count);
-        if (m <= k)
-        {
-            SubProof(m, start, k, complete, proof);
-            proof.Add(Hash(start + k, count - k));
-        }
-        else
-        {
-            SubProof(m - k, start + k, count - k, false, proof);
-            proof.Add(Hash(start, k));
-        }
+        return [.. MerkleSubtrees.ConsistencyPath(size1, size2).Select(r => MerkleSubtrees.Hash(r.Start, r.Count, Node))];
     }
 }

@@ -15,4 +15,6 @@ public enum LogFailureReason
     MalformedAnswer,
     /// <summary>The answer was read but does not verify (proof, checkpoint, SET, log key, body): see the verification.</summary>
     VerificationFailed,
+    /// <summary>The log's tree is not an append-only extension of a checkpoint verified before (a fork, a rewritten or shrunk tree).</summary>
+    Inconsistent,
 }

@@ -66,6 +66,90 @@ public sealed class RekorV1Client(HttpClient http, Uri baseUrl, LogBackendResili
     public Task<(LogEntry Entry, string Uuid)> GetByIndexAsync(long logIndex, CancellationToken cancellationToken)
         => GetAsync(LogHttp.Under(BaseUrl, "api/v1/log/entries?logIndex=" + logIndex.ToString(CultureInfo.InvariantCulture)), cancellationToken);
 
+    /// <summary>At most this many indexes per <c>entries/retrieve</c> request (Rekor's limit for one search).</summary>
+    public const int MaxIndexesPerRetrieve = 10;
+
+    public async Task<string> GetCheckpointAsync(CancellationToken cancellationToken)
+    {
+        using var doc = JsonDocument.Parse(await GetJsonAsync("api/v1/log", "the log info read", cancellationToken).ConfigureAwait(false), AttestationJson.DocumentOptions);
+        return (doc.RootElement.ValueKind == JsonValueKind.Object ? AttestationJson.GetString(doc.RootElement, "signedTreeHead") : null)
+            ?? throw new TransparencyLogException(LogFailureReason.MalformedAnswer, $"{Backend}: the log info has no signedTreeHead");
+    }
+
+    public async Task<IReadOnlyList<byte[]>> GetConsistencyProofAsync(long size1, long size2, CancellationToken cancellationToken)
+    {
+        var relative = FormattableString.Invariant($"api/v1/log/proof?firstSize={size1}&lastSize={size2}");
+        using var doc = JsonDocument.Parse(await GetJsonAsync(relative, "the consistency proof", cancellationToken).ConfigureAwait(false), AttestationJson.DocumentOptions);
+        if (doc.RootElement.ValueKind != JsonValueKind.Object || !doc.RootElement.TryGetProperty("hashes", out var hashes) || hashes.ValueKind != JsonValueKind.Array)
+            throw new TransparencyLogException(LogFailureReason.MalformedAnswer, $"{Backend}: the consistency proof has no hashes");
+        var list = new List<byte[]>();
+        foreach (var h in hashes.EnumerateArray())
+        {
+            if (h.ValueKind != JsonValueKind.String || h.GetString() is not { Length: 64 } hex || !hex.All(Uri.IsHexDigit))
+                throw new TransparencyLogException(LogFailureReason.MalformedAnswer, $"{Backend}: a consistency proof hash is not 32 bytes of hex");
+            list.Add(Convert.FromHexString(hex));
+        }
+        return list;
+    }
+
+    public async Task<IReadOnlyList<LogRead>> GetEntriesAsync(long start, int count, long treeSize, CancellationToken cancellationToken)
+    {
+        if (start < 0 || count < 0 || start + count > treeSize) throw new ArgumentOutOfRangeException(nameof(start));
+        var url = LogHttp.Under(BaseUrl, "api/v1/log/entries/retrieve");
+        var reads = new List<LogRead>(count);
+        for (var from = start; from < start + count; from += MaxIndexesPerRetrieve)
+        {
+            var indexes = Enumerable.Range(0, (int)Math.Min(MaxIndexesPerRetrieve, start + count - from)).Select(i => from + i).ToList();
+            var body = AttestationJson.Write(w =>
+            {
+                w.WriteStartObject();
+                w.WriteStartArray("logIndexes");
+                foreach (var i in indexes) w.WriteNumberValue(i);
+                w.WriteEndArray();
+                w.WriteEndObject();
+            });
+            using var response = await resilience.SendAsync(http, () => LogHttp.Json(HttpMethod.Post, url, body), cancellationToken).ConfigureAwait(false);
+            if (!LogHttp.IsSuccess(response.StatusCode)) throw LogHttp.Refused(response, Backend, "the entries read");
+            var byIndex = new Dictionary<long, LogRead>();
+            try
+            {
+                using var doc = JsonDocument.Parse(await LogHttp.ReadAsync(response, Backend, cancellationToken).ConfigureAwait(false), AttestationJson.DocumentOptions);
+                if (doc.RootElement.ValueKind != JsonValueKind.Array) throw new TransparencyLogException(LogFailureReason.MalformedAnswer, $"{Backend}: the entries read is not a JSON array");
+                foreach (var element in doc.RootElement.EnumerateArray())
+                {
+                    if (!TryParseAnswer(System.Text.Encoding.UTF8.GetBytes(element.GetRawText()), out var entry, out var uuid, out var error))
+                        throw new TransparencyLogException(LogFailureReason.MalformedAnswer, $"{Backend}: {error}");
+                    byIndex[entry.LogIndex] = new LogRead(entry, uuid);
+                }
+            }
+            catch (JsonException)
+            {
+                throw new TransparencyLogException(LogFailureReason.MalformedAnswer, $"{Backend}: the entries read is not JSON");
+            }
+            foreach (var i in indexes)
+                reads.Add(byIndex.TryGetValue(i, out var read) ? read
+                    : throw new TransparencyLogException(LogFailureReason.MalformedAnswer, $"{Backend} did not answer entry {i.ToString(CultureInfo.InvariantCulture)} of a tree of {treeSize.ToString(CultureInfo.InvariantCulture)}"));
+        }
+        return reads;
+    }
+
+    private async Task<byte[]> GetJsonAsync(string relative, string what, CancellationToken cancellationToken)
+    {
+        var url = LogHttp.Under(BaseUrl, relative);
+        using var response = await resilience.SendAsync(http, () => LogHttp.Json(HttpMethod.Get, url, null), cancellationToken).ConfigureAwait(false);
+        if (!LogHttp.IsSuccess(response.StatusCode)) throw LogHttp.Refused(response, Backend, what);
+        var json = await LogHttp.ReadAsync(response, Backend, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            using var _ = JsonDocument.Parse(json, AttestationJson.DocumentOptions);
+        }
+        catch (JsonException)
+        {
+            throw new TransparencyLogException(LogFailureReason.MalformedAnswer, $"{Backend}: {what} is not JSON");
+        }
+        return json;
+    }
+
     private async Task<(LogEntry, string)> GetAsync(Uri url, CancellationToken cancellationToken)
     {
         using var response = await resilience.SendAsync(http, () => LogHttp.Json(HttpMethod.Get, url, null), cancellationToken).ConfigureAwait(false);

@@ -1,6 +1,8 @@
 using StellaOps.Ops.Attestation;
 using StellaOps.Ops.Transparency.Entries;
+using StellaOps.Ops.Attestation.Merkle;
 using StellaOps.Ops.Transparency.Resilience;
+using StellaOps.Ops.Transparency.Tiles;
 
 namespace StellaOps.Ops.Transparency.Clients;
 
@@ -50,9 +52,45 @@ public sealed class RekorV2Client(HttpClient http, Uri baseUrl, LogBackendResili
     /// <summary>The log's latest signed checkpoint (<c>GET checkpoint</c>, C2SP tlog-tiles), unverified.</summary>
     public async Task<string> GetCheckpointAsync(CancellationToken cancellationToken)
     {
-        var url = LogHttp.Under(BaseUrl, "checkpoint");
+        return System.Text.Encoding.UTF8.GetString(await GetAsync("checkpoint", "the checkpoint read", cancellationToken).ConfigureAwait(false));
+    }
+
+    public async Task<IReadOnlyList<byte[]>> GetConsistencyProofAsync(long size1, long size2, CancellationToken cancellationToken)
+        => await Tiles(size2).HashesAsync(MerkleSubtrees.ConsistencyPath(size1, size2), cancellationToken).ConfigureAwait(false);
+
+    public async Task<IReadOnlyList<LogRead>> GetEntriesAsync(long start, int count, long treeSize, CancellationToken cancellationToken)
+    {
+        if (start < 0 || count < 0 || start + count > treeSize) throw new ArgumentOutOfRangeException(nameof(start));
+        var tiles = Tiles(treeSize);
+        var root = (await tiles.HashesAsync([(0, treeSize)], cancellationToken).ConfigureAwait(false))[0];
+        var reads = new List<LogRead>(count);
+        for (var bundle = start >> 8; bundle <= (start + count - 1) >> 8 && count > 0; bundle++)
+        {
+            var width = tiles.Width(0, bundle);
+            var bodies = await GetAsync("tile/entries/" + TileAddress.EntriesPath(bundle, width), "the entry bundle read", cancellationToken).ConfigureAwait(false);
+            if (!EntryBundle.TryParse(bodies, out var entries, out var error) || entries.Count != width)
+                throw new TransparencyLogException(LogFailureReason.MalformedAnswer, $"{resilience.Backend}: entry bundle {bundle}: {(error.Length > 0 ? error : $"{entries.Count} entries, not {width}")}");
+            for (var i = 0; i < width; i++)
+            {
+                var index = bundle * 256 + i;
+                if (index < start || index >= start + count) continue;
+                var proof = await tiles.HashesAsync(MerkleSubtrees.InclusionPath(index, treeSize), cancellationToken).ConfigureAwait(false);
+                // v2 entries name no log: the caller knows which log it read (the log id stays empty here).
+                var entry = new LogEntry(index, [], RekorEntryBodies.HashedRekordKind, RekorEntryBodies.HashedRekordVersion, 0, null,
+                    new InclusionProof(index, root, treeSize, proof, ""), entries[i]);
+                reads.Add(new LogRead(entry, null));
+            }
+        }
+        return reads;
+    }
+
+    private TileHashReader Tiles(long treeSize) => new(treeSize, (level, index, width, ct) => GetAsync("tile/" + TileAddress.Path(level, index, width), "the tile read", ct));
+
+    private async Task<byte[]> GetAsync(string relative, string what, CancellationToken cancellationToken)
+    {
+        var url = LogHttp.Under(BaseUrl, relative);
         using var response = await resilience.SendAsync(http, () => new HttpRequestMessage(HttpMethod.Get, url), cancellationToken).ConfigureAwait(false);
-        if (!LogHttp.IsSuccess(response.StatusCode)) throw LogHttp.Refused(response, resilience.Backend, "the checkpoint read");
-        return System.Text.Encoding.UTF8.GetString(await LogHttp.ReadAsync(response, resilience.Backend, cancellationToken).ConfigureAwait(false));
+        if (!LogHttp.IsSuccess(response.StatusCode)) throw LogHttp.Refused(response, resilience.Backend, what);
+        return await LogHttp.ReadAsync(response, resilience.Backend, cancellationToken).ConfigureAwait(false);
     }
 }

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace StellaOps.Ops.TestLogServer;
+namespace StellaOps.Ops.Transparency.Tiles;
 
 /// <summary>
 /// C2SP tlog-tiles paths: <c>&lt;L&gt;/&lt;N&gt;[.p/&lt;W&gt;]</c>, N as zero-padded three-digit elements, all but the last
@@ -19,7 +19,10 @@ public static class TileAddress
         return string.Join('/', groups.Select((g, i) => i < groups.Count - 1 ? "x" + g : g));
     }
 
-    public static string Path(int level, long n, int width = 256) => $"{level}/{Format(n)}" + (width == 256 ? "" : $".p/{width}");
+    public static string Path(int level, long n, int width = 256) => $"{level}/{EntriesPath(n, width)}";
+
+    /// <summary>An entry bundle's path under <c>tile/entries/</c>: <c>&lt;N&gt;[.p/&lt;W&gt;]</c>.</summary>
+    public static string EntriesPath(long n, int width = 256) => Format(n) + (width == 256 ? "" : $".p/{width}");
 
     public static bool TryParse(string path, bool hasLevel, out int level, out long n, out int width)
     {
