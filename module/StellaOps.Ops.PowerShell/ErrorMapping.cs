@@ -29,7 +29,8 @@ public static class ErrorMapping
             or OpsErrorCode.CertificateChainIntermediateMissing or OpsErrorCode.CertificateChainRootNotTrusted or OpsErrorCode.CertificateChainInvalid
             or OpsErrorCode.KeyNotTrustedAtSigningTime or OpsErrorCode.CertificateExpired or OpsErrorCode.CertificateNotYetValid
             or OpsErrorCode.CertificateUsageInvalid or OpsErrorCode.IssuerNotTrusted or OpsErrorCode.AlgorithmNotSupported
-            or OpsErrorCode.SubjectDigestMismatch or OpsErrorCode.TimestampInvalid or OpsErrorCode.TransparencyLogEntryMissing => ErrorCategory.SecurityError,
+            or OpsErrorCode.SubjectDigestMismatch or OpsErrorCode.TimestampInvalid or OpsErrorCode.TransparencyLogEntryMissing
+            or OpsErrorCode.TransparencyLogInconsistent or OpsErrorCode.TransparencyLogCheckpointInvalid => ErrorCategory.SecurityError,
         OpsErrorCode.SigningFailed => ErrorCategory.InvalidResult,
         OpsErrorCode.NotImplemented => ErrorCategory.NotImplemented,
         OpsErrorCode.LimitExceeded => ErrorCategory.LimitsExceeded,

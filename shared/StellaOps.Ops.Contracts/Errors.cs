@@ -156,6 +156,10 @@ public enum OpsErrorCode
     TransparencyLogBackendNotFound = 1604,
     /// <summary>A Rekor search's window is invalid (after is not before before, or wider than the limit).</summary>
     TransparencyLogSearchInvalid = 1605,
+    /// <summary>A transparency log's tree is not an append-only extension of the checkpoint the daemon verified before (a fork, a rewritten or shrunk history): nothing it served is used.</summary>
+    TransparencyLogInconsistent = 1606,
+    /// <summary>A transparency log's checkpoint, or an entry it served, does not verify with the log's key in the trusted root: nothing it served is used.</summary>
+    TransparencyLogCheckpointInvalid = 1607,
     /// <summary>The service manager (systemd, the Windows service controller or task scheduler) refused or failed an action on a unit: the message says what it answered.</summary>
     ServiceControlFailed = 1026,
     /// <summary>No service manager to ask: systemd is not running here, or the system bus cannot be reached.</summary>

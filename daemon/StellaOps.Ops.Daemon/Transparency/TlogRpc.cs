@@ -4,7 +4,7 @@ using StellaOps.Ops.Daemon.Attestor;
 
 namespace StellaOps.Ops.Daemon.Transparency;
 
-public sealed class TlogRpc(TransparencyBackends backends, TransparencyStore store, AttestationStore attestations, TransparencySignal signal, TimeProvider time) : ITlogRpc
+public sealed class TlogRpc(TransparencyBackends backends, TransparencyStore store, AttestationStore attestations, TransparencySignal signal, TransparencyLogSearch logSearch, TimeProvider time) : ITlogRpc
 {
     /// <summary>The widest search window, so one answer stays bounded.</summary>
     public static readonly TimeSpan MaxWindow = TimeSpan.FromDays(366);
@@ -52,12 +52,16 @@ public sealed class TlogRpc(TransparencyBackends backends, TransparencyStore sto
     public Task<TlogSearchHit[]> SearchAsync(TlogSearchQuery query, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(query);
-        if (query.Before <= query.After)
-            throw new OpsException(OpsErrorCode.TransparencyLogSearchInvalid, $"--after ({query.After:O}) must be before --before ({query.Before:O}).", "after", "Give a window: --after 2026-01-01T00:00:00Z --before 2026-01-02T00:00:00Z");
-        if (query.Before - query.After > MaxWindow)
-            throw new OpsException(OpsErrorCode.TransparencyLogSearchInvalid, $"The window is wider than {MaxWindow.TotalDays:0} days.", "after", "Search a narrower window, one after the other.");
+        CheckWindow(query);
         var limit = Math.Clamp(query.Limit, 1, Protocol.MaxBatchItems);
         return Task.FromResult(store.Search(query with { Limit = limit }).ToArray());
+    }
+
+    public Task<TlogLogSearch> SearchLogAsync(TlogSearchQuery query, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(query);
+        CheckWindow(query);
+        return logSearch.SearchAsync(query, cancellationToken);
     }
 
     public Task<int> ResubmitAsync(string[] attestationIds, CancellationToken cancellationToken)
@@ -77,6 +81,14 @@ public sealed class TlogRpc(TransparencyBackends backends, TransparencyStore sto
         var queued = store.Enqueue(items, time.GetUtcNow());
         signal.Wake();
         return Task.FromResult(queued);
+    }
+
+    private static void CheckWindow(TlogSearchQuery query)
+    {
+        if (query.Before <= query.After)
+            throw new OpsException(OpsErrorCode.TransparencyLogSearchInvalid, $"--after ({query.After:O}) must be before --before ({query.Before:O}).", "after", "Give a window: --after 2026-01-01T00:00:00Z --before 2026-01-02T00:00:00Z");
+        if (query.Before - query.After > MaxWindow)
+            throw new OpsException(OpsErrorCode.TransparencyLogSearchInvalid, $"The window is wider than {MaxWindow.TotalDays:0} days.", "after", "Search a narrower window, one after the other.");
     }
 
     private static TlogBackendInfo[] Describe(TransparencyBackends.Snapshot snapshot, long depth) => [.. snapshot.Backends.Select((b, i) => new TlogBackendInfo

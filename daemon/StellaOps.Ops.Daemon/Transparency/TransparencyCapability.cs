@@ -28,6 +28,7 @@ public static class TransparencyCapability
         services.AddSingleton<TransparencyDrain>();
         services.AddHostedService(sp => sp.GetRequiredService<TransparencyDrain>());
         services.AddSingleton<IHealthCheck, TransparencyHealthCheck>();
+        services.AddSingleton<TransparencyLogSearch>();
         services.AddSingleton<ITlogRpc, TlogRpc>();
         return services;
     }

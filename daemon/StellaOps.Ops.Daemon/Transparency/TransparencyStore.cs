@@ -174,6 +174,31 @@ public sealed class TransparencyStore(StateStore store)
         return found;
     }
 
+    /// <summary>
+    /// The checkpoint of <paramref name="backend"/> the daemon verified last: the tree (size, root) of the inclusion
+    /// proof of the entry it stored last for that log (each was verified, checkpoint signature included, before it
+    /// was stored); null when it stored none.
+    /// </summary>
+    public (long Size, byte[] Root)? LastVerifiedTree(string backend)
+    {
+        using var c = store.Open();
+        using var cmd = Command(c, null, "SELECT entry FROM tlog_entries WHERE backend = $backend ORDER BY seq DESC LIMIT 1;");
+        Set(cmd, ("$backend", backend));
+        return cmd.ExecuteScalar() is byte[] json && LogEntry.TryParse(json, out var entry, out _) && entry.Proof is { } proof ? (proof.TreeSize, proof.RootHash) : null;
+    }
+
+    /// <summary>The log indexes in [<paramref name="from"/>, <paramref name="to"/>) of <paramref name="backend"/> that hold an entry this daemon stored.</summary>
+    public IReadOnlySet<long> OwnIndexes(string backend, long from, long to)
+    {
+        using var c = store.Open();
+        using var cmd = Command(c, null, "SELECT DISTINCT log_index FROM tlog_entries WHERE backend = $backend AND log_index >= $from AND log_index < $to;");
+        Set(cmd, ("$backend", backend), ("$from", from), ("$to", to));
+        using var r = cmd.ExecuteReader();
+        var set = new HashSet<long>();
+        while (r.Read()) set.Add(r.GetInt64(0));
+        return set;
+    }
+
     /// <summary>Logged entries in the window, newest first; with a key id only those whose signing key or log id is it.</summary>
     public IReadOnlyList<TlogSearchHit> Search(TlogSearchQuery query)
     {

@@ -140,4 +140,29 @@ public static class RekorEntryBodies
             return false;
         }
     }
+
+    /// <summary>The signing key (SPKI DER) a dsse v0.0.1 or hashedrekord v0.0.2 body names as its verifier (an entry read from a log).</summary>
+    public static bool TrySignerKey(byte[] body, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out byte[]? spki)
+    {
+        spki = null;
+        try
+        {
+            using var doc = JsonDocument.Parse(body, AttestationJson.DocumentOptions);
+            var root = doc.RootElement;
+            if (!root.TryGetProperty("spec", out var spec) || spec.ValueKind != JsonValueKind.Object) return false;
+            var kind = AttestationJson.GetString(root, "kind");
+            if (kind == DsseKind && spec.TryGetProperty("signatures", out var sigs) && sigs.ValueKind == JsonValueKind.Array && sigs.GetArrayLength() >= 1
+                && Base64Text.TryDecode(AttestationJson.GetString(sigs[0], "verifier"), out var pem) && PublicKeyPem.TryDecode(System.Text.Encoding.UTF8.GetString(pem), out var key))
+                spki = key;
+            else if (kind == HashedRekordKind && spec.TryGetProperty("hashedRekordV002", out var hr) && hr.TryGetProperty("signature", out var sig)
+                && sig.TryGetProperty("verifier", out var verifier) && verifier.TryGetProperty("publicKey", out var pk)
+                && Base64Text.TryDecode(AttestationJson.GetString(pk, "rawBytes"), out var raw) && raw.Length > 0)
+                spki = raw;
+            return spki is not null;
+        }
+        catch (Exception e) when (e is JsonException or InvalidOperationException or FormatException or ArgumentException)
+        {
+            return false;
+        }
+    }
 }

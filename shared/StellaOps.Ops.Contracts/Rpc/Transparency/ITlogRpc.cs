@@ -22,6 +22,14 @@ public partial interface ITlogRpc
     [RequiresRole(CallerRole.Reader)]
     Task<TlogSearchHit[]> SearchAsync(TlogSearchQuery query, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Reads each configured log (or the query's backend) itself from a checkpoint verified against the one the daemon
+    /// verified last (consistency proved), at most the query's MaxEntries from its StartIndex, and answers the entries
+    /// in the window (v2 logs record no time: every entry read) this daemon did not write, with what was read.
+    /// </summary>
+    [RequiresRole(CallerRole.Reader)]
+    Task<TlogLogSearch> SearchLogAsync(TlogSearchQuery query, CancellationToken cancellationToken);
+
     /// <summary>Queues the given attestations to be logged again (to a log whose key is trusted now).</summary>
     [RequiresRole(CallerRole.Operator)]
     Task<int> ResubmitAsync(string[] attestationIds, CancellationToken cancellationToken);

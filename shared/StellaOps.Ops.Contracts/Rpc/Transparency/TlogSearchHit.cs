@@ -1,6 +1,11 @@
 namespace StellaOps.Ops.Contracts.Rpc;
 
-/// <summary>One logged entry of a search, saying which key matched (signing-key or log-key; none without a key id).</summary>
+/// <summary>
+/// One logged entry of a search, saying which key matched (signing-key or log-key; none without a key id) and whether
+/// it came from the daemon's own record or was found in the log itself (<see cref="FromLog"/>: an entry this daemon
+/// did not write, with no attestation id and, unless its key is one of the daemon's, the SHA-256 of its key as the
+/// signing key id).
+/// </summary>
 public sealed record TlogSearchHit
 {
     public string AttestationId { get; init; } = "";
@@ -15,4 +20,6 @@ public sealed record TlogSearchHit
     public DateTimeOffset? IntegratedTime { get; init; }
     public string? MatchedBy { get; init; }
     public AttestationSubject[] Subjects { get; init; } = [];
+    /// <summary>Found by reading the log (Search-StellaRekor -Log), not in the daemon's record: this daemon did not write it.</summary>
+    public bool FromLog { get; init; }
 }

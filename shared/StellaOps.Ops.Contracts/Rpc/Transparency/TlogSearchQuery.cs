@@ -12,4 +12,13 @@ public sealed record TlogSearchQuery
     public string? KeyId { get; init; }
     public string? Subject { get; init; }
     public int Limit { get; init; } = Protocol.MaxBatchItems;
+    /// <summary><c>tlog.SearchLog</c>: only this backend (its URL), else every configured log.</summary>
+    public string? Backend { get; init; }
+    /// <summary><c>tlog.SearchLog</c>: the first log index to read (the previous scan's <see cref="TlogLogScan.NextIndex"/> to go on).</summary>
+    public long StartIndex { get; init; }
+    /// <summary><c>tlog.SearchLog</c>: at most this many entries read per log and call (1 … <see cref="MaxLogEntries"/>).</summary>
+    public int MaxEntries { get; init; } = DefaultLogEntries;
+
+    public const int DefaultLogEntries = 1000;
+    public const int MaxLogEntries = 10000;
 }

@@ -1,0 +1,124 @@
+using System.Security.Cryptography;
+using Microsoft.Extensions.Logging;
+using StellaOps.Ops.Contracts;
+using StellaOps.Ops.Contracts.Rpc;
+using StellaOps.Ops.Daemon.Keys;
+using StellaOps.Ops.Transparency.Clients;
+using StellaOps.Ops.Transparency.Entries;
+using StellaOps.Ops.Transparency.Tail;
+
+namespace StellaOps.Ops.Daemon.Transparency;
+
+/// <summary>
+/// <c>tlog.SearchLog</c> (Search-StellaRekor -Log): reads each configured log itself with <see cref="LogTail"/>, from
+/// the checkpoint this daemon verified last for it (consistency proved; none stored yet: the head's signature only),
+/// at most the query's cap from its start index, and answers the entries in the window (a v2 log records no time:
+/// every entry read counts) that the daemon's record does not hold, marked <see cref="TlogSearchHit.FromLog"/>. The key
+/// filter is the record's: the signing key (a daemon key with that public key by its id, else the SHA-256 of the
+/// key, hex) or the log key. A log that is not consistent, or whose checkpoint or entries do not verify, fails the
+/// whole call with what it served, never a partial answer.
+/// </summary>
+public sealed class TransparencyLogSearch(TransparencyBackends backends, TransparencyStore store, KeyStore keys, TimeProvider time, ILogger<TransparencyLogSearch> log)
+{
+    public async Task<TlogLogSearch> SearchAsync(TlogSearchQuery query, CancellationToken cancellationToken)
+    {
+        var snapshot = backends.Current;
+        IReadOnlyList<LogBackend> chosen;
+        if (!string.IsNullOrWhiteSpace(query.Backend))
+        {
+            chosen = backends.Find(query.Backend) is { } one ? [one]
+                : throw new OpsException(OpsErrorCode.TransparencyLogBackendNotFound,
+                    $"No transparency-log backend is '{query.Backend}'; the backends are: {(snapshot.Backends.Count == 0 ? "none" : string.Join(", ", snapshot.Backends.Select(b => b.Name)))}.",
+                    query.Backend, "List them: stella trust status --show-backends");
+        }
+        else if (snapshot.Backends.Count == 0)
+        {
+            throw new OpsException(OpsErrorCode.TransparencyLogNotConfigured, $"No transparency log can be read: {snapshot.Problem}.", null, TransparencyHealthCheck.ConfigureCommand);
+        }
+        else chosen = snapshot.Backends;
+        if (query.StartIndex < 0) throw OpsException.InvalidArgument("The start index is a log index, 0 or more.", "startIndex");
+        if (query.MaxEntries is < 1 or > TlogSearchQuery.MaxLogEntries)
+            throw OpsException.InvalidArgument($"At most {TlogSearchQuery.MaxLogEntries} entries are read per log and call; give 1 to {TlogSearchQuery.MaxLogEntries}.", "maxEntries");
+
+        var daemonKeys = keys.All().GroupBy(k => Convert.ToHexStringLower(SHA256.HashData(k.SubjectPublicKeyInfo))).ToDictionary(g => g.Key, g => g.First().Id, StringComparer.Ordinal);
+        var key = query.KeyId?.ToLowerInvariant();
+        var hits = new List<TlogSearchHit>();
+        var scans = new List<TlogLogScan>();
+        foreach (var backend in chosen)
+        {
+            var result = await TailAsync(backend, snapshot, query, cancellationToken).ConfigureAwait(false);
+            var own = store.OwnIndexes(backend.Name, result.From, result.To);
+            scans.Add(new TlogLogScan
+            {
+                Backend = backend.Name,
+                ApiVersion = backend.Service.MajorApiVersion,
+                CheckpointSize = result.Head.Size,
+                ConsistentWithSize = result.ConsistentWithSize,
+                StartIndex = result.From,
+                EndIndex = result.To,
+                NextIndex = result.To < result.Head.Size ? result.To : null,
+                Own = result.Entries.Count(r => own.Contains(r.Entry.LogIndex)),
+            });
+            foreach (var (entry, uuid) in result.Entries.Select(r => (r.Entry, r.Uuid)))
+            {
+                if (own.Contains(entry.LogIndex) || hits.Count >= Protocol.MaxBatchItems) continue;
+                DateTimeOffset? integrated = entry.IntegratedTime > 0 ? DateTimeOffset.FromUnixTimeSeconds(entry.IntegratedTime) : null;
+                if (integrated is { } at && (at < query.After || at >= query.Before)) continue;
+                // A log entry names no subject, only digests of what was signed: a subject filter leaves it out.
+                if (query.Subject is { Length: > 0 }) continue;
+                var spkiHash = RekorEntryBodies.TrySignerKey(entry.CanonicalizedBody, out var spki) ? Convert.ToHexStringLower(SHA256.HashData(spki)) : "";
+                var signingKey = daemonKeys.TryGetValue(spkiHash, out var id) ? id : spkiHash;
+                var logKey = Convert.ToHexStringLower(entry.LogId);
+                string? matched = null;
+                if (key is not null)
+                {
+                    if (signingKey.Length > 0 && signingKey.StartsWith(key, StringComparison.Ordinal) || spkiHash.Length > 0 && spkiHash.StartsWith(key, StringComparison.Ordinal)) matched = "signing-key";
+                    else if (logKey.StartsWith(key, StringComparison.Ordinal)) matched = "log-key";
+                    else continue;
+                }
+                hits.Add(new TlogSearchHit
+                {
+                    Backend = backend.Name,
+                    ApiVersion = backend.Service.MajorApiVersion,
+                    LogIndex = entry.LogIndex,
+                    Uuid = uuid,
+                    LogKeyId = logKey,
+                    SigningKeyId = signingKey,
+                    IntegratedTime = integrated,
+                    LoggedAt = integrated ?? default,
+                    MatchedBy = matched,
+                    FromLog = true,
+                });
+            }
+        }
+        return new TlogLogSearch { Hits = [.. hits], Logs = [.. scans] };
+    }
+
+    private async Task<LogTailResult> TailAsync(LogBackend backend, TransparencyBackends.Snapshot snapshot, TlogSearchQuery query, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await LogTail.ReadAsync(backend.Client, snapshot.TrustedLogs, store.LastVerifiedTree(backend.Name), query.StartIndex, query.MaxEntries, time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+        }
+        catch (TransparencyLogException e) when (e.Reason is LogFailureReason.Inconsistent or LogFailureReason.VerificationFailed)
+        {
+            var inconsistent = e.Reason == LogFailureReason.Inconsistent;
+            log.LogError("Transparency log {Backend} {What}: {Detail}", backend.Name, inconsistent ? "is not consistent with the checkpoint this daemon verified" : "served what does not verify", e.Message);
+            throw new OpsException(inconsistent ? OpsErrorCode.TransparencyLogInconsistent : OpsErrorCode.TransparencyLogCheckpointInvalid,
+                $"{e.Message}. Nothing this log served is used.", backend.Name,
+                inconsistent
+                    ? "Treat the log as compromised or split-view: do not trust its entries, report it to its operator, and check the trusted root (stella trust status)."
+                    : "Check the trusted root's key for this log (stella trust sync) and the log's endpoint (stella trust status --show-endpoints).");
+        }
+        catch (TransparencyLogException e)
+        {
+            throw new OpsException(OpsErrorCode.TransparencyLogUnavailable, $"Transparency log {backend.Name} could not be read: {e.Message}", backend.Name,
+                "Try again once it answers (stella trust status --show-circuit-breaker), or name another log with -Backend.");
+        }
+        catch (HttpRequestException e)
+        {
+            throw new OpsException(OpsErrorCode.TransparencyLogUnavailable, $"Transparency log {backend.Name} could not be read: {e.Message}", backend.Name,
+                "Try again once it answers (stella trust status --show-circuit-breaker), or name another log with -Backend.");
+        }
+    }
+}

@@ -1,0 +1,8 @@
+namespace StellaOps.Ops.Contracts.Rpc;
+
+/// <summary><c>tlog.SearchLog</c>'s answer: the entries found in the logs that the daemon did not write, and what was read of each log.</summary>
+public sealed record TlogLogSearch
+{
+    public TlogSearchHit[] Hits { get; init; } = [];
+    public TlogLogScan[] Logs { get; init; } = [];
+}
