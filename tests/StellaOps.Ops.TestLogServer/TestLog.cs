@@ -17,7 +17,7 @@ public sealed class TestLog : IDisposable
 {
     public const long TreeId = 1193050959916656506;
 
-    private readonly MerkleTreeBuilder _tree = new();
+    private MerkleTreeBuilder _tree = new();
     private readonly List<byte[]> _bodies = [];
     private readonly List<long> _times = [];
     private readonly Dictionary<string, long> _byLeaf = new(StringComparer.Ordinal);
@@ -65,6 +65,26 @@ public sealed class TestLog : IDisposable
             _times.Add(ApiVersion == 1 ? DateTimeOffset.UtcNow.ToUnixTimeSeconds() : 0);
             _byLeaf[key] = index;
             return (index, true);
+        }
+    }
+
+    /// <summary>
+    /// A split view: the log rewrites its history (the first entry replaced by other content) and from now on serves,
+    /// signed with its real key, a tree of the same size that is not an extension of anything it served before.
+    /// </summary>
+    public void Fork()
+    {
+        lock (_gate)
+        {
+            if (_bodies.Count == 0) throw new InvalidOperationException("An empty log has no history to rewrite.");
+            _bodies[0] = System.Text.Encoding.UTF8.GetBytes($"{{\"apiVersion\":\"0.0.1\",\"kind\":\"dsse\",\"spec\":{{\"forked\":\"{Guid.NewGuid()}\"}}}}");
+            _tree = new MerkleTreeBuilder();
+            _byLeaf.Clear();
+            foreach (var body in _bodies)
+            {
+                var leaf = MerkleTree.LeafHash(body);
+                _byLeaf[Convert.ToHexStringLower(leaf)] = _tree.AppendLeafHash(leaf);
+            }
         }
     }
 
