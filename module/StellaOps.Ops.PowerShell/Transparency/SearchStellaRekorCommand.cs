@@ -7,7 +7,10 @@ namespace StellaOps.Ops.PowerShell.Transparency;
 /// Search-StellaRekor (<c>stella rekor query</c>): the entries this daemon logged in [-After, -Before), optionally
 /// only those whose signing key or log key (a compromised Rekor key, runbook 004 scenario 2) is -KeyId, each saying
 /// which matched (MatchedBy). Pipe them into Test-StellaAttestation to re-verify; -Resubmit logs them again to a
-/// log whose key is trusted now.
+/// log whose key is trusted now. -Log also reads each configured log itself (or -Backend), from a checkpoint proved
+/// consistent with the one the daemon verified last, at most -MaxEntries from -StartIndex per log, and writes the
+/// entries this daemon did not write (FromLog); a log that is not consistent is a SecurityError and nothing it served
+/// is written. A scan the cap stopped short warns with the -StartIndex to go on from.
 /// </summary>
 [Cmdlet(VerbsCommon.Search, "StellaRekor", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
 [OutputType(typeof(TlogSearchHit))]
@@ -32,13 +35,55 @@ public sealed class SearchStellaRekorCommand : StellaCmdlet
     [Parameter]
     public SwitchParameter Resubmit { get; set; }
 
+    /// <summary>Also read the transparency logs themselves for entries this daemon did not write.</summary>
+    [Parameter]
+    public SwitchParameter Log { get; set; }
+
+    /// <summary>With -Log: only this backend (its URL, as Get-StellaTrustStatus -ShowBackends lists it).</summary>
+    [Parameter]
+    [Alias("Url")]
+    [ValidateNotNullOrEmpty]
+    public string? Backend { get; set; }
+
+    /// <summary>With -Log: the first log index to read (a previous scan's next index, to go on).</summary>
+    [Parameter]
+    [ValidateRange(0, long.MaxValue)]
+    public long StartIndex { get; set; }
+
+    /// <summary>With -Log: at most this many entries read per log.</summary>
+    [Parameter]
+    [ValidateRange(1, TlogSearchQuery.MaxLogEntries)]
+    public int MaxEntries { get; set; } = TlogSearchQuery.DefaultLogEntries;
+
     protected override void EndProcessing()
     {
-        var hits = InvokeForItem((c, _, ct) => c.Tlog.SearchAsync(new TlogSearchQuery { After = After, Before = Before, KeyId = KeyId, Subject = Subject }, ct), "rekor query");
+        if ((Backend is not null || MyInvocation.BoundParameters.ContainsKey(nameof(StartIndex)) || MyInvocation.BoundParameters.ContainsKey(nameof(MaxEntries))) && !Log)
+        {
+            ThrowTerminatingError(new ErrorRecord(new ArgumentException("-Backend, -StartIndex and -MaxEntries read the log itself: add -Log."),
+                "LogParameterWithoutLog,Search-StellaRekor", ErrorCategory.InvalidArgument, null));
+        }
+        var query = new TlogSearchQuery { After = After, Before = Before, KeyId = KeyId, Subject = Subject, Backend = Backend, StartIndex = StartIndex, MaxEntries = MaxEntries };
+        var hits = InvokeForItem((c, _, ct) => c.Tlog.SearchAsync(query, ct), "rekor query");
         if (hits is null) return;
         foreach (var hit in hits) WriteObject(hit);
+        if (Log)
+        {
+            if (Subject is not null) WriteWarning("-Subject: log entries name no subject (only digests of what was signed), so -Log finds none of the entries this daemon did not write.");
+            var found = InvokeForItem((c, _, ct) => c.Tlog.SearchLogAsync(query, ct), Backend ?? "the transparency logs");
+            if (found is null) return;
+            foreach (var scan in found.Logs)
+            {
+                WriteVerbose($"Read log {scan.Backend} (v{scan.ApiVersion}): checkpoint of {scan.CheckpointSize} entries verified"
+                    + (scan.ConsistentWithSize is { } before ? $", consistent with the checkpoint of {before} the daemon verified last" : ", no earlier checkpoint of this log was stored to prove it consistent with")
+                    + $"; entries {scan.StartIndex} to {scan.EndIndex - 1} read ({scan.EndIndex - scan.StartIndex}, {scan.Own} of them written by this daemon).");
+                if (scan.NextIndex is { } next)
+                    WriteWarning($"Log {scan.Backend}: read {scan.EndIndex - scan.StartIndex} entries (the cap, -MaxEntries {MaxEntries}) of {scan.CheckpointSize}; to go on: -Log -Backend {scan.Backend} -StartIndex {next}");
+            }
+            foreach (var hit in found.Hits) WriteObject(hit);
+        }
         if (Resubmit && hits.Length > 0)
         {
+            // Entries found only in the log (-Log) are not this daemon's attestations: only its own are logged again.
             var ids = hits.Select(h => h.AttestationId).Distinct(StringComparer.Ordinal).ToArray();
             if (ShouldProcess($"{ids.Length} attestation(s)", "Log again to a transparency log whose key is trusted now"))
             {

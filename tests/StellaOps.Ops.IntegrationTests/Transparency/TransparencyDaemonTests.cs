@@ -383,6 +383,91 @@ public sealed class TransparencyDaemonTests : IAsyncLifetime
         Assert.Equal(SigningTimeSource.Rfc3161Timestamp, verified.SigningTimeSource);
     }
 
+    /// <summary>Someone else logs an envelope of their own key directly to <paramref name="log"/>: answers the key's SHA-256 (hex), its log key id.</summary>
+    private static async Task<string> LogForeignEntryAsync(LogServer log)
+    {
+        using var key = System.Security.Cryptography.ECDsa.Create(System.Security.Cryptography.ECCurve.NamedCurves.nistP256);
+        using var signer = new StellaOps.Ops.Attestation.Signing.SoftwareDsseSigner(key);
+        var payload = System.Text.Encoding.UTF8.GetBytes("{\"_type\":\"https://in-toto.io/Statement/v1\",\"subject\":[{\"name\":\"not-ours\",\"digest\":{\"sha256\":\"" + new string('a', 64) + "\"}}],\"predicateType\":\"https://example.test/p\",\"predicate\":{}}");
+        var envelope = await StellaOps.Ops.Attestation.Dsse.DsseEnvelopeBuilder.SignAsync(StellaOps.Ops.Attestation.Dsse.DsseEnvelope.InTotoPayloadType, payload, [signer]);
+        var body = log.Log.ApiVersion == 1
+            ? StellaOps.Ops.Transparency.Entries.RekorEntryBodies.DsseV001(envelope, signer.SubjectPublicKeyInfo)
+            : StellaOps.Ops.Transparency.Entries.RekorEntryBodies.HashedRekordV002(envelope, signer.SubjectPublicKeyInfo, signer.Algorithm);
+        log.Log.Append(body);
+        return Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(signer.SubjectPublicKeyInfo));
+    }
+
+    /// <summary>
+    /// Search-StellaRekor -Log end to end: the daemon logs two attestations, someone else logs an entry with another key
+    /// directly to the log; the daemon's record does not have it, reading the log (consistent with the checkpoint the
+    /// daemon verified) finds exactly it, marked FromLog, by its key; the cap says where to go on; then the log forks
+    /// its history and the search is refused as inconsistent.
+    /// </summary>
+    private async Task LogSearchFindsTheForeignEntryAndRefusesAForkAsync(LogServer log, Dictionary<string, string> settings)
+    {
+        await using var daemon = await DaemonProcess.StartNewAsync(settings);
+        await using var client = await daemon.ConnectAsync();
+        var ours = await ActiveSoftwareKeyAsync(client);
+        var ids = await CreateAsync(client, $"log-search-v{log.Log.ApiVersion}", 2);
+        await WaitLoggedAsync(client, ids);
+        var foreignKey = await LogForeignEntryAsync(log);
+        var window = new TlogSearchQuery { After = DateTimeOffset.UtcNow.AddHours(-1), Before = DateTimeOffset.UtcNow.AddHours(1) };
+
+        var record = await client.Tlog.SearchAsync(window, CancellationToken.None);
+        Assert.Equal(ids.Order(), record.Select(h => h.AttestationId).Order());
+        Assert.All(record, h => Assert.False(h.FromLog));
+
+        var found = await client.Tlog.SearchLogAsync(window, CancellationToken.None);
+        var hit = Assert.Single(found.Hits);
+        Assert.True(hit.FromLog);
+        Assert.Equal("", hit.AttestationId);
+        Assert.Equal(2, hit.LogIndex);
+        Assert.Equal(foreignKey, hit.SigningKeyId);
+        Assert.Equal(log.BaseUrl.AbsoluteUri, hit.Backend);
+        Assert.Equal(Convert.ToHexStringLower(log.Log.LogId), hit.LogKeyId);
+        var scan = Assert.Single(found.Logs);
+        Assert.Equal((3L, 0L, 3L, 2L, (long?)null), (scan.CheckpointSize, scan.StartIndex, scan.EndIndex, scan.Own, scan.NextIndex));
+        Assert.True(scan.ConsistentWithSize is 1 or 2, $"consistent with {scan.ConsistentWithSize}");
+
+        // By key: the foreign key matches as the signing key; the daemon's own key finds nothing it did not write.
+        var byKey = Assert.Single((await client.Tlog.SearchLogAsync(window with { KeyId = foreignKey[..16] }, CancellationToken.None)).Hits);
+        Assert.Equal("signing-key", byKey.MatchedBy);
+        Assert.Empty((await client.Tlog.SearchLogAsync(window with { KeyId = ours.Id }, CancellationToken.None)).Hits);
+
+        // The cap: one entry per call, and where to go on.
+        var capped = await client.Tlog.SearchLogAsync(window with { Backend = log.BaseUrl.AbsoluteUri, MaxEntries = 1, StartIndex = 1 }, CancellationToken.None);
+        Assert.Empty(capped.Hits);
+        Assert.Equal((1L, 2L, (long?)2L), (capped.Logs[0].StartIndex, capped.Logs[0].EndIndex, capped.Logs[0].NextIndex));
+        var next = await client.Tlog.SearchLogAsync(window with { MaxEntries = 1, StartIndex = 2 }, CancellationToken.None);
+        Assert.Equal(2, Assert.Single(next.Hits).LogIndex);
+
+        log.Log.Fork();
+        var refused = await Assert.ThrowsAsync<StellaOps.Ops.Contracts.OpsException>(() => HandshakeAndSettingsTests.Call(() => client.Tlog.SearchLogAsync(window, CancellationToken.None)));
+        Assert.Equal(StellaOps.Ops.Contracts.OpsErrorCode.TransparencyLogInconsistent, refused.Code);
+        Assert.Contains("append-only", refused.Message, StringComparison.Ordinal);
+        // The daemon's own record still answers.
+        Assert.Equal(2, (await client.Tlog.SearchAsync(window, CancellationToken.None)).Length);
+    }
+
+    [Fact]
+    public async Task Reading_a_v1_log_finds_an_entry_someone_else_wrote_and_a_forked_log_is_refused()
+    {
+        var settings = Settings(_primary);
+        File.WriteAllText(settings["Trust:TrustedRootFile"], SigstoreTrustFiles.TrustedRoot([_primary]));
+        await LogSearchFindsTheForeignEntryAndRefusesAForkAsync(_primary, settings);
+    }
+
+    [Fact]
+    public async Task Reading_a_v2_log_by_its_tiles_finds_an_entry_someone_else_wrote_and_a_forked_log_is_refused()
+    {
+        var v2 = await LogServer.StartAsync(2);
+        await using var v2Log = v2;
+        var settings = Settings(_primary);
+        File.WriteAllText(settings["Trust:TrustedRootFile"], SigstoreTrustFiles.TrustedRoot([v2]));
+        WriteSigningConfig(SigstoreTrustFiles.SigningConfig([v2], tsa: v2));
+        await LogSearchFindsTheForeignEntryAndRefusesAForkAsync(v2, settings);
+    }
+
     [Fact]
     public async Task With_no_log_configured_attestations_stay_signed_nothing_is_queued_and_the_doctor_warns_how_to_configure_one()
     {
