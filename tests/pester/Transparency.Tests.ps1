@@ -1,6 +1,7 @@
 # Transparency log, offline: a bundle exported from a daemon that logged to a real test log (stella-testlog, Rekor
 # v1) verifies with no daemon, its inclusion checked from the bundle and -TrustedRoot alone; a tampered proof fails.
-# Get-StellaAttestorStatus counts Logged and queued attestations.
+# Get-StellaAttestorStatus counts Logged and queued attestations. Search-StellaRekor -Log finds an entry someone else
+# wrote directly to the log (not in the daemon's record), caps its read, and refuses the log once it forks its history.
 BeforeAll {
     Import-Module (Join-Path $PSScriptRoot 'TestDaemon.psm1') -Force
     Import-Module (Get-TestModulePath) -Force
@@ -106,5 +107,64 @@ Describe 'offline: Test-StellaAttestation -Path with -TrustedRoot checks the log
         Set-Content -Path $junk -Value '{"mediaType": 1}'
         $null = Test-StellaAttestation -Path $bundle -TrustedKey $pem -TrustedRoot $junk -Endpoint $nowhere -ErrorVariable errs -ErrorAction SilentlyContinue -WarningAction SilentlyContinue
         "$($errs[0])" | Should -Match "-TrustedRoot '.*junk.json' is not a readable Sigstore trusted_root.json"
+    }
+}
+
+Describe 'Search-StellaRekor -Log reads the log itself' {
+    BeforeAll {
+        # Someone else logs a DSSE envelope of their own key directly to the log, as Rekor v1 takes it.
+        $foreign = [Security.Cryptography.ECDsa]::Create([Security.Cryptography.ECCurve+NamedCurves]::nistP256)
+        $spki = $foreign.ExportSubjectPublicKeyInfo()
+        $script:foreignKeyId = [Convert]::ToHexString([Security.Cryptography.SHA256]::HashData($spki)).ToLowerInvariant()
+        $payload = [Text.Encoding]::UTF8.GetBytes('{"_type":"https://in-toto.io/Statement/v1","subject":[{"name":"not-ours","digest":{"sha256":"' + ('ab' * 32) + '"}}],"predicateType":"https://example.test/p","predicate":{}}')
+        $type = 'application/vnd.in-toto+json'
+        $pae = [Text.Encoding]::UTF8.GetBytes("DSSEv1 $($type.Length) $type $($payload.Length) ") + $payload
+        $sig = $foreign.SignData([byte[]]$pae, [Security.Cryptography.HashAlgorithmName]::SHA256, [Security.Cryptography.DSASignatureFormat]::Rfc3279DerSequence)
+        $envelope = @{ payloadType = $type; payload = [Convert]::ToBase64String($payload); signatures = @(@{ keyid = ''; sig = [Convert]::ToBase64String($sig) }) } | ConvertTo-Json -Compress -Depth 5
+        $pem = "-----BEGIN PUBLIC KEY-----`n$([Convert]::ToBase64String($spki, 'InsertLineBreaks'))`n-----END PUBLIC KEY-----`n"
+        $proposal = @{ apiVersion = '0.0.1'; kind = 'dsse'; spec = @{ proposedContent = @{ envelope = $envelope; verifiers = @([Convert]::ToBase64String([Text.Encoding]::UTF8.GetBytes($pem))) } } } | ConvertTo-Json -Depth 6 -Compress
+        $null = Invoke-RestMethod -Method Post -Uri "$($log.url.TrimEnd('/'))/api/v1/log/entries" -Body $proposal -ContentType 'application/json'
+        $script:window = @{ After = [DateTimeOffset]::UtcNow.AddHours(-1); Before = [DateTimeOffset]::UtcNow.AddHours(1) }
+    }
+    It 'finds the entry someone else wrote, marked FromLog, and the daemon''s record alone does not' {
+        $record = @(Search-StellaRekor @window)
+        $record.Count | Should -Be 1
+        $record[0].AttestationId | Should -Be $signed.Id
+        $record[0].FromLog | Should -BeFalse
+
+        $verbose = $null
+        $all = @(Search-StellaRekor @window -Log -Verbose 4>&1 | Tee-Object -Variable verbose | Where-Object { $_ -is [StellaOps.Ops.Contracts.Rpc.TlogSearchHit] })
+        $all.Count | Should -Be 2
+        $fromLog = @($all | Where-Object FromLog)
+        $fromLog.Count | Should -Be 1
+        $fromLog[0].LogIndex | Should -Be 1
+        $fromLog[0].SigningKeyId | Should -Be $foreignKeyId
+        $fromLog[0].AttestationId | Should -BeNullOrEmpty
+        $said = ($verbose | Where-Object { $_ -is [Management.Automation.VerboseRecord] }) -join "`n"
+        $said | Should -Match ([regex]::Escape("Read log $($log.url)"))
+        $said | Should -Match 'checkpoint of 2 entries verified, consistent with the checkpoint of 1 the daemon verified last; entries 0 to 1 read \(2, 1 of them written by this daemon\)'
+        ($all | Out-String) | Should -Match '(?m)^log\s'
+
+        $byKey = @(Search-StellaRekor @window -Log -KeyId $foreignKeyId.Substring(0, 12))
+        $byKey.Count | Should -Be 1
+        $byKey[0].MatchedBy | Should -Be 'signing-key'
+    }
+    It 'caps the read and warns with the -StartIndex to go on from' {
+        $hits = @(Search-StellaRekor @window -Log -MaxEntries 1 -WarningVariable warned -WarningAction SilentlyContinue | Where-Object FromLog)
+        $hits.Count | Should -Be 0
+        "$warned" | Should -Match ([regex]::Escape("-StartIndex 1"))
+        $next = @(Search-StellaRekor @window -Log -Backend $log.url -StartIndex 1 -MaxEntries 1 | Where-Object FromLog)
+        $next.Count | Should -Be 1
+        { Search-StellaRekor @window -StartIndex 1 -ErrorAction Stop } | Should -Throw '*add -Log*'
+    }
+    It 'refuses a log that forked its history with a SecurityError, honouring -ErrorAction' {
+        Invoke-RestMethod -Method Post -Uri "$($log.url.TrimEnd('/'))/_test/faults" -Body '{"fork":true}' -ContentType 'application/json' | Out-Null
+        $hits = @(Search-StellaRekor @window -Log -ErrorVariable errs -ErrorAction SilentlyContinue)
+        @($hits | Where-Object FromLog).Count | Should -Be 0
+        $errs.Count | Should -Be 1
+        $errs[0].CategoryInfo.Category | Should -Be 'SecurityError'
+        $errs[0].FullyQualifiedErrorId | Should -Match '^TransparencyLogInconsistent'
+        "$($errs[0])" | Should -Match 'append-only'
+        { Search-StellaRekor @window -Log -ErrorAction Stop } | Should -Throw '*append-only*'
     }
 }
