@@ -44,24 +44,18 @@ public sealed class TransparencyLogSearch(TransparencyBackends backends, Transpa
         var key = query.KeyId?.ToLowerInvariant();
         var hits = new List<TlogSearchHit>();
         var scans = new List<TlogLogScan>();
+        var notRead = new List<string>();
         foreach (var backend in chosen)
         {
+            if (hits.Count >= Protocol.MaxBatchItems) { notRead.Add(backend.Name); continue; }
             var result = await TailAsync(backend, snapshot, query, cancellationToken).ConfigureAwait(false);
             var own = store.OwnIndexes(backend.Name, result.From, result.To);
-            scans.Add(new TlogLogScan
-            {
-                Backend = backend.Name,
-                ApiVersion = backend.Service.MajorApiVersion,
-                CheckpointSize = result.Head.Size,
-                ConsistentWithSize = result.ConsistentWithSize,
-                StartIndex = result.From,
-                EndIndex = result.To,
-                NextIndex = result.To < result.Head.Size ? result.To : null,
-                Own = result.Entries.Count(r => own.Contains(r.Entry.LogIndex)),
-            });
+            var end = result.To;
             foreach (var (entry, uuid) in result.Entries.Select(r => (r.Entry, r.Uuid)))
             {
-                if (own.Contains(entry.LogIndex) || hits.Count >= Protocol.MaxBatchItems) continue;
+                // The answer is full: this log's scan ends before this entry, and says to go on from it.
+                if (hits.Count >= Protocol.MaxBatchItems) { end = entry.LogIndex; break; }
+                if (own.Contains(entry.LogIndex)) continue;
                 DateTimeOffset? integrated = entry.IntegratedTime > 0 ? DateTimeOffset.FromUnixTimeSeconds(entry.IntegratedTime) : null;
                 if (integrated is { } at && (at < query.After || at >= query.Before)) continue;
                 // A log entry names no subject, only digests of what was signed: a subject filter leaves it out.
@@ -90,8 +84,19 @@ public sealed class TransparencyLogSearch(TransparencyBackends backends, Transpa
                     FromLog = true,
                 });
             }
+            scans.Add(new TlogLogScan
+            {
+                Backend = backend.Name,
+                ApiVersion = backend.Service.MajorApiVersion,
+                CheckpointSize = result.Head.Size,
+                ConsistentWithSize = result.ConsistentWithSize,
+                StartIndex = result.From,
+                EndIndex = end,
+                NextIndex = end < result.Head.Size ? end : null,
+                Own = result.Entries.Count(r => r.Entry.LogIndex < end && own.Contains(r.Entry.LogIndex)),
+            });
         }
-        return new TlogLogSearch { Hits = [.. hits], Logs = [.. scans] };
+        return new TlogLogSearch { Hits = [.. hits], Logs = [.. scans], NotRead = [.. notRead] };
     }
 
     private async Task<LogTailResult> TailAsync(LogBackend backend, TransparencyBackends.Snapshot snapshot, TlogSearchQuery query, CancellationToken cancellationToken)
@@ -110,12 +115,7 @@ public sealed class TransparencyLogSearch(TransparencyBackends backends, Transpa
                     ? "Treat the log as compromised or split-view: do not trust its entries, report it to its operator, and check the trusted root (stella trust status)."
                     : "Check the trusted root's key for this log (stella trust sync) and the log's endpoint (stella trust status --show-endpoints).");
         }
-        catch (TransparencyLogException e)
-        {
-            throw new OpsException(OpsErrorCode.TransparencyLogUnavailable, $"Transparency log {backend.Name} could not be read: {e.Message}", backend.Name,
-                "Try again once it answers (stella trust status --show-circuit-breaker), or name another log with -Backend.");
-        }
-        catch (HttpRequestException e)
+        catch (Exception e) when (e is TransparencyLogException or HttpRequestException)
         {
             throw new OpsException(OpsErrorCode.TransparencyLogUnavailable, $"Transparency log {backend.Name} could not be read: {e.Message}", backend.Name,
                 "Try again once it answers (stella trust status --show-circuit-breaker), or name another log with -Backend.");

@@ -79,6 +79,8 @@ public sealed class SearchStellaRekorCommand : StellaCmdlet
                 if (scan.NextIndex is { } next)
                     WriteWarning($"Log {scan.Backend}: read {scan.EndIndex - scan.StartIndex} entries (the cap, -MaxEntries {MaxEntries}) of {scan.CheckpointSize}; to go on: -Log -Backend {scan.Backend} -StartIndex {next}");
             }
+            foreach (var name in found.NotRead)
+                WriteWarning($"Log {name} was not read: the answer is full ({found.Hits.Length} entries); read it on its own: -Log -Backend {name}");
             foreach (var hit in found.Hits) WriteObject(hit);
         }
         if (Resubmit && hits.Length > 0)

@@ -12,6 +12,7 @@ namespace StellaOps.Ops.Transparency.Tiles;
 public sealed class TileHashReader(long treeSize, Func<int, long, int, CancellationToken, Task<byte[]>> fetchTile)
 {
     private readonly Dictionary<(int, long), byte[]> _tiles = [];
+    private readonly Dictionary<(int, long), byte[]> _nodes = [];
 
     public long TreeSize { get; } = treeSize;
 
@@ -40,12 +41,14 @@ public sealed class TileHashReader(long treeSize, Func<int, long, int, Cancellat
 
     private byte[] Node(int level, long index)
     {
+        if (_nodes.TryGetValue((level, index), out var known)) return known;
         var r = level % 8;
         var first = index << r;
         var tile = _tiles[(level / 8, first >> 8)];
         var offset = (int)(first & 255);
         var row = Enumerable.Range(0, 1 << r).Select(i => tile.AsSpan((offset + i) * MerkleTree.HashSize, MerkleTree.HashSize).ToArray()).ToList();
         while (row.Count > 1) row = [.. Enumerable.Range(0, row.Count / 2).Select(i => MerkleTree.NodeHash(row[2 * i], row[2 * i + 1]))];
-        return row[0];
+        // Every entry's proof of a range asks the same upper nodes again: each is hashed up from its tile once.
+        return _nodes[(level, index)] = row[0];
     }
 }

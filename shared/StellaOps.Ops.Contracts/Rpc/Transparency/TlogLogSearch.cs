@@ -5,4 +5,6 @@ public sealed record TlogLogSearch
 {
     public TlogSearchHit[] Hits { get; init; } = [];
     public TlogLogScan[] Logs { get; init; } = [];
+    /// <summary>Logs not read because the answer was full (<see cref="Protocol.MaxBatchItems"/> hits): read each with its backend.</summary>
+    public string[] NotRead { get; init; } = [];
 }

@@ -20,5 +20,6 @@ public sealed record TlogSearchQuery
     public int MaxEntries { get; init; } = DefaultLogEntries;
 
     public const int DefaultLogEntries = 1000;
-    public const int MaxLogEntries = 10000;
+    /// <summary>One answer's worth (<see cref="Protocol.MaxBatchItems"/>): every entry read could be a hit.</summary>
+    public const int MaxLogEntries = Protocol.MaxBatchItems;
 }
