@@ -167,6 +167,20 @@ Describe 'Trust sync against a loopback TUF repository' {
         $result = Import-StellaTrustSnapshot -Path $bundle -MetadataDirectory $dir
         ($result.Roles | Where-Object Role -eq 'snapshot').After | Should -BeGreaterThan 0
         Test-Path (Join-Path $work 'offline-client/targets/trusted_root.json') | Should -BeTrue
+        # A client with only its root: everything the bundle brings is new, and said so as a daemon's import says it.
+        $result.MaterialChanges | Should -Contain 'endpoint added: tlog https://log2.rekor.example.dev/ v1'
+        $result.MaterialChanges | Should -Contain 'endpoint added: tlog https://rekor.sigstore.dev/ v1'
+        @($result.MaterialChanges -match '^transparency log added: https://rekor\.sigstore\.dev').Count | Should -BeGreaterThan 0 -Because ($result.MaterialChanges -join ' | ')
+
+        # The same bundle again: nothing changed. A newer one with a third log: exactly that.
+        @((Import-StellaTrustSnapshot -Path $bundle -MetadataDirectory $dir).MaterialChanges) | Should -HaveCount 0
+        $repo.AddTarget('signing_config.v0.2.json', (SigningConfig 'https://rekor.sigstore.dev', 'https://log2.rekor.example.dev', 'https://log3.rekor.example.dev')) | Out-Null
+        $repo.PublishAsync().GetAwaiter().GetResult()
+        stella trust sync | Out-Null
+        $newer = Join-Path $work 'trust-log3.tar.zst'
+        stella trust snapshot export --out $newer | Out-Null
+        $changed = Import-StellaTrustSnapshot -Path $newer -MetadataDirectory $dir
+        $changed.MaterialChanges | Should -Be @('endpoint added: tlog https://log3.rekor.example.dev/ v1')
     }
 
     It 'a damaged bundle is refused before anything is verified' {
