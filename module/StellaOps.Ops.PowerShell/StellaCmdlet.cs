@@ -129,8 +129,9 @@ public abstract class StellaCmdlet : PSCmdlet
         {
             if (last is not null)
             {
-                last.RecordType = ProgressRecordType.Completed;
-                try { WriteProgress(last); } catch (PipelineStoppedException) { }
+                // A record of its own: the host (or a PowerShell's Progress stream) may keep the one written last.
+                var completed = new ProgressRecord(last.ActivityId, last.Activity, last.StatusDescription) { PercentComplete = last.PercentComplete, RecordType = ProgressRecordType.Completed };
+                try { WriteProgress(completed); } catch (PipelineStoppedException) { }
             }
         }
     }

@@ -19,8 +19,8 @@ public sealed class IssuerTrustMaterialTests
         var time = new ManualTime(DateTimeOffset.UtcNow);
         using var core = new DaemonCore(time);
         var anchors = new TrustAnchorService(new TrustAnchorStore(core.State), time, NullLogger<TrustAnchorService>.Instance);
-        var issuers = new IssuerService(new IssuerStore(core.State), anchors, new IssuerDocumentSource(core.Settings), core.Settings, time, NullLogger<IssuerService>.Instance);
         var publisher = new IssuerDocumentPublisher(core.Keys, core.KeyStore, core.Selection, core.Settings, NullLogger<IssuerDocumentPublisher>.Instance);
+        var issuers = new IssuerService(new IssuerStore(core.State), anchors, new IssuerDocumentSource(core.Settings), publisher, core.KeyStore, core.Settings, time, NullLogger<IssuerService>.Instance);
 
         var key = await core.Keys.GenerateAsync(new KeyGenerationRequest { Provider = KeyProvider.Software, Name = "issuer" }, default);
         await core.Keys.PublishAsync(key.Id, default);

@@ -1,5 +1,4 @@
 using StellaOps.Ops.Attestation.Sigstore;
-using StellaOps.Ops.Daemon.TrustSync;
 
 namespace StellaOps.Ops.Daemon.Tests;
 

@@ -128,7 +128,7 @@ public sealed class TufSigningKeysTrustTests : IAsyncLifetime
         _repo.WriteContent(SigningKeysDocument.TargetName, SigningKeys("release-key", key, start, end));
         await SignAndPublishAsync();
         Assert.True((await SignAndVerifyNowAsync(key, trust)).Verified, "not synced yet: the daemon still serves the open window");
-        var synced = await sync.SyncAsync(new TrustSyncRequest(), CancellationToken.None);
+        var synced = await sync.SyncAsync(new TrustSyncRequest(), null, CancellationToken.None);
         Assert.Contains(synced.Roles, r => r.Role == TufRoleNames.Targets && r.After > r.Before);
         Assert.Equal(end.ToUnixTimeSeconds(), Assert.Single(trust.Keys).NotAfter!.Value.ToUnixTimeSeconds());
         var after = await SignAndVerifyNowAsync(key, trust);

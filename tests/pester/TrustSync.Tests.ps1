@@ -80,6 +80,30 @@ Describe 'Trust sync against a loopback TUF repository' {
         ($result.Roles | Where-Object Role -eq 'timestamp').Changed | Should -BeFalse
     }
 
+    It 'Sync-StellaTrust shows each step as the daemon reports it (root chain, timestamp, snapshot, targets, each target file), completed at the end' {
+        # Progress records cannot be redirected: a PowerShell of its own in this process collects them.
+        $ps = [powershell]::Create()
+        try {
+            $null = $ps.AddCommand('Import-Module').AddParameter('Name', (Get-TestModulePath)).AddStatement().AddCommand('Sync-StellaTrust').AddParameter('Endpoint', $daemon.Endpoint).AddParameter('Force', $true)
+            $result = @($ps.Invoke())
+            $ps.HadErrors | Should -BeFalse -Because ($ps.Streams.Error | Out-String)
+            $result | Should -HaveCount 1
+            $records = @($ps.Streams.Progress)
+            $statuses = @($records | ForEach-Object StatusDescription)
+            $order = @('^root chain', '^timestamp$', '^snapshot$', '^targets', '^target trusted_root\.json \(download forced\)$', '^target signing_config\.v0\.2\.json')
+            $at = foreach ($pattern in $order) {
+                $i = [array]::FindIndex([string[]]$statuses, [Predicate[string]] { param($x) $x -match $pattern })
+                $i | Should -BeGreaterOrEqual 0 -Because "a progress record matching '$pattern' (got: $($statuses -join ' | '))"
+                $i
+            }
+            for ($k = 1; $k -lt $at.Count; $k++) { $at[$k] | Should -BeGreaterThan $at[$k - 1] }
+            @($records | Select-Object -SkipLast 1 | Where-Object RecordType -eq 'Completed') | Should -HaveCount 0
+            $records[-1].RecordType | Should -Be 'Completed'
+            @($records.ActivityId | Sort-Object -Unique) | Should -HaveCount 1
+        }
+        finally { $ps.Dispose() }
+    }
+
     It 'a new log URL in the signing config reaches stella trust status --show-endpoints after stella trust sync --force' {
         $repo.AddTarget('signing_config.v0.2.json', (SigningConfig 'https://rekor.sigstore.dev', 'https://log2.rekor.example.dev')) | Out-Null
         $repo.PublishAsync().GetAwaiter().GetResult()
@@ -143,6 +167,20 @@ Describe 'Trust sync against a loopback TUF repository' {
         $result = Import-StellaTrustSnapshot -Path $bundle -MetadataDirectory $dir
         ($result.Roles | Where-Object Role -eq 'snapshot').After | Should -BeGreaterThan 0
         Test-Path (Join-Path $work 'offline-client/targets/trusted_root.json') | Should -BeTrue
+        # A client with only its root: everything the bundle brings is new, and said so as a daemon's import says it.
+        $result.MaterialChanges | Should -Contain 'endpoint added: tlog https://log2.rekor.example.dev/ v1'
+        $result.MaterialChanges | Should -Contain 'endpoint added: tlog https://rekor.sigstore.dev/ v1'
+        @($result.MaterialChanges -match '^transparency log added: https://rekor\.sigstore\.dev').Count | Should -BeGreaterThan 0 -Because ($result.MaterialChanges -join ' | ')
+
+        # The same bundle again: nothing changed. A newer one with a third log: exactly that.
+        @((Import-StellaTrustSnapshot -Path $bundle -MetadataDirectory $dir).MaterialChanges) | Should -HaveCount 0
+        $repo.AddTarget('signing_config.v0.2.json', (SigningConfig 'https://rekor.sigstore.dev', 'https://log2.rekor.example.dev', 'https://log3.rekor.example.dev')) | Out-Null
+        $repo.PublishAsync().GetAwaiter().GetResult()
+        stella trust sync | Out-Null
+        $newer = Join-Path $work 'trust-log3.tar.zst'
+        stella trust snapshot export --out $newer | Out-Null
+        $changed = Import-StellaTrustSnapshot -Path $newer -MetadataDirectory $dir
+        $changed.MaterialChanges | Should -Be @('endpoint added: tlog https://log3.rekor.example.dev/ v1')
     }
 
     It 'a damaged bundle is refused before anything is verified' {

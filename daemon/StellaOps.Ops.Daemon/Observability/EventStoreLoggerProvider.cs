@@ -14,6 +14,12 @@ public sealed class EventStoreLoggerProvider : ILoggerProvider
         new BoundedChannelOptions(10_000) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true });
     private readonly Task _writer;
     private EventStore? _store;
+    // How many events were queued and how many the writer has taken off the queue (written or given up on), so that a
+    // reader can wait for what was logged before it asked. A dropped event (the queue full) is never counted as taken:
+    // the wait is bounded.
+    private long _queued;
+    private long _taken;
+    private TaskCompletionSource _batchDone = NewBatchSignal();
 
     public EventStoreLoggerProvider()
     {
@@ -25,7 +31,30 @@ public sealed class EventStoreLoggerProvider : ILoggerProvider
 
     public ILogger CreateLogger(string categoryName) => new EventLogger(this, categoryName, Components.FromCategory(categoryName));
 
-    private void Enqueue(Contract.LogEvent e) => _channel.Writer.TryWrite(e);
+    private void Enqueue(Contract.LogEvent e)
+    {
+        if (_channel.Writer.TryWrite(e)) Interlocked.Increment(ref _queued);
+    }
+
+    /// <summary>
+    /// Waits, at most <paramref name="timeout"/>, until every event logged before this call is in the event table:
+    /// `stella crypto hsm logs` run right after an outage shows the outage's own lines, not an older view.
+    /// </summary>
+    public async Task FlushAsync(TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var target = Interlocked.Read(ref _queued);
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(timeout);
+        while (Interlocked.Read(ref _taken) < target && Volatile.Read(ref _store) is not null)
+        {
+            var signal = Volatile.Read(ref _batchDone).Task;
+            if (Interlocked.Read(ref _taken) >= target) return;
+            try { await signal.WaitAsync(deadline.Token).ConfigureAwait(false); }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested) { return; } // bounded: answer with what is there
+        }
+    }
+
+    private static TaskCompletionSource NewBatchSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     private async Task WriteLoopAsync()
     {
@@ -47,7 +76,9 @@ public sealed class EventStoreLoggerProvider : ILoggerProvider
                 // The event table must never take the daemon down; journald still has the line.
                 Console.Error.WriteLine($"stella-opsd: could not write {batch.Count} log events to the state database: {ex.Message}");
             }
+            Interlocked.Add(ref _taken, batch.Count);
             batch.Clear();
+            Interlocked.Exchange(ref _batchDone, NewBatchSignal()).TrySetResult();
         }
     }
 

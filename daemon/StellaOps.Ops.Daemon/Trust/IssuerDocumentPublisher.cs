@@ -18,7 +18,10 @@ public sealed class IssuerDocumentPublisher(KeyService keys, KeyStore store, Sig
 {
     public const string LocalIdSetting = "issuers.local.id";
 
-    public string DocumentPath => Path.Combine(Path.GetDirectoryName(keys.IssuerDirectory)!, IssuerDocument.FileName);
+    /// <summary>The folder holding this daemon's issuer document: where <c>stella issuer keys fetch</c> reads its own issuer by default.</summary>
+    public string Folder => Path.GetDirectoryName(keys.IssuerDirectory)!;
+
+    public string DocumentPath => Path.Combine(Folder, IssuerDocument.FileName);
 
     /// <param name="publishedKeyId">The key just published: it signs when there is no current signing key.</param>
     public async Task<string> PublishAsync(string publishedKeyId, CancellationToken cancellationToken)

@@ -7,7 +7,9 @@ using StellaOps.Ops.Contracts;
 using StellaOps.Ops.Contracts.Rpc;
 using StellaOps.Ops.Contracts.Text;
 using StellaOps.Ops.Daemon.Ipc;
+using StellaOps.Ops.Daemon.Keys;
 using StellaOps.Ops.Daemon.Settings;
+using StellaOps.Ops.Daemon.Verification;
 
 namespace StellaOps.Ops.Daemon.Trust;
 
@@ -15,12 +17,16 @@ namespace StellaOps.Ops.Daemon.Trust;
 /// Issuers: named signer identities whose keys come from their signed issuer documents. A document is accepted
 /// only when a key already trusted for that issuer signed it (its current keys; for a new issuer a key trust
 /// anchor) and it is newer than the last one. An issuer is trusted once <c>issuers.approval.required</c> different
-/// operators approved it after its last revocation.
+/// operators approved it after its last revocation. This daemon's own issuer (<c>issuers.local.id</c>) is fetched by
+/// default from the folder this daemon publishes it to, and its first document may also be vouched for by a key in
+/// this daemon's key store: only this daemon can sign with those.
 /// </summary>
 public sealed class IssuerService(
     IssuerStore store,
     TrustAnchorService anchors,
     IssuerDocumentSource sources,
+    IssuerDocumentPublisher localIssuer,
+    KeyStore ownKeys,
     SettingsService settings,
     TimeProvider time,
     ILogger<IssuerService> logger)
@@ -48,10 +54,18 @@ public sealed class IssuerService(
     {
         id = CheckId(id);
         var known = store.Find(id);
+        var local = string.Equals(id, settings.Value(IssuerDocumentPublisher.LocalIdSetting), StringComparison.Ordinal);
         var from = source is { Length: > 0 } s ? IssuerDocumentSource.Normalise(s)
-            : known?.Source ?? throw OpsException.InvalidArgument($"Issuer '{id}' has not been fetched before, so there is no source to fetch it from.", id,
-                $"Name where its document is: 'stella issuer keys fetch {id} --source <folder-or-url>' (Update-StellaIssuerKey -Id {id} -Source …).");
-        var bytes = await sources.ReadAsync(from, cancellationToken).ConfigureAwait(false);
+            : known?.Source ?? (local ? localIssuer.Folder : throw OpsException.InvalidArgument(
+                $"Issuer '{id}' has not been fetched before, so there is no source to fetch it from (only this daemon's own issuer, '{settings.Value(IssuerDocumentPublisher.LocalIdSetting)}', has a default: the folder it publishes to).", id,
+                $"Name where its document is: 'stella issuer keys fetch {id} --source <folder-or-url>' (Update-StellaIssuerKey -Id {id} -Source …)."));
+        byte[] bytes;
+        try { bytes = await sources.ReadAsync(from, cancellationToken).ConfigureAwait(false); }
+        catch (OpsException ex) when (ex.Code == OpsErrorCode.NotFound && local && from == localIssuer.Folder)
+        {
+            throw OpsException.NotFound($"This daemon has not published the document of its issuer '{id}' yet: there is no {localIssuer.DocumentPath}.", localIssuer.DocumentPath,
+                $"Publish a signing key first: 'stella issuer keys publish <key-id>' (Publish-StellaKey) writes it; then run 'stella issuer keys fetch {id}' again. For another daemon's issuer, add --source <folder-or-url>.");
+        }
         var now = time.GetUtcNow();
 
         if (!DsseEnvelope.TryParse(bytes, out var envelope, out var error))
@@ -64,7 +78,7 @@ public sealed class IssuerService(
 
         // Who may vouch for this document: the issuer's own keys (not revoked) once it is known; before that, key anchors.
         var trusted = known is null
-            ? anchors.Material().Keys
+            ? local ? [.. anchors.Material().Keys, .. new StoredKeyTrustMaterial(ownKeys).Keys] : anchors.Material().Keys
             : [.. store.Keys(id).Where(k => k.Status != "revoked").Select(k => new TrustedKey(k.Spki, k.NotBefore, k.NotAfter, k.KeyId))];
         var report = new DsseVerifier(trusted.DistinctBy(k => k.KeyId), new DsseVerifierOptions
         {
@@ -76,7 +90,7 @@ public sealed class IssuerService(
         if (!report.Verified)
         {
             var signedBy = string.Join(", ", envelope.Signatures.Select(sig => sig.KeyId ?? "(no key id)"));
-            var whose = known is null ? "a key trust anchor" : $"a current key of issuer '{id}'";
+            var whose = known is null ? local ? "a key trust anchor or a key of this daemon" : "a key trust anchor" : $"a current key of issuer '{id}'";
             throw Refused($"The document of issuer '{id}' is not signed by {whose}: signed by {signedBy}. {string.Join("; ", report.Failures.Select(f => f.ToString()))}", id,
                 known is null
                     ? $"Check the issuer's key out of band, then trust it with 'stella trust-anchors add-key --key <issuer-key.pem>' and fetch again."

@@ -9,7 +9,7 @@ public sealed class TrustSyncRpc(TrustSyncService service, TrustSyncStatusReader
 
     public Task<TrustSyncResult> InitAsync(TrustInitRequest request, CancellationToken cancellationToken) => service.InitAsync(request, cancellationToken);
 
-    public Task<TrustSyncResult> SyncAsync(TrustSyncRequest request, CancellationToken cancellationToken) => service.SyncAsync(request, cancellationToken);
+    public Task<TrustSyncResult> SyncAsync(TrustSyncRequest request, IProgress<OperationProgress>? progress, CancellationToken cancellationToken) => service.SyncAsync(request, progress, cancellationToken);
 
     public Task<TrustSnapshotFiles> ExportSnapshotAsync(bool includeRoot, CancellationToken cancellationToken) => service.ExportAsync(includeRoot, cancellationToken);
 

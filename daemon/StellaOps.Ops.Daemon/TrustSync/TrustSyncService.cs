@@ -133,7 +133,7 @@ public sealed class TrustSyncService : IDisposable
                     throw new OpsException(OpsErrorCode.InvalidArgument, "An initialised client keeps its trusted root: --force moves it to another repository, which must verify against that root.",
                         null, "Leave out -Root/-RootSha256; a root rotation reaches the client through the repository (or a snapshot with --force).");
                 // The mirror must verify against the root already trusted: refresh from it before it replaces the old URL.
-                var moved = await RefreshAsync(repository, force: true, allowStale: false, maxAge: null, cancellationToken).ConfigureAwait(false);
+                var moved = await RefreshAsync(repository, force: true, allowStale: false, maxAge: null, TrustSyncProgress.None, cancellationToken).ConfigureAwait(false);
                 _paths.WriteRepository(repository);
                 _log.LogInformation("Trust sync moved from {Old} to {New}", current.TufUrl, repository.TufUrl);
                 return moved;
@@ -158,7 +158,7 @@ public sealed class TrustSyncService : IDisposable
             _log.LogInformation("Trust sync initialised with {Url}", tufUrl);
             try
             {
-                return await RefreshAsync(repository, force: false, allowStale: false, maxAge: null, cancellationToken).ConfigureAwait(false);
+                return await RefreshAsync(repository, force: false, allowStale: false, maxAge: null, TrustSyncProgress.None, cancellationToken).ConfigureAwait(false);
             }
             catch (OpsException e) when (e.Code is OpsErrorCode.TrustRepositoryUnavailable or OpsErrorCode.TrustMetadataStale)
             {
@@ -177,7 +177,8 @@ public sealed class TrustSyncService : IDisposable
         }
     }
 
-    public async Task<TrustSyncResult> SyncAsync(TrustSyncRequest request, CancellationToken cancellationToken)
+    /// <param name="progress">Where each step is reported as it starts (the caller's Write-Progress); null: nobody listens.</param>
+    public async Task<TrustSyncResult> SyncAsync(TrustSyncRequest request, IProgress<OperationProgress>? progress, CancellationToken cancellationToken)
     {
         if (request.AllowStale && request.MaxAge is null)
             throw new OpsException(OpsErrorCode.InvalidArgument, "--allow-stale needs --max-age: how old the last good metadata may be.", null, "stella trust sync --allow-stale --max-age 7d");
@@ -187,7 +188,7 @@ public sealed class TrustSyncService : IDisposable
         {
             // A sync without --allow-stale keeps the grant in effect; one with it replaces the grant (or, refused, ends it).
             var maxAge = request.AllowStale ? request.MaxAge : StaleAllowance;
-            return await RefreshAsync(repository, request.Force, maxAge is not null, maxAge, cancellationToken).ConfigureAwait(false);
+            return await RefreshAsync(repository, request.Force, maxAge is not null, maxAge, new TrustSyncProgress(progress), cancellationToken).ConfigureAwait(false);
         }
         finally
         {
@@ -196,13 +197,13 @@ public sealed class TrustSyncService : IDisposable
     }
 
     /// <summary>The timer's refresh: as a plain sync (an <c>--allow-stale</c> grant in effect is kept).</summary>
-    public Task<TrustSyncResult> TimerSyncAsync(CancellationToken cancellationToken) => SyncAsync(new TrustSyncRequest(), cancellationToken);
+    public Task<TrustSyncResult> TimerSyncAsync(CancellationToken cancellationToken) => SyncAsync(new TrustSyncRequest(), null, cancellationToken);
 
-    private async Task<TrustSyncResult> RefreshAsync(TrustRepository repository, bool force, bool allowStale, Duration? maxAge, CancellationToken cancellationToken)
+    private async Task<TrustSyncResult> RefreshAsync(TrustRepository repository, bool force, bool allowStale, Duration? maxAge, TrustSyncProgress progress, CancellationToken cancellationToken)
     {
         var before = _source.Published;
         LastAttempt = _time.GetUtcNow();
-        using var updater = NewUpdater(repository);
+        using var updater = NewUpdater(repository, progress: progress);
         TufRefreshResult refresh;
         try
         {
@@ -217,7 +218,7 @@ public sealed class TrustSyncService : IDisposable
             Record("invalid", e.Message);
             throw;
         }
-        var (trust, fingerprint, expires) = await MaterialAsync(updater, repository, force, stale: false, cancellationToken).ConfigureAwait(false);
+        var (trust, fingerprint, expires) = await MaterialAsync(updater, repository, force, stale: false, cancellationToken, progress).ConfigureAwait(false);
         _source.Publish(trust, fingerprint, expires);
         EndStaleAllowance("a refresh succeeded");
         KeepRootHistory(refresh.TrustedRoots);
@@ -310,24 +311,25 @@ public sealed class TrustSyncService : IDisposable
     }
 
     private async Task<(SigstoreTrust Trust, string Fingerprint, DateTimeOffset Expires)> MaterialAsync(
-        TufUpdater updater, TrustRepository repository, bool force, bool stale, CancellationToken cancellationToken)
+        TufUpdater updater, TrustRepository repository, bool force, bool stale, CancellationToken cancellationToken, TrustSyncProgress? progress = null)
     {
+        progress ??= TrustSyncProgress.None;
         _roles = updater.GetTrustedRoles();
         _lastRefresh = updater.LastRefresh;
         var rootInfo = await updater.TryGetTargetInfoAsync(TrustedRootTarget, cancellationToken).ConfigureAwait(false)
             ?? throw new OpsException(OpsErrorCode.TrustMetadataInvalid, $"The TUF repository {repository.TufUrl} lists no {TrustedRootTarget} target.", TrustedRootTarget,
                 "Point trust sync at a Sigstore TUF repository (it publishes trusted_root.json).");
-        var rootBytes = await TargetAsync(updater, rootInfo, force, cancellationToken).ConfigureAwait(false);
+        var rootBytes = await TargetAsync(updater, rootInfo, force, progress, cancellationToken).ConfigureAwait(false);
         var trustedRoot = Parse(rootBytes, TrustedRootTarget, SigstoreTrustedRootParser.Parse);
         SigstoreSigningConfig? config = null;
         var fingerprint = Convert.ToHexStringLower(SHA256.HashData(rootBytes));
         if (await updater.TryGetTargetInfoAsync(SigningConfigTarget, cancellationToken).ConfigureAwait(false) is { } configInfo)
         {
-            var configBytes = await TargetAsync(updater, configInfo, force, cancellationToken).ConfigureAwait(false);
+            var configBytes = await TargetAsync(updater, configInfo, force, progress, cancellationToken).ConfigureAwait(false);
             config = Parse(configBytes, SigningConfigTarget, SigstoreSigningConfigParser.Parse);
             fingerprint += "." + Convert.ToHexStringLower(SHA256.HashData(configBytes));
         }
-        var (signingKeys, keysFingerprint) = await TufSigningKeys.ReadAsync(updater, info => TargetAsync(updater, info, force, cancellationToken), repository.TufUrl, cancellationToken).ConfigureAwait(false);
+        var (signingKeys, keysFingerprint) = await TufSigningKeys.ReadAsync(updater, info => TargetAsync(updater, info, force, progress, cancellationToken), repository.TufUrl, cancellationToken).ConfigureAwait(false);
         if (keysFingerprint.Length > 0) fingerprint += ".keys." + keysFingerprint;
         var versions = string.Join(", ", _roles.Where(r => TufRoleNames.TopLevel.Contains(r.Role)).Select(r => $"{r.Role} v{r.Version}"));
         var origin = $"TUF {repository.TufUrl} ({versions}){(stale ? " STALE" : "")}";
@@ -335,8 +337,9 @@ public sealed class TrustSyncService : IDisposable
         return (new SigstoreTrust(trustedRoot, config, origin, _time.GetUtcNow()) { SigningKeys = signingKeys }, fingerprint, expires);
     }
 
-    private static async Task<byte[]> TargetAsync(TufUpdater updater, TargetFile info, bool force, CancellationToken cancellationToken)
+    private static async Task<byte[]> TargetAsync(TufUpdater updater, TargetFile info, bool force, TrustSyncProgress progress, CancellationToken cancellationToken)
     {
+        progress.Target(info.Path, cachedAllowed: !force);
         var path = force ? null : await updater.FindCachedTargetAsync(info, cancellationToken).ConfigureAwait(false);
         path ??= await updater.DownloadTargetAsync(info, cancellationToken).ConfigureAwait(false);
         return await File.ReadAllBytesAsync(path, cancellationToken).ConfigureAwait(false);
@@ -496,7 +499,7 @@ public sealed class TrustSyncService : IDisposable
             "Check the pinned hash with the repository's operators, or give the root as a file (-Root root.json).");
     }
 
-    private TufUpdater NewUpdater(TrustRepository repository, bool offline = false)
+    private TufUpdater NewUpdater(TrustRepository repository, bool offline = false, TrustSyncProgress? progress = null)
     {
         _paths.EnsureDirectory(_paths.Directory);
         return new TufUpdater(new TufUpdaterOptions
@@ -509,6 +512,7 @@ public sealed class TrustSyncService : IDisposable
             PathTrust = _paths.PathTrust,
             // Offline reads must never reach the network: a fetcher that has nothing.
             Fetcher = offline ? new FileSystemTufFetcher() : null,
+            StepStarted = progress is null ? null : progress.Step,
         });
     }
 

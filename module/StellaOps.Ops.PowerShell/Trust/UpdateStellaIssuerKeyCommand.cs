@@ -6,7 +6,8 @@ namespace StellaOps.Ops.PowerShell.Trust;
 /// <summary>
 /// Update-StellaIssuerKey: fetches an issuer's signed document (its keys with their windows) from a folder or an
 /// http(s) URL and accepts it only when a key already trusted for that issuer signed it and it is newer than the
-/// one accepted before. Without -Source the issuer's last source is used.
+/// one accepted before. Without -Source the issuer's last source is used; for this daemon's own issuer, fetched the
+/// first time, the folder the daemon publishes its document to.
 /// </summary>
 [Cmdlet(VerbsData.Update, "StellaIssuerKey", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
 [OutputType(typeof(IssuerInfo))]
@@ -29,7 +30,7 @@ public sealed class UpdateStellaIssuerKeyCommand : TrustCmdlet
             : SessionState.Path.GetUnresolvedProviderPathFromPSPath(Source);
         foreach (var id in Id)
         {
-            if (!ShouldProcess(id, $"Fetch the issuer's keys from {source ?? "its last source"}")) continue;
+            if (!ShouldProcess(id, $"Fetch the issuer's keys from {source ?? "its last source (this daemon's own issuer: the folder it publishes to)"}")) continue;
             var issuer = InvokeForItem((c, _, ct) => c.Issuers.FetchAsync(id, source, ct), id);
             if (issuer is not null) WriteObject(issuer);
         }

@@ -1,6 +1,9 @@
 using System.Management.Automation;
+using StellaOps.Ops.Attestation.Sigstore;
 using StellaOps.Ops.Contracts;
 using StellaOps.Ops.Contracts.Rpc;
+using StellaOps.Ops.Contracts.Unix;
+using StellaOps.Ops.Tuf;
 using StellaOps.Ops.Tuf.Snapshots;
 
 namespace StellaOps.Ops.PowerShell.TrustSync;
@@ -9,7 +12,8 @@ namespace StellaOps.Ops.PowerShell.TrustSync;
 /// Import-StellaTrustSnapshot (what bootstrap-trust-offline.sh calls): verifies a .tar.zst trust snapshot exactly as
 /// a refresh would, from the trusted root the client already has, and applies it. A snapshot that rotates the root
 /// needs -Force (the rotation chain is still verified). With -MetadataDirectory it imports with no daemon, into that
-/// TUF metadata directory (targets beside it in -TargetDirectory, default <c>../targets</c>).
+/// TUF metadata directory (targets beside it in -TargetDirectory, default <c>../targets</c>), and says what changed in
+/// the trust material (logs, authorities, endpoints and their windows) as a daemon's import does.
 /// </summary>
 [Cmdlet(VerbsData.Import, "StellaTrustSnapshot", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium, DefaultParameterSetName = DaemonSet)]
 [OutputType(typeof(TrustSyncResult))]
@@ -34,6 +38,8 @@ public sealed class ImportStellaTrustSnapshotCommand : TrustSyncCmdlet
 
     [Parameter(ParameterSetName = OfflineSet)]
     public string? TargetDirectory { get; set; }
+
+    private static readonly string[] TrustTargets = ["trusted_root.json", "signing_config.v0.2.json"];
 
     protected override void ProcessRecord()
     {
@@ -61,13 +67,17 @@ public sealed class ImportStellaTrustSnapshotCommand : TrustSyncCmdlet
             if (!ShouldProcess(metadata, $"Import the trust snapshot {full}" + (Force ? ", allowing a root rotation" : ""))) return;
             try
             {
-                var trust = OperatingSystem.IsWindows() ? null : Contracts.Unix.PathTrust.ForThisProcess();
-                var result = TrustSnapshotImporter.ImportAsync(TrustSnapshotBundle.Check(files), metadata, targets, ["trusted_root.json", "signing_config.v0.2.json"], Force, trust, TimeProvider.System, StopToken)
+                var trust = OperatingSystem.IsWindows() ? null : PathTrust.ForThisProcess();
+                var checkedFiles = TrustSnapshotBundle.Check(files);
+                var before = CachedTrustAsync(metadata, targets, trust).GetAwaiter().GetResult();
+                var result = TrustSnapshotImporter.ImportAsync(checkedFiles, metadata, targets, TrustTargets, Force, trust, TimeProvider.System, StopToken)
                     .GetAwaiter().GetResult();
+                var after = CachedTrustAsync(metadata, targets, trust).GetAwaiter().GetResult();
                 WriteResult(new TrustSyncResult
                 {
                     RepositoryUrl = metadata,
                     Roles = [.. result.Roles.Select(r => new TrustRoleVersion { Role = r.Role, Before = r.VersionBefore, After = r.VersionAfter })],
+                    MaterialChanges = TrustMaterialChanges.Between(before, after),
                     CompletedAt = result.RefreshedAt,
                 });
             }
@@ -81,5 +91,37 @@ public sealed class ImportStellaTrustSnapshotCommand : TrustSyncCmdlet
         var snapshot = new TrustSnapshotFiles { Files = files };
         var imported = InvokeForItem((c, _, ct) => c.TrustSync.ImportSnapshotAsync(snapshot, Force, ct), full);
         if (imported is not null) WriteResult(imported);
+    }
+    /// <summary>
+    /// The Sigstore trust a TUF client directory holds: the trust targets its cached metadata vouches for (verified
+    /// again, hashes checked), parsed. None (<see cref="SigstoreTrust.NotConfigured"/>) for a client with only its root,
+    /// or whose cache does not verify: then everything the import brings is "added".
+    /// </summary>
+    private static async Task<SigstoreTrust> CachedTrustAsync(string metadata, string targets, PathTrust? trust)
+    {
+        try
+        {
+            // No network: a fetcher with nothing mounted, as the daemon reads its own cache.
+            using var updater = new TufUpdater(new TufUpdaterOptions
+            {
+                MetadataDirectory = metadata,
+                MetadataBaseUrl = "offline:/metadata/",
+                TargetDirectory = targets,
+                Fetcher = new FileSystemTufFetcher(),
+                PathTrust = trust,
+            });
+            if (updater.LoadFromCache(ignoreExpiry: true).Targets is null) return SigstoreTrust.NotConfigured;
+            async Task<byte[]?> Cached(string name)
+                => await updater.TryGetTargetInfoAsync(name).ConfigureAwait(false) is { } info
+                   && await updater.FindCachedTargetAsync(info).ConfigureAwait(false) is { } path
+                    ? await File.ReadAllBytesAsync(path).ConfigureAwait(false) : null;
+            var root = await Cached(TrustTargets[0]).ConfigureAwait(false);
+            var config = await Cached(TrustTargets[1]).ConfigureAwait(false);
+            return new SigstoreTrust(root is null ? null : SigstoreTrustedRootParser.Parse(root), config is null ? null : SigstoreSigningConfigParser.Parse(config), $"TUF cache {metadata}", null);
+        }
+        catch (Exception e) when (e is OpsException or FormatException or IOException)
+        {
+            return SigstoreTrust.NotConfigured;
+        }
     }
 }

@@ -31,18 +31,10 @@ public sealed class SyncStellaTrustCommand : TrustSyncCmdlet
             ThrowTerminatingError(new ErrorRecord(new ArgumentException("-AllowStale needs -MaxAge: how old the last good metadata may be (e.g. -MaxAge 7d)."),
                 "AllowStaleNeedsMaxAge", ErrorCategory.InvalidArgument, null));
         if (!ShouldProcess("TUF trust metadata", AllowStale ? $"Refresh, serving stale metadata up to {MaxAge} old if the repository gives none" : "Refresh")) return;
-        var progress = new ProgressRecord(Math.Abs(GetHashCode() % 10000) + 1, "Sync-StellaTrust", "Refreshing TUF metadata (root, timestamp, snapshot, targets) and the Sigstore trust targets");
-        WriteProgress(progress);
         var request = new TrustSyncRequest { Force = Force, AllowStale = AllowStale, MaxAge = MaxAge };
-        try
-        {
-            var result = InvokeForItem((c, _, ct) => c.TrustSync.SyncAsync(request, ct), "TUF");
-            if (result is not null) WriteResult(result);
-        }
-        finally
-        {
-            progress.RecordType = ProgressRecordType.Completed;
-            WriteProgress(progress);
-        }
+        // The daemon reports each step as it starts (root chain, timestamp, snapshot, targets, each target file); the
+        // base class writes them as this command's progress record and completes it at the end.
+        var result = InvokeForItem((c, progress, ct) => c.TrustSync.SyncAsync(request, progress, ct), "TUF", "Sync-StellaTrust");
+        if (result is not null) WriteResult(result);
     }
 }

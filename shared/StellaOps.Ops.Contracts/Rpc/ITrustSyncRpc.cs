@@ -21,8 +21,9 @@ public partial interface ITrustSyncRpc
     [RequiresRole(CallerRole.Operator)]
     Task<TrustSyncResult> InitAsync(TrustInitRequest request, CancellationToken cancellationToken);
 
+    /// <summary>Refreshes now; each step (root chain, timestamp, snapshot, targets, each target file) is reported to <paramref name="progress"/> as it starts.</summary>
     [RequiresRole(CallerRole.Operator)]
-    Task<TrustSyncResult> SyncAsync(TrustSyncRequest request, CancellationToken cancellationToken);
+    Task<TrustSyncResult> SyncAsync(TrustSyncRequest request, IProgress<OperationProgress>? progress, CancellationToken cancellationToken);
 
     /// <summary>The verified metadata chain and targets, for an air-gapped client (written by the module as a .tar.zst).</summary>
     [RequiresRole(CallerRole.Operator)]

@@ -93,9 +93,13 @@ public sealed class TufUpdater : IDisposable
         _trusted = null;
         var set = NewTrustedSet(now);
         var before = new Dictionary<string, long>(StringComparer.Ordinal) { [TufRoleNames.Root] = set.Root.Signed.Version };
+        _options.StepStarted?.Invoke(TufRoleNames.Root);
         var rotated = await LoadRootAsync(set, cancellationToken).ConfigureAwait(false);
+        _options.StepStarted?.Invoke(TufRoleNames.Timestamp);
         await LoadTimestampAsync(set, before, cancellationToken).ConfigureAwait(false);
+        _options.StepStarted?.Invoke(TufRoleNames.Snapshot);
         await LoadSnapshotAsync(set, before, cancellationToken).ConfigureAwait(false);
+        _options.StepStarted?.Invoke(TufRoleNames.Targets);
         await LoadTargetsAsync(set, TufRoleNames.Targets, TufRoleNames.Root, cancellationToken, before).ConfigureAwait(false);
         _trusted = set;
         _metadata.Write(LastRefreshFileName, System.Text.Encoding.ASCII.GetBytes(now.UtcDateTime.ToString("O", CultureInfo.InvariantCulture)));

@@ -22,6 +22,13 @@ public sealed class TufUpdaterOptions
 
     public TimeProvider Clock { get; init; } = TimeProvider.System;
 
+    /// <summary>
+    /// Called as each step of a refresh starts, in order, on the refreshing thread, with the role about to be updated:
+    /// <see cref="TufRoleNames.Root"/> (the rotation chain from the trusted root), then timestamp, snapshot and targets
+    /// (with its delegations). For progress reports only.
+    /// </summary>
+    public Action<string>? StepStarted { get; init; }
+
     /// <summary>Who may own the cache directories and files besides root; defaults to this process's user.</summary>
     public PathTrust? PathTrust { get; init; }
 

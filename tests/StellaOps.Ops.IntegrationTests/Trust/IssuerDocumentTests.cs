@@ -4,6 +4,7 @@ using StellaOps.Ops.Attestation.Dsse;
 using StellaOps.Ops.Attestation.Signing;
 using StellaOps.Ops.Contracts;
 using StellaOps.Ops.Contracts.Rpc;
+using StellaOps.Ops.IntegrationTests.Attestor;
 
 namespace StellaOps.Ops.IntegrationTests.Trust;
 
@@ -50,6 +51,25 @@ public sealed class IssuerDocumentTests : TrustDaemonTest
         Assert.Equal(OpsErrorCode.IssuerDocumentReplayed, replayed.Code);
         Assert.Contains("version 1", replayed.Message);
         Assert.Equal(2, (await Client.Issuers.GetAsync("local", CancellationToken.None)).DocumentVersion);
+    }
+
+    [Fact]
+    public async Task The_runbook_line_with_no_source_fetches_this_daemons_own_issuer_from_where_it_publishes_it()
+    {
+        // Nothing published yet: the answer says to publish first, and where the document would be.
+        var none = await Assert.ThrowsAsync<OpsException>(() => HandshakeAndSettingsTests.Call(() => Client.Issuers.FetchAsync("local", null, CancellationToken.None)));
+        Assert.Equal(OpsErrorCode.NotFound, none.Code);
+        Assert.Contains(Path.Combine(IssuerTestHost.LocalFolder(Daemon), "issuer.json"), none.Message);
+        Assert.Contains("stella issuer keys publish", none.RecommendedAction);
+
+        // Published (no trust anchor added): "stella issuer keys fetch local" reads the daemon's own folder, vouched for by its own key.
+        await Client.Config.SetAsync("attest.signing.mode", "software", CancellationToken.None);
+        var key = await AttestorTestHost.ActiveSoftwareKeyAsync(Client, name: "issuer-key");
+        await Client.Keys.PublishAsync(key.Id, CancellationToken.None);
+        var issuer = await Client.Issuers.FetchAsync("local", null, CancellationToken.None);
+        Assert.Equal(IssuerTestHost.LocalFolder(Daemon), issuer.Source);
+        Assert.Equal([key.Id], issuer.DocumentSignedBy);
+        Assert.Equal([key.Id], issuer.Keys.Select(k => k.KeyId));
     }
 
     [Fact]

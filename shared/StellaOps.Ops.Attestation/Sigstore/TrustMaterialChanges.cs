@@ -1,9 +1,11 @@
 using System.Security.Cryptography;
-using StellaOps.Ops.Attestation.Sigstore;
 
-namespace StellaOps.Ops.Daemon.TrustSync;
+namespace StellaOps.Ops.Attestation.Sigstore;
 
-/// <summary>What changed between two Sigstore trust materials, in words an operator reads after a sync.</summary>
+/// <summary>
+/// What changed between two Sigstore trust materials, in words an operator reads after a sync or a snapshot import
+/// (the daemon's, and the module's with no daemon).
+/// </summary>
 public static class TrustMaterialChanges
 {
     public static string[] Between(SigstoreTrust before, SigstoreTrust after)
