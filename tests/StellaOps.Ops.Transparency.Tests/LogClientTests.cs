@@ -11,26 +11,9 @@ using Server = StellaOps.Ops.TestLogServer.TestLogServer;
 namespace StellaOps.Ops.Transparency.Tests;
 
 /// <summary>Both clients against the spec-faithful test logs, with and without faults; every answer verified offline.</summary>
-public sealed class LogClientTests : IAsyncLifetime
+public sealed class LogClientTests : TwoTestLogs
 {
-    private readonly HttpClient _http = new() { Timeout = Timeout.InfiniteTimeSpan };
-    private Server _v1 = null!;
-    private Server _v2 = null!;
-
-    public async Task InitializeAsync()
-    {
-        _v1 = await Server.StartAsync(1);
-        _v2 = await Server.StartAsync(2);
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _v1.DisposeAsync();
-        await _v2.DisposeAsync();
-        _http.Dispose();
-    }
-
-    private Server ServerFor(int version) => version == 1 ? _v1 : _v2;
+    private Server ServerFor(int version) => version == 1 ? V1 : V2;
 
     [Theory]
     [InlineData(1)]
@@ -42,9 +25,9 @@ public sealed class LogClientTests : IAsyncLifetime
         for (var i = 0; i < 3; i++)
         {
             var (filler, fillerKey, fillerAlgorithm) = await LogTestKit.SignedAsync($"filler-{version}-{i}");
-            await LogTestKit.Client(server, _http).SubmitAsync(new LogSubmissionRequest(filler, fillerKey, fillerAlgorithm), default);
+            await LogTestKit.Client(server, Http).SubmitAsync(new LogSubmissionRequest(filler, fillerKey, fillerAlgorithm), default);
         }
-        var submission = await LogTestKit.Client(server, _http).SubmitAsync(new LogSubmissionRequest(envelope, spki, algorithm), default);
+        var submission = await LogTestKit.Client(server, Http).SubmitAsync(new LogSubmissionRequest(envelope, spki, algorithm), default);
         Assert.False(submission.AlreadyLogged);
         Assert.True(version == 1 ? submission.Entry.IntegratedTime > 0 : submission.Entry.IntegratedTime == 0);
         if (version == 1)
@@ -66,25 +49,25 @@ public sealed class LogClientTests : IAsyncLifetime
     public async Task AP384KeyIsLoggedToV2WithASha384DigestOfThePae()
     {
         var (envelope, spki, algorithm) = await LogTestKit.SignedAsync("p384", ECCurve.NamedCurves.nistP384);
-        var submission = await LogTestKit.Client(_v2, _http).SubmitAsync(new LogSubmissionRequest(envelope, spki, algorithm), default);
+        var submission = await LogTestKit.Client(V2, Http).SubmitAsync(new LogSubmissionRequest(envelope, spki, algorithm), default);
         Assert.Contains("SHA2_384", System.Text.Encoding.UTF8.GetString(submission.Entry.CanonicalizedBody));
         Assert.Contains("PKIX_ECDSA_P384_SHA_384", System.Text.Encoding.UTF8.GetString(submission.Entry.CanonicalizedBody));
-        Assert.True(LogEntryVerifier.Verify(submission.Entry, envelope, spki, [_v2.Trusted()], null, DateTimeOffset.UtcNow).Verified);
+        Assert.True(LogEntryVerifier.Verify(submission.Entry, envelope, spki, [V2.Trusted()], null, DateTimeOffset.UtcNow).Verified);
     }
 
     [Fact]
     public async Task SubmittingAgainToV1AnswersTheExistingEntryThrough409AndLocation()
     {
         var (envelope, spki, algorithm) = await LogTestKit.SignedAsync("twice");
-        var client = LogTestKit.Client(_v1, _http);
+        var client = LogTestKit.Client(V1, Http);
         var first = await client.SubmitAsync(new LogSubmissionRequest(envelope, spki, algorithm), default);
-        var size = _v1.Log.Size;
+        var size = V1.Log.Size;
         var second = await client.SubmitAsync(new LogSubmissionRequest(envelope, spki, algorithm), default);
         Assert.True(second.AlreadyLogged);
         Assert.Equal(first.Entry.LogIndex, second.Entry.LogIndex);
         Assert.Equal(first.Uuid, second.Uuid);
-        Assert.Equal(size, _v1.Log.Size);
-        Assert.True(LogEntryVerifier.Verify(second.Entry, envelope, spki, [_v1.Trusted()], null, DateTimeOffset.UtcNow).Verified);
+        Assert.Equal(size, V1.Log.Size);
+        Assert.True(LogEntryVerifier.Verify(second.Entry, envelope, spki, [V1.Trusted()], null, DateTimeOffset.UtcNow).Verified);
     }
 
     [Theory]
@@ -98,7 +81,7 @@ public sealed class LogClientTests : IAsyncLifetime
         server.Faults.FailStatus = status;
         server.Faults.FailNext = 2;
         var (envelope, spki, algorithm) = await LogTestKit.SignedAsync($"retry-{version}-{status}");
-        var submission = await LogTestKit.Client(server, _http).SubmitAsync(new LogSubmissionRequest(envelope, spki, algorithm), default);
+        var submission = await LogTestKit.Client(server, Http).SubmitAsync(new LogSubmissionRequest(envelope, spki, algorithm), default);
         Assert.Equal(0, server.Faults.FailNext);
         Assert.True(LogEntryVerifier.Verify(submission.Entry, envelope, spki, [server.Trusted()], null, DateTimeOffset.UtcNow).Verified);
     }
@@ -117,40 +100,40 @@ public sealed class LogClientTests : IAsyncLifetime
     [Fact]
     public async Task A429WithRetryAfterIsRetriedAfterTheServersDelay()
     {
-        _v1.Faults.FailStatus = 429;
-        _v1.Faults.RetryAfterSeconds = 1;
-        _v1.Faults.FailNext = 1;
+        V1.Faults.FailStatus = 429;
+        V1.Faults.RetryAfterSeconds = 1;
+        V1.Faults.FailNext = 1;
         var (envelope, spki, algorithm) = await LogTestKit.SignedAsync("retry-after");
-        var submission = await LogTestKit.Client(_v1, _http).SubmitAsync(new LogSubmissionRequest(envelope, spki, algorithm), default);
-        Assert.Equal(0, _v1.Faults.FailNext);
+        var submission = await LogTestKit.Client(V1, Http).SubmitAsync(new LogSubmissionRequest(envelope, spki, algorithm), default);
+        Assert.Equal(0, V1.Faults.FailNext);
         Assert.False(submission.AlreadyLogged);
     }
 
     [Fact]
     public async Task DroppedConnectionsAreRetried()
     {
-        _v2.Faults.DropNext = 2;
+        V2.Faults.DropNext = 2;
         var (envelope, spki, algorithm) = await LogTestKit.SignedAsync("dropped");
-        var submission = await LogTestKit.Client(_v2, _http).SubmitAsync(new LogSubmissionRequest(envelope, spki, algorithm), default);
-        Assert.Equal(0, _v2.Faults.DropNext);
-        Assert.True(LogEntryVerifier.Verify(submission.Entry, envelope, spki, [_v2.Trusted()], null, DateTimeOffset.UtcNow).Verified);
+        var submission = await LogTestKit.Client(V2, Http).SubmitAsync(new LogSubmissionRequest(envelope, spki, algorithm), default);
+        Assert.Equal(0, V2.Faults.DropNext);
+        Assert.True(LogEntryVerifier.Verify(submission.Entry, envelope, spki, [V2.Trusted()], null, DateTimeOffset.UtcNow).Verified);
     }
 
     [Fact]
     public async Task ADownLogOpensTheCircuitAndAResetClosesIt()
     {
-        _v1.Faults.Down = true;
-        var resilience = new LogBackendResilience(_v1.BaseUrl.AbsoluteUri, LogTestKit.Fast with { MaxRetryAttempts = 1, MinimumThroughput = 2 });
+        V1.Faults.Down = true;
+        var resilience = new LogBackendResilience(V1.BaseUrl.AbsoluteUri, LogTestKit.Fast with { MaxRetryAttempts = 1, MinimumThroughput = 2 });
         string? openedWhy = null;
         resilience.Opened += (_, why) => openedWhy = why;
-        var client = new RekorV1Client(_http, _v1.BaseUrl, resilience);
+        var client = new RekorV1Client(Http, V1.BaseUrl, resilience);
         var (envelope, spki, algorithm) = await LogTestKit.SignedAsync("down");
         var first = await Assert.ThrowsAsync<TransparencyLogException>(() => client.SubmitAsync(new LogSubmissionRequest(envelope, spki, algorithm), default));
         Assert.Equal(Polly.CircuitBreaker.CircuitState.Open, resilience.State);
         Assert.Equal("HTTP 503 ServiceUnavailable", openedWhy);
         var second = await Assert.ThrowsAsync<TransparencyLogException>(() => client.SubmitAsync(new LogSubmissionRequest(envelope, spki, algorithm), default));
         Assert.Equal(LogFailureReason.CircuitOpen, second.Reason);
-        _v1.Faults.Down = false;
+        V1.Faults.Down = false;
         await resilience.ResetAsync();
         Assert.Equal(Polly.CircuitBreaker.CircuitState.Closed, resilience.State);
         Assert.Equal("reset by an operator", resilience.StateReason);
@@ -169,12 +152,12 @@ public sealed class LogClientTests : IAsyncLifetime
     {
         var server = ServerFor(version);
         var (filler, fillerKey, a) = await LogTestKit.SignedAsync("filler-" + fault + version);
-        await LogTestKit.Client(server, _http).SubmitAsync(new LogSubmissionRequest(filler, fillerKey, a), default);
+        await LogTestKit.Client(server, Http).SubmitAsync(new LogSubmissionRequest(filler, fillerKey, a), default);
         server.Faults.ForgeProof = fault == "forge";
         server.Faults.WrongKey = fault == "wrongKey";
         server.Faults.OtherContent = fault == "other";
         var (envelope, spki, algorithm) = await LogTestKit.SignedAsync($"dishonest-{version}-{fault}");
-        var submission = await LogTestKit.Client(server, _http).SubmitAsync(new LogSubmissionRequest(envelope, spki, algorithm), default);
+        var submission = await LogTestKit.Client(server, Http).SubmitAsync(new LogSubmissionRequest(envelope, spki, algorithm), default);
         server.Faults.Clear();
         var check = LogEntryVerifier.Verify(submission.Entry, envelope, spki, [server.Trusted()], null, DateTimeOffset.UtcNow);
         Assert.False(check.Verified);
@@ -185,12 +168,12 @@ public sealed class LogClientTests : IAsyncLifetime
     public async Task AWrongV1CheckpointKeyIsRejectedEvenWithAGoodSet()
     {
         var (envelope, spki, algorithm) = await LogTestKit.SignedAsync("checkpoint-only");
-        var good = (await LogTestKit.Client(_v1, _http).SubmitAsync(new LogSubmissionRequest(envelope, spki, algorithm), default)).Entry;
-        _v1.Faults.WrongKey = true;
-        var forgedCheckpoint = _v1.Log.SignedCheckpoint();
-        _v1.Faults.Clear();
+        var good = (await LogTestKit.Client(V1, Http).SubmitAsync(new LogSubmissionRequest(envelope, spki, algorithm), default)).Entry;
+        V1.Faults.WrongKey = true;
+        var forgedCheckpoint = V1.Log.SignedCheckpoint();
+        V1.Faults.Clear();
         var entry = good with { Proof = good.Proof! with { Checkpoint = forgedCheckpoint } };
-        var check = LogEntryVerifier.Verify(entry, envelope, spki, [_v1.Trusted()], null, DateTimeOffset.UtcNow);
+        var check = LogEntryVerifier.Verify(entry, envelope, spki, [V1.Trusted()], null, DateTimeOffset.UtcNow);
         Assert.Equal(LogEntryProblem.CheckpointInvalid, check.Problem);
     }
 
@@ -198,20 +181,20 @@ public sealed class LogClientTests : IAsyncLifetime
     public async Task AnEntryOfAnUntrustedLogOrOutsideTheKeysWindowIsRejected()
     {
         var (envelope, spki, algorithm) = await LogTestKit.SignedAsync("windows");
-        var entry = (await LogTestKit.Client(_v1, _http).SubmitAsync(new LogSubmissionRequest(envelope, spki, algorithm), default)).Entry;
-        Assert.Equal(LogEntryProblem.UnknownLog, LogEntryVerifier.Verify(entry, envelope, spki, [_v2.Trusted()], null, DateTimeOffset.UtcNow).Problem);
-        var expired = _v1.Trusted(DateTimeOffset.UtcNow.AddDays(-10), DateTimeOffset.UtcNow.AddDays(-5));
+        var entry = (await LogTestKit.Client(V1, Http).SubmitAsync(new LogSubmissionRequest(envelope, spki, algorithm), default)).Entry;
+        Assert.Equal(LogEntryProblem.UnknownLog, LogEntryVerifier.Verify(entry, envelope, spki, [V2.Trusted()], null, DateTimeOffset.UtcNow).Problem);
+        var expired = V1.Trusted(DateTimeOffset.UtcNow.AddDays(-10), DateTimeOffset.UtcNow.AddDays(-5));
         Assert.Equal(LogEntryProblem.LogKeyNotValid, LogEntryVerifier.Verify(entry, envelope, spki, [expired], null, DateTimeOffset.UtcNow).Problem);
         var (otherEnvelope, _, _) = await LogTestKit.SignedAsync("not this one");
-        Assert.Equal(LogEntryProblem.BodyMismatch, LogEntryVerifier.Verify(entry, otherEnvelope, spki, [_v1.Trusted()], null, DateTimeOffset.UtcNow).Problem);
+        Assert.Equal(LogEntryProblem.BodyMismatch, LogEntryVerifier.Verify(entry, otherEnvelope, spki, [V1.Trusted()], null, DateTimeOffset.UtcNow).Problem);
     }
 
     [Fact]
     public async Task AV2EntrysLogKeyIsJudgedAtTheTimestampsTime()
     {
         var (envelope, spki, algorithm) = await LogTestKit.SignedAsync("v2-time");
-        var entry = (await LogTestKit.Client(_v2, _http).SubmitAsync(new LogSubmissionRequest(envelope, spki, algorithm), default)).Entry;
-        var rotated = _v2.Trusted(DateTimeOffset.UtcNow.AddDays(-10), DateTimeOffset.UtcNow.AddDays(-5));
+        var entry = (await LogTestKit.Client(V2, Http).SubmitAsync(new LogSubmissionRequest(envelope, spki, algorithm), default)).Entry;
+        var rotated = V2.Trusted(DateTimeOffset.UtcNow.AddDays(-10), DateTimeOffset.UtcNow.AddDays(-5));
         Assert.True(LogEntryVerifier.Verify(entry, envelope, spki, [rotated], DateTimeOffset.UtcNow.AddDays(-6), DateTimeOffset.UtcNow).Verified);
         Assert.Equal(LogEntryProblem.LogKeyNotValid, LogEntryVerifier.Verify(entry, envelope, spki, [rotated], DateTimeOffset.UtcNow, DateTimeOffset.UtcNow).Problem);
     }
@@ -221,7 +204,7 @@ public sealed class LogClientTests : IAsyncLifetime
     {
         var (envelope, _, _) = await LogTestKit.SignedAsync("tsa");
         var signature = envelope.Signatures[0].Signature;
-        var client = new Rfc3161Client(_http, _v2.TsaUrl, new LogBackendResilience(_v2.TsaUrl.AbsoluteUri, LogTestKit.Fast));
+        var client = new Rfc3161Client(Http, V2.TsaUrl, new LogBackendResilience(V2.TsaUrl.AbsoluteUri, LogTestKit.Fast));
         var token = await client.TimestampAsync(signature, default);
         Assert.True(Rfc3161TimestampToken.TryDecode(token, out var tst, out _));
         Assert.True(tst!.VerifySignatureForData(signature, out var signer, tst.AsSignedCms().Certificates));
@@ -235,13 +218,13 @@ public sealed class LogClientTests : IAsyncLifetime
         for (var i = 0; i < 5; i++)
         {
             var (e, k, a) = await LogTestKit.SignedAsync("tile-" + i);
-            await LogTestKit.Client(_v2, _http).SubmitAsync(new LogSubmissionRequest(e, k, a), default);
+            await LogTestKit.Client(V2, Http).SubmitAsync(new LogSubmissionRequest(e, k, a), default);
         }
-        var note = await _http.GetStringAsync(new Uri(_v2.BaseUrl, "checkpoint"));
-        Assert.True(LogEntryVerifier.VerifyCheckpoint(note, _v2.Trusted(), out var checkpoint, out var error), error);
+        var note = await Http.GetStringAsync(new Uri(V2.BaseUrl, "checkpoint"));
+        Assert.True(LogEntryVerifier.VerifyCheckpoint(note, V2.Trusted(), out var checkpoint, out var error), error);
         var width = (int)checkpoint.Size;
-        var tile = await _http.GetByteArrayAsync(new Uri(_v2.BaseUrl, $"tile/0/000.p/{width}"));
-        var bundle = await _http.GetByteArrayAsync(new Uri(_v2.BaseUrl, $"tile/entries/000.p/{width}"));
+        var tile = await Http.GetByteArrayAsync(new Uri(V2.BaseUrl, $"tile/0/000.p/{width}"));
+        var bundle = await Http.GetByteArrayAsync(new Uri(V2.BaseUrl, $"tile/entries/000.p/{width}"));
         var hashes = Enumerable.Range(0, width).Select(i => tile.AsSpan(i * 32, 32).ToArray()).ToList();
         Assert.Equal(checkpoint.RootHash, MerkleTree.RootHashFromLeafHashes(hashes));
         var bodies = new List<byte[]>();
@@ -252,7 +235,7 @@ public sealed class LogClientTests : IAsyncLifetime
             at += 2 + length;
         }
         Assert.Equal(hashes, bodies.Select(b => MerkleTree.LeafHash(b)).ToList());
-        Assert.Equal(System.Net.HttpStatusCode.NotFound, (await _http.GetAsync(new Uri(_v2.BaseUrl, $"tile/0/000.p/{width + 1}"))).StatusCode);
+        Assert.Equal(System.Net.HttpStatusCode.NotFound, (await Http.GetAsync(new Uri(V2.BaseUrl, $"tile/0/000.p/{width + 1}"))).StatusCode);
         Assert.Equal("x001/x234/067", Transparency.Tiles.TileAddress.Format(1234067));
         Assert.True(Transparency.Tiles.TileAddress.TryParse("1/x001/x234/067.p/8", hasLevel: true, out var level, out var n, out var w));
         Assert.Equal((1, 1234067L, 8), (level, n, w));
@@ -269,15 +252,15 @@ public sealed class LogClientTests : IAsyncLifetime
     public async Task AV1ConsistencyProofFromTheLogVerifies()
     {
         var (e1, k1, a1) = await LogTestKit.SignedAsync("consistency-1");
-        await LogTestKit.Client(_v1, _http).SubmitAsync(new LogSubmissionRequest(e1, k1, a1), default);
-        var (size1Root, size1) = _v1.Log.Head();
+        await LogTestKit.Client(V1, Http).SubmitAsync(new LogSubmissionRequest(e1, k1, a1), default);
+        var (size1Root, size1) = V1.Log.Head();
         for (var i = 0; i < 3; i++)
         {
             var (e, k, a) = await LogTestKit.SignedAsync("consistency-more-" + i);
-            await LogTestKit.Client(_v1, _http).SubmitAsync(new LogSubmissionRequest(e, k, a), default);
+            await LogTestKit.Client(V1, Http).SubmitAsync(new LogSubmissionRequest(e, k, a), default);
         }
-        var (root2, size2) = _v1.Log.Head();
-        using var doc = System.Text.Json.JsonDocument.Parse(await _http.GetStringAsync(new Uri(_v1.BaseUrl, $"api/v1/log/proof?firstSize={size1}&lastSize={size2}")));
+        var (root2, size2) = V1.Log.Head();
+        using var doc = System.Text.Json.JsonDocument.Parse(await Http.GetStringAsync(new Uri(V1.BaseUrl, $"api/v1/log/proof?firstSize={size1}&lastSize={size2}")));
         var hashes = doc.RootElement.GetProperty("hashes").EnumerateArray().Select(h => h.GetString()!).ToList();
         Assert.True(MerkleTree.VerifyConsistency(size1, size2, Convert.ToHexStringLower(size1Root), doc.RootElement.GetProperty("rootHash").GetString()!, hashes));
         Assert.Equal(root2, Convert.FromHexString(doc.RootElement.GetProperty("rootHash").GetString()!));

@@ -11,25 +11,8 @@ namespace StellaOps.Ops.Transparency.Tests;
 /// boundaries (more than 256 entries, so level-1 tiles and partial tiles are read); consistency with a checkpoint
 /// verified before; a forked tree and a checkpoint signed by a wrong key refused.
 /// </summary>
-public sealed class LogTailTests : IAsyncLifetime
+public sealed class LogTailTests : TwoTestLogs
 {
-    private readonly HttpClient _http = new() { Timeout = Timeout.InfiniteTimeSpan };
-    private Server _v1 = null!;
-    private Server _v2 = null!;
-
-    public async Task InitializeAsync()
-    {
-        _v1 = await Server.StartAsync(1);
-        _v2 = await Server.StartAsync(2);
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _v1.DisposeAsync();
-        await _v2.DisposeAsync();
-        _http.Dispose();
-    }
-
     private static async Task<List<byte[]>> FillAsync(Server server, int n)
     {
         var bodies = new List<byte[]>();
@@ -48,11 +31,11 @@ public sealed class LogTailTests : IAsyncLifetime
     [InlineData(2, 600, 250, 300)]
     public async Task A_range_is_read_each_entry_proved_in_the_verified_head_consistent_with_an_earlier_tree(int version, int total, int earlier, int start)
     {
-        var server = version == 1 ? _v1 : _v2;
+        var server = version == 1 ? V1 : V2;
         var bodies = await FillAsync(server, earlier);
         var (root1, size1) = server.Log.Head();
         bodies.AddRange(await FillAsync(server, total - earlier));
-        var client = LogTestKit.Client(server, _http);
+        var client = LogTestKit.Client(server, Http);
 
         var result = await LogTail.ReadAsync(client, [server.Trusted()], (size1, root1), start, 100, DateTimeOffset.UtcNow, default);
 
@@ -68,12 +51,12 @@ public sealed class LogTailTests : IAsyncLifetime
     [Fact]
     public async Task V2_tiles_give_the_same_consistency_proof_as_the_tree_itself()
     {
-        await FillAsync(_v2, 520);
-        var client = LogTestKit.Client(_v2, _http);
+        await FillAsync(V2, 520);
+        var client = LogTestKit.Client(V2, Http);
         foreach (var size1 in new long[] { 1, 7, 256, 257, 511, 519 })
         {
             var proof = await client.GetConsistencyProofAsync(size1, 520, default);
-            Assert.Equal(_v2.Log.Consistency(size1, 520), proof);
+            Assert.Equal(V2.Log.Consistency(size1, 520), proof);
         }
     }
 
@@ -82,12 +65,12 @@ public sealed class LogTailTests : IAsyncLifetime
     [InlineData(2)]
     public async Task A_forked_tree_is_refused_as_inconsistent_though_its_checkpoint_is_signed_by_the_log(int version)
     {
-        var server = version == 1 ? _v1 : _v2;
+        var server = version == 1 ? V1 : V2;
         await FillAsync(server, 6);
         var (root1, size1) = server.Log.Head();
         await FillAsync(server, 3);
         server.Log.Fork();
-        var client = LogTestKit.Client(server, _http);
+        var client = LogTestKit.Client(server, Http);
 
         var e = await Assert.ThrowsAsync<TransparencyLogException>(() => LogTail.ReadAsync(client, [server.Trusted()], (size1, root1), 0, 100, DateTimeOffset.UtcNow, default));
         Assert.Equal(LogFailureReason.Inconsistent, e.Reason);
@@ -103,23 +86,23 @@ public sealed class LogTailTests : IAsyncLifetime
     [Fact]
     public async Task A_shrunk_tree_is_inconsistent_and_a_checkpoint_signed_by_a_wrong_key_does_not_verify()
     {
-        await FillAsync(_v1, 4);
-        var client = LogTestKit.Client(_v1, _http);
-        var (root, size) = _v1.Log.Head();
-        var shrunk = await Assert.ThrowsAsync<TransparencyLogException>(() => LogTail.ReadAsync(client, [_v1.Trusted()], (size + 5, root), 0, 10, DateTimeOffset.UtcNow, default));
+        await FillAsync(V1, 4);
+        var client = LogTestKit.Client(V1, Http);
+        var (root, size) = V1.Log.Head();
+        var shrunk = await Assert.ThrowsAsync<TransparencyLogException>(() => LogTail.ReadAsync(client, [V1.Trusted()], (size + 5, root), 0, 10, DateTimeOffset.UtcNow, default));
         Assert.Equal(LogFailureReason.Inconsistent, shrunk.Reason);
 
-        _v1.Faults.WrongKey = true;
-        var wrong = await Assert.ThrowsAsync<TransparencyLogException>(() => LogTail.ReadAsync(client, [_v1.Trusted()], (size, root), 0, 10, DateTimeOffset.UtcNow, default));
+        V1.Faults.WrongKey = true;
+        var wrong = await Assert.ThrowsAsync<TransparencyLogException>(() => LogTail.ReadAsync(client, [V1.Trusted()], (size, root), 0, 10, DateTimeOffset.UtcNow, default));
         Assert.Equal(LogFailureReason.VerificationFailed, wrong.Reason);
     }
 
     [Fact]
     public async Task A_forged_inclusion_proof_of_a_v1_entry_is_refused()
     {
-        await FillAsync(_v1, 5);
-        _v1.Faults.ForgeProof = true;
-        var e = await Assert.ThrowsAsync<TransparencyLogException>(() => LogTail.ReadAsync(LogTestKit.Client(_v1, _http), [_v1.Trusted()], null, 0, 10, DateTimeOffset.UtcNow, default));
+        await FillAsync(V1, 5);
+        V1.Faults.ForgeProof = true;
+        var e = await Assert.ThrowsAsync<TransparencyLogException>(() => LogTail.ReadAsync(LogTestKit.Client(V1, Http), [V1.Trusted()], null, 0, 10, DateTimeOffset.UtcNow, default));
         Assert.Equal(LogFailureReason.VerificationFailed, e.Reason);
     }
 }
