@@ -59,6 +59,38 @@ public sealed class TimestampVerificationTests : IDisposable
         Assert.Equal(SigningTimeSource.Rfc3161Timestamp, late.SigningTimeSource);
     }
 
+    /// <summary>
+    /// openssl ts gives genTime in whole seconds, as most authorities do: a key made a fraction of a second after that
+    /// genTime (signed and timestamped in the key's first second) is valid at it; a key made a second later is not,
+    /// nor one whose window ended before the genTime's second began.
+    /// </summary>
+    [Fact]
+    public void A_whole_second_genTime_stands_for_its_whole_second_when_the_key_window_is_judged()
+    {
+        var (bundle, _, tsa) = TimestampedBundle("ts.json");
+        var pem = _openssl.PublicKeyPem("k");
+        var tsaRoot = new StaticTrustMaterial(certificates: [Anchor(tsa + "-root.pem")]);
+        var genTime = Verify(bundle, new StaticTrustMaterial([TrustedKey.FromPem(pem)]), tsaRoot).SigningTime;
+        Assert.Equal(0, genTime.UtcTicks % TimeSpan.TicksPerSecond);
+
+        var sameSecond = Verify(bundle, new StaticTrustMaterial([TrustedKey.FromPem(pem, notBefore: genTime.AddMilliseconds(57))]), tsaRoot);
+        Assert.True(sameSecond.Verified, string.Join("\n", sameSecond.Checks));
+        Assert.Contains(sameSecond.Checks.Single(c => c.Name == VerificationNames.KeyValidAtSigningTime).Evidence, e => e.Key == "signingTimeResolution" && e.Value == "00:00:01");
+
+        var nextSecond = Verify(bundle, new StaticTrustMaterial([TrustedKey.FromPem(pem, notBefore: genTime.AddMilliseconds(1001))]), tsaRoot);
+        Assert.Equal(OpsErrorCode.KeyNotTrustedAtSigningTime, nextSecond.Failure);
+        var endedBefore = Verify(bundle, new StaticTrustMaterial([TrustedKey.FromPem(pem, notAfter: genTime.AddMilliseconds(-1))]), tsaRoot);
+        Assert.Equal(OpsErrorCode.KeyNotTrustedAtSigningTime, endedBefore.Failure);
+    }
+
+    [Theory]
+    [InlineData("2026-12-02T14:25:31Z", 10_000_000L)]
+    [InlineData("2026-12-02T14:25:31.5Z", 1_000_000L)]
+    [InlineData("2026-12-02T14:25:31.057Z", 10_000L)]
+    [InlineData("2026-12-02T14:25:31.0569908Z", 0L)]
+    public void A_genTime_is_known_to_its_last_fraction_digit(string genTime, long resolutionTicks)
+        => Assert.Equal(TimeSpan.FromTicks(resolutionTicks), AttestationVerifier.GenTimeResolution(DateTimeOffset.Parse(genTime, System.Globalization.CultureInfo.InvariantCulture)));
+
     [Fact]
     public void A_timestamp_from_an_untrusted_authority_or_over_other_data_is_timestamp_invalid()
     {

@@ -174,8 +174,9 @@ public sealed class AttestationVerifier : IDisposable
         // 5. The key's window at that time; the certificate chain, validity and usage at that time.
         if (trusted is not null)
         {
-            var inside = trusted.IsValidAt(run.SigningTime);
+            var inside = trusted.IsValidAt(run.SigningTime, run.SigningTimeResolution);
             var evidence = new Dictionary<string, string> { ["window"] = trusted.DescribeWindow(), ["signingTime"] = run.SigningTime.ToString("O", CultureInfo.InvariantCulture) };
+            if (run.SigningTimeResolution > TimeSpan.Zero) evidence["signingTimeResolution"] = run.SigningTimeResolution.ToString("c", CultureInfo.InvariantCulture);
             run.Add(inside
                 ? Pass(VerificationNames.KeyValidAtSigningTime, trusted.HasValidityWindow ? $"signed {run.SigningTime:O}, inside the key's window {trusted.DescribeWindow()}" : "the key has no validity window", evidence)
                 : Fail(VerificationNames.KeyValidAtSigningTime, OpsErrorCode.KeyNotTrustedAtSigningTime,
@@ -306,7 +307,7 @@ public sealed class AttestationVerifier : IDisposable
         {
             if (VerifyTimestamp(token, signature.Signature, out var at, out var detail))
             {
-                run.SetTime(at, SigningTimeSource.Rfc3161Timestamp, detail);
+                run.SetTime(at, SigningTimeSource.Rfc3161Timestamp, detail, GenTimeResolution(at));
                 return Pass(VerificationNames.SigningTime, $"{at:O} from {detail}");
             }
             timestampProblem ??= detail;
@@ -349,11 +350,23 @@ public sealed class AttestationVerifier : IDisposable
     }
 
     /// <summary>
+    /// How finely a genTime is known. DER GeneralizedTime drops trailing zeros of the fraction (X.690 11.7.3), so the
+    /// last non-zero digit is its resolution: most authorities (openssl ts by default, many commercial ones) give whole
+    /// seconds, and a genTime of 14:25:31Z then stands for any instant before 14:25:32Z.
+    /// </summary>
+    internal static TimeSpan GenTimeResolution(DateTimeOffset genTime)
+    {
+        var unit = TimeSpan.TicksPerSecond;
+        while (unit > 1 && genTime.UtcTicks % unit != 0) unit /= 10;
+        return unit == 1 ? TimeSpan.Zero : TimeSpan.FromTicks(unit);
+    }
+
+    /// <summary>
     /// Sigstore bundles carry the TSA's whole answer, <c>TimeStampResp ::= SEQUENCE { status PKIStatusInfo,
     /// timeStampToken ContentInfo OPTIONAL }</c>; the token is its second element when the status is granted (0) or
     /// granted with modifications (1). Anything else is taken to be a bare token.
     /// </summary>
-    private static ReadOnlyMemory<byte> TokenOf(byte[] der)
+    internal static ReadOnlyMemory<byte> TokenOf(byte[] der)
     {
         try
         {
@@ -416,13 +429,16 @@ public sealed class AttestationVerifier : IDisposable
         public DateTimeOffset SigningTime { get; private set; }
         public SigningTimeSource SigningTimeSource { get; private set; } = SigningTimeSource.CurrentTime;
         public string SigningTimeDetail { get; private set; } = "";
+        /// <summary>How finely <see cref="SigningTime"/> is known (an RFC 3161 genTime's resolution); zero when exactly.</summary>
+        public TimeSpan SigningTimeResolution { get; private set; }
         public IReadOnlyList<CertificateLink> Chain { get; set; } = [];
 
         public void Add(VerificationCheckResult check) => _checks.Add(check);
 
-        public void SetTime(DateTimeOffset at, SigningTimeSource from, string detail)
+        public void SetTime(DateTimeOffset at, SigningTimeSource from, string detail, TimeSpan resolution = default)
         {
             SigningTime = at;
+            SigningTimeResolution = resolution;
             SigningTimeSource = from;
             SigningTimeDetail = detail;
         }

@@ -50,8 +50,14 @@ public sealed class TrustedKey
 
     public bool HasValidityWindow => NotBefore is not null || NotAfter is not null;
 
-    public bool IsValidAt(DateTimeOffset time)
-        => (NotBefore is null || time >= NotBefore) && (NotAfter is null || time <= NotAfter);
+    /// <summary>
+    /// Whether the key was trusted at <paramref name="time"/>, a time known only to <paramref name="resolution"/>: an
+    /// RFC 3161 genTime in whole seconds stands for any instant of that second, so a key made in that same second
+    /// (its window starting a fraction after the genTime) is valid at it. The window and [time, time + resolution]
+    /// only have to meet; with no resolution this is the plain inclusive test.
+    /// </summary>
+    public bool IsValidAt(DateTimeOffset time, TimeSpan resolution = default)
+        => (NotBefore is null || time + resolution >= NotBefore) && (NotAfter is null || time <= NotAfter);
 
     public string DescribeWindow()
         => $"[{NotBefore?.ToString("O") ?? "-∞"}, {NotAfter?.ToString("O") ?? "+∞"}]";

@@ -1,4 +1,3 @@
-using System.Formats.Asn1;
 using System.Security.Cryptography.Pkcs;
 using System.Text.Json;
 using StellaOps.Ops.Attestation.Dsse;
@@ -28,16 +27,7 @@ public sealed class BundleLogEntryCheck : ITransparencyLogEntryCheck
     {
         foreach (var der in timestamps)
         {
-            if (Rfc3161TimestampToken.TryDecode(der, out var token, out _) && token is not null) return token.TokenInfo.Timestamp;
-            try
-            {
-                var response = new AsnReader(der, AsnEncodingRules.DER).ReadSequence();
-                response.ReadSequence();
-                if (response.HasData && Rfc3161TimestampToken.TryDecode(response.ReadEncodedValue(), out token, out _) && token is not null) return token.TokenInfo.Timestamp;
-            }
-            catch (AsnContentException)
-            {
-            }
+            if (Rfc3161TimestampToken.TryDecode(AttestationVerifier.TokenOf(der), out var token, out _) && token is not null) return token.TokenInfo.Timestamp;
         }
         return null;
     }
