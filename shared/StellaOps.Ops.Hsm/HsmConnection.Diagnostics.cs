@@ -14,7 +14,8 @@ public sealed partial class HsmConnection
     /// <summary>
     /// Keep-alive: C_GetSessionInfo on the persistent session PLUS real token operations (C_GetTokenInfo,
     /// C_GenerateRandom, a C_FindObjects) because SoftHSM answers session info locally even when the token is gone.
-    /// A failed probe applies the error policy (a connection error marks the connection Down). Never throws for HSM errors.
+    /// A failed probe applies the error policy (a connection error marks the connection Down; a module reloaded under the
+    /// probe is probed again on its new instance). Never throws for HSM errors.
     /// </summary>
     public async Task<HsmProbeResult> ProbeAsync(CancellationToken cancellationToken = default)
     {
@@ -22,29 +23,22 @@ public sealed partial class HsmConnection
         HsmProbeResult result;
         try
         {
-            var ctx = await UsableContextAsync(cancellationToken).ConfigureAwait(false);
-            var token = await RunPersistentAsync(ctx, "probe", s =>
+            ConnectedSessions ctx;
+            TokenSnapshot token;
+            for (var attempt = 1; ; attempt++)
             {
-                var info = s.GetSessionInfo();
-                if (info.State is not (CKS.CKS_RW_USER_FUNCTIONS or CKS.CKS_RO_USER_FUNCTIONS))
-                {
-                    throw new Pkcs11Exception("C_GetSessionInfo", CKR.CKR_USER_NOT_LOGGED_IN);
-                }
-
-                var ti = ctx.Slot.GetTokenInfo();
-                _ = s.GenerateRandom(8);
-                s.FindObjectsInit([Pkcs11Library.Factories.ObjectAttributeFactory.Create(CKA.CKA_CLASS, CKO.CKO_PRIVATE_KEY)]);
+                ctx = await UsableContextAsync(cancellationToken).ConfigureAwait(false);
                 try
                 {
-                    _ = s.FindObjects(1);
+                    token = await ProbeOnceAsync(ctx, cancellationToken).ConfigureAwait(false);
+                    break;
                 }
-                finally
+                catch (HsmException e) when (attempt == 1 && ReloadedUnder(ctx, e))
                 {
-                    s.FindObjectsFinal();
+                    // The module was reloaded while the probe waited for the persistent session: probe the new instance.
                 }
+            }
 
-                return Snapshot(ti, ctx.Slot.SlotId);
-            }, cancellationToken).ConfigureAwait(false);
             ctx.Token = token;
             lock (_stateLock)
             {
@@ -72,6 +66,30 @@ public sealed partial class HsmConnection
 
         return result;
     }
+
+    private Task<TokenSnapshot> ProbeOnceAsync(ConnectedSessions ctx, CancellationToken cancellationToken) =>
+        RunPersistentAsync(ctx, "probe", s =>
+        {
+            var info = s.GetSessionInfo();
+            if (info.State is not (CKS.CKS_RW_USER_FUNCTIONS or CKS.CKS_RO_USER_FUNCTIONS))
+            {
+                throw new Pkcs11Exception("C_GetSessionInfo", CKR.CKR_USER_NOT_LOGGED_IN);
+            }
+
+            var ti = ctx.Slot.GetTokenInfo();
+            _ = s.GenerateRandom(8);
+            s.FindObjectsInit([Pkcs11Library.Factories.ObjectAttributeFactory.Create(CKA.CKA_CLASS, CKO.CKO_PRIVATE_KEY)]);
+            try
+            {
+                _ = s.FindObjects(1);
+            }
+            finally
+            {
+                s.FindObjectsFinal();
+            }
+
+            return Snapshot(ti, ctx.Slot.SlotId);
+        }, cancellationToken);
 
     /// <summary>A snapshot for status displays; makes no PKCS#11 call (token data is from the last connect/probe).</summary>
     public HsmConnectionInfo GetInfo()

@@ -61,7 +61,7 @@ public sealed partial class HsmConnection
         }
         catch (HsmException e)
         {
-            if (e.IsConnectionClass)
+            if (e.IsConnectionClass && !ReloadedUnder(ctx, e))
             {
                 NoteError(e);
                 MarkDown(ctx, e.Message);
@@ -78,7 +78,14 @@ public sealed partial class HsmConnection
         }
     }
 
-    private ConnectedSessions CurrentContext()
+    /// <summary>
+    /// A connection-class error from a module instance retired meanwhile: an operator's reset or another connection
+    /// on the same module reloaded it while the call waited or ran. That is not this HSM failing; the caller retries on
+    /// the new instance (<see cref="UsableContextAsync"/> reopens the sessions there).
+    /// </summary>
+    private static bool ReloadedUnder(ConnectedSessions ctx, HsmException e) => e.Kind == HsmErrorKind.Connection && ctx.Module.Retired;
+
+    internal ConnectedSessions CurrentContext()
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         ThrowIfPinLatched(checkSource: false);
@@ -209,7 +216,7 @@ public sealed partial class HsmConnection
                     lease.Broken = true;
                 }
 
-                if (e.Kind == HsmErrorKind.Connection && ctx.Module.Retired && staleRetries-- > 0)
+                if (ReloadedUnder(ctx, e) && staleRetries-- > 0)
                 {
                     // Another connection reloaded the shared module under us; that is not this HSM failing.
                     await ConnectCoreAsync(reload: false, ct, dropCurrent: true, staleCtx: ctx).ConfigureAwait(false);
@@ -244,6 +251,12 @@ public sealed partial class HsmConnection
     {
         if (e.Kind is HsmErrorKind.KeyNotFound or HsmErrorKind.Unsupported)
         {
+            return e.Kind;
+        }
+
+        if (ReloadedUnder(ctx, e))
+        {
+            _log.LogDebug("HSM {Name}: {Operation} met a module instance reloaded under it; not an outage.", Name, operation);
             return e.Kind;
         }
 

@@ -206,6 +206,45 @@ public sealed class DirectTokenTests
         Assert.True((await a.ProbeAsync()).Success);
     }
 
+    /// <summary>
+    /// The race behind a failover during 'stella crypto hsm pkcs11-reload': a keep-alive probe of b waits for b's
+    /// persistent session while a reloads the module both share; the probe then meets the retired instance. That is
+    /// not b failing: the probe succeeds on the new instance and b never goes Down (a group would have failed over).
+    /// </summary>
+    [Fact]
+    public async Task A_probe_that_meets_a_module_reloaded_under_it_probes_the_new_instance_and_stays_connected()
+    {
+        using var tokenA = TestEnvironment.DirectToken();
+        using var tokenB = TestEnvironment.DirectToken();
+        await using var a = new HsmConnection(TestEnvironment.Direct(tokenA, "a"));
+        await using var b = new HsmConnection(TestEnvironment.Direct(tokenB, "b"));
+        await a.ConnectAsync();
+        await b.ConnectAsync();
+        var before = b.CurrentContext();
+
+        await before.PersistentGate.WaitAsync();
+        Task<HsmProbeResult> probe;
+        try
+        {
+            probe = b.ProbeAsync();
+            Assert.False(probe.IsCompleted);
+            await a.ReloadLibraryAsync();
+            Assert.True(before.Module.Retired);
+        }
+        finally
+        {
+            before.PersistentGate.Release();
+        }
+
+        var result = await probe;
+        Assert.True(result.Success, result.Error);
+        Assert.NotSame(before, b.CurrentContext());
+        Assert.False(b.CurrentContext().Module.Retired);
+        Assert.Equal(HsmConnectionState.Connected, b.State);
+        Assert.DoesNotContain(b.History, t => t.To == HsmConnectionState.Down && t.From != HsmConnectionState.Down);
+        Assert.Null(b.GetInfo().LastError);
+    }
+
     [Fact]
     public async Task Sessions_closed_behind_the_layer_are_reopened_and_keys_found_again_with_state_degraded()
     {

@@ -471,12 +471,15 @@ public sealed class HsmService : IHostedService, IAsyncDisposable
             _log.LogWarning("HSM: reset requested{Reload}.", reloadLibrary ? " with module reload" : "");
             Record("group", rt.Group.State.ToString(), rt.Group.State.ToString(), reloadLibrary ? "operator reset with module reload" : "operator reset (reconnect)");
             HsmException? first = null;
+            // Each module is reloaded once: members sharing it (two tokens of one module) reconnect on the instance the
+            // first one loaded; reloading it again would pull the fresh sessions out from under the member before.
+            var reloaded = new HashSet<Pkcs11Library>();
             foreach (var c in rt.Members)
             {
                 c.ResetPinFailure();
                 try
                 {
-                    if (reloadLibrary) await c.ReloadLibraryAsync(cancellationToken).ConfigureAwait(false);
+                    if (reloadLibrary && reloaded.Add(c.Library)) await c.ReloadLibraryAsync(cancellationToken).ConfigureAwait(false);
                     else await c.ReconnectAsync(cancellationToken).ConfigureAwait(false);
                 }
                 catch (HsmException e)
