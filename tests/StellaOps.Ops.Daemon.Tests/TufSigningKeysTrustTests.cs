@@ -63,6 +63,20 @@ public sealed class TufSigningKeysTrustTests : IAsyncLifetime
     private TrustSyncService NewSync(TrustSyncPaths paths, TufSigstoreTrustSource source)
         => new(paths, source, _core.Settings, new AuditLog(new EventStore(_core.State), NullLogger<AuditLog>.Instance), TimeProvider.System, NullLogger<TrustSyncService>.Instance);
 
+    /// <summary>The daemon's trust-sync paths under this test's directory, as the daemon lays them out.</summary>
+    private TrustSyncPaths DaemonTrustPaths()
+    {
+        var state = Path.Combine(_dir, "daemon");
+        return new TrustSyncPaths(new DaemonPaths(Options.Create(new DaemonOptions { StateDirectory = state }), Options.Create(new IpcOptions { Endpoint = Path.Combine(state, "s.sock") })));
+    }
+
+    /// <summary>`stella trust init` against the test repository's published metadata and targets, trusting its first root.</summary>
+    private TrustInitRequest InitRequest() => new()
+    {
+        TufUrl = _server.BaseUrl + "metadata/", TargetsUrl = _server.BaseUrl + "targets/",
+        Root = File.ReadAllBytes(Path.Combine(_repo.MetadataDirectory, "1.root.json")),
+    };
+
     /// <summary>The document rotate-signing-key.sh writes: one key, its window from <paramref name="start"/> to <paramref name="end"/>.</summary>
     private static byte[] SigningKeys(string name, ECDsa key, DateTimeOffset start, DateTimeOffset? end)
     {
@@ -104,15 +118,10 @@ public sealed class TufSigningKeysTrustTests : IAsyncLifetime
         _repo.WriteContent(SigningKeysDocument.TargetName, SigningKeys("release-key", key, start, null));
         await SignAndPublishAsync();
 
-        var state = Path.Combine(_dir, "daemon");
-        var paths = new TrustSyncPaths(new DaemonPaths(Options.Create(new DaemonOptions { StateDirectory = state }), Options.Create(new IpcOptions { Endpoint = Path.Combine(state, "s.sock") })));
+        var paths = DaemonTrustPaths();
         var source = new TufSigstoreTrustSource(TimeProvider.System);
         using var sync = NewSync(paths, source);
-        await sync.InitAsync(new TrustInitRequest
-        {
-            TufUrl = _server.BaseUrl + "metadata/", TargetsUrl = _server.BaseUrl + "targets/",
-            Root = File.ReadAllBytes(Path.Combine(_repo.MetadataDirectory, "1.root.json")),
-        }, CancellationToken.None);
+        await sync.InitAsync(InitRequest(), CancellationToken.None);
 
         // The daemon's Sigstore trust source serves the key with its open window; what it signs verifies.
         var trust = new SigstoreTrustMaterial(source);
@@ -141,15 +150,10 @@ public sealed class TufSigningKeysTrustTests : IAsyncLifetime
     {
         _repo.WriteContent(SigningKeysDocument.TargetName, Encoding.UTF8.GetBytes("{\"mediaType\":\"" + SigningKeysDocument.MediaType + "\",\"keys\":[{\"name\":\"k\"}]}"));
         await SignAndPublishAsync();
-        var state = Path.Combine(_dir, "daemon");
-        var paths = new TrustSyncPaths(new DaemonPaths(Options.Create(new DaemonOptions { StateDirectory = state }), Options.Create(new IpcOptions { Endpoint = Path.Combine(state, "s.sock") })));
+        var paths = DaemonTrustPaths();
         var source = new TufSigstoreTrustSource(TimeProvider.System);
         using var sync = NewSync(paths, source);
-        var refused = await Assert.ThrowsAsync<OpsException>(() => sync.InitAsync(new TrustInitRequest
-        {
-            TufUrl = _server.BaseUrl + "metadata/", TargetsUrl = _server.BaseUrl + "targets/",
-            Root = File.ReadAllBytes(Path.Combine(_repo.MetadataDirectory, "1.root.json")),
-        }, CancellationToken.None));
+        var refused = await Assert.ThrowsAsync<OpsException>(() => sync.InitAsync(InitRequest(), CancellationToken.None));
         Assert.Equal(OpsErrorCode.TrustMaterialInvalid, refused.Code);
         Assert.Contains(SigningKeysDocument.TargetName, refused.Message, StringComparison.Ordinal);
         Assert.Empty(new SigstoreTrustMaterial(source).Keys);

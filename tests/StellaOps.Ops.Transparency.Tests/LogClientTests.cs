@@ -227,13 +227,7 @@ public sealed class LogClientTests : TwoTestLogs
         var bundle = await Http.GetByteArrayAsync(new Uri(V2.BaseUrl, $"tile/entries/000.p/{width}"));
         var hashes = Enumerable.Range(0, width).Select(i => tile.AsSpan(i * 32, 32).ToArray()).ToList();
         Assert.Equal(checkpoint.RootHash, MerkleTree.RootHashFromLeafHashes(hashes));
-        var bodies = new List<byte[]>();
-        for (var at = 0; at < bundle.Length;)
-        {
-            var length = (bundle[at] << 8) | bundle[at + 1];
-            bodies.Add(bundle.AsSpan(at + 2, length).ToArray());
-            at += 2 + length;
-        }
+        Assert.True(Transparency.Tiles.EntryBundle.TryParse(bundle, out var bodies, out var bundleError), bundleError);
         Assert.Equal(hashes, bodies.Select(b => MerkleTree.LeafHash(b)).ToList());
         Assert.Equal(System.Net.HttpStatusCode.NotFound, (await Http.GetAsync(new Uri(V2.BaseUrl, $"tile/0/000.p/{width + 1}"))).StatusCode);
         Assert.Equal("x001/x234/067", Transparency.Tiles.TileAddress.Format(1234067));

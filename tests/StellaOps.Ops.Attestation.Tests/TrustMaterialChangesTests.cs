@@ -1,6 +1,6 @@
 using StellaOps.Ops.Attestation.Sigstore;
 
-namespace StellaOps.Ops.Daemon.Tests;
+namespace StellaOps.Ops.Attestation.Tests;
 
 /// <summary>
 /// What a sync reports as changed: an endpoint swap (runbook 004 scenario 1) keeps both URLs listed and changes only
