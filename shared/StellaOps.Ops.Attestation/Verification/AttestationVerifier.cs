@@ -387,7 +387,7 @@ public sealed class AttestationVerifier : IDisposable
     /// timeStampToken ContentInfo OPTIONAL }</c>; the token is its second element when the status is granted (0) or
     /// granted with modifications (1). Anything else is taken to be a bare token.
     /// </summary>
-    internal static ReadOnlyMemory<byte> TokenOf(byte[] der)
+    public static ReadOnlyMemory<byte> TokenOf(byte[] der)
     {
         try
         {

@@ -5,7 +5,7 @@ using System.Text;
 namespace StellaOps.Ops.Attestation.Tests.Support;
 
 /// <summary>
-/// Runs tests/interop/verify-bundle.mjs (@sigstore/verify). Installs tests/interop/node_modules with
+/// Runs tests/interop/verify-bundle.mjs and verify-tlog-inclusion.mjs (@sigstore/verify). Installs tests/interop/node_modules with
 /// <c>npm ci</c> once if missing, under an in-process gate plus a cross-process file lock.
 /// </summary>
 internal static class NodeInterop
@@ -84,6 +84,28 @@ internal static class NodeInterop
             await File.WriteAllTextAsync(keyPath, publicKeyPem);
             string[] args = [Path.Combine(InteropDir, "verify-bundle.mjs"), bundlePath, keyPath, .. extraArgs];
             return await RunAsync("node", args, TimeSpan.FromSeconds(60));
+        }
+        finally
+        {
+            try { dir.Delete(recursive: true); } catch (IOException) { }
+        }
+    }
+
+    /// <summary>
+    /// Runs tests/interop/verify-tlog-inclusion.mjs (@sigstore/verify's checkpoint and Merkle inclusion code alone) on a
+    /// bundle's tlogEntries against the logs of a trusted root. Returns exit code and output.
+    /// </summary>
+    public static async Task<(int ExitCode, string Stdout, string Stderr)> VerifyTlogInclusionAsync(string bundleJson, string trustedRootJson)
+    {
+        await EnsureInstalledAsync();
+        var dir = Directory.CreateTempSubdirectory("stellaops-tlog-");
+        try
+        {
+            var bundlePath = Path.Combine(dir.FullName, "bundle.json");
+            var rootPath = Path.Combine(dir.FullName, "trusted_root.json");
+            await File.WriteAllTextAsync(bundlePath, bundleJson);
+            await File.WriteAllTextAsync(rootPath, trustedRootJson);
+            return await RunAsync("node", [Path.Combine(InteropDir, "verify-tlog-inclusion.mjs"), bundlePath, rootPath], TimeSpan.FromSeconds(60));
         }
         finally
         {

@@ -377,7 +377,8 @@ public sealed class TransparencyDaemonTests : IAsyncLifetime
             Assert.False(entry.TryGetProperty("inclusionPromise", out _));
             Assert.True(entry.GetProperty("inclusionProof").TryGetProperty("checkpoint", out _));
             var token = Assert.Single(material.GetProperty("timestampVerificationData").GetProperty("rfc3161Timestamps").EnumerateArray());
-            Assert.True(System.Security.Cryptography.Pkcs.Rfc3161TimestampToken.TryDecode(Convert.FromBase64String(token.GetProperty("signedTimestamp").GetString()!), out var tst, out _));
+            // A Sigstore signedTimestamp is the TSA's whole TimeStampResp (what @sigstore/verify reads).
+            Assert.True(System.Security.Cryptography.Pkcs.Rfc3161TimestampToken.TryDecode(StellaOps.Ops.Attestation.Verification.AttestationVerifier.TokenOf(Convert.FromBase64String(token.GetProperty("signedTimestamp").GetString()!)), out var tst, out _));
             Assert.True(tst!.TokenInfo.Timestamp > DateTimeOffset.UtcNow.AddMinutes(-10));
         }
         var policy = new VerificationPolicy { RequiredLogEntries = 1 };
