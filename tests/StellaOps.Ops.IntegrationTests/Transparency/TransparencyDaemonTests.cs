@@ -386,6 +386,9 @@ public sealed class TransparencyDaemonTests : IAsyncLifetime
         Assert.True(verified.Verified, verified.Message);
         Assert.Equal(VerificationCheckStatus.Pass, verified.Checks.Single(c => c.Name == "transparency-log").Status);
         Assert.Equal(SigningTimeSource.Rfc3161Timestamp, verified.SigningTimeSource);
+        // @sigstore/verify's own checkpoint and inclusion code verifies the exported v2 entry (its body check cannot: SigstoreVerifyInteropTests).
+        var (exit, stdout, stderr) = await StellaOps.Ops.Attestation.Tests.Support.NodeInterop.VerifyTlogInclusionAsync(export.Content, SigstoreTrustFiles.TrustedRoot([v2], withTsa: false));
+        Assert.True(exit == 0, stdout + stderr);
     }
 
     /// <summary>Someone else logs an envelope of their own key directly to <paramref name="log"/>: answers the key's SHA-256 (hex), its log key id.</summary>
