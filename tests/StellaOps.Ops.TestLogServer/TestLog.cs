@@ -46,6 +46,9 @@ public sealed class TestLog : IDisposable
 
     public LogFaults Faults { get; } = new();
 
+    /// <summary>The clock v1 integrated times are read from (a test sets one in the past to judge key windows at it).</summary>
+    public TimeProvider Clock { get; set; } = TimeProvider.System;
+
     public long Size { get { lock (_gate) return _tree.Size; } }
 
     /// <summary>The log as a trusted root lists it, valid from <paramref name="validFrom"/> (default: a day ago) until <paramref name="validTo"/>.</summary>
@@ -62,7 +65,7 @@ public sealed class TestLog : IDisposable
             if (_byLeaf.TryGetValue(key, out var existing)) return (existing, false);
             var index = _tree.AppendLeafHash(leaf);
             _bodies.Add(body);
-            _times.Add(ApiVersion == 1 ? DateTimeOffset.UtcNow.ToUnixTimeSeconds() : 0);
+            _times.Add(ApiVersion == 1 ? Clock.GetUtcNow().ToUnixTimeSeconds() : 0);
             _byLeaf[key] = index;
             return (index, true);
         }

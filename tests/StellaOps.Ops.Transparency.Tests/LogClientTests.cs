@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.Pkcs;
 using StellaOps.Ops.Attestation.Merkle;
+using StellaOps.Ops.Attestation.Verification;
 using StellaOps.Ops.Transparency.Clients;
 using StellaOps.Ops.Transparency.Entries;
 using StellaOps.Ops.Transparency.Resilience;
@@ -206,7 +207,7 @@ public sealed class LogClientTests : TwoTestLogs
         var signature = envelope.Signatures[0].Signature;
         var client = new Rfc3161Client(Http, V2.TsaUrl, new LogBackendResilience(V2.TsaUrl.AbsoluteUri, LogTestKit.Fast));
         var token = await client.TimestampAsync(signature, default);
-        Assert.True(Rfc3161TimestampToken.TryDecode(token, out var tst, out _));
+        Assert.True(Rfc3161TimestampToken.TryDecode(AttestationVerifier.TokenOf(token), out var tst, out _), "the answer is a granted TimeStampResp carrying a token");
         Assert.True(tst!.VerifySignatureForData(signature, out var signer, tst.AsSignedCms().Certificates));
         Assert.Contains("StellaOps Test TSA", signer!.Subject);
         Assert.False(tst.VerifySignatureForData(new byte[] { 1, 2, 3 }, out _, tst.AsSignedCms().Certificates));

@@ -84,6 +84,13 @@ Describe 'offline: Test-StellaAttestation -Path with -TrustedRoot checks the log
         $check.Reason | Should -Match 'inclusion in the signed checkpoint'
         $r.TrustSources | Should -Contain "-TrustedRoot $trustedRoot"
     }
+    It 'takes the verified v1 entry''s integrated time as the signing time, and shows where it came from' {
+        $r = Test-StellaAttestation -Path $bundle -TrustedKey $pem -TrustedRoot $trustedRoot -Endpoint $nowhere -WarningAction SilentlyContinue
+        $integrated = [DateTimeOffset]::FromUnixTimeSeconds([long](Get-Content -Raw $bundle | ConvertFrom-Json).verificationMaterial.tlogEntries[0].integratedTime)
+        $r.SigningTimeSource | Should -Be 'TransparencyLog'
+        $r.SigningTime | Should -Be $integrated
+        ($r | Format-List | Out-String) | Should -Match 'SigningTime\s*:.*\(TransparencyLog: the integrated time of a verified Rekor v1 entry'
+    }
     It 'fails a bundle whose inclusion proof was tampered with, naming the transparency-log check' {
         $json = Get-Content -Raw $bundle | ConvertFrom-Json -AsHashtable
         $json.verificationMaterial.tlogEntries[0].inclusionProof.rootHash = [Convert]::ToBase64String([byte[]]::new(32))

@@ -4,6 +4,7 @@ using System.Security.Cryptography.Pkcs;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using StellaOps.Ops.Attestation.Verification;
 using StellaOps.Ops.Contracts;
 using StellaOps.Ops.Daemon.Attestor;
 using StellaOps.Ops.Daemon.Keys;
@@ -108,7 +109,7 @@ public sealed class TransparencyDrain(
                 {
                     // Rekor v2 logs no time: the signing time comes from an RFC 3161 timestamp over the signature.
                     token = await tsa.TimestampAsync(envelope.Signatures[0].Signature, ct).ConfigureAwait(false);
-                    if (Rfc3161TimestampToken.TryDecode(token, out var tst, out _)) timestamped = tst!.TokenInfo.Timestamp;
+                    if (Rfc3161TimestampToken.TryDecode(AttestationVerifier.TokenOf(token), out var tst, out _)) timestamped = tst!.TokenInfo.Timestamp;
                 }
                 var submission = await backend.Client.SubmitAsync(request, ct).ConfigureAwait(false);
                 tried = true;

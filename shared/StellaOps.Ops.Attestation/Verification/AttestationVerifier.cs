@@ -168,8 +168,12 @@ public sealed class AttestationVerifier : IDisposable
             run.Add(good ? Pass(VerificationNames.Signature, reason) : Fail(VerificationNames.Signature, OpsErrorCode.SignatureVerificationFailed, reason));
         }
 
-        // 4. When it was signed: a trusted timestamp, the daemon's record, or (said so) now.
-        run.Add(ResolveSigningTime(input, signature, run));
+        // The transparency log is checked now, as a verified v1 entry's integrated time is a signing-time source; its
+        // result is reported in its usual place (step 7).
+        var log = CheckTransparencyLog(input, envelope, spki, policy);
+
+        // 4. When it was signed: a trusted timestamp, a verified log entry's integrated time, the daemon's record, or (said so) now.
+        run.Add(ResolveSigningTime(input, signature, log.Earliest, run));
 
         // 5. The key's window at that time; the certificate chain, validity and usage at that time.
         if (trusted is not null)
@@ -207,36 +211,42 @@ public sealed class AttestationVerifier : IDisposable
         run.Add(CheckIssuer(run, policy.ExpectedIssuer));
 
         // 7. Transparency log: each entry checked offline against the trusted logs (inclusion proof, checkpoint, SET, key window, body).
-        run.Add(CheckTransparencyLog(input, envelope, spki, policy));
+        run.Add(log.Check);
     }
 
-    private VerificationCheckResult CheckTransparencyLog(SignedAttestation input, DsseEnvelope envelope, byte[]? spki, VerificationPolicy policy)
+    /// <summary>
+    /// The transparency-log check, and of the entries that verified with an integrated time (v1), the earliest: the
+    /// signature existed by then. An entry that does not verify gives no time.
+    /// </summary>
+    private (VerificationCheckResult Check, TransparencyLogEntryResult? Earliest) CheckTransparencyLog(SignedAttestation input, DsseEnvelope envelope, byte[]? spki, VerificationPolicy policy)
     {
         var present = Math.Max(input.LogEntries, input.TlogEntries.Count);
         if (_options.LogEntryCheck is not { } check || input.TlogEntries.Count == 0 || spki is null)
         {
             var why = _options.LogEntryCheck is null ? "this verifier has no log-entry check" : spki is null ? "no signing key to match the entries against" : "the attestation carries no log entry";
-            return policy.RequiredLogEntries > 0
+            return (policy.RequiredLogEntries > 0
                 ? Fail(VerificationNames.TransparencyLog, OpsErrorCode.TransparencyLogEntryMissing,
                     $"the policy requires {policy.RequiredLogEntries} verified log entr(ies); none verified: {why} ({present} present)")
-                : Skip(VerificationNames.TransparencyLog, $"{why} ({present} entr(ies) present, none required)");
+                : Skip(VerificationNames.TransparencyLog, $"{why} ({present} entr(ies) present, none required)"), null);
         }
         if (_transparencyLogs.Count == 0)
-            return Fail(VerificationNames.TransparencyLog, OpsErrorCode.TransparencyLogEntryRejected,
-                $"{input.TlogEntries.Count} log entr(ies) present, but no transparency log is trusted (no trusted root lists one)");
+            return (Fail(VerificationNames.TransparencyLog, OpsErrorCode.TransparencyLogEntryRejected,
+                $"{input.TlogEntries.Count} log entr(ies) present, but no transparency log is trusted (no trusted root lists one)"), null);
         var verified = new List<string>();
+        TransparencyLogEntryResult? earliest = null;
         foreach (var entry in input.TlogEntries)
         {
             var result = check.Check(entry, envelope, spki, _transparencyLogs, input.Timestamps, _options.TimeProvider.GetUtcNow());
             if (!result.Verified)
-                return Fail(VerificationNames.TransparencyLog, OpsErrorCode.TransparencyLogEntryRejected, $"a log entry does not verify: {result.Detail}",
-                    new Dictionary<string, string> { ["log"] = result.Log ?? "(unknown)" });
+                return (Fail(VerificationNames.TransparencyLog, OpsErrorCode.TransparencyLogEntryRejected, $"a log entry does not verify: {result.Detail}",
+                    new Dictionary<string, string> { ["log"] = result.Log ?? "(unknown)" }), earliest);
             verified.Add(result.Detail);
+            if (result.IntegratedTime is { } at && (earliest?.IntegratedTime is not { } seen || at < seen)) earliest = result;
         }
         if (verified.Count < policy.RequiredLogEntries)
-            return Fail(VerificationNames.TransparencyLog, OpsErrorCode.TransparencyLogEntryMissing,
-                $"the policy requires {policy.RequiredLogEntries} verified log entr(ies); {verified.Count} verified");
-        return Pass(VerificationNames.TransparencyLog, string.Join("; ", verified), new Dictionary<string, string> { ["verifiedEntries"] = verified.Count.ToString(CultureInfo.InvariantCulture) });
+            return (Fail(VerificationNames.TransparencyLog, OpsErrorCode.TransparencyLogEntryMissing,
+                $"the policy requires {policy.RequiredLogEntries} verified log entr(ies); {verified.Count} verified"), earliest);
+        return (Pass(VerificationNames.TransparencyLog, string.Join("; ", verified), new Dictionary<string, string> { ["verifiedEntries"] = verified.Count.ToString(CultureInfo.InvariantCulture) }), earliest);
     }
 
     private (DsseSignature, TrustedKey?) ChooseSignature(DsseEnvelope envelope, string? hint)
@@ -300,7 +310,12 @@ public sealed class AttestationVerifier : IDisposable
             : Fail(VerificationNames.SubjectDigest, OpsErrorCode.SubjectDigestMismatch, $"no subject has {algorithm}:{hex}; the attestation is about {evidence["subjects"]}", evidence);
     }
 
-    private VerificationCheckResult ResolveSigningTime(SignedAttestation input, DsseSignature signature, Run run)
+    /// <summary>
+    /// The signing time, in this order: a trusted RFC 3161 timestamp; the integrated time of a verified Rekor v1 log
+    /// entry (its SET signs that time; whole seconds, so it stands for its whole second); the daemon's record; the
+    /// current time, said so. A log entry that does not verify gives no time; v2 entries carry none.
+    /// </summary>
+    private VerificationCheckResult ResolveSigningTime(SignedAttestation input, DsseSignature signature, TransparencyLogEntryResult? logged, Run run)
     {
         string? timestampProblem = null;
         foreach (var token in input.Timestamps)
@@ -312,15 +327,21 @@ public sealed class AttestationVerifier : IDisposable
             }
             timestampProblem ??= detail;
         }
-        if (input.RecordedSigningTime is { } recorded)
+        if (logged?.IntegratedTime is { } integrated)
+            run.SetTime(integrated, SigningTimeSource.TransparencyLog, $"the integrated time of a verified Rekor v1 entry in {logged.Log ?? "a trusted log"} (signed by its SET)", IntegratedTimeResolution);
+        else if (input.RecordedSigningTime is { } recorded)
             run.SetTime(recorded, SigningTimeSource.DaemonRecord, "the daemon's record of when it signed this attestation");
         else
             run.SetTime(_options.TimeProvider.GetUtcNow(), SigningTimeSource.CurrentTime,
-                "no timestamp or record says when this was signed: judged at the current time" + (input.LogEntries > 0 ? " (log entry times are not used until log entries are verified)" : ""));
+                "no timestamp, verified log entry or record says when this was signed: judged at the current time"
+                + (input.LogEntries > 0 ? " (no log entry gave a verified integrated time: Rekor v2 entries carry none, and an entry that does not verify gives none)" : ""));
         if (timestampProblem is not null)
             return Fail(VerificationNames.SigningTime, OpsErrorCode.TimestampInvalid, $"the RFC 3161 timestamp is not trusted: {timestampProblem}; {run.SigningTimeDetail}");
         return Pass(VerificationNames.SigningTime, $"{run.SigningTime:O}: {run.SigningTimeDetail}");
     }
+
+    /// <summary>Rekor's integratedTime is Unix seconds: it stands for any instant of that second.</summary>
+    private static readonly TimeSpan IntegratedTimeResolution = TimeSpan.FromSeconds(1);
 
     /// <summary>An RFC 3161 token over the signature bytes, signed by a time-stamping authority that chains to a trust anchor.</summary>
     private bool VerifyTimestamp(byte[] token, byte[] signature, out DateTimeOffset at, out string detail)
@@ -366,7 +387,7 @@ public sealed class AttestationVerifier : IDisposable
     /// timeStampToken ContentInfo OPTIONAL }</c>; the token is its second element when the status is granted (0) or
     /// granted with modifications (1). Anything else is taken to be a bare token.
     /// </summary>
-    internal static ReadOnlyMemory<byte> TokenOf(byte[] der)
+    public static ReadOnlyMemory<byte> TokenOf(byte[] der)
     {
         try
         {

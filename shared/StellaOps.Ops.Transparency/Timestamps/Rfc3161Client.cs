@@ -9,7 +9,9 @@ namespace StellaOps.Ops.Transparency.Timestamps;
 /// <summary>
 /// An RFC 3161 time-stamping client (the signing config's <c>tsaUrls</c>) with the in-box
 /// <see cref="Rfc3161TimestampRequest"/>: a SHA-256 imprint of the DSSE signature, a random nonce, the TSA's
-/// certificates requested. Answers the token (CMS SignedData), checked against the request (imprint, nonce).
+/// certificates requested. Answers the TSA's whole DER <c>TimeStampResp</c> (status and token), checked against the
+/// request (granted, imprint, nonce): a Sigstore bundle's <c>signedTimestamp</c> is that response, and @sigstore/verify
+/// reads nothing else; <see cref="Attestation.Verification.AttestationVerifier.TokenOf"/> takes its token out.
 /// </summary>
 public sealed class Rfc3161Client(HttpClient http, Uri url, LogBackendResilience resilience)
 {
@@ -31,8 +33,8 @@ public sealed class Rfc3161Client(HttpClient http, Uri url, LogBackendResilience
         var answer = await LogHttp.ReadAsync(response, resilience.Backend, cancellationToken).ConfigureAwait(false);
         try
         {
-            var token = request.ProcessResponse(answer, out _);
-            return token.AsSignedCms().Encode();
+            request.ProcessResponse(answer, out var read);
+            return answer[..read];
         }
         catch (CryptographicException e)
         {

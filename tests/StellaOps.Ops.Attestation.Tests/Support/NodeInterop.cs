@@ -5,7 +5,7 @@ using System.Text;
 namespace StellaOps.Ops.Attestation.Tests.Support;
 
 /// <summary>
-/// Runs tests/interop/verify-bundle.mjs (@sigstore/verify). Installs tests/interop/node_modules with
+/// Runs tests/interop/verify-bundle.mjs and verify-tlog-inclusion.mjs (@sigstore/verify). Installs tests/interop/node_modules with
 /// <c>npm ci</c> once if missing, under an in-process gate plus a cross-process file lock.
 /// </summary>
 internal static class NodeInterop
@@ -75,33 +75,37 @@ internal static class NodeInterop
     public static async Task<(int ExitCode, string Stdout, string Stderr)> VerifyBundleAsync(string bundleJson, string publicKeyPem, params string[] extraArgs)
     {
         await EnsureInstalledAsync();
-        var dir = Directory.CreateTempSubdirectory("stellaops-bundle-");
-        try
-        {
-            var bundlePath = Path.Combine(dir.FullName, "bundle.json");
-            var keyPath = Path.Combine(dir.FullName, "key.pem");
-            await File.WriteAllTextAsync(bundlePath, bundleJson);
-            await File.WriteAllTextAsync(keyPath, publicKeyPem);
-            string[] args = [Path.Combine(InteropDir, "verify-bundle.mjs"), bundlePath, keyPath, .. extraArgs];
-            return await RunAsync("node", args, TimeSpan.FromSeconds(60));
-        }
-        finally
-        {
-            try { dir.Delete(recursive: true); } catch (IOException) { }
-        }
+        return await RunScriptAsync("verify-bundle.mjs", [("bundle.json", bundleJson), ("key.pem", publicKeyPem)], extraArgs);
+    }
+
+    /// <summary>
+    /// Runs tests/interop/verify-tlog-inclusion.mjs (@sigstore/verify's checkpoint and Merkle inclusion code alone) on a
+    /// bundle's tlogEntries against the logs of a trusted root. Returns exit code and output.
+    /// </summary>
+    public static async Task<(int ExitCode, string Stdout, string Stderr)> VerifyTlogInclusionAsync(string bundleJson, string trustedRootJson)
+    {
+        await EnsureInstalledAsync();
+        return await RunScriptAsync("verify-tlog-inclusion.mjs", [("bundle.json", bundleJson), ("trusted_root.json", trustedRootJson)], []);
     }
 
     /// <summary>Runs tests/interop/verify-dsse-webcrypto.mjs (Node's WebCrypto) on an envelope; used where @sigstore/verify cannot (ecdsa-p384).</summary>
-    public static async Task<(int ExitCode, string Stdout, string Stderr)> VerifyDsseWebCryptoAsync(string envelopeJson, string publicKeyPem)
+    public static Task<(int ExitCode, string Stdout, string Stderr)> VerifyDsseWebCryptoAsync(string envelopeJson, string publicKeyPem)
+        => RunScriptAsync("verify-dsse-webcrypto.mjs", [("envelope.json", envelopeJson), ("key.pem", publicKeyPem)], []);
+
+    /// <summary>Writes <paramref name="files"/> to a temp dir and runs the interop script on their paths, in order, then <paramref name="extraArgs"/>.</summary>
+    private static async Task<(int, string, string)> RunScriptAsync(string script, (string Name, string Content)[] files, string[] extraArgs)
     {
-        var dir = Directory.CreateTempSubdirectory("stellaops-dsse-");
+        var dir = Directory.CreateTempSubdirectory("stellaops-interop-");
         try
         {
-            var envelopePath = Path.Combine(dir.FullName, "envelope.json");
-            var keyPath = Path.Combine(dir.FullName, "key.pem");
-            await File.WriteAllTextAsync(envelopePath, envelopeJson);
-            await File.WriteAllTextAsync(keyPath, publicKeyPem);
-            return await RunAsync("node", [Path.Combine(InteropDir, "verify-dsse-webcrypto.mjs"), envelopePath, keyPath], TimeSpan.FromSeconds(60));
+            var paths = new List<string>();
+            foreach (var (name, content) in files)
+            {
+                var path = Path.Combine(dir.FullName, name);
+                await File.WriteAllTextAsync(path, content);
+                paths.Add(path);
+            }
+            return await RunAsync("node", [Path.Combine(InteropDir, script), .. paths, .. extraArgs], TimeSpan.FromSeconds(60));
         }
         finally
         {

@@ -270,8 +270,12 @@ public sealed class TransparencyDaemonTests : IAsyncLifetime
         var fromBundle = Assert.Single(await client.Verify.VerifyAsync(new VerificationRequest { Documents = [new VerificationDocument { Name = "bundle", Content = export.Content }], Policy = policy }, CancellationToken.None));
         Assert.True(fromBundle.Verified, fromBundle.Message);
         Assert.Equal(VerificationCheckStatus.Pass, fromBundle.Checks.Single(c => c.Name == "transparency-log").Status);
+        // A verified v1 entry's integrated time is the signing time, for the bundle and, before the daemon's record, the stored attestation.
+        Assert.Equal(SigningTimeSource.TransparencyLog, fromBundle.SigningTimeSource);
         var stored = Assert.Single(await client.Verify.VerifyAsync(new VerificationRequest { Ids = [id], Policy = policy }, CancellationToken.None));
         Assert.True(stored.Verified, stored.Message);
+        Assert.Equal(SigningTimeSource.TransparencyLog, stored.SigningTimeSource);
+        Assert.Equal(fromBundle.SigningTime, stored.SigningTime);
 
         // The same bundle with the entry's proof altered fails the transparency-log check.
         var tampered = System.Text.Json.Nodes.JsonNode.Parse(export.Content)!;
@@ -373,7 +377,8 @@ public sealed class TransparencyDaemonTests : IAsyncLifetime
             Assert.False(entry.TryGetProperty("inclusionPromise", out _));
             Assert.True(entry.GetProperty("inclusionProof").TryGetProperty("checkpoint", out _));
             var token = Assert.Single(material.GetProperty("timestampVerificationData").GetProperty("rfc3161Timestamps").EnumerateArray());
-            Assert.True(System.Security.Cryptography.Pkcs.Rfc3161TimestampToken.TryDecode(Convert.FromBase64String(token.GetProperty("signedTimestamp").GetString()!), out var tst, out _));
+            // A Sigstore signedTimestamp is the TSA's whole TimeStampResp (what @sigstore/verify reads).
+            Assert.True(System.Security.Cryptography.Pkcs.Rfc3161TimestampToken.TryDecode(StellaOps.Ops.Attestation.Verification.AttestationVerifier.TokenOf(Convert.FromBase64String(token.GetProperty("signedTimestamp").GetString()!)), out var tst, out _));
             Assert.True(tst!.TokenInfo.Timestamp > DateTimeOffset.UtcNow.AddMinutes(-10));
         }
         var policy = new VerificationPolicy { RequiredLogEntries = 1 };
@@ -381,6 +386,9 @@ public sealed class TransparencyDaemonTests : IAsyncLifetime
         Assert.True(verified.Verified, verified.Message);
         Assert.Equal(VerificationCheckStatus.Pass, verified.Checks.Single(c => c.Name == "transparency-log").Status);
         Assert.Equal(SigningTimeSource.Rfc3161Timestamp, verified.SigningTimeSource);
+        // @sigstore/verify's own checkpoint and inclusion code verifies the exported v2 entry (its body check cannot: SigstoreVerifyInteropTests).
+        var (exit, stdout, stderr) = await StellaOps.Ops.Attestation.Tests.Support.NodeInterop.VerifyTlogInclusionAsync(export.Content, SigstoreTrustFiles.TrustedRoot([v2], withTsa: false));
+        Assert.True(exit == 0, stdout + stderr);
     }
 
     /// <summary>Someone else logs an envelope of their own key directly to <paramref name="log"/>: answers the key's SHA-256 (hex), its log key id.</summary>
