@@ -136,8 +136,12 @@ public sealed class LogEntrySigningTimeTests : TwoTestLogs
         Assert.True(r.SigningTime > Integrated.AddDays(2), $"the TSA's time (now), not the log's three days back: {r.SigningTime:O}");
     }
 
+    /// <summary>
+    /// The daemon's record of its own signing comes first: the log integrated the entry three days later (an outage),
+    /// and judging the key at that time would refuse what it signed while valid.
+    /// </summary>
     [Fact]
-    public async Task A_verified_integrated_time_comes_before_the_daemons_record()
+    public async Task The_daemons_record_comes_before_a_verified_integrated_time()
     {
         var logged = await LoggedV1Async("before-record");
         var bundle = SignedAttestation.Read(Encoding.UTF8.GetBytes(logged.Json));
@@ -152,8 +156,14 @@ public sealed class LogEntrySigningTimeTests : TwoTestLogs
         var r = verifier.Verify(stored, "stored");
 
         Assert.True(r.Verified, r.Message);
-        Assert.Equal(SigningTimeSource.TransparencyLog, r.SigningTimeSource);
-        Assert.Equal(Integrated, r.SigningTime);
+        Assert.Equal(SigningTimeSource.DaemonRecord, r.SigningTimeSource);
+        Assert.Equal(stored.RecordedSigningTime, r.SigningTime);
+        Assert.Equal(VerificationCheckStatus.Pass, CheckOf(r, VerificationNames.TransparencyLog).Status);
+
+        // Without the record (the same envelope as an exported bundle), the verified integrated time is the signing time.
+        var fromBundle = verifier.Verify(new SignedAttestation(logged.Envelope, SignedAttestation.DsseFormat, logged.KeyId, logEntries: 1) { TlogEntries = bundle.TlogEntries }, "bundle");
+        Assert.Equal(SigningTimeSource.TransparencyLog, fromBundle.SigningTimeSource);
+        Assert.Equal(Integrated, fromBundle.SigningTime);
     }
 
     [Fact]

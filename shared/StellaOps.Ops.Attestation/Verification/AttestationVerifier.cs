@@ -311,9 +311,11 @@ public sealed class AttestationVerifier : IDisposable
     }
 
     /// <summary>
-    /// The signing time, in this order: a trusted RFC 3161 timestamp; the integrated time of a verified Rekor v1 log
-    /// entry (its SET signs that time; whole seconds, so it stands for its whole second); the daemon's record; the
-    /// current time, said so. A log entry that does not verify gives no time; v2 entries carry none.
+    /// The signing time, in this order: a trusted RFC 3161 timestamp; the daemon's record (its own attestations: when
+    /// it signed, exactly); the integrated time of a verified Rekor v1 log entry (its SET signs that time; whole
+    /// seconds, so it stands for its whole second); the current time, said so. The record comes before the log because
+    /// the log saw the entry later, after an outage much later: a key rotated out during the outage still verifies
+    /// what it signed while valid. A log entry that does not verify gives no time; v2 entries carry none.
     /// </summary>
     private VerificationCheckResult ResolveSigningTime(SignedAttestation input, DsseSignature signature, TransparencyLogEntryResult? logged, Run run)
     {
@@ -327,10 +329,10 @@ public sealed class AttestationVerifier : IDisposable
             }
             timestampProblem ??= detail;
         }
-        if (logged?.IntegratedTime is { } integrated)
-            run.SetTime(integrated, SigningTimeSource.TransparencyLog, $"the integrated time of a verified Rekor v1 entry in {logged.Log ?? "a trusted log"} (signed by its SET)", IntegratedTimeResolution);
-        else if (input.RecordedSigningTime is { } recorded)
+        if (input.RecordedSigningTime is { } recorded)
             run.SetTime(recorded, SigningTimeSource.DaemonRecord, "the daemon's record of when it signed this attestation");
+        else if (logged?.IntegratedTime is { } integrated)
+            run.SetTime(integrated, SigningTimeSource.TransparencyLog, $"the integrated time of a verified Rekor v1 entry in {logged.Log ?? "a trusted log"} (signed by its SET)", IntegratedTimeResolution);
         else
             run.SetTime(_options.TimeProvider.GetUtcNow(), SigningTimeSource.CurrentTime,
                 "no timestamp, verified log entry or record says when this was signed: judged at the current time"
