@@ -112,7 +112,7 @@ public sealed class TufSigningKeysTrustTests : IAsyncLifetime
         {
             TufUrl = _server.BaseUrl + "metadata/", TargetsUrl = _server.BaseUrl + "targets/",
             Root = File.ReadAllBytes(Path.Combine(_repo.MetadataDirectory, "1.root.json")),
-        }, CancellationToken.None);
+        }, null, CancellationToken.None);
 
         // The daemon's Sigstore trust source serves the key with its open window; what it signs verifies.
         var trust = new SigstoreTrustMaterial(source);
@@ -149,7 +149,7 @@ public sealed class TufSigningKeysTrustTests : IAsyncLifetime
         {
             TufUrl = _server.BaseUrl + "metadata/", TargetsUrl = _server.BaseUrl + "targets/",
             Root = File.ReadAllBytes(Path.Combine(_repo.MetadataDirectory, "1.root.json")),
-        }, CancellationToken.None));
+        }, null, CancellationToken.None));
         Assert.Equal(OpsErrorCode.TrustMaterialInvalid, refused.Code);
         Assert.Contains(SigningKeysDocument.TargetName, refused.Message, StringComparison.Ordinal);
         Assert.Empty(new SigstoreTrustMaterial(source).Keys);
