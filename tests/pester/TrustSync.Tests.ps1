@@ -133,6 +133,33 @@ Describe 'Trust sync against a loopback TUF repository' {
         foreach ($circuit in @((stella trust status --show-circuit-breaker).Circuits)) { $circuit.Url | Should -BeIn $backends.Url }
     }
 
+    It 'a sync that cannot write the TUF cache is audited: started (what it was about to change) before the change, failed with the error id after; the next sync is audited with what changed' {
+        $metadata = Join-Path $daemon.StateDir 'tuf/metadata'
+        $timestamp = ((Get-StellaTrustStatus).Roles | Where-Object Role -eq 'timestamp').Version
+        $repo.Timestamp.Expires = $repo.Timestamp.Expires.AddMinutes(-1)
+        $repo.PublishAsync().GetAwaiter().GetResult()
+        # Unwritable even for root (the test daemon runs as root): the immutable attribute.
+        & chattr +i $metadata 2>$null
+        if ($LASTEXITCODE -ne 0) { Set-ItResult -Skipped -Because "chattr +i is not supported on $metadata's file system"; return }
+        try {
+            { stella trust sync -ErrorAction Stop } | Should -Throw -ErrorId 'TrustCacheWriteFailed,*'
+        }
+        finally { & chattr -i $metadata }
+        ((Get-StellaTrustStatus).Roles | Where-Object Role -eq 'timestamp').Version | Should -Be $timestamp
+
+        $failed, $started = @(Get-StellaLog -Component Audit -Filter 'tuf.SyncAsync' -First 2)
+        $started.Message | Should -Match "^tuf\.SyncAsync by .+ started: .*about to change the TUF cache .*\(root v\d+, timestamp v$timestamp, snapshot v\d+, targets v\d+ of $([regex]::Escape($tufUrl))\); intends: a refresh from"
+        $failed.Message | Should -Match "^tuf\.SyncAsync by .+ failed \(intent $($started.Id)\): .*TrustCacheWriteFailed: .*; nothing was changed$"
+        $failed.Level | Should -Be 'Warning'
+        # What Get-StellaLog shows of it.
+        (Get-StellaLog -Component Audit -Filter 'tuf.SyncAsync' -First 1 | Out-String -Width 4096) | Should -Match "Warning\s+Audit\s+tuf\.SyncAsync by .+ failed \(intent $($started.Id)\)"
+
+        $result = stella trust sync
+        ($result.Roles | Where-Object Role -eq 'timestamp').After | Should -Be ($timestamp + 1)
+        $done, $started = @(Get-StellaLog -Component Audit -Filter 'tuf.SyncAsync' -First 2)
+        $done.Message | Should -Match "^tuf\.SyncAsync by .+ succeeded \(intent $($started.Id)\): .*timestamp v$timestamp → v$($timestamp + 1)"
+    }
+
     It 'the runbook''s mirror move to an unreachable mirror is refused and keeps the repository; a mirror that verifies is taken' {
         { stella trust init \ --tuf-url https://trust-mirror.example.com/tuf/ \ --force -ErrorAction Stop } | Should -Throw -ErrorId 'TrustRepositoryUnavailable,*'
         (Get-StellaTrustStatus).RepositoryUrl | Should -Be $tufUrl
@@ -142,6 +169,33 @@ Describe 'Trust sync against a loopback TUF repository' {
         (Get-StellaTrustStatus).RepositoryUrl | Should -Be "$($mirror.BaseUrl)metadata/"
         $mirror.Requests | Should -Contain '/metadata/timestamp.json'
         stella trust init --tuf-url $tufUrl --targets-url $targetsUrl --force | Out-Null
+    }
+
+    It 'Initialize-StellaTrust shows the steps of its refresh as Sync-StellaTrust does, completed at the end' {
+        # Progress records cannot be redirected: a PowerShell of its own in this process collects them.
+        $ps = [powershell]::Create()
+        try {
+            $null = $ps.AddCommand('Import-Module').AddParameter('Name', (Get-TestModulePath)).AddStatement().AddCommand('Initialize-StellaTrust').
+                AddParameter('Endpoint', $daemon.Endpoint).AddParameter('TufUrl', $tufUrl).AddParameter('TargetsUrl', $targetsUrl).AddParameter('Force', $true).AddParameter('Confirm', $false)
+            $result = @($ps.Invoke())
+            $ps.HadErrors | Should -BeFalse -Because ($ps.Streams.Error | Out-String)
+            $result | Should -HaveCount 1
+            $records = @($ps.Streams.Progress)
+            $statuses = @($records | ForEach-Object StatusDescription)
+            $order = @('^root chain', '^timestamp$', '^snapshot$', '^targets', '^target trusted_root\.json', '^target signing_config\.v0\.2\.json')
+            $at = foreach ($pattern in $order) {
+                $i = [array]::FindIndex([string[]]$statuses, [Predicate[string]] { param($x) $x -match $pattern })
+                $i | Should -BeGreaterOrEqual 0 -Because "a progress record matching '$pattern' (got: $($statuses -join ' | '))"
+                $i
+            }
+            for ($k = 1; $k -lt $at.Count; $k++) { $at[$k] | Should -BeGreaterThan $at[$k - 1] }
+            @($records | Select-Object -SkipLast 1 | Where-Object RecordType -eq 'Completed') | Should -HaveCount 0
+            $records[-1].RecordType | Should -Be 'Completed'
+            @($records.ActivityId | Sort-Object -Unique) | Should -HaveCount 1
+            @($records.Activity | Sort-Object -Unique) | Should -Be @('Trust sync')
+        }
+        finally { $ps.Dispose() }
+        (Get-StellaTrustStatus).RepositoryUrl | Should -Be $tufUrl
     }
 
     It 'export, then import on a second daemon with no network' {

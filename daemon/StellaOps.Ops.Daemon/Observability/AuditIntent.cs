@@ -101,7 +101,8 @@ public sealed class AuditIntent : TransactionParticipant
             : effects.Changed ? "changed before the failure: " + effects.What
             : "nothing was changed" + (effects.What.Length > 0 ? $" ({effects.What})" : ""));
         parts.AddRange(notes);
-        var message = $"{Action} by {Who} {outcome} (intent {Id}): {string.Join("; ", parts.Where(p => p.Length > 0))}";
+        var said = string.Join("; ", parts.Where(p => p.Length > 0));
+        var message = $"{Action} by {Who} {outcome} (intent {Id}){(said.Length == 0 ? "" : ": " + said)}";
         _log.CompleteIntent(Id, AuditLog.Event(Who, Action, message, succeeded));
         lock (_gate)
         {
