@@ -39,6 +39,33 @@ BeforeAll {
     [IO.File]::WriteAllBytes($rootFile, $repo.InitialRoot)
     $script:bundle = Join-Path $work 'trust.tar.zst'
     $script:offline = $null
+
+    # Runs a trust command against the daemon in a PowerShell of its own (progress records cannot be redirected) and
+    # checks its progress: one activity, 'Trust sync', each step of the refresh in order (root chain, timestamp,
+    # snapshot, targets, each target file), completed once, at the end.
+    function script:Assert-TrustSyncProgress([string] $Command, [hashtable] $Parameters, [string] $TrustedRootStep) {
+        $ps = [powershell]::Create()
+        try {
+            $null = $ps.AddCommand('Import-Module').AddParameter('Name', (Get-TestModulePath)).AddStatement().AddCommand($Command).AddParameter('Endpoint', $daemon.Endpoint).AddParameters($Parameters)
+            $result = @($ps.Invoke())
+            $ps.HadErrors | Should -BeFalse -Because ($ps.Streams.Error | Out-String)
+            $result | Should -HaveCount 1
+            $records = @($ps.Streams.Progress)
+            $statuses = @($records | ForEach-Object StatusDescription)
+            $order = @('^root chain', '^timestamp$', '^snapshot$', '^targets', $TrustedRootStep, '^target signing_config\.v0\.2\.json')
+            $at = foreach ($pattern in $order) {
+                $i = [array]::FindIndex([string[]]$statuses, [Predicate[string]] { param($x) $x -match $pattern })
+                $i | Should -BeGreaterOrEqual 0 -Because "a progress record matching '$pattern' (got: $($statuses -join ' | '))"
+                $i
+            }
+            for ($k = 1; $k -lt $at.Count; $k++) { $at[$k] | Should -BeGreaterThan $at[$k - 1] }
+            @($records | Select-Object -SkipLast 1 | Where-Object RecordType -eq 'Completed') | Should -HaveCount 0
+            $records[-1].RecordType | Should -Be 'Completed'
+            @($records.ActivityId | Sort-Object -Unique) | Should -HaveCount 1
+            @($records.Activity | Sort-Object -Unique) | Should -Be @('Trust sync')
+        }
+        finally { $ps.Dispose() }
+    }
 }
 AfterAll {
     if ($script:server) { $script:server.Dispose() }
@@ -81,27 +108,7 @@ Describe 'Trust sync against a loopback TUF repository' {
     }
 
     It 'Sync-StellaTrust shows each step as the daemon reports it (root chain, timestamp, snapshot, targets, each target file), completed at the end' {
-        # Progress records cannot be redirected: a PowerShell of its own in this process collects them.
-        $ps = [powershell]::Create()
-        try {
-            $null = $ps.AddCommand('Import-Module').AddParameter('Name', (Get-TestModulePath)).AddStatement().AddCommand('Sync-StellaTrust').AddParameter('Endpoint', $daemon.Endpoint).AddParameter('Force', $true)
-            $result = @($ps.Invoke())
-            $ps.HadErrors | Should -BeFalse -Because ($ps.Streams.Error | Out-String)
-            $result | Should -HaveCount 1
-            $records = @($ps.Streams.Progress)
-            $statuses = @($records | ForEach-Object StatusDescription)
-            $order = @('^root chain', '^timestamp$', '^snapshot$', '^targets', '^target trusted_root\.json \(download forced\)$', '^target signing_config\.v0\.2\.json')
-            $at = foreach ($pattern in $order) {
-                $i = [array]::FindIndex([string[]]$statuses, [Predicate[string]] { param($x) $x -match $pattern })
-                $i | Should -BeGreaterOrEqual 0 -Because "a progress record matching '$pattern' (got: $($statuses -join ' | '))"
-                $i
-            }
-            for ($k = 1; $k -lt $at.Count; $k++) { $at[$k] | Should -BeGreaterThan $at[$k - 1] }
-            @($records | Select-Object -SkipLast 1 | Where-Object RecordType -eq 'Completed') | Should -HaveCount 0
-            $records[-1].RecordType | Should -Be 'Completed'
-            @($records.ActivityId | Sort-Object -Unique) | Should -HaveCount 1
-        }
-        finally { $ps.Dispose() }
+        Assert-TrustSyncProgress 'Sync-StellaTrust' @{ Force = $true } '^target trusted_root\.json \(download forced\)$'
     }
 
     It 'a new log URL in the signing config reaches stella trust status --show-endpoints after stella trust sync --force' {
@@ -172,29 +179,7 @@ Describe 'Trust sync against a loopback TUF repository' {
     }
 
     It 'Initialize-StellaTrust shows the steps of its refresh as Sync-StellaTrust does, completed at the end' {
-        # Progress records cannot be redirected: a PowerShell of its own in this process collects them.
-        $ps = [powershell]::Create()
-        try {
-            $null = $ps.AddCommand('Import-Module').AddParameter('Name', (Get-TestModulePath)).AddStatement().AddCommand('Initialize-StellaTrust').
-                AddParameter('Endpoint', $daemon.Endpoint).AddParameter('TufUrl', $tufUrl).AddParameter('TargetsUrl', $targetsUrl).AddParameter('Force', $true).AddParameter('Confirm', $false)
-            $result = @($ps.Invoke())
-            $ps.HadErrors | Should -BeFalse -Because ($ps.Streams.Error | Out-String)
-            $result | Should -HaveCount 1
-            $records = @($ps.Streams.Progress)
-            $statuses = @($records | ForEach-Object StatusDescription)
-            $order = @('^root chain', '^timestamp$', '^snapshot$', '^targets', '^target trusted_root\.json', '^target signing_config\.v0\.2\.json')
-            $at = foreach ($pattern in $order) {
-                $i = [array]::FindIndex([string[]]$statuses, [Predicate[string]] { param($x) $x -match $pattern })
-                $i | Should -BeGreaterOrEqual 0 -Because "a progress record matching '$pattern' (got: $($statuses -join ' | '))"
-                $i
-            }
-            for ($k = 1; $k -lt $at.Count; $k++) { $at[$k] | Should -BeGreaterThan $at[$k - 1] }
-            @($records | Select-Object -SkipLast 1 | Where-Object RecordType -eq 'Completed') | Should -HaveCount 0
-            $records[-1].RecordType | Should -Be 'Completed'
-            @($records.ActivityId | Sort-Object -Unique) | Should -HaveCount 1
-            @($records.Activity | Sort-Object -Unique) | Should -Be @('Trust sync')
-        }
-        finally { $ps.Dispose() }
+        Assert-TrustSyncProgress 'Initialize-StellaTrust' @{ TufUrl = $tufUrl; TargetsUrl = $targetsUrl; Force = $true; Confirm = $false } '^target trusted_root\.json'
         (Get-StellaTrustStatus).RepositoryUrl | Should -Be $tufUrl
     }
 
