@@ -11,6 +11,7 @@ using StellaOps.Ops.Daemon.Observability;
 using StellaOps.Ops.Daemon.TrustSync;
 using StellaOps.Ops.TestSupport.Tuf;
 using StellaOps.Ops.Tuf;
+using StellaOps.Ops.Tuf.Snapshots;
 using LogLevel = StellaOps.Ops.Contracts.Rpc.LogLevel;
 
 namespace StellaOps.Ops.Daemon.Tests;
@@ -38,8 +39,7 @@ public sealed class TrustChangeAuditTests : IAsyncLifetime
         _repo.AddTarget(TrustSyncService.TrustedRootTarget, TrustedRoot("https://rekor.sigstore.dev"));
         await _repo.PublishAsync();
         _server = new LoopbackFileServer(_repo.Directory);
-        var state = Path.Combine(_dir, "daemon");
-        _paths = new TrustSyncPaths(new DaemonPaths(Options.Create(new DaemonOptions { StateDirectory = state }), Options.Create(new IpcOptions { Endpoint = Path.Combine(state, "s.sock") })));
+        _paths = Paths("daemon");
         _audit = new AuditLog(new EventStore(_core.State), NullLogger<AuditLog>.Instance);
     }
 
@@ -50,8 +50,14 @@ public sealed class TrustChangeAuditTests : IAsyncLifetime
         Directory.Delete(_dir, recursive: true);
     }
 
+    private TrustSyncPaths Paths(string daemon)
+    {
+        var state = Path.Combine(_dir, daemon);
+        return new TrustSyncPaths(new DaemonPaths(Options.Create(new DaemonOptions { StateDirectory = state }), Options.Create(new IpcOptions { Endpoint = Path.Combine(state, "s.sock") })));
+    }
+
     /// <summary>The daemon's trust sync on the test's state; a new one is a restart: it knows what the disk and the database hold.</summary>
-    private TrustSyncService NewSync() => new(_paths, new TufSigstoreTrustSource(_clock), _core.Settings, _audit, _clock, NullLogger<TrustSyncService>.Instance);
+    private TrustSyncService NewSync(TrustSyncPaths? paths = null) => new(paths ?? _paths, new TufSigstoreTrustSource(_clock), _core.Settings, _audit, _clock, NullLogger<TrustSyncService>.Instance);
 
     private Task<TrustSyncResult> InitAsync(TrustSyncService sync) => sync.InitAsync(new TrustInitRequest
     {
@@ -120,6 +126,30 @@ public sealed class TrustChangeAuditTests : IAsyncLifetime
         Assert.EndsWith("; nothing was changed", failed[0].Message, StringComparison.Ordinal);
         Assert.Equal(LogLevel.Warning, failed[0].Level);
         Assert.Empty(_audit.OpenIntents(TrustSyncService.IntentSubject));
+    }
+
+    [Fact]
+    public async Task A_snapshot_import_is_audited_started_with_the_bundles_versions_and_completed_with_what_it_changed()
+    {
+        using var online = NewSync();
+        await InitAsync(online);
+        var exported = await online.ExportAsync(includeRoot: false, CancellationToken.None);
+        using var bundle = new MemoryStream();
+        TrustSnapshotBundle.Write(bundle, exported.Files, _server.BaseUrl, _clock.GetUtcNow());
+        bundle.Position = 0;
+        var files = TrustSnapshotBundle.Read(bundle);
+
+        // An air-gapped daemon with only the root: its first refresh fails (said in its init's outcome); the import brings the rest.
+        using var offline = NewSync(Paths("offline"));
+        await offline.InitAsync(new TrustInitRequest { TufUrl = "http://127.0.0.1:9/metadata/", Root = _repo.InitialRoot }, null, CancellationToken.None);
+        Assert.Contains("; the first refresh failed (TrustMetadataStale): the root is trusted", Audit("tuf.InitAsync")[0].Message, StringComparison.Ordinal);
+        await offline.ImportAsync(new TrustSnapshotFiles { Files = files }, force: false, CancellationToken.None);
+
+        var import = Audit("tuf.ImportSnapshotAsync");
+        Assert.Equal(2, import.Length);
+        Assert.EndsWith("(root v1 of http://127.0.0.1:9/metadata/); intends: the import of a snapshot holding root v1, timestamp v1, snapshot v1, targets v1", import[1].Message, StringComparison.Ordinal);
+        Assert.StartsWith($"tuf.ImportSnapshotAsync by daemon succeeded (intent {import[1].Id}): timestamp none → v1, snapshot none → v1, targets none → v1", import[0].Message, StringComparison.Ordinal);
+        Assert.Contains("targets/trusted_root.json added", import[0].Message, StringComparison.Ordinal);
     }
 
     [Fact]
