@@ -167,6 +167,38 @@ Describe 'Trust sync against a loopback TUF repository' {
         $done.Message | Should -Match "^tuf\.SyncAsync by .+ succeeded \(intent $($started.Id)\): .*timestamp v$timestamp → v$($timestamp + 1)"
     }
 
+    It 'a daemon killed (kill -9) between a sync''s intent and its file changes completes that audit at its next start: interrupted, not applied' {
+        $timestamp = ((Get-StellaTrustStatus).Roles | Where-Object Role -eq 'timestamp').Version
+        # The repository answers timestamp.json one byte every 200 ms: the sync has written its intent and waits there.
+        $server.Faults['/metadata/timestamp.json'] = [StellaOps.Ops.TestSupport.Tuf.LoopbackFault]::Slow
+        $ps = [powershell]::Create()
+        try {
+            $null = $ps.AddCommand('Import-Module').AddParameter('Name', (Get-TestModulePath)).AddStatement().AddCommand('Sync-StellaTrust').AddParameter('Endpoint', $daemon.Endpoint)
+            $pending = $ps.BeginInvoke()
+            $deadline = [datetime]::UtcNow.AddSeconds(30)
+            do {
+                Start-Sleep -Milliseconds 100
+                $started = Get-StellaLog -Component Audit -Filter 'tuf.SyncAsync' -First 1
+            } until ($started.Message -match ' started: ' -or [datetime]::UtcNow -gt $deadline)
+            $started.Message | Should -Match '^tuf\.SyncAsync by .+ started: '
+            & kill -KILL $daemon.Process.Id
+            $daemon.Process.WaitForExit(10000) | Should -BeTrue
+            $null = $pending.AsyncWaitHandle.WaitOne(30000)
+        }
+        finally {
+            $ps.Dispose()
+            $server.Faults.Clear()
+        }
+        Disconnect-StellaDaemon -Endpoint $daemon.Endpoint -ErrorAction SilentlyContinue
+        Restart-TestDaemon $daemon
+
+        $settled = @(Get-StellaLog -Component Audit -Filter "(intent $($started.Id), started" -First 5)
+        $settled | Should -HaveCount 1
+        $settled[0].Message | Should -Match "^tuf\.SyncAsync by .+ interrupted: not applied \(intent $($started.Id), started .+\): .*every file of the TUF cache is as it was \(root v\d+, timestamp v$timestamp, "
+        $settled[0].Level | Should -Be 'Warning'
+        ((Get-StellaTrustStatus).Roles | Where-Object Role -eq 'timestamp').Version | Should -Be $timestamp
+    }
+
     It 'the runbook''s mirror move to an unreachable mirror is refused and keeps the repository; a mirror that verifies is taken' {
         { stella trust init \ --tuf-url https://trust-mirror.example.com/tuf/ \ --force -ErrorAction Stop } | Should -Throw -ErrorId 'TrustRepositoryUnavailable,*'
         (Get-StellaTrustStatus).RepositoryUrl | Should -Be $tufUrl
