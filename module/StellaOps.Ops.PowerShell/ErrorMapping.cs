@@ -43,6 +43,7 @@ public static class ErrorMapping
         OpsErrorCode.TrustMetadataInvalid or OpsErrorCode.TrustMetadataStale or OpsErrorCode.TrustSnapshotInvalid
             or OpsErrorCode.TrustRootChangeNeedsForce => ErrorCategory.SecurityError,
         OpsErrorCode.TrustMaterialInvalid or OpsErrorCode.TrustServiceSelectionFailed => ErrorCategory.InvalidData,
+        OpsErrorCode.TrustCacheWriteFailed => ErrorCategory.WriteError,
         OpsErrorCode.ServiceControlFailed => ErrorCategory.InvalidResult,
         OpsErrorCode.ServiceManagerUnavailable => ErrorCategory.ResourceUnavailable,
         OpsErrorCode.ScheduledCheckNotFound => ErrorCategory.ObjectNotFound,

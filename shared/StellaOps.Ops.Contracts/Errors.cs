@@ -146,6 +146,8 @@ public enum OpsErrorCode
     TrustRootChangeNeedsForce = 1547,
     /// <summary>The signing config names too few services usable now for its selector (EXACT count, or none valid).</summary>
     TrustServiceSelectionFailed = 1548,
+    /// <summary>The trust cache (TUF metadata, targets, roots, repository.json under the state directory's tuf/) could not be written: a read-only or full file system, an immutable attribute. What was trusted before stays served; the audit records the failure.</summary>
+    TrustCacheWriteFailed = 1549,
     /// <summary>No transparency log is configured (no signing config lists a Rekor log this daemon supports): attestations stay Signed.</summary>
     TransparencyLogNotConfigured = 1601,
     /// <summary>A transparency log did not take an entry (unavailable, rate limited, circuit open, refused): the attestation stays queued.</summary>

@@ -12,6 +12,23 @@ public static class TufErrors
         new(OpsErrorCode.TufMetadataInvalid, $"TUF {role} metadata is invalid: {what}.", role,
             "The repository served malformed metadata: tell its operators; the client keeps the metadata it trusts.");
 
+    /// <summary>
+    /// A cache file that could not be written (a read-only or full file system, an immutable attribute, no permission).
+    /// Says which path and what kind of failure, never the exception's own text; what the cache held before is kept.
+    /// </summary>
+    public static OpsException WriteFailed(string path, Exception cause)
+    {
+        var kind = cause switch
+        {
+            UnauthorizedAccessException => "permission denied (read-only, immutable or not this user's)",
+            IOException io when (io.HResult & 0xFFFF) is 28 or 112 => "no space left on the device",
+            IOException io when (io.HResult & 0xFFFF) is 30 => "the file system is read-only",
+            _ => $"an I/O error ({cause.GetType().Name})",
+        };
+        return new OpsException(OpsErrorCode.TrustCacheWriteFailed, $"The trust cache file {path} could not be written: {kind}. Nothing new is trusted; what the cache held before is kept.", path,
+            $"Make {Path.GetDirectoryName(path)} writable for the daemon (check 'ls -ld', 'lsattr -d', free space and the mount), then run 'stella trust sync'.");
+    }
+
     public static OpsException RootInvalid(string what) =>
         new(OpsErrorCode.TufRootInvalid, $"TUF root metadata is refused: {what}.", "root",
             "Check that the repository URL is right and that the root you initialised with is the repository's; a rotation must be signed by the old and the new root keys.");

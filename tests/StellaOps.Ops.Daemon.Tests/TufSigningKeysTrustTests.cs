@@ -121,7 +121,7 @@ public sealed class TufSigningKeysTrustTests : IAsyncLifetime
         var paths = DaemonTrustPaths();
         var source = new TufSigstoreTrustSource(TimeProvider.System);
         using var sync = NewSync(paths, source);
-        await sync.InitAsync(InitRequest(), CancellationToken.None);
+        await sync.InitAsync(InitRequest(), null, CancellationToken.None);
 
         // The daemon's Sigstore trust source serves the key with its open window; what it signs verifies.
         var trust = new SigstoreTrustMaterial(source);
@@ -153,7 +153,7 @@ public sealed class TufSigningKeysTrustTests : IAsyncLifetime
         var paths = DaemonTrustPaths();
         var source = new TufSigstoreTrustSource(TimeProvider.System);
         using var sync = NewSync(paths, source);
-        var refused = await Assert.ThrowsAsync<OpsException>(() => sync.InitAsync(InitRequest(), CancellationToken.None));
+        var refused = await Assert.ThrowsAsync<OpsException>(() => sync.InitAsync(InitRequest(), null, CancellationToken.None));
         Assert.Equal(OpsErrorCode.TrustMaterialInvalid, refused.Code);
         Assert.Contains(SigningKeysDocument.TargetName, refused.Message, StringComparison.Ordinal);
         Assert.Empty(new SigstoreTrustMaterial(source).Keys);

@@ -39,6 +39,33 @@ BeforeAll {
     [IO.File]::WriteAllBytes($rootFile, $repo.InitialRoot)
     $script:bundle = Join-Path $work 'trust.tar.zst'
     $script:offline = $null
+
+    # Runs a trust command against the daemon in a PowerShell of its own (progress records cannot be redirected) and
+    # checks its progress: one activity, 'Trust sync', each step of the refresh in order (root chain, timestamp,
+    # snapshot, targets, each target file), completed once, at the end.
+    function script:Assert-TrustSyncProgress([string] $Command, [hashtable] $Parameters, [string] $TrustedRootStep) {
+        $ps = [powershell]::Create()
+        try {
+            $null = $ps.AddCommand('Import-Module').AddParameter('Name', (Get-TestModulePath)).AddStatement().AddCommand($Command).AddParameter('Endpoint', $daemon.Endpoint).AddParameters($Parameters)
+            $result = @($ps.Invoke())
+            $ps.HadErrors | Should -BeFalse -Because ($ps.Streams.Error | Out-String)
+            $result | Should -HaveCount 1
+            $records = @($ps.Streams.Progress)
+            $statuses = @($records | ForEach-Object StatusDescription)
+            $order = @('^root chain', '^timestamp$', '^snapshot$', '^targets', $TrustedRootStep, '^target signing_config\.v0\.2\.json')
+            $at = foreach ($pattern in $order) {
+                $i = [array]::FindIndex([string[]]$statuses, [Predicate[string]] { param($x) $x -match $pattern })
+                $i | Should -BeGreaterOrEqual 0 -Because "a progress record matching '$pattern' (got: $($statuses -join ' | '))"
+                $i
+            }
+            for ($k = 1; $k -lt $at.Count; $k++) { $at[$k] | Should -BeGreaterThan $at[$k - 1] }
+            @($records | Select-Object -SkipLast 1 | Where-Object RecordType -eq 'Completed') | Should -HaveCount 0
+            $records[-1].RecordType | Should -Be 'Completed'
+            @($records.ActivityId | Sort-Object -Unique) | Should -HaveCount 1
+            @($records.Activity | Sort-Object -Unique) | Should -Be @('Trust sync')
+        }
+        finally { $ps.Dispose() }
+    }
 }
 AfterAll {
     if ($script:server) { $script:server.Dispose() }
@@ -81,27 +108,7 @@ Describe 'Trust sync against a loopback TUF repository' {
     }
 
     It 'Sync-StellaTrust shows each step as the daemon reports it (root chain, timestamp, snapshot, targets, each target file), completed at the end' {
-        # Progress records cannot be redirected: a PowerShell of its own in this process collects them.
-        $ps = [powershell]::Create()
-        try {
-            $null = $ps.AddCommand('Import-Module').AddParameter('Name', (Get-TestModulePath)).AddStatement().AddCommand('Sync-StellaTrust').AddParameter('Endpoint', $daemon.Endpoint).AddParameter('Force', $true)
-            $result = @($ps.Invoke())
-            $ps.HadErrors | Should -BeFalse -Because ($ps.Streams.Error | Out-String)
-            $result | Should -HaveCount 1
-            $records = @($ps.Streams.Progress)
-            $statuses = @($records | ForEach-Object StatusDescription)
-            $order = @('^root chain', '^timestamp$', '^snapshot$', '^targets', '^target trusted_root\.json \(download forced\)$', '^target signing_config\.v0\.2\.json')
-            $at = foreach ($pattern in $order) {
-                $i = [array]::FindIndex([string[]]$statuses, [Predicate[string]] { param($x) $x -match $pattern })
-                $i | Should -BeGreaterOrEqual 0 -Because "a progress record matching '$pattern' (got: $($statuses -join ' | '))"
-                $i
-            }
-            for ($k = 1; $k -lt $at.Count; $k++) { $at[$k] | Should -BeGreaterThan $at[$k - 1] }
-            @($records | Select-Object -SkipLast 1 | Where-Object RecordType -eq 'Completed') | Should -HaveCount 0
-            $records[-1].RecordType | Should -Be 'Completed'
-            @($records.ActivityId | Sort-Object -Unique) | Should -HaveCount 1
-        }
-        finally { $ps.Dispose() }
+        Assert-TrustSyncProgress 'Sync-StellaTrust' @{ Force = $true } '^target trusted_root\.json \(download forced\)$'
     }
 
     It 'a new log URL in the signing config reaches stella trust status --show-endpoints after stella trust sync --force' {
@@ -133,6 +140,65 @@ Describe 'Trust sync against a loopback TUF repository' {
         foreach ($circuit in @((stella trust status --show-circuit-breaker).Circuits)) { $circuit.Url | Should -BeIn $backends.Url }
     }
 
+    It 'a sync that cannot write the TUF cache is audited: started (what it was about to change) before the change, failed with the error id after; the next sync is audited with what changed' {
+        $metadata = Join-Path $daemon.StateDir 'tuf/metadata'
+        $timestamp = ((Get-StellaTrustStatus).Roles | Where-Object Role -eq 'timestamp').Version
+        $repo.Timestamp.Expires = $repo.Timestamp.Expires.AddMinutes(-1)
+        $repo.PublishAsync().GetAwaiter().GetResult()
+        # Unwritable even for root (the test daemon runs as root): the immutable attribute.
+        & chattr +i $metadata 2>$null
+        if ($LASTEXITCODE -ne 0) { Set-ItResult -Skipped -Because "chattr +i is not supported on $metadata's file system"; return }
+        try {
+            { stella trust sync -ErrorAction Stop } | Should -Throw -ErrorId 'TrustCacheWriteFailed,*'
+        }
+        finally { & chattr -i $metadata }
+        ((Get-StellaTrustStatus).Roles | Where-Object Role -eq 'timestamp').Version | Should -Be $timestamp
+
+        $failed, $started = @(Get-StellaLog -Component Audit -Filter 'tuf.SyncAsync' -First 2)
+        $started.Message | Should -Match "^tuf\.SyncAsync by .+ started: .*about to change the TUF cache .*\(root v\d+, timestamp v$timestamp, snapshot v\d+, targets v\d+ of $([regex]::Escape($tufUrl))\); intends: a refresh from"
+        $failed.Message | Should -Match "^tuf\.SyncAsync by .+ failed \(intent $($started.Id)\): .*TrustCacheWriteFailed: .*; nothing was changed$"
+        $failed.Level | Should -Be 'Warning'
+        # What Get-StellaLog shows of it.
+        (Get-StellaLog -Component Audit -Filter 'tuf.SyncAsync' -First 1 | Out-String -Width 4096) | Should -Match "Warning\s+Audit\s+tuf\.SyncAsync by .+ failed \(intent $($started.Id)\)"
+
+        $result = stella trust sync
+        ($result.Roles | Where-Object Role -eq 'timestamp').After | Should -Be ($timestamp + 1)
+        $done, $started = @(Get-StellaLog -Component Audit -Filter 'tuf.SyncAsync' -First 2)
+        $done.Message | Should -Match "^tuf\.SyncAsync by .+ succeeded \(intent $($started.Id)\): .*timestamp v$timestamp → v$($timestamp + 1)"
+    }
+
+    It 'a daemon killed (kill -9) between a sync''s intent and its file changes completes that audit at its next start: interrupted, not applied' {
+        $timestamp = ((Get-StellaTrustStatus).Roles | Where-Object Role -eq 'timestamp').Version
+        # The repository answers timestamp.json one byte every 200 ms: the sync has written its intent and waits there.
+        $server.Faults['/metadata/timestamp.json'] = [StellaOps.Ops.TestSupport.Tuf.LoopbackFault]::Slow
+        $ps = [powershell]::Create()
+        try {
+            $null = $ps.AddCommand('Import-Module').AddParameter('Name', (Get-TestModulePath)).AddStatement().AddCommand('Sync-StellaTrust').AddParameter('Endpoint', $daemon.Endpoint)
+            $pending = $ps.BeginInvoke()
+            $deadline = [datetime]::UtcNow.AddSeconds(30)
+            do {
+                Start-Sleep -Milliseconds 100
+                $started = Get-StellaLog -Component Audit -Filter 'tuf.SyncAsync' -First 1
+            } until ($started.Message -match ' started: ' -or [datetime]::UtcNow -gt $deadline)
+            $started.Message | Should -Match '^tuf\.SyncAsync by .+ started: '
+            & kill -KILL $daemon.Process.Id
+            $daemon.Process.WaitForExit(10000) | Should -BeTrue
+            $null = $pending.AsyncWaitHandle.WaitOne(30000)
+        }
+        finally {
+            $ps.Dispose()
+            $server.Faults.Clear()
+        }
+        Disconnect-StellaDaemon -Endpoint $daemon.Endpoint -ErrorAction SilentlyContinue
+        Restart-TestDaemon $daemon
+
+        $settled = @(Get-StellaLog -Component Audit -Filter "(intent $($started.Id), started" -First 5)
+        $settled | Should -HaveCount 1
+        $settled[0].Message | Should -Match "^tuf\.SyncAsync by .+ interrupted: not applied \(intent $($started.Id), started .+\): .*every file of the TUF cache is as it was \(root v\d+, timestamp v$timestamp, "
+        $settled[0].Level | Should -Be 'Warning'
+        ((Get-StellaTrustStatus).Roles | Where-Object Role -eq 'timestamp').Version | Should -Be $timestamp
+    }
+
     It 'the runbook''s mirror move to an unreachable mirror is refused and keeps the repository; a mirror that verifies is taken' {
         { stella trust init \ --tuf-url https://trust-mirror.example.com/tuf/ \ --force -ErrorAction Stop } | Should -Throw -ErrorId 'TrustRepositoryUnavailable,*'
         (Get-StellaTrustStatus).RepositoryUrl | Should -Be $tufUrl
@@ -142,6 +208,11 @@ Describe 'Trust sync against a loopback TUF repository' {
         (Get-StellaTrustStatus).RepositoryUrl | Should -Be "$($mirror.BaseUrl)metadata/"
         $mirror.Requests | Should -Contain '/metadata/timestamp.json'
         stella trust init --tuf-url $tufUrl --targets-url $targetsUrl --force | Out-Null
+    }
+
+    It 'Initialize-StellaTrust shows the steps of its refresh as Sync-StellaTrust does, completed at the end' {
+        Assert-TrustSyncProgress 'Initialize-StellaTrust' @{ TufUrl = $tufUrl; TargetsUrl = $targetsUrl; Force = $true; Confirm = $false } '^target trusted_root\.json'
+        (Get-StellaTrustStatus).RepositoryUrl | Should -Be $tufUrl
     }
 
     It 'export, then import on a second daemon with no network' {

@@ -48,7 +48,52 @@ public sealed class AuditLog(EventStore events, ILogger<AuditLog> logger)
     /// Starts the record of a mutating call: until <see cref="AuditedCall.Complete"/>, the first write transaction of
     /// the call's async flow carries it (make it <see cref="TransactionParticipant.Current"/> for the call).
     /// </summary>
-    public AuditedCall Begin(CallerIdentity caller, string action, string detail) => new(this, caller, action, detail);
+    public AuditedCall Begin(CallerIdentity caller, string action, string detail) => new(this, Who(caller), action, detail);
+
+    /// <summary>As <see cref="Begin(CallerIdentity, string, string)"/>, for a change the daemon makes on its own (a timer's), recorded as the daemon's.</summary>
+    public AuditedCall BeginDaemon(string action, string detail) => new(this, Who(null), action, detail);
+
+    /// <summary>
+    /// Starts the record of a change to files (which cannot join a transaction): writes the audit event "started"
+    /// with <paramref name="about"/> (what is about to change) and an intent row holding <paramref name="intent"/>
+    /// (what <paramref name="subject"/>'s start-up settling needs to tell whether it happened), in one transaction,
+    /// before the change. Inside a mutating call, the record is the call's (its caller, action and arguments) and the
+    /// call writes no other; otherwise it is the daemon's <paramref name="action"/>. <paramref name="effects"/> says,
+    /// when the outcome is written, whether anything changed and what.
+    /// </summary>
+    public AuditIntent StartIntent(string subject, string action, string about, string intent, Func<(bool Changed, string What)> effects)
+    {
+        var call = TransactionParticipant.Current as AuditedCall;
+        var who = call?.Who ?? Who(null);
+        action = call?.Action ?? action;
+        var detail = call?.Detail ?? "";
+        var message = $"{action} by {who} started{(detail.Length == 0 ? "" : ": " + detail)}: {about}";
+        var id = events.StartIntent(Event(who, action, message, succeeded: true), subject, detail, intent);
+        Journal(message);
+        var started = new AuditIntent(this, id, who, action, detail, effects);
+        call?.CarriedBy(started);
+        return started;
+    }
+
+    /// <summary>The intents of <paramref name="subject"/> that no outcome completed (a crash came between): to settle at start.</summary>
+    public IReadOnlyList<AuditIntentRecord> OpenIntents(string subject) => events.OpenIntents(subject);
+
+    /// <summary>Completes an intent a crash interrupted, as found at start: "interrupted: applied" or "interrupted: not applied", with what is on disk.</summary>
+    public void SettleInterrupted(AuditIntentRecord open, bool applied, string what)
+    {
+        var message = $"{open.Action} by {open.Caller} interrupted: {(applied ? "applied" : "not applied")} (intent {open.Id}, started {open.StartedAt:u})"
+                      + $"{(open.Detail.Length == 0 ? "" : ": " + open.Detail)}: {what}";
+        CompleteIntent(open.Id, Event(open.Caller, open.Action, message, succeeded: false));
+    }
+
+    /// <summary>An error as an intent's outcome shows it: the stable id and the message of an expected error, only the type of anything else.</summary>
+    public static string ErrorId(Exception ex) => ex is OpsException ops ? $"{ops.Code}: {ops.Message}" : ex.GetType().Name;
+
+    internal void CompleteIntent(long id, LogEvent completion)
+    {
+        events.CompleteIntent(id, completion);
+        Journal(completion.Message);
+    }
 
     private void Write(string who, string action, string message, bool succeeded)
     {
@@ -57,9 +102,9 @@ public sealed class AuditLog(EventStore events, ILogger<AuditLog> logger)
     }
 
     /// <summary>Also to the journal, for central log collection.</summary>
-    private void Journal(string message) => logger.LogInformation("AUDIT {Message}", message);
+    internal void Journal(string message) => logger.LogInformation("AUDIT {Message}", message);
 
-    private static LogEvent Event(string who, string action, string message, bool succeeded) => new()
+    internal static LogEvent Event(string who, string action, string message, bool succeeded) => new()
     {
         Timestamp = DateTimeOffset.UtcNow,
         Level = succeeded ? Contracts.Rpc.LogLevel.Information : Contracts.Rpc.LogLevel.Warning,
@@ -87,20 +132,31 @@ public sealed class AuditLog(EventStore events, ILogger<AuditLog> logger)
         private string? _pending;
         private bool _written;
         private bool _closed;
+        private AuditIntent? _intent;
 
-        internal AuditedCall(AuditLog log, CallerIdentity caller, string action, string detail)
+        internal AuditedCall(AuditLog log, string who, string action, string detail)
         {
             _log = log;
-            _who = Who(caller);
+            _who = who;
             _action = action;
             _detail = detail;
+        }
+
+        internal string Who => _who;
+        internal string Action => _action;
+        internal string Detail => _detail;
+
+        /// <summary>The call's record is <paramref name="intent"/>'s (started, then its outcome): the call writes none of its own.</summary>
+        internal void CarriedBy(AuditIntent intent)
+        {
+            lock (_gate) _intent = intent;
         }
 
         public override void BeforeCommit(SqliteConnection connection, SqliteTransaction transaction)
         {
             lock (_gate)
             {
-                if (_written || _closed) return;
+                if (_written || _closed || _intent is not null) return;
                 // The change commits only if the call gets this far without throwing: it succeeded as far as the
                 // database is concerned. A later failure of the call adds a record of its own (Complete).
                 var message = Message(_who, _action, _detail, "succeeded", null);
@@ -125,10 +181,18 @@ public sealed class AuditLog(EventStore events, ILogger<AuditLog> logger)
         public void Complete(bool succeeded, string? error = null)
         {
             bool written;
+            AuditIntent? intent;
             lock (_gate)
             {
                 _closed = true;
                 written = _written;
+                intent = _intent;
+            }
+            if (intent is not null)
+            {
+                // Normally completed already by the change itself, with its error id; this covers a change that ended otherwise.
+                intent.Complete(succeeded, error);
+                return;
             }
             if (!written)
                 _log.Write(_who, _action, Message(_who, _action, _detail, succeeded ? "succeeded" : "failed", succeeded ? null : error), succeeded);

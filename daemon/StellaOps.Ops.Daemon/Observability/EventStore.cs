@@ -46,6 +46,56 @@ public sealed class EventStore(StateStore store)
         }
     }
 
+    /// <summary>
+    /// Writes an audit intent (<see cref="AuditIntent"/>): the "started" event and the row naming what is about to
+    /// change, in one transaction of their own, before the change; answers the event's id, the intent's id.
+    /// </summary>
+    public long StartIntent(LogEvent started, string subject, string detail, string intent)
+        => store.InTransaction((c, tx) =>
+        {
+            Insert(c, tx, [started]);
+            using var cmd = c.CreateCommand();
+            cmd.Transaction = tx;
+            cmd.CommandText = """
+                INSERT INTO audit_intents(event_id, subject, action, caller, detail, started_at, intent)
+                VALUES (last_insert_rowid(), $s, $a, $c, $d, $t, $i) RETURNING event_id;
+                """;
+            cmd.Parameters.AddWithValue("$s", subject);
+            cmd.Parameters.AddWithValue("$a", started.Category);
+            cmd.Parameters.AddWithValue("$c", (object?)started.Caller ?? "daemon");
+            cmd.Parameters.AddWithValue("$d", detail);
+            cmd.Parameters.AddWithValue("$t", started.Timestamp.ToUnixTimeMilliseconds());
+            cmd.Parameters.AddWithValue("$i", intent);
+            return Convert.ToInt64(cmd.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
+        }, joinParticipant: false);
+
+    /// <summary>Writes an intent's outcome and drops its row, in one transaction: an intent is open exactly until its outcome is recorded.</summary>
+    public void CompleteIntent(long id, LogEvent completion)
+        => store.InTransaction((c, tx) =>
+        {
+            Insert(c, tx, [completion]);
+            using var cmd = c.CreateCommand();
+            cmd.Transaction = tx;
+            cmd.CommandText = "DELETE FROM audit_intents WHERE event_id = $id;";
+            cmd.Parameters.AddWithValue("$id", id);
+            return cmd.ExecuteNonQuery();
+        }, joinParticipant: false);
+
+    /// <summary>The intents of <paramref name="subject"/> with no outcome yet, oldest first.</summary>
+    public IReadOnlyList<AuditIntentRecord> OpenIntents(string subject)
+    {
+        using var c = store.Open();
+        using var cmd = c.CreateCommand();
+        cmd.CommandText = "SELECT event_id, subject, action, caller, detail, started_at, intent FROM audit_intents WHERE subject = $s ORDER BY event_id;";
+        cmd.Parameters.AddWithValue("$s", subject);
+        using var r = cmd.ExecuteReader();
+        var list = new List<AuditIntentRecord>();
+        while (r.Read())
+            list.Add(new AuditIntentRecord(r.GetInt64(0), r.GetString(1), r.GetString(2), r.GetString(3), r.GetString(4),
+                DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(5)), r.GetString(6)));
+        return list;
+    }
+
     public LogEvent[] Query(LogQuery query)
     {
         using var c = store.Open();

@@ -248,6 +248,21 @@ public static class SchemaMigrations
             );
             CREATE INDEX tlog_entries_logged ON tlog_entries(logged_at);
             """),
+        // Audit intents: a mutating call whose effect is on files (which cannot join a transaction) writes its audit
+        // event as "started" together with this row, what it is about to change; the completion event and the row's
+        // delete are one transaction. A row left by a crash is settled at start against what is on disk.
+        new(11, "audit_intents", """
+            CREATE TABLE audit_intents (
+                event_id INTEGER PRIMARY KEY,
+                subject TEXT NOT NULL,
+                action TEXT NOT NULL,
+                caller TEXT NOT NULL,
+                detail TEXT NOT NULL,
+                started_at INTEGER NOT NULL,
+                intent TEXT NOT NULL
+            );
+            CREATE INDEX audit_intents_subject ON audit_intents(subject);
+            """),
     ];
 
     public static int Latest => All[^1].Version;

@@ -21,9 +21,13 @@ public sealed class TrustRefreshService(TrustSyncService sync, SettingsService s
     public static TimeSpan Delay(TimeSpan interval, int failures)
         => failures == 0 ? interval : TimeSpan.FromTicks(Math.Min(interval.Ticks, FirstRetry.Ticks * (1L << Math.Min(failures - 1, 20))));
 
-    /// <summary>Serves the cache (local files only) before the endpoint opens, which starts last: a client's first read sees it.</summary>
+    /// <summary>
+    /// Completes the audit of trust changes a crash interrupted (against what the cache holds), then serves the cache
+    /// (local files only), before the endpoint opens, which starts last: a client's first read sees it.
+    /// </summary>
     public override async Task StartAsync(CancellationToken cancellationToken)
     {
+        sync.SettleInterrupted();
         if (!options.Value.UsesFiles) await sync.LoadAtStartAsync(cancellationToken).ConfigureAwait(false);
         await base.StartAsync(cancellationToken).ConfigureAwait(false);
     }

@@ -2,6 +2,7 @@ using System.Text.Json;
 using StellaOps.Ops.Contracts;
 using StellaOps.Ops.Contracts.Unix;
 using StellaOps.Ops.Daemon.Hosting;
+using StellaOps.Ops.Tuf;
 
 namespace StellaOps.Ops.Daemon.TrustSync;
 
@@ -16,7 +17,9 @@ public sealed class TrustSyncPaths(DaemonPaths paths)
     public string Metadata => Path.Combine(Directory, "metadata");
     public string Targets => Path.Combine(Directory, "targets");
     public string Roots => Path.Combine(Directory, "roots");
-    public string RepositoryFile => Path.Combine(Directory, "repository.json");
+    public const string RepositoryFileName = "repository.json";
+
+    public string RepositoryFile => Path.Combine(Directory, RepositoryFileName);
 
     public PathTrust? PathTrust => OperatingSystem.IsWindows() ? null : Contracts.Unix.PathTrust.ForThisProcess();
 
@@ -37,20 +40,34 @@ public sealed class TrustSyncPaths(DaemonPaths paths)
         var dir = Path.GetDirectoryName(path)!;
         EnsureDirectory(dir);
         var temp = Path.Combine(dir, "." + Path.GetFileName(path) + ".new");
-        using (var stream = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None))
+        try
         {
-            stream.Write(data);
-            stream.Flush(flushToDisk: true);
+            using (var stream = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None))
+            {
+                stream.Write(data);
+                stream.Flush(flushToDisk: true);
+            }
+            File.Move(temp, path, overwrite: true);
         }
-        File.Move(temp, path, overwrite: true);
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw TufErrors.WriteFailed(path, e);
+        }
     }
 
     public void EnsureDirectory(string dir)
     {
         if (!System.IO.Directory.Exists(dir))
         {
-            if (OperatingSystem.IsWindows()) System.IO.Directory.CreateDirectory(dir);
-            else System.IO.Directory.CreateDirectory(dir, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            try
+            {
+                if (OperatingSystem.IsWindows()) System.IO.Directory.CreateDirectory(dir);
+                else System.IO.Directory.CreateDirectory(dir, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                throw TufErrors.WriteFailed(dir, e);
+            }
         }
         if (!OperatingSystem.IsWindows() && PathTrust?.CheckDirectory(dir) is { } problem) throw problem.ToException("trust sync does not keep its state there");
     }

@@ -4,9 +4,9 @@ using StellaOps.Ops.Tuf;
 namespace StellaOps.Ops.Daemon.TrustSync;
 
 /// <summary>
-/// A sync's progress as the caller sees it (Sync-StellaTrust writes each report with Write-Progress): each step of
-/// the TUF refresh as it starts (root chain, timestamp, snapshot, targets), then each trust target file. With no
-/// caller listening (the refresh timer, init) it reports nothing.
+/// A refresh's progress as the caller sees it (Sync-StellaTrust and Initialize-StellaTrust, whose first refresh it is,
+/// write each report with Write-Progress): each step of the TUF refresh as it starts (root chain, timestamp, snapshot,
+/// targets), then each trust target file. With no caller listening (the refresh timer) it reports nothing.
 /// </summary>
 internal sealed class TrustSyncProgress(IProgress<OperationProgress>? caller)
 {

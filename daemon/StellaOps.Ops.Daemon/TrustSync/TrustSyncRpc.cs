@@ -7,7 +7,7 @@ public sealed class TrustSyncRpc(TrustSyncService service, TrustSyncStatusReader
 {
     public Task<TrustSyncStatus> StatusAsync(CancellationToken cancellationToken) => Task.FromResult(status.Read());
 
-    public Task<TrustSyncResult> InitAsync(TrustInitRequest request, CancellationToken cancellationToken) => service.InitAsync(request, cancellationToken);
+    public Task<TrustSyncResult> InitAsync(TrustInitRequest request, IProgress<OperationProgress>? progress, CancellationToken cancellationToken) => service.InitAsync(request, progress, cancellationToken);
 
     public Task<TrustSyncResult> SyncAsync(TrustSyncRequest request, IProgress<OperationProgress>? progress, CancellationToken cancellationToken) => service.SyncAsync(request, progress, cancellationToken);
 

@@ -8,6 +8,7 @@ using StellaOps.Ops.Contracts.Rpc;
 using StellaOps.Ops.Daemon.Ipc;
 using StellaOps.Ops.Daemon.Observability;
 using StellaOps.Ops.Daemon.Settings;
+using StellaOps.Ops.Daemon.Storage;
 using StellaOps.Ops.Tuf;
 using StellaOps.Ops.Tuf.Snapshots;
 
@@ -31,6 +32,12 @@ public sealed class TrustSyncService : IDisposable
     public const string RefreshesMetric = "attestor_tuf_refreshes_total";
     public const string AgeMetric = "attestor_tuf_metadata_age_seconds";
     public const string ExpiryMetric = "attestor_tuf_metadata_expiry_seconds";
+
+    /// <summary>The subject of the audit intents of trust changes (init, sync, import), settled at start by <see cref="SettleInterrupted"/>.</summary>
+    public const string IntentSubject = "trust-sync";
+
+    /// <summary>The audit action of an <c>--allow-stale</c> grant the refresh timer ends on its own.</summary>
+    public const string StaleAllowanceAction = "tuf.stale_allowance";
 
     /// <summary>The setting that holds the <c>--allow-stale</c> grant's max age (0s: none).</summary>
     public const string StaleMaxAgeSetting = "trust.stale_max_age";
@@ -115,7 +122,8 @@ public sealed class TrustSyncService : IDisposable
         }
     }
 
-    public async Task<TrustSyncResult> InitAsync(TrustInitRequest request, CancellationToken cancellationToken)
+    /// <param name="progress">Where each step of the first refresh is reported as it starts (the caller's Write-Progress), as a sync reports them; null: nobody listens.</param>
+    public async Task<TrustSyncResult> InitAsync(TrustInitRequest request, IProgress<OperationProgress>? progress, CancellationToken cancellationToken)
     {
         var tufUrl = CheckUrl(request.TufUrl, "--tuf-url");
         var targetsUrl = string.IsNullOrWhiteSpace(request.TargetsUrl) ? TrustRepository.DefaultTargetsUrl(tufUrl) : CheckUrl(request.TargetsUrl, "--targets-url");
@@ -132,11 +140,14 @@ public sealed class TrustSyncService : IDisposable
                 if (request.Root is not null || request.RootSha256 is not null)
                     throw new OpsException(OpsErrorCode.InvalidArgument, "An initialised client keeps its trusted root: --force moves it to another repository, which must verify against that root.",
                         null, "Leave out -Root/-RootSha256; a root rotation reaches the client through the repository (or a snapshot with --force).");
-                // The mirror must verify against the root already trusted: refresh from it before it replaces the old URL.
-                var moved = await RefreshAsync(repository, force: true, allowStale: false, maxAge: null, TrustSyncProgress.None, cancellationToken).ConfigureAwait(false);
-                _paths.WriteRepository(repository);
-                _log.LogInformation("Trust sync moved from {Old} to {New}", current.TufUrl, repository.TufUrl);
-                return moved;
+                return await ChangeAsync("tuf.InitAsync", $"intends: a move from {current.TufUrl} to {repository.TufUrl} keeping the trusted root, once a refresh from it verifies", async () =>
+                {
+                    // The mirror must verify against the root already trusted: refresh from it before it replaces the old URL.
+                    var moved = await RefreshAsync(repository, force: true, allowStale: false, maxAge: null, new TrustSyncProgress(progress), cancellationToken).ConfigureAwait(false);
+                    _paths.WriteRepository(repository);
+                    _log.LogInformation("Trust sync moved from {Old} to {New}", current.TufUrl, repository.TufUrl);
+                    return moved;
+                }).ConfigureAwait(false);
             }
             var root = request.Root ?? (request.RootSha256 is { } pinned ? await FetchPinnedRootAsync(tufUrl, pinned, cancellationToken).ConfigureAwait(false)
                 : throw new OpsException(OpsErrorCode.InvalidArgument, "A first init needs the repository's root: a root.json file or its SHA-256.", null,
@@ -144,32 +155,37 @@ public sealed class TrustSyncService : IDisposable
             if (request.RootSha256 is { } hash && !Convert.ToHexStringLower(SHA256.HashData(root)).Equals(hash.Trim(), StringComparison.OrdinalIgnoreCase))
                 throw new OpsException(OpsErrorCode.TrustMetadataInvalid, $"The root given has SHA-256 {Convert.ToHexStringLower(SHA256.HashData(root))}, not the pinned {hash}.", null,
                     "Check which root.json you were given; pin the hash of exactly that file.");
-            _paths.EnsureDirectory(_paths.Directory);
-            try
+            var rootVersion = TrustCacheState.VersionOf(root) is { } rv ? $"root v{rv}" : "a root";
+            return await ChangeAsync("tuf.InitAsync", $"intends: trust {rootVersion} (SHA-256 {Convert.ToHexStringLower(SHA256.HashData(root))}) of {tufUrl}, then a first refresh", async () =>
             {
-                TufUpdater.Initialize(_paths.Metadata, root, _paths.PathTrust, overwrite: true);
-            }
-            catch (OpsException e) when (e.Code is not OpsErrorCode.UntrustedPath)
-            {
-                throw new OpsException(OpsErrorCode.TrustMetadataInvalid, $"The root is refused: {e.Message}", null, "Use the repository's root.json exactly as its operators published it.");
-            }
-            _paths.WriteRepository(repository);
-            KeepRootHistory();
-            _log.LogInformation("Trust sync initialised with {Url}", tufUrl);
-            try
-            {
-                return await RefreshAsync(repository, force: false, allowStale: false, maxAge: null, TrustSyncProgress.None, cancellationToken).ConfigureAwait(false);
-            }
-            catch (OpsException e) when (e.Code is OpsErrorCode.TrustRepositoryUnavailable or OpsErrorCode.TrustMetadataStale)
-            {
-                // Air-gapped: the root is trusted and the repository recorded; a snapshot import (or a later sync) brings the rest.
-                return new TrustSyncResult
+                _paths.EnsureDirectory(_paths.Directory);
+                try
                 {
-                    RepositoryUrl = tufUrl,
-                    CompletedAt = _time.GetUtcNow(),
-                    Warnings = [$"Initialised, but the first sync failed: {e.Message} Run 'stella trust sync' when the repository is reachable, or import a snapshot (Import-StellaTrustSnapshot)."],
-                };
-            }
+                    TufUpdater.Initialize(_paths.Metadata, root, _paths.PathTrust, overwrite: true);
+                }
+                catch (OpsException e) when (e.Code is not (OpsErrorCode.UntrustedPath or OpsErrorCode.TufCacheUntrusted or OpsErrorCode.TrustCacheWriteFailed))
+                {
+                    throw new OpsException(OpsErrorCode.TrustMetadataInvalid, $"The root is refused: {e.Message}", null, "Use the repository's root.json exactly as its operators published it.");
+                }
+                _paths.WriteRepository(repository);
+                KeepRootHistory();
+                _log.LogInformation("Trust sync initialised with {Url}", tufUrl);
+                try
+                {
+                    return await RefreshAsync(repository, force: false, allowStale: false, maxAge: null, new TrustSyncProgress(progress), cancellationToken).ConfigureAwait(false);
+                }
+                catch (OpsException e) when (e.Code is OpsErrorCode.TrustRepositoryUnavailable or OpsErrorCode.TrustMetadataStale)
+                {
+                    // Air-gapped: the root is trusted and the repository recorded; a snapshot import (or a later sync) brings the rest.
+                    (TransactionParticipant.Current as AuditIntent)?.Note($"the first refresh failed ({e.Code}): the root is trusted, the rest comes with a sync or a snapshot import");
+                    return new TrustSyncResult
+                    {
+                        RepositoryUrl = tufUrl,
+                        CompletedAt = _time.GetUtcNow(),
+                        Warnings = [$"Initialised, but the first sync failed: {e.Message} Run 'stella trust sync' when the repository is reachable, or import a snapshot (Import-StellaTrustSnapshot)."],
+                    };
+                }
+            }).ConfigureAwait(false);
         }
         finally
         {
@@ -178,7 +194,13 @@ public sealed class TrustSyncService : IDisposable
     }
 
     /// <param name="progress">Where each step is reported as it starts (the caller's Write-Progress); null: nobody listens.</param>
-    public async Task<TrustSyncResult> SyncAsync(TrustSyncRequest request, IProgress<OperationProgress>? progress, CancellationToken cancellationToken)
+    public Task<TrustSyncResult> SyncAsync(TrustSyncRequest request, IProgress<OperationProgress>? progress, CancellationToken cancellationToken)
+        => RunSyncAsync(request, progress, audited: true, cancellationToken);
+
+    /// <summary>The timer's refresh: as a plain sync (an <c>--allow-stale</c> grant in effect is kept), not a call: no audit intent (a grant it ends is audited).</summary>
+    public Task<TrustSyncResult> TimerSyncAsync(CancellationToken cancellationToken) => RunSyncAsync(new TrustSyncRequest(), null, audited: false, cancellationToken);
+
+    private async Task<TrustSyncResult> RunSyncAsync(TrustSyncRequest request, IProgress<OperationProgress>? progress, bool audited, CancellationToken cancellationToken)
     {
         if (request.AllowStale && request.MaxAge is null)
             throw new OpsException(OpsErrorCode.InvalidArgument, "--allow-stale needs --max-age: how old the last good metadata may be.", null, "stella trust sync --allow-stale --max-age 7d");
@@ -188,16 +210,17 @@ public sealed class TrustSyncService : IDisposable
         {
             // A sync without --allow-stale keeps the grant in effect; one with it replaces the grant (or, refused, ends it).
             var maxAge = request.AllowStale ? request.MaxAge : StaleAllowance;
-            return await RefreshAsync(repository, request.Force, maxAge is not null, maxAge, new TrustSyncProgress(progress), cancellationToken).ConfigureAwait(false);
+            Task<TrustSyncResult> Refresh() => RefreshAsync(repository, request.Force, maxAge is not null, maxAge, new TrustSyncProgress(progress), cancellationToken);
+            if (!audited) return await Refresh().ConfigureAwait(false);
+            var intends = $"intends: a refresh from {repository.TufUrl}{(request.Force ? ", every target fetched again" : "")}" +
+                          $"{(maxAge is { } m ? $", expired metadata served up to {m} after the last good refresh if the repository gives none" : "")} (the new versions are known once verified)";
+            return await ChangeAsync("tuf.SyncAsync", intends, Refresh).ConfigureAwait(false);
         }
         finally
         {
             _gate.Release();
         }
     }
-
-    /// <summary>The timer's refresh: as a plain sync (an <c>--allow-stale</c> grant in effect is kept).</summary>
-    public Task<TrustSyncResult> TimerSyncAsync(CancellationToken cancellationToken) => SyncAsync(new TrustSyncRequest(), null, cancellationToken);
 
     private async Task<TrustSyncResult> RefreshAsync(TrustRepository repository, bool force, bool allowStale, Duration? maxAge, TrustSyncProgress progress, CancellationToken cancellationToken)
     {
@@ -280,6 +303,7 @@ public sealed class TrustSyncService : IDisposable
     private void GrantStale(Duration max)
     {
         if (StaleAllowance == max) return;
+        (TransactionParticipant.Current as AuditIntent)?.Note($"the --allow-stale grant set: {StaleMaxAgeSetting} = {max}");
         _settings.Set(StaleMaxAgeSetting, max.ToString(), CallerContext.Current);
     }
 
@@ -287,9 +311,37 @@ public sealed class TrustSyncService : IDisposable
     private void EndStaleAllowance(string why)
     {
         if (StaleAllowance is not { } max || _settings.Get(StaleMaxAgeSetting)[0].Source != SettingSource.Runtime) return;
-        _settings.Reset(StaleMaxAgeSetting, CallerContext.Current);
-        // Inside an RPC the reset carries the call's audit record; the refresh timer's own ending is recorded as the daemon's.
-        if (CallerContext.Current is null) _audit.Record(null, "tuf.stale_allowance", $"the --allow-stale grant (max age {max}) ended: {why}", succeeded: true);
+        var ended = $"the --allow-stale grant (max age {max}) ended: {why}";
+        if (TransactionParticipant.Current is AuditIntent intent)
+        {
+            // A call's change: the reset's transaction carries this note of its audit.
+            intent.Note(ended);
+            _settings.Reset(StaleMaxAgeSetting, CallerContext.Current);
+        }
+        else if (TransactionParticipant.Current is null)
+        {
+            // The refresh timer's own ending: the daemon's audit record, committed in the reset's transaction.
+            var record = _audit.BeginDaemon(StaleAllowanceAction, ended);
+            TransactionParticipant.Current = record;
+            try
+            {
+                _settings.Reset(StaleMaxAgeSetting, null);
+                record.Complete(succeeded: true);
+            }
+            catch (Exception e)
+            {
+                record.Complete(succeeded: false, AuditLog.ErrorId(e));
+                throw;
+            }
+            finally
+            {
+                TransactionParticipant.Current = null;
+            }
+        }
+        else
+        {
+            _settings.Reset(StaleMaxAgeSetting, CallerContext.Current);
+        }
         _log.LogInformation("The --allow-stale grant (max age {MaxAge}) ended: {Why}", max, why);
     }
 
@@ -402,33 +454,96 @@ public sealed class TrustSyncService : IDisposable
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            var before = _source.Published;
-            LastAttempt = _time.GetUtcNow();
-            TufRefreshResult result;
-            try
+            var intends = $"intends: the import of a snapshot holding {TrustCacheState.DescribeVersions(files)}{(force ? ", a root change allowed (--force)" : "")}";
+            return await ChangeAsync("tuf.ImportSnapshotAsync", intends, async () =>
             {
-                result = await TrustSnapshotImporter.ImportAsync(files, _paths.Metadata, _paths.Targets, Targets, force, _paths.PathTrust, _time, cancellationToken).ConfigureAwait(false);
-            }
-            catch (OpsException e)
-            {
-                Record("invalid", e.Message);
-                throw;
-            }
-            KeepRootHistory(result.TrustedRoots);
-            await ServeFromCacheAsync(repository, allowExpired: false, cancellationToken).ConfigureAwait(false);
-            EndStaleAllowance("a snapshot was imported");
-            Record("success", null);
-            return new TrustSyncResult
-            {
-                RepositoryUrl = repository.TufUrl,
-                Roles = [.. result.Roles.Select(r => new TrustRoleVersion { Role = r.Role, Before = r.VersionBefore, After = r.VersionAfter })],
-                MaterialChanges = TrustMaterialChanges.Between(before, _source.Published),
-                CompletedAt = result.RefreshedAt,
-            };
+                var before = _source.Published;
+                LastAttempt = _time.GetUtcNow();
+                TufRefreshResult result;
+                try
+                {
+                    result = await TrustSnapshotImporter.ImportAsync(files, _paths.Metadata, _paths.Targets, Targets, force, _paths.PathTrust, _time, cancellationToken).ConfigureAwait(false);
+                }
+                catch (OpsException e)
+                {
+                    Record("invalid", e.Message);
+                    throw;
+                }
+                KeepRootHistory(result.TrustedRoots);
+                await ServeFromCacheAsync(repository, allowExpired: false, cancellationToken).ConfigureAwait(false);
+                EndStaleAllowance("a snapshot was imported");
+                Record("success", null);
+                return new TrustSyncResult
+                {
+                    RepositoryUrl = repository.TufUrl,
+                    Roles = [.. result.Roles.Select(r => new TrustRoleVersion { Role = r.Role, Before = r.VersionBefore, After = r.VersionAfter })],
+                    MaterialChanges = TrustMaterialChanges.Between(before, _source.Published),
+                    CompletedAt = result.RefreshedAt,
+                };
+            }).ConfigureAwait(false);
         }
         finally
         {
             _gate.Release();
+        }
+    }
+
+    /// <summary>
+    /// Runs a change of the trust cache (files, which cannot join a transaction) under an audit intent: before anything
+    /// changes, the audit event "started" with what is about to change and the cache's state as it is (one
+    /// transaction); after, the outcome with what changed (one transaction): succeeded, nothing changed, or failed with
+    /// the error id. A crash between the two leaves the intent open for <see cref="SettleInterrupted"/> at start.
+    /// </summary>
+    private async Task<TrustSyncResult> ChangeAsync(string action, string intends, Func<Task<TrustSyncResult>> change)
+    {
+        var before = TrustCacheState.Read(_paths);
+        var intent = _audit.StartIntent(IntentSubject, action, $"about to change the TUF cache {_paths.Directory} ({before.Describe()}); {intends}", before.ToJson(),
+            () => before.ChangesTo(TrustCacheState.Read(_paths)));
+        var previous = TransactionParticipant.Current;
+        TransactionParticipant.Current = intent;
+        try
+        {
+            var result = await change().ConfigureAwait(false);
+            intent.Complete(succeeded: true);
+            return result;
+        }
+        catch (Exception e) when (!intent.IsCompleted)
+        {
+            intent.Complete(succeeded: false, AuditLog.ErrorId(e));
+            throw;
+        }
+        finally
+        {
+            TransactionParticipant.Current = previous;
+        }
+    }
+
+    /// <summary>
+    /// At start, before anything else touches the cache: completes every trust change a crash interrupted between its
+    /// intent and its outcome, as "interrupted: applied" (the cache is not as the intent found it: what differs) or
+    /// "interrupted: not applied" (every file as it was). Nothing of this process is open yet.
+    /// </summary>
+    public void SettleInterrupted()
+    {
+        foreach (var open in _audit.OpenIntents(IntentSubject))
+        {
+            var now = TrustCacheState.Read(_paths);
+            var before = TrustCacheState.FromJson(open.Intent);
+            if (before is null)
+            {
+                _audit.SettleInterrupted(open, applied: true, $"what the cache held before is not readable from the intent, so the change is taken as applied; the cache now holds {now.Describe()}");
+            }
+            else if (before.SameAs(now))
+            {
+                _audit.SettleInterrupted(open, applied: false, $"every file of the TUF cache is as it was ({now.Describe()})");
+            }
+            else
+            {
+                var (_, what) = before.ChangesTo(now);
+                _audit.SettleInterrupted(open, applied: true, $"the TUF cache changed: {what}; it now holds {now.Describe()}");
+            }
+            _log.LogWarning("Trust change {Action} (intent {Id}, started {Started:u} by {Caller}) was interrupted by a stop of the daemon; its audit is completed from what the cache holds.",
+                open.Action, open.Id, open.StartedAt, open.Caller);
         }
     }
 

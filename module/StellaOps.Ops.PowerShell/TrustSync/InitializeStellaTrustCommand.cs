@@ -42,7 +42,9 @@ public sealed class InitializeStellaTrustCommand : TrustSyncCmdlet
         var request = new TrustInitRequest { TufUrl = TufUrl, TargetsUrl = TargetsUrl, Root = root, RootSha256 = RootSha256?.ToLowerInvariant(), Force = Force };
         var action = Force ? "Move trust sync to this repository, keeping the trusted root" : "Initialise trust sync with this repository";
         if (!ShouldProcess(TufUrl, action)) return;
-        var result = InvokeForItem((c, _, ct) => c.TrustSync.InitAsync(request, ct), TufUrl);
+        // The first refresh reports its steps as Sync-StellaTrust's do (root chain, timestamp, snapshot, targets, each
+        // target file): the base class writes them as this command's progress record and completes it at the end.
+        var result = InvokeForItem((c, progress, ct) => c.TrustSync.InitAsync(request, progress, ct), TufUrl, "Initialize-StellaTrust");
         if (result is not null) WriteResult(result);
     }
 }

@@ -16,10 +16,11 @@ public partial interface ITrustSyncRpc
     /// <summary>
     /// Points the TUF client at a repository. A first init needs the root (its bytes, or its SHA-256 to pin the
     /// repository's own root.json); an initialised client is moved only with <see cref="TrustInitRequest.Force"/> and
-    /// keeps its trusted root (the new repository must verify against it). A first sync follows.
+    /// keeps its trusted root (the new repository must verify against it). A first sync follows, its steps reported to
+    /// <paramref name="progress"/> as a sync reports them.
     /// </summary>
     [RequiresRole(CallerRole.Operator)]
-    Task<TrustSyncResult> InitAsync(TrustInitRequest request, CancellationToken cancellationToken);
+    Task<TrustSyncResult> InitAsync(TrustInitRequest request, IProgress<OperationProgress>? progress, CancellationToken cancellationToken);
 
     /// <summary>Refreshes now; each step (root chain, timestamp, snapshot, targets, each target file) is reported to <paramref name="progress"/> as it starts.</summary>
     [RequiresRole(CallerRole.Operator)]

@@ -72,9 +72,14 @@ public sealed class TufLocalCache
             }
             File.Move(temp, path, overwrite: true);
         }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw TufErrors.WriteFailed(path, e);
+        }
         finally
         {
-            if (File.Exists(temp)) File.Delete(temp);
+            try { if (File.Exists(temp)) File.Delete(temp); }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException) { /* the temp name is never read; the write's own failure is what counts */ }
         }
     }
 
