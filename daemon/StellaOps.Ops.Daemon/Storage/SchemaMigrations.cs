@@ -248,6 +248,21 @@ public static class SchemaMigrations
             );
             CREATE INDEX tlog_entries_logged ON tlog_entries(logged_at);
             """),
+        // The newest checkpoint a log search (Search-StellaRekor -Log) verified, per backend and log (key): the next
+        // search proves the log's head consistent with it, and a window that begins after it was verified need not read
+        // the entries it covers. Daemon state, not a record of what anyone did: written by readers' searches, not audited.
+        new(10, "tlog_checkpoints", """
+            CREATE TABLE tlog_checkpoints (
+                backend TEXT NOT NULL,
+                log_id BLOB NOT NULL,
+                origin TEXT NOT NULL,
+                tree_size INTEGER NOT NULL,
+                root_hash BLOB NOT NULL,
+                note BLOB NOT NULL,
+                verified_at INTEGER NOT NULL,
+                PRIMARY KEY (backend, log_id)
+            );
+            """),
     ];
 
     public static int Latest => All[^1].Version;

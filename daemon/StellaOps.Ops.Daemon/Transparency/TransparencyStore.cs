@@ -3,6 +3,7 @@ using StellaOps.Ops.Contracts.Rpc;
 using StellaOps.Ops.Daemon.Attestor;
 using StellaOps.Ops.Daemon.Storage;
 using StellaOps.Ops.Transparency.Entries;
+using StellaOps.Ops.Transparency.Tail;
 
 namespace StellaOps.Ops.Daemon.Transparency;
 
@@ -175,16 +176,67 @@ public sealed class TransparencyStore(StateStore store)
     }
 
     /// <summary>
-    /// The checkpoint of <paramref name="backend"/> the daemon verified last: the tree (size, root) of the inclusion
-    /// proof of the entry it stored last for that log (each was verified, checkpoint signature included, before it
-    /// was stored); null when it stored none.
+    /// Every tree of <paramref name="backend"/> the daemon verified, for a log search to prove the log's head consistent
+    /// with: per log (key), the tree of the inclusion proof of the entry it stored last (each was verified, checkpoint
+    /// signature included, before it was stored) and the checkpoint the last search verified (<see cref="SearchCheckpointOf"/>).
     /// </summary>
-    public (long Size, byte[] Root)? LastVerifiedTree(string backend)
+    public IReadOnlyList<VerifiedTree> VerifiedTrees(string backend)
+    {
+        var trees = new List<VerifiedTree>();
+        using var c = store.Open();
+        using (var cmd = Command(c, null, "SELECT entry FROM tlog_entries WHERE seq IN (SELECT max(seq) FROM tlog_entries WHERE backend = $backend GROUP BY log_id);"))
+        {
+            Set(cmd, ("$backend", backend));
+            using var r = cmd.ExecuteReader();
+            while (r.Read())
+            {
+                if (LogEntry.TryParse((byte[])r.GetValue(0), out var entry, out _) && entry.Proof is { } proof)
+                    trees.Add(new VerifiedTree(proof.TreeSize, proof.RootHash, "the tree of the entry this daemon logged last", entry.LogId.Length == 0 ? null : entry.LogId));
+            }
+        }
+        using (var cmd = Command(c, null, "SELECT tree_size, root_hash, log_id, verified_at FROM tlog_checkpoints WHERE backend = $backend;"))
+        {
+            Set(cmd, ("$backend", backend));
+            using var r = cmd.ExecuteReader();
+            while (r.Read())
+                trees.Add(new VerifiedTree(r.GetInt64(0), (byte[])r.GetValue(1),
+                    $"the checkpoint a search verified at {DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(3)):O}", (byte[])r.GetValue(2)));
+        }
+        return trees;
+    }
+
+    /// <summary>The checkpoint of <paramref name="backend"/>'s log <paramref name="logId"/> the last log search verified; null when none did.</summary>
+    public SearchCheckpoint? SearchCheckpointOf(string backend, byte[] logId)
     {
         using var c = store.Open();
-        using var cmd = Command(c, null, "SELECT entry FROM tlog_entries WHERE backend = $backend ORDER BY seq DESC LIMIT 1;");
-        Set(cmd, ("$backend", backend));
-        return cmd.ExecuteScalar() is byte[] json && LogEntry.TryParse(json, out var entry, out _) && entry.Proof is { } proof ? (proof.TreeSize, proof.RootHash) : null;
+        using var cmd = Command(c, null, "SELECT origin, tree_size, root_hash, note, verified_at FROM tlog_checkpoints WHERE backend = $backend AND log_id = $logId;");
+        Set(cmd, ("$backend", backend), ("$logId", logId));
+        using var r = cmd.ExecuteReader();
+        return r.Read()
+            ? new SearchCheckpoint(backend, logId, r.GetString(0), r.GetInt64(1), (byte[])r.GetValue(2), System.Text.Encoding.UTF8.GetString((byte[])r.GetValue(3)), DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(4)))
+            : null;
+    }
+
+    /// <summary>
+    /// Keeps a checkpoint a log search verified (signed, and proved consistent with every tree of <see cref="VerifiedTrees"/>)
+    /// when it is larger than the one kept: a checkpoint of the same size keeps the time it was first verified, the
+    /// earliest moment known to hold those entries. Daemon state, not the caller's effect: never joins the call's audit.
+    /// </summary>
+    public void KeepSearchCheckpoint(SearchCheckpoint checkpoint)
+    {
+        store.InTransaction((c, tx) =>
+        {
+            using var cmd = Command(c, tx, """
+                INSERT INTO tlog_checkpoints(backend, log_id, origin, tree_size, root_hash, note, verified_at)
+                VALUES ($backend, $logId, $origin, $size, $root, $note, $at)
+                ON CONFLICT(backend, log_id) DO UPDATE SET origin = excluded.origin, tree_size = excluded.tree_size, root_hash = excluded.root_hash,
+                    note = excluded.note, verified_at = excluded.verified_at
+                WHERE excluded.tree_size > tlog_checkpoints.tree_size;
+                """);
+            Set(cmd, ("$backend", checkpoint.Backend), ("$logId", checkpoint.LogId), ("$origin", checkpoint.Origin), ("$size", checkpoint.Size),
+                ("$root", checkpoint.Root), ("$note", System.Text.Encoding.UTF8.GetBytes(checkpoint.Note)), ("$at", checkpoint.VerifiedAt.ToUnixTimeMilliseconds()));
+            return cmd.ExecuteNonQuery();
+        }, joinParticipant: false);
     }
 
     /// <summary>The log indexes in [<paramref name="from"/>, <paramref name="to"/>) of <paramref name="backend"/> that hold an entry this daemon stored.</summary>
