@@ -248,9 +248,10 @@ public static class SchemaMigrations
             );
             CREATE INDEX tlog_entries_logged ON tlog_entries(logged_at);
             """),
-        // The newest checkpoint a log search (Search-StellaRekor -Log) verified, per backend and log (key): the next
-        // search proves the log's head consistent with it, and a window that begins after it was verified need not read
-        // the entries it covers. Daemon state, not a record of what anyone did: written by readers' searches, not audited.
+        // The checkpoints log searches (Search-StellaRekor -Log) verified, per backend and log (key), each larger than the
+        // one before and proved consistent with it: the next search proves the log's head consistent with the newest, and
+        // a window that begins after one was verified need not read the entries it covers (the newest 64 per log are kept
+        // for that). Daemon state, not a record of what anyone did: written by readers' searches, not audited.
         new(10, "tlog_checkpoints", """
             CREATE TABLE tlog_checkpoints (
                 backend TEXT NOT NULL,
@@ -260,7 +261,7 @@ public static class SchemaMigrations
                 root_hash BLOB NOT NULL,
                 note BLOB NOT NULL,
                 verified_at INTEGER NOT NULL,
-                PRIMARY KEY (backend, log_id)
+                PRIMARY KEY (backend, log_id, tree_size)
             );
             """),
     ];

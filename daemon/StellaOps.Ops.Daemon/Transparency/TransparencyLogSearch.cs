@@ -20,13 +20,14 @@ namespace StellaOps.Ops.Daemon.Transparency;
 /// key by its id, else the SHA-256 of the key, hex) or the log key. A log that is not consistent, or whose checkpoint or
 /// entries do not verify, fails the whole call with what it served, never a partial answer.
 /// <para>
-/// Where a read begins: the caller's start index; else the size of the checkpoint the last search verified when it was
+/// Where a read begins: the caller's start index; else the size of the largest checkpoint a search kept that was
 /// verified (plus <see cref="ClockSkew"/>) no later than the window's start, since every entry it covers was in the log
 /// by then and so is older than the window; else the log's first entry. The window decides, never what an earlier
-/// search happened to read: a search must find every entry of its window, whoever searched what before.
+/// search happened to read: a search must find every entry of its window, whoever searched what before. A watch that
+/// searches from its previous run's time on thus reads about the entries since the run before that.
 /// </para>
 /// <para>
-/// Each verified head is kept (<see cref="TransparencyStore.KeepSearchCheckpoint"/>) as the next search's anchor: daemon
+/// Each verified head is kept (<see cref="TransparencyStore.KeepSearchCheckpoint"/>) as the next search's anchor and a mark: daemon
 /// state a reader's search writes, not an effect the caller asked for, so it is not audited (the answer says what was
 /// proved). Searches of one backend take turns, so that each head kept was proved consistent with the one kept before.
 /// </para>
@@ -130,19 +131,16 @@ public sealed class TransparencyLogSearch(TransparencyBackends backends, Transpa
         {
             string startedFrom = TlogLogScan.FromLogStart;
             DateTimeOffset? checkpointAt = null;
-            SearchCheckpoint? kept = null;
             long StartOf(Attestation.Sigstore.TransparencyLogInstance verifiedBy, Checkpoint head)
             {
-                kept = store.SearchCheckpointOf(backend.Name, verifiedBy.LogId);
                 if (query.StartIndex is { } given) { startedFrom = TlogLogScan.FromStartIndex; return given; }
-                if (kept is null || kept.VerifiedAt + ClockSkew > query.After) return 0;
-                (startedFrom, checkpointAt) = (TlogLogScan.FromCheckpoint, kept.VerifiedAt);
-                return kept.Size;
+                if (store.SearchCheckpointOf(backend.Name, verifiedBy.LogId, query.After - ClockSkew) is not { } mark) return 0;
+                (startedFrom, checkpointAt) = (TlogLogScan.FromCheckpoint, mark.VerifiedAt);
+                return mark.Size;
             }
             var result = await LogTail.ReadAsync(backend.Client, snapshot.TrustedLogs, store.VerifiedTrees(backend.Name), StartOf, query.MaxEntries, time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
-            // After the read: the time kept must be no earlier than the head was fetched (every entry it covers was in the log by then).
-            if (kept is null || result.Head.Size > kept.Size)
-                store.KeepSearchCheckpoint(new SearchCheckpoint(backend.Name, result.Log.LogId, result.Head.Origin, result.Head.Size, result.Head.RootHash, result.HeadNote, time.GetUtcNow()));
+            // Taken after the read, so no earlier than the head was fetched: every entry it covers was in the log by then.
+            store.KeepSearchCheckpoint(new SearchCheckpoint(backend.Name, result.Log.LogId, result.Head.Origin, result.Head.Size, result.Head.RootHash, result.HeadNote, time.GetUtcNow()));
             return (result, startedFrom, checkpointAt);
         }
         catch (TransparencyLogException e) when (e.Reason is LogFailureReason.Inconsistent or LogFailureReason.VerificationFailed)

@@ -194,7 +194,10 @@ public sealed class TransparencyStore(StateStore store)
                     trees.Add(new VerifiedTree(proof.TreeSize, proof.RootHash, "the tree of the entry this daemon logged last", entry.LogId.Length == 0 ? null : entry.LogId));
             }
         }
-        using (var cmd = Command(c, null, "SELECT tree_size, root_hash, log_id, verified_at FROM tlog_checkpoints WHERE backend = $backend;"))
+        using (var cmd = Command(c, null, """
+            SELECT tree_size, root_hash, log_id, verified_at FROM tlog_checkpoints k
+            WHERE backend = $backend AND tree_size = (SELECT max(tree_size) FROM tlog_checkpoints WHERE backend = k.backend AND log_id = k.log_id);
+            """))
         {
             Set(cmd, ("$backend", backend));
             using var r = cmd.ExecuteReader();
@@ -205,12 +208,21 @@ public sealed class TransparencyStore(StateStore store)
         return trees;
     }
 
-    /// <summary>The checkpoint of <paramref name="backend"/>'s log <paramref name="logId"/> the last log search verified; null when none did.</summary>
-    public SearchCheckpoint? SearchCheckpointOf(string backend, byte[] logId)
+    /// <summary>How many checkpoints a log search keeps per backend and log: the newest, and marks for where later windows may begin.</summary>
+    public const int KeptSearchCheckpoints = 64;
+
+    /// <summary>
+    /// The largest checkpoint of <paramref name="backend"/>'s log <paramref name="logId"/> a log search verified no later
+    /// than <paramref name="atOrBefore"/> (null: any), null when none: every entry below its size was in the log by then.
+    /// </summary>
+    public SearchCheckpoint? SearchCheckpointOf(string backend, byte[] logId, DateTimeOffset? atOrBefore = null)
     {
         using var c = store.Open();
-        using var cmd = Command(c, null, "SELECT origin, tree_size, root_hash, note, verified_at FROM tlog_checkpoints WHERE backend = $backend AND log_id = $logId;");
-        Set(cmd, ("$backend", backend), ("$logId", logId));
+        using var cmd = Command(c, null, """
+            SELECT origin, tree_size, root_hash, note, verified_at FROM tlog_checkpoints
+            WHERE backend = $backend AND log_id = $logId AND verified_at <= $at ORDER BY tree_size DESC LIMIT 1;
+            """);
+        Set(cmd, ("$backend", backend), ("$logId", logId), ("$at", atOrBefore?.ToUnixTimeMilliseconds() ?? long.MaxValue));
         using var r = cmd.ExecuteReader();
         return r.Read()
             ? new SearchCheckpoint(backend, logId, r.GetString(0), r.GetInt64(1), (byte[])r.GetValue(2), System.Text.Encoding.UTF8.GetString((byte[])r.GetValue(3)), DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(4)))
@@ -219,23 +231,28 @@ public sealed class TransparencyStore(StateStore store)
 
     /// <summary>
     /// Keeps a checkpoint a log search verified (signed, and proved consistent with every tree of <see cref="VerifiedTrees"/>)
-    /// when it is larger than the one kept: a checkpoint of the same size keeps the time it was first verified, the
-    /// earliest moment known to hold those entries. Daemon state, not the caller's effect: never joins the call's audit.
+    /// when it is larger than the newest kept, and the newest <see cref="KeptSearchCheckpoints"/> of that log only; a
+    /// checkpoint of a size already kept changes nothing (its time stays the earliest known to hold those entries).
+    /// Daemon state, not the caller's effect: never joins the call's audit.
     /// </summary>
     public void KeepSearchCheckpoint(SearchCheckpoint checkpoint)
     {
         store.InTransaction((c, tx) =>
         {
-            using var cmd = Command(c, tx, """
+            using var insert = Command(c, tx, """
                 INSERT INTO tlog_checkpoints(backend, log_id, origin, tree_size, root_hash, note, verified_at)
-                VALUES ($backend, $logId, $origin, $size, $root, $note, $at)
-                ON CONFLICT(backend, log_id) DO UPDATE SET origin = excluded.origin, tree_size = excluded.tree_size, root_hash = excluded.root_hash,
-                    note = excluded.note, verified_at = excluded.verified_at
-                WHERE excluded.tree_size > tlog_checkpoints.tree_size;
+                SELECT $backend, $logId, $origin, $size, $root, $note, $at
+                WHERE $size > coalesce((SELECT max(tree_size) FROM tlog_checkpoints WHERE backend = $backend AND log_id = $logId), -1);
                 """);
-            Set(cmd, ("$backend", checkpoint.Backend), ("$logId", checkpoint.LogId), ("$origin", checkpoint.Origin), ("$size", checkpoint.Size),
+            Set(insert, ("$backend", checkpoint.Backend), ("$logId", checkpoint.LogId), ("$origin", checkpoint.Origin), ("$size", checkpoint.Size),
                 ("$root", checkpoint.Root), ("$note", System.Text.Encoding.UTF8.GetBytes(checkpoint.Note)), ("$at", checkpoint.VerifiedAt.ToUnixTimeMilliseconds()));
-            return cmd.ExecuteNonQuery();
+            if (insert.ExecuteNonQuery() == 0) return 0;
+            using var prune = Command(c, tx, """
+                DELETE FROM tlog_checkpoints WHERE backend = $backend AND log_id = $logId AND tree_size NOT IN
+                    (SELECT tree_size FROM tlog_checkpoints WHERE backend = $backend AND log_id = $logId ORDER BY tree_size DESC LIMIT $keep);
+                """);
+            Set(prune, ("$backend", checkpoint.Backend), ("$logId", checkpoint.LogId), ("$keep", KeptSearchCheckpoints));
+            return prune.ExecuteNonQuery();
         }, joinParticipant: false);
     }
 

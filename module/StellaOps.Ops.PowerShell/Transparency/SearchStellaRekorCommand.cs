@@ -48,8 +48,8 @@ public sealed class SearchStellaRekorCommand : StellaCmdlet
 
     /// <summary>
     /// With -Log: the first log index to read (a previous scan's next index, to go on). Without it the daemon begins
-    /// after the entries of the checkpoint its last search verified when that was before -After (they are older than
-    /// the window), else at the log's first entry.
+    /// after the entries of the largest checkpoint a search verified before -After (they are older than the window),
+    /// else at the log's first entry.
     /// </summary>
     [Parameter]
     [ValidateRange(0, long.MaxValue)]

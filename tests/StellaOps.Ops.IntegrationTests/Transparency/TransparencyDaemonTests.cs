@@ -509,6 +509,8 @@ public sealed class TransparencyDaemonTests : IAsyncLifetime
             Assert.NotNull(scan.CheckpointVerifiedAt);
             // A v2 entry records no time (every entry read counts); a v1 entry's time is now, before this window.
             Assert.Equal(log.Log.ApiVersion == 2 ? [2L] : [], advanced.Hits.Select(h => h.LogIndex));
+            // Now two checkpoints are kept, both verified before that window: it begins after the larger.
+            Assert.Equal((3L, TlogLogScan.FromCheckpoint), (await client.Tlog.SearchLogAsync(later, CancellationToken.None)).Logs.Select(l => (l.StartIndex, l.StartedFrom)).Single());
             // -StartIndex still decides when given.
             Assert.Equal((0L, TlogLogScan.FromStartIndex), (await client.Tlog.SearchLogAsync(later with { StartIndex = 0 }, CancellationToken.None)).Logs.Select(l => (l.StartIndex, l.StartedFrom)).Single());
 

@@ -16,7 +16,7 @@ public sealed record TlogSearchQuery
     public string? Backend { get; init; }
     /// <summary>
     /// <c>tlog.SearchLog</c>: the first log index to read (the previous scan's <see cref="TlogLogScan.NextIndex"/> to go on).
-    /// Null: chosen from the window, after the entries of the checkpoint the last search verified when that was before
+    /// Null: chosen from the window, after the entries of the largest checkpoint a search verified before
     /// <see cref="After"/> (they are older than the window), else from the log's first entry.
     /// </summary>
     public long? StartIndex { get; init; }
