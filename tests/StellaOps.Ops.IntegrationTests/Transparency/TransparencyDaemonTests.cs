@@ -383,6 +383,22 @@ public sealed class TransparencyDaemonTests : IAsyncLifetime
         Assert.Equal(SigningTimeSource.Rfc3161Timestamp, verified.SigningTimeSource);
     }
 
+    /// <summary>Runs <paramref name="test"/> against a daemon that logs to one log only: the primary (v1), or a v2 log of its own with its TSA.</summary>
+    private async Task OnOneLogAsync(int version, Func<LogServer, Dictionary<string, string>, Task> test)
+    {
+        var settings = Settings(_primary);
+        if (version == 1)
+        {
+            File.WriteAllText(settings["Trust:TrustedRootFile"], SigstoreTrustFiles.TrustedRoot([_primary]));
+            await test(_primary, settings);
+            return;
+        }
+        await using var v2 = await LogServer.StartAsync(2);
+        File.WriteAllText(settings["Trust:TrustedRootFile"], SigstoreTrustFiles.TrustedRoot([v2]));
+        WriteSigningConfig(SigstoreTrustFiles.SigningConfig([v2], tsa: v2));
+        await test(v2, settings);
+    }
+
     /// <summary>Someone else logs an envelope of their own key directly to <paramref name="log"/>: answers the key's SHA-256 (hex), its log key id.</summary>
     private static async Task<string> LogForeignEntryAsync(LogServer log)
     {
@@ -450,23 +466,10 @@ public sealed class TransparencyDaemonTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Reading_a_v1_log_finds_an_entry_someone_else_wrote_and_a_forked_log_is_refused()
-    {
-        var settings = Settings(_primary);
-        File.WriteAllText(settings["Trust:TrustedRootFile"], SigstoreTrustFiles.TrustedRoot([_primary]));
-        await LogSearchFindsTheForeignEntryAndRefusesAForkAsync(_primary, settings);
-    }
+    public Task Reading_a_v1_log_finds_an_entry_someone_else_wrote_and_a_forked_log_is_refused() => OnOneLogAsync(1, LogSearchFindsTheForeignEntryAndRefusesAForkAsync);
 
     [Fact]
-    public async Task Reading_a_v2_log_by_its_tiles_finds_an_entry_someone_else_wrote_and_a_forked_log_is_refused()
-    {
-        var v2 = await LogServer.StartAsync(2);
-        await using var v2Log = v2;
-        var settings = Settings(_primary);
-        File.WriteAllText(settings["Trust:TrustedRootFile"], SigstoreTrustFiles.TrustedRoot([v2]));
-        WriteSigningConfig(SigstoreTrustFiles.SigningConfig([v2], tsa: v2));
-        await LogSearchFindsTheForeignEntryAndRefusesAForkAsync(v2, settings);
-    }
+    public Task Reading_a_v2_log_by_its_tiles_finds_an_entry_someone_else_wrote_and_a_forked_log_is_refused() => OnOneLogAsync(2, LogSearchFindsTheForeignEntryAndRefusesAForkAsync);
 
     /// <summary>
     /// The checkpoint a search verified is kept, durably: the next search proves the log's head consistent with it, so a
@@ -537,23 +540,10 @@ public sealed class TransparencyDaemonTests : IAsyncLifetime
     private static readonly TimeSpan TransparencyLogSearchClockSkew = TimeSpan.FromMinutes(5);
 
     [Fact]
-    public async Task A_v1_log_search_keeps_its_checkpoint_catches_a_later_fork_after_a_restart_and_begins_where_the_window_allows()
-    {
-        var settings = Settings(_primary);
-        File.WriteAllText(settings["Trust:TrustedRootFile"], SigstoreTrustFiles.TrustedRoot([_primary]));
-        await ASearchKeepsItsCheckpointAndTheNextBeginsWhereTheWindowAllowsAsync(_primary, settings);
-    }
+    public Task A_v1_log_search_keeps_its_checkpoint_catches_a_later_fork_after_a_restart_and_begins_where_the_window_allows() => OnOneLogAsync(1, ASearchKeepsItsCheckpointAndTheNextBeginsWhereTheWindowAllowsAsync);
 
     [Fact]
-    public async Task A_v2_log_search_keeps_its_checkpoint_catches_a_later_fork_after_a_restart_and_begins_where_the_window_allows()
-    {
-        var v2 = await LogServer.StartAsync(2);
-        await using var v2Log = v2;
-        var settings = Settings(_primary);
-        File.WriteAllText(settings["Trust:TrustedRootFile"], SigstoreTrustFiles.TrustedRoot([v2]));
-        WriteSigningConfig(SigstoreTrustFiles.SigningConfig([v2], tsa: v2));
-        await ASearchKeepsItsCheckpointAndTheNextBeginsWhereTheWindowAllowsAsync(v2, settings);
-    }
+    public Task A_v2_log_search_keeps_its_checkpoint_catches_a_later_fork_after_a_restart_and_begins_where_the_window_allows() => OnOneLogAsync(2, ASearchKeepsItsCheckpointAndTheNextBeginsWhereTheWindowAllowsAsync);
 
     [Fact]
     public async Task With_no_log_configured_attestations_stay_signed_nothing_is_queued_and_the_doctor_warns_how_to_configure_one()
