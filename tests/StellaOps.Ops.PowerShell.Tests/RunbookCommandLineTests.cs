@@ -168,6 +168,43 @@ public class RunbookCommandLineTests
         Assert.DoesNotContain(RunbookGrammar.Commands, c => c.PlannedCmdlet is not null);
     }
 
+    [Fact]
+    public void RekorQueryReadsTheLogsWithLogBackendStartIndexAndMaxEntries()
+    {
+        var q = Parse("rekor query --after 2026-01-20T00:00:00Z --before 2026-01-25T00:00:00Z --log --backend http://127.0.0.1:3000/ --start-index 2000 --max-entries 50");
+        Assert.Equal("Search-StellaRekor", q.CommandName);
+        Assert.Equal(new SwitchParameter(true), q.Parameters["Log"]);
+        Assert.Equal("http://127.0.0.1:3000/", q.Parameters["Backend"]);
+        Assert.Equal(2000L, q.Parameters["StartIndex"]);
+        Assert.Equal(50, q.Parameters["MaxEntries"]);
+        // Without them the cmdlet's own defaults decide (the daemon chooses where to begin).
+        var plain = Parse("rekor query --after 2026-01-20T00:00:00Z --before 2026-01-25T00:00:00Z --log");
+        Assert.False(plain.Parameters.ContainsKey("StartIndex"));
+        Assert.False(plain.Parameters.ContainsKey("MaxEntries"));
+        Assert.Equal("InvalidFlagValue", Fails("rekor query --after 2026-01-20T00:00:00Z --before 2026-01-25T00:00:00Z --log --start-index -1").ErrorId);
+        Assert.Equal("InvalidFlagValue", Fails("rekor query --after 2026-01-20T00:00:00Z --before 2026-01-25T00:00:00Z --log --start-index ten").ErrorId);
+        Assert.Equal("--log", Fails("rekor query --lgo").Suggestion);
+    }
+
+    [Fact]
+    public void HelpAfterTheWordsAnswersTheCommandsFlagsAndRunsNothing()
+    {
+        var help = Parse("rekor query --help");
+        Assert.Null(help.CommandName);
+        Assert.Empty(help.Parameters);
+        Assert.StartsWith("Usage: stella rekor query [--after <value>] [--before <value>]", help.Help, StringComparison.Ordinal);
+        Assert.Contains("Runs Search-StellaRekor:", help.Help, StringComparison.Ordinal);
+        Assert.Matches(@"(?m)^  --log\s+-Log$", help.Help);
+        Assert.Matches(@"(?m)^  --backend <value>\s+-Backend$", help.Help);
+        Assert.Matches(@"(?m)^  --start-index <value>\s+-StartIndex$", help.Help);
+        Assert.EndsWith("Full help: Get-Help Search-StellaRekor -Full", help.Help, StringComparison.Ordinal);
+        // Anywhere after the words, whatever else the line holds (a value that would not parse included).
+        Assert.Equal(help.Help, Parse("rekor query --after yesterday --help").Help);
+        Assert.Contains("(always)", Parse("crypto hsm pkcs11-reload --help").Help, StringComparison.Ordinal);
+        // Before a command is named it is no command's help.
+        Assert.Equal("IncompleteCommand", Fails("rekor --help").ErrorId);
+    }
+
     [Theory]
     [InlineData("attest config set signing.mode", "MissingArgument")]
     [InlineData("attest status extra", "UnexpectedArgument")]

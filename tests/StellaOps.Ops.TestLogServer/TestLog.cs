@@ -72,15 +72,16 @@ public sealed class TestLog : IDisposable
     }
 
     /// <summary>
-    /// A split view: the log rewrites its history (the first entry replaced by other content) and from now on serves,
-    /// signed with its real key, a tree of the same size that is not an extension of anything it served before.
+    /// A split view: the log rewrites its history (the entry at <paramref name="index"/>, the first by default, replaced
+    /// by other content) and from now on serves, signed with its real key, a tree of the same size that is not an
+    /// extension of any tree it served that held that entry (a tree smaller than <paramref name="index"/> + 1 still is).
     /// </summary>
-    public void Fork()
+    public void Fork(long index = 0)
     {
         lock (_gate)
         {
-            if (_bodies.Count == 0) throw new InvalidOperationException("An empty log has no history to rewrite.");
-            _bodies[0] = System.Text.Encoding.UTF8.GetBytes($"{{\"apiVersion\":\"0.0.1\",\"kind\":\"dsse\",\"spec\":{{\"forked\":\"{Guid.NewGuid()}\"}}}}");
+            if (_bodies.Count <= index) throw new InvalidOperationException($"The log has no entry {index} to rewrite.");
+            _bodies[(int)index] = System.Text.Encoding.UTF8.GetBytes($"{{\"apiVersion\":\"0.0.1\",\"kind\":\"dsse\",\"spec\":{{\"forked\":\"{Guid.NewGuid()}\"}}}}");
             _tree = new MerkleTreeBuilder();
             _byLeaf.Clear();
             foreach (var body in _bodies)

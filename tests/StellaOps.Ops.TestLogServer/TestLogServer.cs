@@ -21,7 +21,7 @@ namespace StellaOps.Ops.TestLogServer;
 /// A Rekor log on 127.0.0.1 (a free port) speaking v1 (<c>/api/v1/log…</c>) or v2 (<c>/api/v2/log/entries</c> plus
 /// C2SP tlog-tiles reads: <c>checkpoint</c>, <c>tile/&lt;L&gt;/&lt;N&gt;[.p/&lt;W&gt;]</c>, <c>tile/entries/&lt;N&gt;[.p/&lt;W&gt;]</c>),
 /// an RFC 3161 TSA at <c>/api/v1/timestamp</c>, and a control API for the out-of-process users
-/// (<c>GET /_test/info</c>, <c>POST /_test/faults</c>, whose <c>fork</c> rewrites the log's history: <see cref="TestLog.Fork"/>). Submissions check the signature as Rekor does.
+/// (<c>GET /_test/info</c>, <c>POST /_test/faults</c>, whose <c>fork</c> rewrites the log's history from entry <c>forkIndex</c>, default 0: <see cref="TestLog.Fork"/>). Submissions check the signature as Rekor does.
 /// </summary>
 public sealed class TestLogServer : IAsyncDisposable
 {
@@ -90,7 +90,8 @@ public sealed class TestLogServer : IAsyncDisposable
         {
             using var doc = await JsonDocument.ParseAsync(c.Request.Body);
             ApplyFaults(log.Faults, doc.RootElement);
-            if (doc.RootElement.TryGetProperty("fork", out var fork) && fork.GetBoolean()) log.Fork();
+            if (doc.RootElement.TryGetProperty("fork", out var fork) && fork.GetBoolean())
+                log.Fork(doc.RootElement.TryGetProperty("forkIndex", out var at) ? at.GetInt64() : 0);
             return Results.NoContent();
         });
         app.MapPost("/api/v1/timestamp", async (HttpContext c) =>

@@ -37,7 +37,7 @@ public sealed class LogTailTests : TwoTestLogs
         bodies.AddRange(await FillAsync(server, total - earlier));
         var client = LogTestKit.Client(server, Http);
 
-        var result = await LogTail.ReadAsync(client, [server.Trusted()], (size1, root1), start, 100, DateTimeOffset.UtcNow, default);
+        var result = await LogTail.ReadAsync(client, [server.Trusted()], [new VerifiedTree(size1, root1, "the tree verified before")], start, 100, DateTimeOffset.UtcNow, default);
 
         Assert.Equal(total, result.Head.Size);
         Assert.Equal(server.Log.Head().Root, result.Head.RootHash);
@@ -72,16 +72,55 @@ public sealed class LogTailTests : TwoTestLogs
         server.Log.Fork();
         var client = LogTestKit.Client(server, Http);
 
-        var e = await Assert.ThrowsAsync<TransparencyLogException>(() => LogTail.ReadAsync(client, [server.Trusted()], (size1, root1), 0, 100, DateTimeOffset.UtcNow, default));
+        var e = await Assert.ThrowsAsync<TransparencyLogException>(() => LogTail.ReadAsync(client, [server.Trusted()], [new VerifiedTree(size1, root1, "the tree verified before")], 0, 100, DateTimeOffset.UtcNow, default));
         Assert.Equal(LogFailureReason.Inconsistent, e.Reason);
         Assert.Contains("not an append-only extension", e.Message, StringComparison.Ordinal);
 
         // The same fork at the same size: equal sizes, other roots.
         var (forkedRoot, forkedSize) = server.Log.Head();
         Assert.NotEqual(root1, forkedRoot);
-        var again = await Assert.ThrowsAsync<TransparencyLogException>(() => LogTail.ReadAsync(client, [server.Trusted()], (forkedSize, MerkleTree.RootHash([])), 0, 1, DateTimeOffset.UtcNow, default));
+        var again = await Assert.ThrowsAsync<TransparencyLogException>(() => LogTail.ReadAsync(client, [server.Trusted()], [new VerifiedTree(forkedSize, MerkleTree.RootHash([]), "the tree verified before")], 0, 1, DateTimeOffset.UtcNow, default));
         Assert.Equal(LogFailureReason.Inconsistent, again.Reason);
     }
+
+    /// <summary>
+    /// A caller that verified two trees (its own last entry's, and a later one a search verified) holds the head to
+    /// both: a log that rewrote an entry between them is consistent with the older and refused by the newer, named;
+    /// a tree of another log (another key at the same URL) is not held against this one; the start may depend on the
+    /// log that signed the head.
+    /// </summary>
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    public async Task Every_tree_verified_before_is_held_to_the_head_and_only_by_its_own_log(int version)
+    {
+        var server = version == 1 ? V1 : V2;
+        await FillAsync(server, 2);
+        var (rootOld, sizeOld) = server.Log.Head();
+        await FillAsync(server, 3);
+        var (rootNew, sizeNew) = server.Log.Head();
+        await FillAsync(server, 1);
+        var client = LogTestKit.Client(server, Http);
+        VerifiedTree Old(byte[]? logId = null) => new(sizeOld, rootOld, "the tree of the entry logged last", logId);
+        VerifiedTree New(byte[]? logId = null) => new(sizeNew, rootNew, "the checkpoint the last search verified", logId);
+
+        var read = await LogTail.ReadAsync(client, [server.Trusted()], [New(server.Log.LogId), Old()], (log, head) => head.Size - 1, 10, DateTimeOffset.UtcNow, default);
+        Assert.Equal((sizeNew, 5L, 6L), ((long)read.ConsistentWithSize!, read.From, read.To));
+        Assert.True(LogEntryVerifierNote(read.HeadNote, server), "the head's signed note is answered as served");
+
+        server.Log.Fork(3);
+        Assert.Equal(sizeOld, (await LogTail.ReadAsync(client, [server.Trusted()], [Old()], 0, 1, DateTimeOffset.UtcNow, default)).ConsistentWithSize);
+        var e = await Assert.ThrowsAsync<TransparencyLogException>(() => LogTail.ReadAsync(client, [server.Trusted()], [Old(), New()], 0, 1, DateTimeOffset.UtcNow, default));
+        Assert.Equal(LogFailureReason.Inconsistent, e.Reason);
+        Assert.Contains("the checkpoint the last search verified", e.Message, StringComparison.Ordinal);
+
+        // The same tree recorded for another log (key) is not this log's history.
+        var other = await LogTail.ReadAsync(client, [server.Trusted()], [Old(), New(new byte[32])], 0, 1, DateTimeOffset.UtcNow, default);
+        Assert.Equal(sizeOld, other.ConsistentWithSize);
+    }
+
+    private static bool LogEntryVerifierNote(string note, Server server)
+        => StellaOps.Ops.Transparency.Verification.LogEntryVerifier.VerifyCheckpoint(note, server.Trusted(), out var checkpoint, out _) && checkpoint.Size == server.Log.Size;
 
     [Fact]
     public async Task A_shrunk_tree_is_inconsistent_and_a_checkpoint_signed_by_a_wrong_key_does_not_verify()
@@ -89,11 +128,11 @@ public sealed class LogTailTests : TwoTestLogs
         await FillAsync(V1, 4);
         var client = LogTestKit.Client(V1, Http);
         var (root, size) = V1.Log.Head();
-        var shrunk = await Assert.ThrowsAsync<TransparencyLogException>(() => LogTail.ReadAsync(client, [V1.Trusted()], (size + 5, root), 0, 10, DateTimeOffset.UtcNow, default));
+        var shrunk = await Assert.ThrowsAsync<TransparencyLogException>(() => LogTail.ReadAsync(client, [V1.Trusted()], [new VerifiedTree(size + 5, root, "the tree verified before")], 0, 10, DateTimeOffset.UtcNow, default));
         Assert.Equal(LogFailureReason.Inconsistent, shrunk.Reason);
 
         V1.Faults.WrongKey = true;
-        var wrong = await Assert.ThrowsAsync<TransparencyLogException>(() => LogTail.ReadAsync(client, [V1.Trusted()], (size, root), 0, 10, DateTimeOffset.UtcNow, default));
+        var wrong = await Assert.ThrowsAsync<TransparencyLogException>(() => LogTail.ReadAsync(client, [V1.Trusted()], [new VerifiedTree(size, root, "the tree verified before")], 0, 10, DateTimeOffset.UtcNow, default));
         Assert.Equal(LogFailureReason.VerificationFailed, wrong.Reason);
     }
 
@@ -102,7 +141,7 @@ public sealed class LogTailTests : TwoTestLogs
     {
         await FillAsync(V1, 5);
         V1.Faults.ForgeProof = true;
-        var e = await Assert.ThrowsAsync<TransparencyLogException>(() => LogTail.ReadAsync(LogTestKit.Client(V1, Http), [V1.Trusted()], null, 0, 10, DateTimeOffset.UtcNow, default));
+        var e = await Assert.ThrowsAsync<TransparencyLogException>(() => LogTail.ReadAsync(LogTestKit.Client(V1, Http), [V1.Trusted()], [], 0, 10, DateTimeOffset.UtcNow, default));
         Assert.Equal(LogFailureReason.VerificationFailed, e.Reason);
     }
 }

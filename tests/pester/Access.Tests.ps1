@@ -4,7 +4,9 @@
 # no configured group is refused at connect. Last, every Operator method of every contract (RpcContracts.All, by
 # reflection) is called by the reader at the RPC level and must be refused and audited: a new mutating method is
 # covered the day it lands. tests/StellaOps.Ops.Daemon.Tests/RpcRoleTests.cs checks that each Operator method of the
-# trust contracts is also named in $script:RefusedLines below, i.e. has a cmdlet-level refusal test here.
+# trust contracts is also named in $script:RefusedLines below, i.e. has a cmdlet-level refusal test here. A second
+# daemon that logs to a real test log (stella-testlog) lets the reader search the log itself (Search-StellaRekor -Log,
+# 'stella rekor query ... --log') and be refused -Resubmit of what it found, with nothing queued or audited as done.
 BeforeAll {
     Import-Module (Join-Path $PSScriptRoot 'TestDaemon.psm1') -Force
     Import-Module (Get-TestModulePath) -Force
@@ -80,9 +82,8 @@ BeforeAll {
         @{ Rpc = 'certs.UpdateChainAsync'; Line = "stella crypto cert update-chain --key $($key.Id)" }
     )
     # Changing RPCs no cmdlet line can reach as a reader here, with why; the sweep below refuses them at the RPC level.
-    $script:RpcOnlyRefusals = @(
-        @{ Rpc = 'tlog.ResubmitAsync'; Why = 'Search-StellaRekor -Resubmit calls it only for entries this daemon logged, and no log takes entries in this test' }
-    )
+    # (None now: tlog.ResubmitAsync, once listed here, is refused as a line below, against a daemon that logs to a real test log.)
+    $script:RpcOnlyRefusals = @()
     $script:ReadLines = @(
         'stella trust status --show-circuit-breaker', 'stella trust status --show-backends', 'stella trust status --show-endpoints', 'stella trust status --show-keys',
         'stella trust-anchors list', 'stella issuer show local', 'stella issuer trust-status local',
@@ -91,7 +92,7 @@ BeforeAll {
     )
 
     # Runs each line as $User in one pwsh; answers per line: objects written, error ids and categories.
-    function script:Invoke-LinesAs([string] $User, [string[]] $Lines) {
+    function script:Invoke-LinesAs([string] $User, [string[]] $Lines, [string] $Endpoint = $daemon.Endpoint) {
         $script = @'
 param($Module, $Endpoint, $LinesFile)
 $ErrorActionPreference = 'Continue'
@@ -107,7 +108,7 @@ foreach ($line in Get-Content $LinesFile) {
         $linesFile = Join-Path $work ("lines-" + [guid]::NewGuid().ToString('n').Substring(0, 8) + '.txt')
         Set-Content -Path $linesFile -Value $Lines
         & chmod 644 $linesFile
-        $out = @(Invoke-TestPwshAs -User $User -Directory $work -Script $script -Arguments $daemon.Endpoint, $linesFile)
+        $out = @(Invoke-TestPwshAs -User $User -Directory $work -Script $script -Arguments $Endpoint, $linesFile)
         $answers = @($out | Where-Object { $_ -like '{"Line":*' } | ForEach-Object { $_ | ConvertFrom-Json })
         $answers.Count | Should -Be $Lines.Count -Because ($out -join "`n")
         $answers
@@ -181,6 +182,87 @@ Describe 'Trust, trust sync and transparency log RPCs by role' -Skip:($IsWindows
             $a.Messages[0] | Should -Match $users.Stranger
             $a.Messages[0] | Should -Match $users.ReadersGroup
         }
+    }
+}
+
+Describe 'The transparency log itself, searched by a reader' -Skip:($IsWindows -or [Environment]::UserName -ne 'root') {
+    BeforeAll {
+        # A daemon of its own (the users' groups, as above) that logs to a real test log; someone else logs an entry too.
+        $script:tlog = Start-TestLogServer -Directory (Join-Path $work 'tlog') -ApiVersion 1
+        $trust = New-TestLogTrustFiles -Log $tlog -Directory (Join-Path $work 'tlog')
+        $config = Get-TestMultiUserConfig
+        $config.Trust = @{ TrustedRootFile = $trust.TrustedRootFile; SigningConfigFile = $trust.SigningConfigFile }
+        $config.Transparency = @{ PollMilliseconds = 100 }
+        $script:logDaemon = Start-TestDaemon -Config $config -NoEnvironment
+        $script:at = @{ Endpoint = $logDaemon.Endpoint; ErrorAction = 'Stop' }
+        Set-StellaConfig @at -Name attest.signing.mode -Value software -WarningAction SilentlyContinue
+        $logKey = New-StellaKey @at -Name access-tlog -Algorithm ecdsa-p256 -Provider Software
+        Enable-StellaKey @at -Id $logKey.Id | Out-Null
+        $script:logged = New-StellaAttestation @at -Type test -Subject "release:access-tlog@sha256:$('ad' * 32)"
+        $deadline = [DateTime]::UtcNow.AddSeconds(90)
+        while ((Get-StellaAttestation @at -Id $logged.Id).Status -ne 'Logged' -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 200 }
+        (Get-StellaAttestation @at -Id $logged.Id).Status | Should -Be 'Logged'
+        $foreign = New-TestOpenSslEnvelope -Directory (Join-Path $work 'tlog') -Name foreign
+        $envelope = Get-Content -Raw $foreign.Envelope | ConvertFrom-Json | ConvertTo-Json -Depth 5 -Compress
+        $pem = Get-Content -Raw $foreign.PublicKeyPem
+        $proposal = @{ apiVersion = '0.0.1'; kind = 'dsse'; spec = @{ proposedContent = @{ envelope = $envelope; verifiers = @([Convert]::ToBase64String([Text.Encoding]::UTF8.GetBytes($pem))) } } } | ConvertTo-Json -Depth 6 -Compress
+        $null = Invoke-RestMethod -NoProxy -Method Post -Uri "$($tlog.Url)/api/v1/log/entries" -Body $proposal -ContentType 'application/json'
+        Get-TestLogSize $tlog | Should -Be 2
+        $script:searchWindow = @{ After = [datetimeoffset]::UtcNow.AddHours(-1); Before = [datetimeoffset]::UtcNow.AddHours(1) }
+        $window = "--after $($searchWindow.After.ToString('o')) --before $($searchWindow.Before.ToString('o'))"
+        $windowParameters = "-After '$($searchWindow.After.ToString('o'))' -Before '$($searchWindow.Before.ToString('o'))'"
+        $script:SearchLines = @("Search-StellaRekor $windowParameters -Log", "stella rekor query $window --log")
+        # What the reader is refused here: queueing this daemon's attestation to be logged again.
+        $script:ReaderLogRefusals = @(
+            @{ Rpc = 'tlog.ResubmitAsync'; Line = "Search-StellaRekor $windowParameters -Resubmit -Confirm:`$false" }
+            @{ Rpc = 'tlog.ResubmitAsync'; Line = "stella rekor query $window --resubmit -Confirm:`$false" }
+        )
+    }
+    AfterAll {
+        Stop-TestDaemon $script:logDaemon
+        Stop-TestLogServer $script:tlog
+    }
+
+    It 'a reader reads the log itself (-Log and --log): the daemon''s entry and the one it did not write, FromLog' {
+        $answers = Invoke-LinesAs $users.Reader $SearchLines -Endpoint $logDaemon.Endpoint
+        foreach ($a in $answers) {
+            @($a.Errors) | Should -HaveCount 0 -Because "$($a.Line): $($a.Messages -join '; ')"
+            # The daemon's own record (its attestation) and the log's entry someone else wrote.
+            $a.Written | Should -Be 2 -Because $a.Line
+        }
+        # Searching is reading: the checkpoint the daemon keeps is its own state, not the reader's change, and is not audited.
+        @(Get-StellaLog -Endpoint $logDaemon.Endpoint -Component Audit -Filter $users.Reader -First 100 | Where-Object Message -like 'tlog.Search*') | Should -HaveCount 0
+    }
+
+    It 'a reader is refused -Resubmit (and --resubmit): PermissionDenied, audited as refused, nothing queued or done' {
+        $before = (Get-StellaAttestation @at -Id $logged.Id).History.Count
+        $answers = Invoke-LinesAs $users.Reader @($ReaderLogRefusals | ForEach-Object Line) -Endpoint $logDaemon.Endpoint
+        foreach ($a in $answers) {
+            $because = "$($a.Line): $($a.Messages -join '; ')"
+            $a.Errors[0] | Should -BeLike 'PermissionDenied,*' -Because $because
+            $a.Categories[0] | Should -Be 'PermissionDenied' -Because $because
+            $a.Messages[0] | Should -Match 'Nothing was changed'
+            # The search itself is the reader's: it writes the hit before the resubmission is refused.
+            $a.Written | Should -Be 1 -Because $because
+        }
+        (Get-StellaAttestorStatus @at).Queued | Should -Be 0
+        (Get-StellaAttestation @at -Id $logged.Id).Status | Should -Be 'Logged'
+        (Get-StellaAttestation @at -Id $logged.Id).History.Count | Should -Be $before
+        Get-TestLogSize $tlog | Should -Be 2
+        $audit = @(Get-StellaLog @at -Component Audit -Filter $users.Reader -First 100 | Where-Object Message -like "tlog.ResubmitAsync by $($users.Reader)*")
+        $audit | Should -Not -BeNullOrEmpty -Because 'the refused tlog.ResubmitAsync is audited'
+        $audit | ForEach-Object { $_.Message | Should -BeLike '*permission denied*' }
+        $audit | Where-Object Message -like '*succeeded*' | Should -BeNullOrEmpty
+    }
+
+    It 'the checkpoint a reader''s search verified is kept: a later rewrite of that entry is refused to the operator too' {
+        # Entry 1 (not the daemon's own, whose tree of 1 still holds) rewritten: only the searches' checkpoint of 2 catches it.
+        Set-TestLogFault $tlog @{ fork = $true; forkIndex = 1 }
+        $errors = $null
+        $hits = @(Search-StellaRekor -Endpoint $logDaemon.Endpoint @searchWindow -Log -ErrorVariable errors -ErrorAction SilentlyContinue | Where-Object FromLog)
+        $hits | Should -HaveCount 0
+        $errors[0].FullyQualifiedErrorId | Should -BeLike 'TransparencyLogInconsistent,*'
+        "$($errors[0])" | Should -Match 'the checkpoint a search verified'
     }
 }
 

@@ -355,6 +355,40 @@ function Stop-TestLogServer {
     if (-not $Log.Process.WaitForExit(10000)) { $Log.Process.Kill($true); $Log.Process.WaitForExit(5000) | Out-Null }
 }
 
+# A trusted root listing one test log's key and a signing config naming that log (no TUF repository): the files a
+# daemon reads with Trust:TrustedRootFile and Trust:SigningConfigFile. -Log takes Start-TestLogServer's object or a
+# log's info file (url, publicKey, logId hex, apiVersion). Returns @{ TrustedRootFile; SigningConfigFile }.
+function New-TestLogTrustFiles {
+    param([Parameter(Mandatory)] $Log, [Parameter(Mandatory)] [string] $Directory)
+    # Property names are case-insensitive: the server object's Url and the info file's url are one.
+    $url = "$($Log.Url)".TrimEnd('/')
+    $version = [int]($Log.ApiVersion ?? 1)
+    $start = [DateTime]::UtcNow.AddDays(-1).ToString('yyyy-MM-ddTHH:mm:ssZ')
+    $files = @{ TrustedRootFile = Join-Path $Directory 'trusted_root.json'; SigningConfigFile = Join-Path $Directory 'signing_config.json' }
+    @{
+        mediaType              = 'application/vnd.dev.sigstore.trustedroot+json;version=0.1'
+        tlogs                  = @(@{
+                baseUrl       = $url
+                hashAlgorithm = 'SHA2_256'
+                publicKey     = @{ rawBytes = $Log.PublicKey; keyDetails = 'PKIX_ECDSA_P256_SHA_256'; validFor = @{ start = $start } }
+                logId         = @{ keyId = [Convert]::ToBase64String([Convert]::FromHexString($Log.LogId)) }
+            })
+        certificateAuthorities = @()
+        ctlogs                 = @()
+        timestampAuthorities   = @()
+    } | ConvertTo-Json -Depth 8 | Set-Content -Path $files.TrustedRootFile -Encoding utf8
+    @{
+        mediaType       = 'application/vnd.dev.sigstore.signingconfig.v0.2+json'
+        caUrls          = @()
+        oidcUrls        = @()
+        rekorTlogUrls   = @(@{ url = $url; majorApiVersion = $version; validFor = @{ start = $start }; operator = 'test' })
+        rekorTlogConfig = @{ selector = 'ANY' }
+        tsaUrls         = @()
+        tsaConfig       = @{ selector = 'ANY' }
+    } | ConvertTo-Json -Depth 8 | Set-Content -Path $files.SigningConfigFile -Encoding utf8
+    $files
+}
+
 # The opsd.json of a daemon for the scenarios: one retry, a breaker that opens after two failures and stays open
 # until reset (the tests close it with stella trust reset-circuits), a drain that looks every 100 ms.
 function Get-TestTransparencyConfig {
@@ -494,4 +528,4 @@ function Stop-TestTrustEnvironment {
 }
 
 Export-ModuleMember -Function Start-TestTrustEnvironment, Stop-TestTrustEnvironment, Initialize-TestDaemonTrust, Invoke-TestTufScript, Get-TestTransparencyConfig
-Export-ModuleMember -Function Start-TestLogServer, Stop-TestLogServer, Get-TestLogSize, Set-TestLogFault
+Export-ModuleMember -Function Start-TestLogServer, Stop-TestLogServer, Get-TestLogSize, Set-TestLogFault, New-TestLogTrustFiles

@@ -1,7 +1,8 @@
 # Transparency log, offline: a bundle exported from a daemon that logged to a real test log (stella-testlog, Rekor
 # v1) verifies with no daemon, its inclusion checked from the bundle and -TrustedRoot alone; a tampered proof fails.
 # Get-StellaAttestorStatus counts Logged and queued attestations. Search-StellaRekor -Log finds an entry someone else
-# wrote directly to the log (not in the daemon's record), caps its read, and refuses the log once it forks its history.
+# wrote directly to the log (not in the daemon's record), caps its read, runs as 'stella rekor query ... --log' (and
+# --help lists it), and refuses the log once it forks its history.
 BeforeAll {
     Import-Module (Join-Path $PSScriptRoot 'TestDaemon.psm1') -Force
     Import-Module (Get-TestModulePath) -Force
@@ -19,32 +20,10 @@ BeforeAll {
     $deadline = [DateTime]::UtcNow.AddSeconds(60)
     while (-not (Test-Path $infoFile) -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 100 }
     $script:log = Get-Content -Raw $infoFile | ConvertFrom-Json
-    $start = [DateTime]::UtcNow.AddDays(-1).ToString('yyyy-MM-ddTHH:mm:ssZ')
-    $script:trustedRoot = Join-Path $work 'trusted_root.json'
-    @{
-        mediaType              = 'application/vnd.dev.sigstore.trustedroot+json;version=0.1'
-        tlogs                  = @(@{
-                baseUrl       = $log.url.TrimEnd('/')
-                hashAlgorithm = 'SHA2_256'
-                publicKey     = @{ rawBytes = $log.publicKey; keyDetails = 'PKIX_ECDSA_P256_SHA_256'; validFor = @{ start = $start } }
-                logId         = @{ keyId = [Convert]::ToBase64String([Convert]::FromHexString($log.logId)) }
-            })
-        certificateAuthorities = @()
-        ctlogs                 = @()
-        timestampAuthorities   = @()
-    } | ConvertTo-Json -Depth 8 | Set-Content -Path $trustedRoot -Encoding utf8
-    $signingConfig = Join-Path $work 'signing_config.json'
-    @{
-        mediaType       = 'application/vnd.dev.sigstore.signingconfig.v0.2+json'
-        caUrls          = @()
-        oidcUrls        = @()
-        rekorTlogUrls   = @(@{ url = $log.url.TrimEnd('/'); majorApiVersion = 1; validFor = @{ start = $start }; operator = 'test' })
-        rekorTlogConfig = @{ selector = 'ANY' }
-        tsaUrls         = @()
-        tsaConfig       = @{ selector = 'ANY' }
-    } | ConvertTo-Json -Depth 8 | Set-Content -Path $signingConfig -Encoding utf8
+    $trust = New-TestLogTrustFiles -Log $log -Directory $work
+    $script:trustedRoot = $trust.TrustedRootFile
     $script:daemon = Start-TestDaemon -Config @{
-        Trust        = @{ TrustedRootFile = $trustedRoot; SigningConfigFile = $signingConfig }
+        Trust        = @{ TrustedRootFile = $trust.TrustedRootFile; SigningConfigFile = $trust.SigningConfigFile }
         Transparency = @{ PollMilliseconds = 100 }
     }
     Set-StellaConfig -Name attest.signing.mode -Value software -WarningAction SilentlyContinue
@@ -163,6 +142,21 @@ Describe 'Search-StellaRekor -Log reads the log itself' {
         $next = @(Search-StellaRekor @window -Log -Backend $log.url -StartIndex 1 -MaxEntries 1 | Where-Object FromLog)
         $next.Count | Should -Be 1
         { Search-StellaRekor @window -StartIndex 1 -ErrorAction Stop } | Should -Throw '*add -Log*'
+    }
+    It 'runs as the runbook line (stella rekor query ... --log), whose --help lists the flags' {
+        $help = @(stella rekor query --help)
+        $help.Count | Should -Be 1
+        $help[0] | Should -BeOfType ([string])
+        $help[0] | Should -Match '(?m)^Usage: stella rekor query .*\[--log\] \[--backend <value>\] \[--start-index <value>\] \[--max-entries <value>\]$'
+        $help[0] | Should -Match '(?m)^  --log\s+-Log$'
+        $help[0] | Should -Match 'Get-Help Search-StellaRekor -Full'
+        $after, $before = $window.After.ToString('o'), $window.Before.ToString('o')
+        $line = @(stella rekor query --after $after --before $before --log | Where-Object FromLog)
+        $line.Count | Should -Be 1
+        $line[0].LogIndex | Should -Be 1
+        $next = @(stella rekor query --after $after --before $before --log --backend $log.url --start-index 1 --max-entries 1 | Where-Object FromLog)
+        $next.Count | Should -Be 1
+        @(stella rekor query --after $after --before $before --log --start-index 2 | Where-Object FromLog).Count | Should -Be 0
     }
     It 'refuses a log that forked its history with a SecurityError, honouring -ErrorAction' {
         Invoke-RestMethod -Method Post -Uri "$($log.url.TrimEnd('/'))/_test/faults" -Body '{"fork":true}' -ContentType 'application/json' | Out-Null

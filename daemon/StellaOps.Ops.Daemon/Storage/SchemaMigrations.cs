@@ -248,6 +248,22 @@ public static class SchemaMigrations
             );
             CREATE INDEX tlog_entries_logged ON tlog_entries(logged_at);
             """),
+        // The checkpoints log searches (Search-StellaRekor -Log) verified, per backend and log (key), each larger than the
+        // one before and proved consistent with it: the next search proves the log's head consistent with the newest, and
+        // a window that begins after one was verified need not read the entries it covers (the newest 64 per log are kept
+        // for that). Daemon state, not a record of what anyone did: written by readers' searches, not audited.
+        new(10, "tlog_checkpoints", """
+            CREATE TABLE tlog_checkpoints (
+                backend TEXT NOT NULL,
+                log_id BLOB NOT NULL,
+                origin TEXT NOT NULL,
+                tree_size INTEGER NOT NULL,
+                root_hash BLOB NOT NULL,
+                note BLOB NOT NULL,
+                verified_at INTEGER NOT NULL,
+                PRIMARY KEY (backend, log_id, tree_size)
+            );
+            """),
         // Audit intents: a mutating call whose effect is on files (which cannot join a transaction) writes its audit
         // event as "started" together with this row, what it is about to change; the completion event and the row's
         // delete are one transaction. A row left by a crash is settled at start against what is on disk.

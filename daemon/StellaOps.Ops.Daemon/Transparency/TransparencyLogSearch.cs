@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using Microsoft.Extensions.Logging;
 using StellaOps.Ops.Contracts;
@@ -5,21 +6,42 @@ using StellaOps.Ops.Contracts.Rpc;
 using StellaOps.Ops.Daemon.Keys;
 using StellaOps.Ops.Transparency.Clients;
 using StellaOps.Ops.Transparency.Entries;
+using StellaOps.Ops.Transparency.Notes;
 using StellaOps.Ops.Transparency.Tail;
 
 namespace StellaOps.Ops.Daemon.Transparency;
 
 /// <summary>
-/// <c>tlog.SearchLog</c> (Search-StellaRekor -Log): reads each configured log itself with <see cref="LogTail"/>, from
-/// the checkpoint this daemon verified last for it (consistency proved; none stored yet: the head's signature only),
-/// at most the query's cap from its start index, and answers the entries in the window (a v2 log records no time:
-/// every entry read counts) that the daemon's record does not hold, marked <see cref="TlogSearchHit.FromLog"/>. The key
-/// filter is the record's: the signing key (a daemon key with that public key by its id, else the SHA-256 of the
-/// key, hex) or the log key. A log that is not consistent, or whose checkpoint or entries do not verify, fails the
-/// whole call with what it served, never a partial answer.
+/// <c>tlog.SearchLog</c> (Search-StellaRekor -Log): reads each configured log itself with <see cref="LogTail"/>, its head
+/// proved consistent with every tree this daemon verified of it (the entry it logged last, the checkpoint the last
+/// search verified: a fork since either is refused), at most the query's cap, and answers the entries in the window (a
+/// v2 log records no time: every entry read counts) that the daemon's record does not hold, marked
+/// <see cref="TlogSearchHit.FromLog"/>. The key filter is the record's: the signing key (a daemon key with that public
+/// key by its id, else the SHA-256 of the key, hex) or the log key. A log that is not consistent, or whose checkpoint or
+/// entries do not verify, fails the whole call with what it served, never a partial answer.
+/// <para>
+/// Where a read begins: the caller's start index; else the size of the largest checkpoint a search kept that was
+/// verified (plus <see cref="ClockSkew"/>) no later than the window's start, since every entry it covers was in the log
+/// by then and so is older than the window; else the log's first entry. The window decides, never what an earlier
+/// search happened to read: a search must find every entry of its window, whoever searched what before. A watch that
+/// searches from its previous run's time on thus reads about the entries since the run before that.
+/// </para>
+/// <para>
+/// Each verified head is kept (<see cref="TransparencyStore.KeepSearchCheckpoint"/>) as the next search's anchor and a mark: daemon
+/// state a reader's search writes, not an effect the caller asked for, so it is not audited (the answer says what was
+/// proved). Searches of one backend take turns, so that each head kept was proved consistent with the one kept before.
+/// </para>
 /// </summary>
 public sealed class TransparencyLogSearch(TransparencyBackends backends, TransparencyStore store, KeyStore keys, TimeProvider time, ILogger<TransparencyLogSearch> log)
 {
+    /// <summary>
+    /// How far a log's clock (its entries' integrated times) may run ahead of this daemon's: a checkpoint verified at T
+    /// holds entries integrated up to T plus this by the log's clock, so it bounds only windows that begin that much later.
+    /// </summary>
+    public static readonly TimeSpan ClockSkew = TimeSpan.FromMinutes(5);
+
+    private readonly ConcurrentDictionary<string, SemaphoreSlim> _turns = new(StringComparer.Ordinal);
+
     public async Task<TlogLogSearch> SearchAsync(TlogSearchQuery query, CancellationToken cancellationToken)
     {
         var snapshot = backends.Current;
@@ -48,7 +70,7 @@ public sealed class TransparencyLogSearch(TransparencyBackends backends, Transpa
         foreach (var backend in chosen)
         {
             if (hits.Count >= Protocol.MaxBatchItems) { notRead.Add(backend.Name); continue; }
-            var result = await TailAsync(backend, snapshot, query, cancellationToken).ConfigureAwait(false);
+            var (result, startedFrom, checkpointAt) = await TailAsync(backend, snapshot, query, cancellationToken).ConfigureAwait(false);
             var own = store.OwnIndexes(backend.Name, result.From, result.To);
             var end = result.To;
             foreach (var (entry, uuid) in result.Entries.Select(r => (r.Entry, r.Uuid)))
@@ -91,6 +113,8 @@ public sealed class TransparencyLogSearch(TransparencyBackends backends, Transpa
                 CheckpointSize = result.Head.Size,
                 ConsistentWithSize = result.ConsistentWithSize,
                 StartIndex = result.From,
+                StartedFrom = startedFrom,
+                CheckpointVerifiedAt = checkpointAt,
                 EndIndex = end,
                 NextIndex = end < result.Head.Size ? end : null,
                 Own = result.Entries.Count(r => r.Entry.LogIndex < end && own.Contains(r.Entry.LogIndex)),
@@ -99,11 +123,25 @@ public sealed class TransparencyLogSearch(TransparencyBackends backends, Transpa
         return new TlogLogSearch { Hits = [.. hits], Logs = [.. scans], NotRead = [.. notRead] };
     }
 
-    private async Task<LogTailResult> TailAsync(LogBackend backend, TransparencyBackends.Snapshot snapshot, TlogSearchQuery query, CancellationToken cancellationToken)
+    private async Task<(LogTailResult Result, string StartedFrom, DateTimeOffset? CheckpointAt)> TailAsync(LogBackend backend, TransparencyBackends.Snapshot snapshot, TlogSearchQuery query, CancellationToken cancellationToken)
     {
+        var turn = _turns.GetOrAdd(backend.Name, _ => new SemaphoreSlim(1, 1));
+        await turn.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            return await LogTail.ReadAsync(backend.Client, snapshot.TrustedLogs, store.LastVerifiedTree(backend.Name), query.StartIndex, query.MaxEntries, time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+            string startedFrom = TlogLogScan.FromLogStart;
+            DateTimeOffset? checkpointAt = null;
+            long StartOf(Attestation.Sigstore.TransparencyLogInstance verifiedBy, Checkpoint head)
+            {
+                if (query.StartIndex is { } given) { startedFrom = TlogLogScan.FromStartIndex; return given; }
+                if (store.SearchCheckpointOf(backend.Name, verifiedBy.LogId, query.After - ClockSkew) is not { } mark) return 0;
+                (startedFrom, checkpointAt) = (TlogLogScan.FromCheckpoint, mark.VerifiedAt);
+                return mark.Size;
+            }
+            var result = await LogTail.ReadAsync(backend.Client, snapshot.TrustedLogs, store.VerifiedTrees(backend.Name), StartOf, query.MaxEntries, time.GetUtcNow(), cancellationToken).ConfigureAwait(false);
+            // Taken after the read, so no earlier than the head was fetched: every entry it covers was in the log by then.
+            store.KeepSearchCheckpoint(new SearchCheckpoint(backend.Name, result.Log.LogId, result.Head.Origin, result.Head.Size, result.Head.RootHash, result.HeadNote, time.GetUtcNow()));
+            return (result, startedFrom, checkpointAt);
         }
         catch (TransparencyLogException e) when (e.Reason is LogFailureReason.Inconsistent or LogFailureReason.VerificationFailed)
         {
@@ -119,6 +157,10 @@ public sealed class TransparencyLogSearch(TransparencyBackends backends, Transpa
         {
             throw new OpsException(OpsErrorCode.TransparencyLogUnavailable, $"Transparency log {backend.Name} could not be read: {e.Message}", backend.Name,
                 "Try again once it answers (stella trust status --show-circuit-breaker), or name another log with -Backend.");
+        }
+        finally
+        {
+            turn.Release();
         }
     }
 }

@@ -3,6 +3,7 @@ using StellaOps.Ops.Contracts.Rpc;
 using StellaOps.Ops.Daemon.Attestor;
 using StellaOps.Ops.Daemon.Storage;
 using StellaOps.Ops.Transparency.Entries;
+using StellaOps.Ops.Transparency.Tail;
 
 namespace StellaOps.Ops.Daemon.Transparency;
 
@@ -175,16 +176,84 @@ public sealed class TransparencyStore(StateStore store)
     }
 
     /// <summary>
-    /// The checkpoint of <paramref name="backend"/> the daemon verified last: the tree (size, root) of the inclusion
-    /// proof of the entry it stored last for that log (each was verified, checkpoint signature included, before it
-    /// was stored); null when it stored none.
+    /// Every tree of <paramref name="backend"/> the daemon verified, for a log search to prove the log's head consistent
+    /// with: per log (key), the tree of the inclusion proof of the entry it stored last (each was verified, checkpoint
+    /// signature included, before it was stored) and the checkpoint the last search verified (<see cref="SearchCheckpointOf"/>).
     /// </summary>
-    public (long Size, byte[] Root)? LastVerifiedTree(string backend)
+    public IReadOnlyList<VerifiedTree> VerifiedTrees(string backend)
+    {
+        var trees = new List<VerifiedTree>();
+        using var c = store.Open();
+        using (var cmd = Command(c, null, "SELECT entry FROM tlog_entries WHERE seq IN (SELECT max(seq) FROM tlog_entries WHERE backend = $backend GROUP BY log_id);"))
+        {
+            Set(cmd, ("$backend", backend));
+            using var r = cmd.ExecuteReader();
+            while (r.Read())
+            {
+                if (LogEntry.TryParse((byte[])r.GetValue(0), out var entry, out _) && entry.Proof is { } proof)
+                    trees.Add(new VerifiedTree(proof.TreeSize, proof.RootHash, "the tree of the entry this daemon logged last", entry.LogId.Length == 0 ? null : entry.LogId));
+            }
+        }
+        using (var cmd = Command(c, null, """
+            SELECT tree_size, root_hash, log_id, verified_at FROM tlog_checkpoints k
+            WHERE backend = $backend AND tree_size = (SELECT max(tree_size) FROM tlog_checkpoints WHERE backend = k.backend AND log_id = k.log_id);
+            """))
+        {
+            Set(cmd, ("$backend", backend));
+            using var r = cmd.ExecuteReader();
+            while (r.Read())
+                trees.Add(new VerifiedTree(r.GetInt64(0), (byte[])r.GetValue(1),
+                    $"the checkpoint a search verified at {DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(3)):O}", (byte[])r.GetValue(2)));
+        }
+        return trees;
+    }
+
+    /// <summary>How many checkpoints a log search keeps per backend and log: the newest, and marks for where later windows may begin.</summary>
+    public const int KeptSearchCheckpoints = 64;
+
+    /// <summary>
+    /// The largest checkpoint of <paramref name="backend"/>'s log <paramref name="logId"/> a log search verified no later
+    /// than <paramref name="atOrBefore"/> (null: any), null when none: every entry below its size was in the log by then.
+    /// </summary>
+    public SearchCheckpoint? SearchCheckpointOf(string backend, byte[] logId, DateTimeOffset? atOrBefore = null)
     {
         using var c = store.Open();
-        using var cmd = Command(c, null, "SELECT entry FROM tlog_entries WHERE backend = $backend ORDER BY seq DESC LIMIT 1;");
-        Set(cmd, ("$backend", backend));
-        return cmd.ExecuteScalar() is byte[] json && LogEntry.TryParse(json, out var entry, out _) && entry.Proof is { } proof ? (proof.TreeSize, proof.RootHash) : null;
+        using var cmd = Command(c, null, """
+            SELECT origin, tree_size, root_hash, note, verified_at FROM tlog_checkpoints
+            WHERE backend = $backend AND log_id = $logId AND verified_at <= $at ORDER BY tree_size DESC LIMIT 1;
+            """);
+        Set(cmd, ("$backend", backend), ("$logId", logId), ("$at", atOrBefore?.ToUnixTimeMilliseconds() ?? long.MaxValue));
+        using var r = cmd.ExecuteReader();
+        return r.Read()
+            ? new SearchCheckpoint(backend, logId, r.GetString(0), r.GetInt64(1), (byte[])r.GetValue(2), System.Text.Encoding.UTF8.GetString((byte[])r.GetValue(3)), DateTimeOffset.FromUnixTimeMilliseconds(r.GetInt64(4)))
+            : null;
+    }
+
+    /// <summary>
+    /// Keeps a checkpoint a log search verified (signed, and proved consistent with every tree of <see cref="VerifiedTrees"/>)
+    /// when it is larger than the newest kept, and the newest <see cref="KeptSearchCheckpoints"/> of that log only; a
+    /// checkpoint of a size already kept changes nothing (its time stays the earliest known to hold those entries).
+    /// Daemon state, not the caller's effect: never joins the call's audit.
+    /// </summary>
+    public void KeepSearchCheckpoint(SearchCheckpoint checkpoint)
+    {
+        store.InTransaction((c, tx) =>
+        {
+            using var insert = Command(c, tx, """
+                INSERT INTO tlog_checkpoints(backend, log_id, origin, tree_size, root_hash, note, verified_at)
+                SELECT $backend, $logId, $origin, $size, $root, $note, $at
+                WHERE $size > coalesce((SELECT max(tree_size) FROM tlog_checkpoints WHERE backend = $backend AND log_id = $logId), -1);
+                """);
+            Set(insert, ("$backend", checkpoint.Backend), ("$logId", checkpoint.LogId), ("$origin", checkpoint.Origin), ("$size", checkpoint.Size),
+                ("$root", checkpoint.Root), ("$note", System.Text.Encoding.UTF8.GetBytes(checkpoint.Note)), ("$at", checkpoint.VerifiedAt.ToUnixTimeMilliseconds()));
+            if (insert.ExecuteNonQuery() == 0) return 0;
+            using var prune = Command(c, tx, """
+                DELETE FROM tlog_checkpoints WHERE backend = $backend AND log_id = $logId AND tree_size NOT IN
+                    (SELECT tree_size FROM tlog_checkpoints WHERE backend = $backend AND log_id = $logId ORDER BY tree_size DESC LIMIT $keep);
+                """);
+            Set(prune, ("$backend", checkpoint.Backend), ("$logId", checkpoint.LogId), ("$keep", KeptSearchCheckpoints));
+            return prune.ExecuteNonQuery();
+        }, joinParticipant: false);
     }
 
     /// <summary>The log indexes in [<paramref name="from"/>, <paramref name="to"/>) of <paramref name="backend"/> that hold an entry this daemon stored.</summary>

@@ -41,6 +41,11 @@ public sealed class InvokeStellaRunbookLineCommand : PSCmdlet, IDisposable
     {
         var resolved = RunbookCommandLine.Resolve(Arguments, MyInvocation);
         if (resolved.Error is not null) ThrowTerminatingError(resolved.Error);
+        if (resolved.Help is not null)
+        {
+            WriteObject(resolved.Help);
+            return;
+        }
         var parameters = resolved.Parameters;
         foreach (var name in PassedOnCommonParameters)
         {
@@ -50,9 +55,9 @@ public sealed class InvokeStellaRunbookLineCommand : PSCmdlet, IDisposable
         _pipeline.Begin(this);
     }
 
-    protected override void ProcessRecord() => _pipeline!.Process();
+    protected override void ProcessRecord() => _pipeline?.Process();
 
-    protected override void EndProcessing() => _pipeline!.End();
+    protected override void EndProcessing() => _pipeline?.End();
 
     public void Dispose() => _pipeline?.Dispose();
 

@@ -8,6 +8,7 @@ namespace StellaOps.Ops.PowerShell.Dispatch;
 /// The parser behind the <c>stella</c> function: <c>stella &lt;group&gt; [&lt;sub&gt;] &lt;verb&gt; [args] [--flags]</c>.
 /// The longest run of words that names a command wins; then <c>--flag value</c>, <c>--flag=value</c> and
 /// <c>-Name:value</c> (PowerShell's switch syntax: <c>-Confirm:$false</c>) and positionals in order. A bare <c>\</c> (a pasted shell line continuation) is ignored.
+/// <c>--help</c> after a command's words answers that command's help instead of running it.
 /// </summary>
 public static class RunbookCommandLine
 {
@@ -88,6 +89,8 @@ public static class RunbookCommandLine
         }
 
         var spec = node.Spec;
+        // --help anywhere after the command's words: its help, whatever else the line says (it runs nothing).
+        if (args.Skip(i).Any(a => a.Equals("--help", StringComparison.OrdinalIgnoreCase))) return new RunbookInvocation { Spec = spec, Help = spec.Help };
         if (spec.Cmdlet is null)
         {
             throw new RunbookSyntaxException("NotImplemented", ErrorCategory.NotImplemented,

@@ -240,7 +240,11 @@ public static class RunbookGrammar
         new("rekor query", "Search-StellaRekor")
         {
             Flags = [new("--after", "After", FlagKind.Value, ParseSince), new("--before", "Before", FlagKind.Value, ParseSince), new("--key-id", "KeyId"),
-                     new("--subject", "Subject"), new("--resubmit", "Resubmit", FlagKind.Switch)],
+                     new("--subject", "Subject"), new("--resubmit", "Resubmit", FlagKind.Switch),
+                     // Reading the logs themselves (forensics beyond the daemon's own record).
+                     new("--log", "Log", FlagKind.Switch), new("--backend", "Backend"),
+                     new("--start-index", "StartIndex", FlagKind.Value, s => long.Parse(s, NumberStyles.None, CultureInfo.InvariantCulture)),
+                     new("--max-entries", "MaxEntries", FlagKind.Value, s => int.Parse(s, NumberStyles.None, CultureInfo.InvariantCulture))],
         },
         new("trust snapshot export", "Export-StellaTrustSnapshot") { Flags = [new("--out", "Path"), new("--include-root", "IncludeRoot", FlagKind.Switch)] },
         // doctor

@@ -8,7 +8,8 @@ namespace StellaOps.Ops.PowerShell.Transparency;
 /// only those whose signing key or log key (a compromised Rekor key, runbook 004 scenario 2) is -KeyId, each saying
 /// which matched (MatchedBy). Pipe them into Test-StellaAttestation to re-verify; -Resubmit logs them again to a
 /// log whose key is trusted now. -Log also reads each configured log itself (or -Backend), from a checkpoint proved
-/// consistent with the one the daemon verified last, at most -MaxEntries from -StartIndex per log, and writes the
+/// consistent with those the daemon verified before (its own last entry's, the last search's), at most -MaxEntries from
+/// -StartIndex (or where the window lets the daemon begin) per log, and writes the
 /// entries this daemon did not write (FromLog); a log that is not consistent is a SecurityError and nothing it served
 /// is written. A scan the cap stopped short warns with the -StartIndex to go on from.
 /// </summary>
@@ -45,7 +46,11 @@ public sealed class SearchStellaRekorCommand : StellaCmdlet
     [ValidateNotNullOrEmpty]
     public string? Backend { get; set; }
 
-    /// <summary>With -Log: the first log index to read (a previous scan's next index, to go on).</summary>
+    /// <summary>
+    /// With -Log: the first log index to read (a previous scan's next index, to go on). Without it the daemon begins
+    /// after the entries of the largest checkpoint a search verified before -After (they are older than the window),
+    /// else at the log's first entry.
+    /// </summary>
     [Parameter]
     [ValidateRange(0, long.MaxValue)]
     public long StartIndex { get; set; }
@@ -62,7 +67,7 @@ public sealed class SearchStellaRekorCommand : StellaCmdlet
             ThrowTerminatingError(new ErrorRecord(new ArgumentException("-Backend, -StartIndex and -MaxEntries read the log itself: add -Log."),
                 "LogParameterWithoutLog,Search-StellaRekor", ErrorCategory.InvalidArgument, null));
         }
-        var query = new TlogSearchQuery { After = After, Before = Before, KeyId = KeyId, Subject = Subject, Backend = Backend, StartIndex = StartIndex, MaxEntries = MaxEntries };
+        var query = new TlogSearchQuery { After = After, Before = Before, KeyId = KeyId, Subject = Subject, Backend = Backend, StartIndex = MyInvocation.BoundParameters.ContainsKey(nameof(StartIndex)) ? StartIndex : null, MaxEntries = MaxEntries };
         var hits = InvokeForItem((c, _, ct) => c.Tlog.SearchAsync(query, ct), "rekor query");
         if (hits is null) return;
         foreach (var hit in hits) WriteObject(hit);
@@ -75,7 +80,13 @@ public sealed class SearchStellaRekorCommand : StellaCmdlet
             {
                 WriteVerbose($"Read log {scan.Backend} (v{scan.ApiVersion}): checkpoint of {scan.CheckpointSize} entries verified"
                     + (scan.ConsistentWithSize is { } before ? $", consistent with the checkpoint of {before} the daemon verified last" : ", no earlier checkpoint of this log was stored to prove it consistent with")
-                    + $"; entries {scan.StartIndex} to {scan.EndIndex - 1} read ({scan.EndIndex - scan.StartIndex}, {scan.Own} of them written by this daemon).");
+                    + $"; entries {scan.StartIndex} to {scan.EndIndex - 1} read ({scan.EndIndex - scan.StartIndex}, {scan.Own} of them written by this daemon)"
+                    + scan.StartedFrom switch
+                    {
+                        TlogLogScan.FromCheckpoint => $", from the end of the checkpoint a search verified at {scan.CheckpointVerifiedAt:O}: the entries before it are older than -After.",
+                        TlogLogScan.FromStartIndex => ", from -StartIndex.",
+                        _ => ", from the log's first entry (the window may hold any).",
+                    });
                 if (scan.NextIndex is { } next)
                     WriteWarning($"Log {scan.Backend}: read {scan.EndIndex - scan.StartIndex} entries (the cap, -MaxEntries {MaxEntries}) of {scan.CheckpointSize}; to go on: -Log -Backend {scan.Backend} -StartIndex {next}");
             }

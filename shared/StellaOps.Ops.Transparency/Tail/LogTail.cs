@@ -9,7 +9,9 @@ namespace StellaOps.Ops.Transparency.Tail;
 
 /// <summary>
 /// Reads a log itself from a verified checkpoint: the log's latest checkpoint must be signed by its key in the trusted
-/// root and be an append-only extension (RFC 9162 consistency proof) of the checkpoint the caller verified before;
+/// root and be an append-only extension (RFC 9162 consistency proof) of every tree the caller verified before (a
+/// caller that keeps trees from more than one source, e.g. its stored entries and its last search, gives them all: a
+/// fork after either is caught);
 /// then a range of entries is read (v1 by index ranges, v2 from entry tiles) and each is proved included in that head
 /// (a v1 proof for a tree the log grew to meanwhile: that tree's signed checkpoint, itself consistent with the head).
 /// A log that is not consistent is a <see cref="LogFailureReason.Inconsistent"/> failure, a head no trusted key signs
@@ -17,8 +19,16 @@ namespace StellaOps.Ops.Transparency.Tail;
 /// </summary>
 public static class LogTail
 {
+    public static Task<LogTailResult> ReadAsync(ITransparencyLogClient client, IReadOnlyList<TransparencyLogInstance> trustedLogs,
+        IReadOnlyList<VerifiedTree> verified, long start, int maxEntries, DateTimeOffset now, CancellationToken cancellationToken)
+        => ReadAsync(client, trustedLogs, verified, (_, _) => start, maxEntries, now, cancellationToken);
+
+    /// <summary>
+    /// As above, with the first index to read chosen once the head is verified (<paramref name="start"/> is given the log
+    /// whose key signed it and the head): where to begin can depend on which log this is.
+    /// </summary>
     public static async Task<LogTailResult> ReadAsync(ITransparencyLogClient client, IReadOnlyList<TransparencyLogInstance> trustedLogs,
-        (long Size, byte[] Root)? verified, long start, int maxEntries, DateTimeOffset now, CancellationToken cancellationToken)
+        IReadOnlyList<VerifiedTree> verified, Func<TransparencyLogInstance, Checkpoint, long> start, int maxEntries, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var name = LogOrigins.NameOf(client.BaseUrl);
         var candidates = trustedLogs.Where(l => LogOrigins.NameOf(l.BaseUrl) == name).OrderByDescending(l => l.ValidFor.Contains(now)).ToList();
@@ -36,13 +46,13 @@ public static class LogTail
             throw new TransparencyLogException(LogFailureReason.VerificationFailed, $"the checkpoint of {client.BaseUrl} does not verify with its key in the trusted root: {why}");
 
         long? consistentWith = null;
-        if (verified is { } before)
+        foreach (var before in verified.Where(v => v.LogId is null || v.LogId.AsSpan().SequenceEqual(log.LogId)).OrderBy(v => v.Size))
         {
-            await ProveConsistentAsync(client, before.Size, before.Root, head.Size, head.RootHash, "the checkpoint verified before", cancellationToken).ConfigureAwait(false);
-            consistentWith = before.Size;
+            await ProveConsistentAsync(client, before.Size, before.Root, head.Size, head.RootHash, before.What, cancellationToken).ConfigureAwait(false);
+            consistentWith = Math.Max(consistentWith ?? 0, before.Size);
         }
 
-        var from = Math.Clamp(start, 0, head.Size);
+        var from = Math.Clamp(start(log, head), 0, head.Size);
         var to = Math.Min(head.Size, from + Math.Max(0, maxEntries));
         var reads = to > from ? await client.GetEntriesAsync(from, (int)(to - from), head.Size, cancellationToken).ConfigureAwait(false) : [];
         var grown = new Dictionary<long, byte[]>();
@@ -70,7 +80,7 @@ public static class LogTail
                 throw new TransparencyLogException(LogFailureReason.VerificationFailed, $"entry {proof.LogIndex} of {client.BaseUrl} is not included in its signed tree of {proof.TreeSize}: a forged entry or proof");
             entries.Add(new LogRead(entry.LogId.Length == 0 ? entry with { LogId = log.LogId } : entry, uuid));
         }
-        return new LogTailResult(log, head, consistentWith, from, to, entries);
+        return new LogTailResult(log, head, note, consistentWith, from, to, entries);
     }
 
     private static async Task ProveConsistentAsync(ITransparencyLogClient client, long size1, byte[] root1, long size2, byte[] root2, string what, CancellationToken cancellationToken)

@@ -392,6 +392,22 @@ public sealed class TransparencyDaemonTests : IAsyncLifetime
         Assert.True(exit == 0, stdout + stderr);
     }
 
+    /// <summary>Runs <paramref name="test"/> against a daemon that logs to one log only: the primary (v1), or a v2 log of its own with its TSA.</summary>
+    private async Task OnOneLogAsync(int version, Func<LogServer, Dictionary<string, string>, Task> test)
+    {
+        var settings = Settings(_primary);
+        if (version == 1)
+        {
+            File.WriteAllText(settings["Trust:TrustedRootFile"], SigstoreTrustFiles.TrustedRoot([_primary]));
+            await test(_primary, settings);
+            return;
+        }
+        await using var v2 = await LogServer.StartAsync(2);
+        File.WriteAllText(settings["Trust:TrustedRootFile"], SigstoreTrustFiles.TrustedRoot([v2]));
+        WriteSigningConfig(SigstoreTrustFiles.SigningConfig([v2], tsa: v2));
+        await test(v2, settings);
+    }
+
     /// <summary>Someone else logs an envelope of their own key directly to <paramref name="log"/>: answers the key's SHA-256 (hex), its log key id.</summary>
     private static async Task<string> LogForeignEntryAsync(LogServer log)
     {
@@ -459,23 +475,84 @@ public sealed class TransparencyDaemonTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Reading_a_v1_log_finds_an_entry_someone_else_wrote_and_a_forked_log_is_refused()
-    {
-        var settings = Settings(_primary);
-        File.WriteAllText(settings["Trust:TrustedRootFile"], SigstoreTrustFiles.TrustedRoot([_primary]));
-        await LogSearchFindsTheForeignEntryAndRefusesAForkAsync(_primary, settings);
-    }
+    public Task Reading_a_v1_log_finds_an_entry_someone_else_wrote_and_a_forked_log_is_refused() => OnOneLogAsync(1, LogSearchFindsTheForeignEntryAndRefusesAForkAsync);
 
     [Fact]
-    public async Task Reading_a_v2_log_by_its_tiles_finds_an_entry_someone_else_wrote_and_a_forked_log_is_refused()
+    public Task Reading_a_v2_log_by_its_tiles_finds_an_entry_someone_else_wrote_and_a_forked_log_is_refused() => OnOneLogAsync(2, LogSearchFindsTheForeignEntryAndRefusesAForkAsync);
+
+    /// <summary>
+    /// The checkpoint a search verified is kept, durably: the next search proves the log's head consistent with it, so a
+    /// log that rewrote an entry after the daemon's own last entry (consistent with that tree) but inside what a search
+    /// verified is refused, after a restart too. Without -StartIndex, a window that begins after the kept checkpoint was
+    /// verified is read from its end; a window that begins before is read from the log's first entry, so nothing in it
+    /// is skipped, whoever searched before.
+    /// </summary>
+    private async Task ASearchKeepsItsCheckpointAndTheNextBeginsWhereTheWindowAllowsAsync(LogServer log, Dictionary<string, string> settings)
     {
-        var v2 = await LogServer.StartAsync(2);
-        await using var v2Log = v2;
-        var settings = Settings(_primary);
-        File.WriteAllText(settings["Trust:TrustedRootFile"], SigstoreTrustFiles.TrustedRoot([v2]));
-        WriteSigningConfig(SigstoreTrustFiles.SigningConfig([v2], tsa: v2));
-        await LogSearchFindsTheForeignEntryAndRefusesAForkAsync(v2, settings);
+        await using var first = await DaemonProcess.StartNewAsync(settings);
+        var window = new TlogSearchQuery { After = DateTimeOffset.UtcNow.AddHours(-1), Before = DateTimeOffset.UtcNow.AddHours(1) };
+        {
+            await using var client = await first.ConnectAsync();
+            await ActiveSoftwareKeyAsync(client);
+            await WaitLoggedAsync(client, await CreateAsync(client, $"advance-v{log.Log.ApiVersion}", 1));
+            var foreign = await LogForeignEntryAsync(log);
+
+            var one = Assert.Single((await client.Tlog.SearchLogAsync(window, CancellationToken.None)).Logs);
+            Assert.Equal((2L, 1L, 0L, 2L, TlogLogScan.FromLogStart), (one.CheckpointSize, (long)one.ConsistentWithSize!, one.StartIndex, one.EndIndex, one.StartedFrom));
+            using (var db = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={first.DatabasePath};Mode=ReadOnly;Pooling=False"))
+            {
+                db.Open();
+                using var read = db.CreateCommand();
+                read.CommandText = "SELECT backend, log_id, origin, tree_size, root_hash, note FROM tlog_checkpoints;";
+                using var row = read.ExecuteReader();
+                Assert.True(row.Read(), "the verified checkpoint is stored");
+                Assert.Equal((log.BaseUrl.AbsoluteUri, Convert.ToHexString(log.Log.LogId), log.Log.Origin, 2L), (row.GetString(0), Convert.ToHexString((byte[])row.GetValue(1)), row.GetString(2), row.GetInt64(3)));
+                Assert.Equal(log.Log.Head().Root, (byte[])row.GetValue(4));
+                Assert.StartsWith(log.Log.Origin + "\n2\n", System.Text.Encoding.UTF8.GetString((byte[])row.GetValue(5)), StringComparison.Ordinal);
+                Assert.False(row.Read());
+            }
+
+            // A window that begins after that checkpoint was verified (and the clock skew): its entries are older, the read begins at its end.
+            var later = window with { After = DateTimeOffset.UtcNow + TransparencyLogSearchClockSkew + TimeSpan.FromMinutes(1) };
+            await LogForeignEntryAsync(log);
+            var advanced = await client.Tlog.SearchLogAsync(later, CancellationToken.None);
+            var scan = Assert.Single(advanced.Logs);
+            Assert.Equal((3L, 2L, 2L, 3L, TlogLogScan.FromCheckpoint), (scan.CheckpointSize, (long)scan.ConsistentWithSize!, scan.StartIndex, scan.EndIndex, scan.StartedFrom));
+            Assert.NotNull(scan.CheckpointVerifiedAt);
+            // A v2 entry records no time (every entry read counts); a v1 entry's time is now, before this window.
+            Assert.Equal(log.Log.ApiVersion == 2 ? [2L] : [], advanced.Hits.Select(h => h.LogIndex));
+            // Now two checkpoints are kept, both verified before that window: it begins after the larger.
+            Assert.Equal((3L, TlogLogScan.FromCheckpoint), (await client.Tlog.SearchLogAsync(later, CancellationToken.None)).Logs.Select(l => (l.StartIndex, l.StartedFrom)).Single());
+            // -StartIndex still decides when given.
+            Assert.Equal((0L, TlogLogScan.FromStartIndex), (await client.Tlog.SearchLogAsync(later with { StartIndex = 0 }, CancellationToken.None)).Logs.Select(l => (l.StartIndex, l.StartedFrom)).Single());
+
+            // The first window again: it began before the checkpoint was verified, so nothing is skipped.
+            var again = await client.Tlog.SearchLogAsync(window, CancellationToken.None);
+            Assert.Equal((0L, 3L, TlogLogScan.FromLogStart), again.Logs.Select(l => (l.StartIndex, l.EndIndex, l.StartedFrom)).Single());
+            Assert.Equal([1L, 2L], again.Hits.Select(h => h.LogIndex).Order());
+            Assert.Equal(foreign, again.Hits.Single(h => h.LogIndex == 1).SigningKeyId);
+        }
+        Assert.Equal(0, await first.StopAsync());
+
+        // Entry 2 rewritten: the tree of the daemon's own entry (size 1) is still extended; the searches' checkpoint (3) is not.
+        log.Log.Fork(2);
+        await using var second = new DaemonProcess(first.Root, first.Settings);
+        await second.StartAsync();
+        await using var after = await second.ConnectAsync();
+        var refused = await Assert.ThrowsAsync<StellaOps.Ops.Contracts.OpsException>(() => HandshakeAndSettingsTests.Call(() => after.Tlog.SearchLogAsync(window, CancellationToken.None)));
+        Assert.Equal(StellaOps.Ops.Contracts.OpsErrorCode.TransparencyLogInconsistent, refused.Code);
+        Assert.Contains("the checkpoint a search verified", refused.Message, StringComparison.Ordinal);
+        Assert.Contains("(size 3,", refused.Message, StringComparison.Ordinal);
     }
+
+    /// <summary>The daemon's allowance for a log's clock running ahead (TransparencyLogSearch.ClockSkew; the daemon is not referenced here).</summary>
+    private static readonly TimeSpan TransparencyLogSearchClockSkew = TimeSpan.FromMinutes(5);
+
+    [Fact]
+    public Task A_v1_log_search_keeps_its_checkpoint_catches_a_later_fork_after_a_restart_and_begins_where_the_window_allows() => OnOneLogAsync(1, ASearchKeepsItsCheckpointAndTheNextBeginsWhereTheWindowAllowsAsync);
+
+    [Fact]
+    public Task A_v2_log_search_keeps_its_checkpoint_catches_a_later_fork_after_a_restart_and_begins_where_the_window_allows() => OnOneLogAsync(2, ASearchKeepsItsCheckpointAndTheNextBeginsWhereTheWindowAllowsAsync);
 
     [Fact]
     public async Task With_no_log_configured_attestations_stay_signed_nothing_is_queued_and_the_doctor_warns_how_to_configure_one()

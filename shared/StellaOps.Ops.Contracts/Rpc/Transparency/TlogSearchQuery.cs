@@ -14,8 +14,12 @@ public sealed record TlogSearchQuery
     public int Limit { get; init; } = Protocol.MaxBatchItems;
     /// <summary><c>tlog.SearchLog</c>: only this backend (its URL), else every configured log.</summary>
     public string? Backend { get; init; }
-    /// <summary><c>tlog.SearchLog</c>: the first log index to read (the previous scan's <see cref="TlogLogScan.NextIndex"/> to go on).</summary>
-    public long StartIndex { get; init; }
+    /// <summary>
+    /// <c>tlog.SearchLog</c>: the first log index to read (the previous scan's <see cref="TlogLogScan.NextIndex"/> to go on).
+    /// Null: chosen from the window, after the entries of the largest checkpoint a search verified before
+    /// <see cref="After"/> (they are older than the window), else from the log's first entry.
+    /// </summary>
+    public long? StartIndex { get; init; }
     /// <summary><c>tlog.SearchLog</c>: at most this many entries read per log and call (1 … <see cref="MaxLogEntries"/>).</summary>
     public int MaxEntries { get; init; } = DefaultLogEntries;
 
