@@ -11,7 +11,10 @@
     (Reset-StellaTrustCircuit, as the runbook's `stella trust reset-circuits`); timed from there until
     Get-StellaAttestorStatus counts none queued. Every entry is submitted, verified (inclusion proof, signed
     checkpoint, SET for v1) and stored on the way, so the rate is of verified, stored submissions. The log's size
-    must equal $Count afterwards (none lost, none twice). Reported, never asserted. Results: out/bench/rekor.json
+    must equal $Count afterwards (none lost, none twice). Each run also reports the CPU seconds the daemon and the log
+    spent in the drain and the load average then: on a machine shared with other work the wall time follows the load,
+    the CPU seconds do not. The v2 log integrates every 50 ms (stella-testlog's default checkpoint interval), so its
+    rate also says how many submissions the daemon keeps in flight. Reported, never asserted. Results: out/bench/rekor.json
     (and $env:STELLAOPS_BENCH_RESULTS when set).
 #>
 [CmdletBinding()]
@@ -53,7 +56,7 @@ function Start-TestLog([string] $Root, [int] $Api) {
 function Start-Trace([int] $ProcessId, [string] $Name) {
     $dir = if ($env:STELLAOPS_BENCH_RESULTS) { $env:STELLAOPS_BENCH_RESULTS } else { [System.IO.Path]::GetTempPath() }
     $psi = [Diagnostics.ProcessStartInfo]::new('perf')
-    foreach ($a in @('record', '-F', '999', '-g', '-p', "$ProcessId", '-o', (Join-Path $dir "$Name.perf.data"))) { $psi.ArgumentList.Add($a) }
+    foreach ($a in @('record', '-F', '299', '-g', '-p', "$ProcessId", '-o', (Join-Path $dir "$Name.perf.data"))) { $psi.ArgumentList.Add($a) }
     $psi.RedirectStandardOutput = $true
     $psi.RedirectStandardError = $true
     $p = [Diagnostics.Process]::Start($psi)

@@ -21,6 +21,8 @@ public sealed class LogVerificationCache
 
     private readonly ConcurrentDictionary<(string Log, string Note), Checkpoint> _checkpoints = new();
     private readonly ConcurrentDictionary<string, LogKeys> _logs = new(StringComparer.Ordinal);
+    // Counted here: ConcurrentDictionary.Count takes every lock, and a Rekor v1 log signs a new checkpoint per answer.
+    private int _added;
 
     /// <summary>The checkpoint <paramref name="signedNote"/> verified to be under <paramref name="log"/>'s key, if it was.</summary>
     internal bool TryGetCheckpoint(TransparencyLogInstance log, string signedNote, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out Checkpoint? checkpoint)
@@ -28,7 +30,11 @@ public sealed class LogVerificationCache
 
     internal void AddCheckpoint(TransparencyLogInstance log, string signedNote, Checkpoint checkpoint)
     {
-        if (_checkpoints.Count >= MaxCheckpoints) _checkpoints.Clear();
+        if (Interlocked.Increment(ref _added) > MaxCheckpoints)
+        {
+            _checkpoints.Clear();
+            Interlocked.Exchange(ref _added, 1);
+        }
         _checkpoints[(Identity(log), signedNote)] = checkpoint;
     }
 
