@@ -131,7 +131,7 @@ $results = foreach ($api in $ApiVersion) {
         $size = (Invoke-RestMethod -Uri ($log.Info.url + '_test/info')).size
         if ($status.Logged -ne $Count -or $size -ne $Count) { throw "after the drain: $($status.Logged) Logged, the log holds $size; expected $Count each" }
         [pscustomobject]@{ apiVersion = $api; entries = $Count; drainSeconds = $seconds; submissionsPerSecond = $Count / $seconds
-            daemonCpuSeconds = $daemonCpu; logCpuSeconds = $logCpu; load = (Get-Content /proc/loadavg -ErrorAction SilentlyContinue) }
+            daemonCpuSeconds = $daemonCpu; logCpuSeconds = $logCpu; load = (@((Get-Content /proc/loadavg -ErrorAction SilentlyContinue) -split ' ') | Select-Object -First 3) -join ' ' }
     }
     finally {
         Stop-BenchDaemon $daemon
