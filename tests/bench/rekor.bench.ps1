@@ -22,7 +22,11 @@ param(
     [int] $Count = 10000,
     [int] $PoolSize = 4,
     # Which Rekor API versions to run (both by default).
-    [int[]] $ApiVersion = @(1, 2)
+    [int[]] $ApiVersion = @(1, 2),
+    # The v2 log's checkpoint interval (stella-testlog --checkpoint-interval-ms; its default when 0).
+    [int] $CheckpointIntervalMs = 0,
+    # The daemon's Transparency:Parallelism (submissions in flight; its default when 0).
+    [int] $Parallelism = 0
 )
 $ErrorActionPreference = 'Stop'
 Import-Module (Join-Path $PSScriptRoot 'BenchSupport.psm1') -Force
@@ -38,7 +42,9 @@ if (-not (Test-Path $logDll)) {
 function Start-TestLog([string] $Root, [int] $Api) {
     $info = Join-Path $Root "log-v$Api.json"
     $psi = [Diagnostics.ProcessStartInfo]::new('dotnet')
-    foreach ($a in @($logDll, '--api', "$Api", '--info-file', $info)) { $psi.ArgumentList.Add($a) }
+    $arguments = @($logDll, '--api', "$Api", '--info-file', $info)
+    if ($CheckpointIntervalMs -gt 0) { $arguments += @('--checkpoint-interval-ms', "$CheckpointIntervalMs") }
+    foreach ($a in $arguments) { $psi.ArgumentList.Add($a) }
     $psi.RedirectStandardInput = $true
     $psi.RedirectStandardOutput = $true
     $process = [Diagnostics.Process]::Start($psi)
@@ -101,7 +107,9 @@ $results = foreach ($api in $ApiVersion) {
         $log = Start-TestLog $root $api
         $trust = Write-TrustFiles $root $log
         $token = New-BenchToken $root
-        $daemon = Start-BenchDaemon $root $token $PoolSize $envInfo.Daemon $envInfo.Module @{ Trust = $trust; Transparency = @{ PollMilliseconds = 100 } }
+        $transparency = @{ PollMilliseconds = 100 }
+        if ($Parallelism -gt 0) { $transparency.Parallelism = $Parallelism }
+        $daemon = Start-BenchDaemon $root $token $PoolSize $envInfo.Daemon $envInfo.Module @{ Trust = $trust; Transparency = $transparency }
         $endpoint = $daemon.Endpoint
 
         # The outage: the log is down while $Count attestations are signed and queued.
