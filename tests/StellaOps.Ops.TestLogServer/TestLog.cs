@@ -12,6 +12,10 @@ namespace StellaOps.Ops.TestLogServer;
 /// ECDSA P-256 key (log id = SHA-256 of its SPKI), integrated times, and signed checkpoints. Rekor v1 checkpoints
 /// have the origin "&lt;name&gt; - &lt;tree id&gt;" and the key id = log id[:4] (what @sigstore/verify matches);
 /// v2 checkpoints have the origin "&lt;name&gt;" and the C2SP ECDSA key id (SHA-256(SPKI)[:4], as rekor-tiles signs).
+/// A v2 submission (<see cref="AppendWhenIntegratedAsync"/>) waits, as rekor-tiles on Tessera makes it wait, until its
+/// entry is integrated: pending entries are integrated together once per <see cref="CheckpointInterval"/>, one
+/// checkpoint is signed for the new tree, and every waiter of the batch is answered at once. A checkpoint is signed
+/// once per tree (size and root) and served to every answer and read of that tree.
 /// </summary>
 public sealed class TestLog : IDisposable
 {
@@ -24,16 +28,28 @@ public sealed class TestLog : IDisposable
     private readonly ECDsa _key;
     private readonly ECDsa _wrongKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
     private readonly Lock _gate = new();
+    private readonly List<(byte[] Leaf, string Key, byte[] Body, TaskCompletionSource<long> Integrated)> _pending = [];
+    private readonly Dictionary<string, TaskCompletionSource<long>> _pendingByLeaf = new(StringComparer.Ordinal);
+    private readonly Timer _integrator;
+    private (long Size, byte[] Root, bool WrongKey, string Note)? _signed;
 
-    public TestLog(int apiVersion, ECDsa? key = null)
+    /// <summary>How long a v2 submission waits at most for the next integration (rekor-tiles: its checkpoint interval).</summary>
+    public static readonly TimeSpan DefaultCheckpointInterval = TimeSpan.FromMilliseconds(50);
+
+    public TestLog(int apiVersion, ECDsa? key = null, TimeSpan? checkpointInterval = null)
     {
         ApiVersion = apiVersion;
+        CheckpointInterval = checkpointInterval ?? DefaultCheckpointInterval;
+        _integrator = new Timer(_ => Integrate());
         _key = key ?? ECDsa.Create(ECCurve.NamedCurves.nistP256);
         Spki = _key.ExportSubjectPublicKeyInfo();
         LogId = SHA256.HashData(Spki);
     }
 
     public int ApiVersion { get; }
+
+    /// <summary>v2: pending entries are integrated (and a checkpoint published) this long after the first of them came; zero: at once.</summary>
+    public TimeSpan CheckpointInterval { get; }
 
     public byte[] Spki { get; }
 
@@ -69,6 +85,54 @@ public sealed class TestLog : IDisposable
             _byLeaf[key] = index;
             return (index, true);
         }
+    }
+
+    /// <summary>
+    /// A v2 submission: answers once the entry is integrated into the tree and a checkpoint covers it (within
+    /// <see cref="CheckpointInterval"/>: the entries pending together are integrated together). Content already in the
+    /// log, or pending, answers that entry. v1 (and a zero interval) integrates at once, as <see cref="Append"/>.
+    /// </summary>
+    public async Task<(long Index, bool Created)> AppendWhenIntegratedAsync(byte[] body)
+    {
+        if (ApiVersion == 1 || CheckpointInterval <= TimeSpan.Zero) return Append(body);
+        var leaf = MerkleTree.LeafHash(body);
+        var key = Convert.ToHexStringLower(leaf);
+        TaskCompletionSource<long>? waiting;
+        var created = false;
+        lock (_gate)
+        {
+            if (_byLeaf.TryGetValue(key, out var existing)) return (existing, false);
+            if (!_pendingByLeaf.TryGetValue(key, out waiting))
+            {
+                waiting = new TaskCompletionSource<long>(TaskCreationOptions.RunContinuationsAsynchronously);
+                _pendingByLeaf[key] = waiting;
+                _pending.Add((leaf, key, body, waiting));
+                created = true;
+                if (_pending.Count == 1) _integrator.Change(CheckpointInterval, Timeout.InfiniteTimeSpan);
+            }
+        }
+        return (await waiting.Task.ConfigureAwait(false), created);
+    }
+
+    /// <summary>Integrates every pending entry, signs the one checkpoint of the new tree, and answers their waiters.</summary>
+    private void Integrate()
+    {
+        var answered = new List<(TaskCompletionSource<long> Waiter, long Index)>();
+        lock (_gate)
+        {
+            foreach (var (leaf, key, body, waiter) in _pending)
+            {
+                var index = _tree.AppendLeafHash(leaf);
+                _bodies.Add(body);
+                _times.Add(0);
+                _byLeaf[key] = index;
+                answered.Add((waiter, index));
+            }
+            _pending.Clear();
+            _pendingByLeaf.Clear();
+            if (answered.Count > 0) SignedCheckpoint(_tree.Size, _tree.Root(_tree.Size));
+        }
+        foreach (var (waiter, index) in answered) waiter.TrySetResult(index);
     }
 
     /// <summary>
@@ -160,15 +224,21 @@ public sealed class TestLog : IDisposable
 
     public byte[] Sign(byte[] data) => (Faults.WrongKey ? _wrongKey : _key).SignData(data, HashAlgorithmName.SHA256, DSASignatureFormat.Rfc3279DerSequence);
 
+    /// <summary>The signed checkpoint of this tree: signed once, then served to every answer of the same tree (the caller holds the gate).</summary>
     private string SignedCheckpoint(long size, byte[] root)
     {
+        var wrongKey = Faults.WrongKey;
+        if (_signed is { } last && last.Size == size && last.WrongKey == wrongKey && last.Root.AsSpan().SequenceEqual(root)) return last.Note;
         var text = new Checkpoint(Origin, size, root, []).ToText();
         var keyId = ApiVersion == 1 ? NoteKeyIds.FromLogId(LogId) : NoteKeyIds.Ecdsa(Spki);
-        return SignedNote.Sign(text, [(Name, keyId, Sign)]).ToString();
+        var note = SignedNote.Sign(text, [(Name, keyId, Sign)]).ToString();
+        _signed = (size, (byte[])root.Clone(), wrongKey, note);
+        return note;
     }
 
     public void Dispose()
     {
+        _integrator.Dispose();
         _key.Dispose();
         _wrongKey.Dispose();
     }

@@ -49,7 +49,8 @@ public sealed class TestLogServer : IAsyncDisposable
     public SigningService Service(DateTimeOffset? validFrom = null, string @operator = "test")
         => new(BaseUrl, Log.ApiVersion, new ValidityPeriod(validFrom ?? DateTimeOffset.UtcNow.AddDays(-1)), @operator);
 
-    public static async Task<TestLogServer> StartAsync(int apiVersion, int port = 0, CancellationToken cancellationToken = default)
+    /// <param name="checkpointInterval">v2: how often pending entries are integrated and a checkpoint published (default <see cref="TestLog.DefaultCheckpointInterval"/>; zero: at once).</param>
+    public static async Task<TestLogServer> StartAsync(int apiVersion, int port = 0, CancellationToken cancellationToken = default, TimeSpan? checkpointInterval = null)
     {
         if (apiVersion is not (1 or 2)) throw new ArgumentOutOfRangeException(nameof(apiVersion));
         var builder = WebApplication.CreateSlimBuilder();
@@ -57,7 +58,7 @@ public sealed class TestLogServer : IAsyncDisposable
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = 8 << 20);
         builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
         var app = builder.Build();
-        var log = new TestLog(apiVersion);
+        var log = new TestLog(apiVersion, checkpointInterval: checkpointInterval);
         TestLogServer? server = null;
         app.Use(async (context, next) =>
         {
@@ -258,7 +259,8 @@ public sealed class TestLogServer : IAsyncDisposable
                 return Results.BadRequest();
             }
             if (log.Faults.OtherContent) body = System.Text.Encoding.UTF8.GetBytes($"{{\"apiVersion\":\"0.0.2\",\"kind\":\"hashedrekord\",\"spec\":{{\"other\":\"{Guid.NewGuid()}\"}}}}");
-            var (index, _) = log.Append(body);
+            // rekor-tiles answers once a checkpoint covers the entry: the next integration.
+            var (index, _) = await log.AppendWhenIntegratedAsync(body);
             return Created(log.Entry(index).ToJsonBytes());
         });
         app.MapGet("/checkpoint", () => Results.Text(log.SignedCheckpoint(), "text/plain; charset=utf-8"));

@@ -11,13 +11,22 @@
     (Reset-StellaTrustCircuit, as the runbook's `stella trust reset-circuits`); timed from there until
     Get-StellaAttestorStatus counts none queued. Every entry is submitted, verified (inclusion proof, signed
     checkpoint, SET for v1) and stored on the way, so the rate is of verified, stored submissions. The log's size
-    must equal $Count afterwards (none lost, none twice). Reported, never asserted. Results: out/bench/rekor.json
+    must equal $Count afterwards (none lost, none twice). Each run also reports the CPU seconds the daemon and the log
+    spent in the drain and the load average then: on a machine shared with other work the wall time follows the load,
+    the CPU seconds do not. The v2 log integrates every 50 ms (stella-testlog's default checkpoint interval), so its
+    rate also says how many submissions the daemon keeps in flight. Reported, never asserted. Results: out/bench/rekor.json
     (and $env:STELLAOPS_BENCH_RESULTS when set).
 #>
 [CmdletBinding()]
 param(
     [int] $Count = 10000,
-    [int] $PoolSize = 4
+    [int] $PoolSize = 4,
+    # Which Rekor API versions to run (both by default).
+    [int[]] $ApiVersion = @(1, 2),
+    # The v2 log's checkpoint interval (stella-testlog --checkpoint-interval-ms; its default when 0).
+    [int] $CheckpointIntervalMs = 0,
+    # The daemon's Transparency:Parallelism (submissions in flight; its default when 0).
+    [int] $Parallelism = 0
 )
 $ErrorActionPreference = 'Stop'
 Import-Module (Join-Path $PSScriptRoot 'BenchSupport.psm1') -Force
@@ -33,7 +42,9 @@ if (-not (Test-Path $logDll)) {
 function Start-TestLog([string] $Root, [int] $Api) {
     $info = Join-Path $Root "log-v$Api.json"
     $psi = [Diagnostics.ProcessStartInfo]::new('dotnet')
-    foreach ($a in @($logDll, '--api', "$Api", '--info-file', $info)) { $psi.ArgumentList.Add($a) }
+    $arguments = @($logDll, '--api', "$Api", '--info-file', $info)
+    if ($CheckpointIntervalMs -gt 0) { $arguments += @('--checkpoint-interval-ms', "$CheckpointIntervalMs") }
+    foreach ($a in $arguments) { $psi.ArgumentList.Add($a) }
     $psi.RedirectStandardInput = $true
     $psi.RedirectStandardOutput = $true
     $process = [Diagnostics.Process]::Start($psi)
@@ -43,6 +54,25 @@ function Start-TestLog([string] $Root, [int] $Api) {
         Start-Sleep -Milliseconds 100
     }
     [pscustomobject]@{ Process = $process; Info = (Get-Content -Raw $info | ConvertFrom-Json) }
+}
+
+# With $env:STELLAOPS_BENCH_TRACE=perf, the drain window is CPU-sampled in the daemon and the log with Linux perf
+# (`perf record -g`; set DOTNET_PerfMapEnabled=1 so managed frames have names): rekor-v<N>-daemon.perf.data and
+# rekor-v<N>-log.perf.data beside the results, for `perf report`. Where the time goes, not part of the result.
+function Start-Trace([int] $ProcessId, [string] $Name) {
+    $dir = if ($env:STELLAOPS_BENCH_RESULTS) { $env:STELLAOPS_BENCH_RESULTS } else { [System.IO.Path]::GetTempPath() }
+    $psi = [Diagnostics.ProcessStartInfo]::new('perf')
+    foreach ($a in @('record', '-F', '299', '-g', '-p', "$ProcessId", '-o', (Join-Path $dir "$Name.perf.data"))) { $psi.ArgumentList.Add($a) }
+    $psi.RedirectStandardOutput = $true
+    $psi.RedirectStandardError = $true
+    $p = [Diagnostics.Process]::Start($psi)
+    Start-Sleep -Milliseconds 500
+    $p
+}
+
+function Stop-Trace($Trace) {
+    & kill -INT $Trace.Id
+    if (-not $Trace.WaitForExit(60000)) { $Trace.Kill() }
 }
 
 function Set-LogDown($Log, [bool] $Down) {
@@ -68,7 +98,7 @@ function Write-TrustFiles([string] $Root, $Log) {
     @{ TrustedRootFile = $rootFile; SigningConfigFile = $config }
 }
 
-$results = foreach ($api in 1, 2) {
+$results = foreach ($api in $ApiVersion) {
     $root = Join-Path ([System.IO.Path]::GetTempPath()) ("stellaops-rekorbench-" + [guid]::NewGuid().ToString('N').Substring(0, 8))
     New-Item -ItemType Directory $root | Out-Null
     $log = $null
@@ -77,7 +107,9 @@ $results = foreach ($api in 1, 2) {
         $log = Start-TestLog $root $api
         $trust = Write-TrustFiles $root $log
         $token = New-BenchToken $root
-        $daemon = Start-BenchDaemon $root $token $PoolSize $envInfo.Daemon $envInfo.Module @{ Trust = $trust; Transparency = @{ PollMilliseconds = 100 } }
+        $transparency = @{ PollMilliseconds = 100 }
+        if ($Parallelism -gt 0) { $transparency.Parallelism = $Parallelism }
+        $daemon = Start-BenchDaemon $root $token $PoolSize $envInfo.Daemon $envInfo.Module @{ Trust = $trust; Transparency = $transparency }
         $endpoint = $daemon.Endpoint
 
         # The outage: the log is down while $Count attestations are signed and queued.
@@ -90,19 +122,28 @@ $results = foreach ($api in 1, 2) {
 
         # The log returns; the operator closes its circuit: timed until the outbox is empty.
         Set-LogDown $log $false
+        $daemonCpu = Get-CpuSeconds $daemon.Process.Id
+        $logCpu = Get-CpuSeconds $log.Process.Id
+        $traces = if ($env:STELLAOPS_BENCH_TRACE) { @(Start-Trace $daemon.Process.Id "rekor-v$api-daemon"; Start-Trace $log.Process.Id "rekor-v$api-log") } else { @() }
         $sw = [Diagnostics.Stopwatch]::StartNew()
         $null = Reset-StellaTrustCircuit -Endpoint $endpoint -Confirm:$false
         while (($status = Get-StellaAttestorStatus -Endpoint $endpoint).Queued -gt 0) {
             if ($sw.Elapsed.TotalSeconds -gt 600) { throw "the outbox did not drain in 600 s ($($status.Queued) left)" }
-            Start-Sleep -Milliseconds 50
+            # A status call every 200 ms: often enough for the resolution, rarely enough not to be a load of its own.
+            Start-Sleep -Milliseconds 200
         }
         $seconds = $sw.Elapsed.TotalSeconds
+        foreach ($t in $traces) { Stop-Trace $t }
+        $daemonCpu = (Get-CpuSeconds $daemon.Process.Id) - $daemonCpu
+        $logCpu = (Get-CpuSeconds $log.Process.Id) - $logCpu
         $size = (Invoke-RestMethod -Uri ($log.Info.url + '_test/info')).size
         if ($status.Logged -ne $Count -or $size -ne $Count) { throw "after the drain: $($status.Logged) Logged, the log holds $size; expected $Count each" }
-        [pscustomobject]@{ apiVersion = $api; entries = $Count; drainSeconds = $seconds; submissionsPerSecond = $Count / $seconds }
+        [pscustomobject]@{ apiVersion = $api; entries = $Count; drainSeconds = $seconds; submissionsPerSecond = $Count / $seconds
+            daemonCpuSeconds = $daemonCpu; logCpuSeconds = $logCpu; load = (@((Get-Content /proc/loadavg -ErrorAction SilentlyContinue) -split ' ') | Select-Object -First 3) -join ' ' }
     }
     finally {
         Stop-BenchDaemon $daemon
+        if ($daemon -and $env:STELLAOPS_BENCH_RESULTS) { Copy-Item $daemon.Log (Join-Path $env:STELLAOPS_BENCH_RESULTS "rekor-v$api-opsd.log") -ErrorAction SilentlyContinue }
         if ($log -and -not $log.Process.HasExited) { $log.Process.Kill(); $log.Process.WaitForExit() }
         Remove-Item -Recurse -Force $root -ErrorAction SilentlyContinue
     }
@@ -110,7 +151,7 @@ $results = foreach ($api in 1, 2) {
 
 $result = [pscustomobject]@{ runs = @($results); drainGoalSeconds = 30 }
 Save-BenchResult $envInfo.Repo 'rekor' $result
-$results | Format-Table @{ n = 'Rekor'; e = { "v$($_.apiVersion)" } }, @{ n = 'Entries'; e = { $_.entries } }, @{ n = 'Drain s'; e = { '{0:N1}' -f $_.drainSeconds } }, @{ n = 'Submissions/s'; e = { '{0:N0}' -f $_.submissionsPerSecond } } | Out-String
+$results | Format-Table @{ n = 'Rekor'; e = { "v$($_.apiVersion)" } }, @{ n = 'Entries'; e = { $_.entries } }, @{ n = 'Drain s'; e = { '{0:N1}' -f $_.drainSeconds } }, @{ n = 'Submissions/s'; e = { '{0:N0}' -f $_.submissionsPerSecond } }, @{ n = 'Daemon CPU s'; e = { '{0:N1}' -f $_.daemonCpuSeconds } }, @{ n = 'Log CPU s'; e = { '{0:N1}' -f $_.logCpuSeconds } }, @{ n = 'Load'; e = { $_.load } } | Out-String
 foreach ($r in $results) {
     'Rekor v{0}: {1:N0} verified, stored submissions per second; a {2:N0}-entry outbox drained {3:N1} s after the outage (goal < 30 s)' -f $r.apiVersion, $r.submissionsPerSecond, $r.entries, $r.drainSeconds
 }

@@ -23,13 +23,17 @@ namespace StellaOps.Ops.Daemon.Transparency;
 /// answer that does not verify is rejected, counted and logged, and the next backend is tried. An attestation no log
 /// was tried for (every circuit open) does not back off: the breakers pace those rounds, so when a log returns after
 /// an outage the whole queue drains at once instead of waiting out minutes of per-row backoff. A restart re-submits
-/// what was in flight: the log answers the existing entry, so each is stored once.
+/// what was in flight: the log answers the existing entry, so each is stored once. A round reads what it needs of its
+/// rows (attestations, keys, entries already held) in one pass each, and verifies with one
+/// <see cref="LogVerificationCache"/>: each log key imported once, each checkpoint a log answered many entries with
+/// verified once.
 /// </summary>
 public sealed class TransparencyDrain(
     TransparencyStore store, AttestationStore attestations, KeyStore keys, TransparencyBackends backends, TransparencySignal signal,
     TransparencyMetrics metrics, IOptions<TransparencyOptions> options, TimeProvider time, ILogger<TransparencyDrain> log) : BackgroundService
 {
     private readonly TransparencyOptions _options = options.Value;
+    private readonly LogVerificationCache _verification = new();
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -64,13 +68,16 @@ public sealed class TransparencyDrain(
         if (snapshot.Backends.Count == 0) return 0;
         var due = store.Due(Math.Max(1, _options.BatchSize), time.GetUtcNow());
         if (due.Count == 0) return 0;
+        var records = attestations.FindMany(due.Select(d => d.AttestationId));
+        var signers = due.Select(d => d.KeyId).Distinct(StringComparer.Ordinal).ToDictionary(id => id, keys.Find, StringComparer.Ordinal);
+        var holdings = store.BackendsHolding(due);
         var logged = new ConcurrentBag<LoggedEntry>();
         var satisfied = new ConcurrentBag<string>();
         var failed = new ConcurrentBag<(string, string, string, bool, bool)>();
         await Parallel.ForEachAsync(due, new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, _options.Parallelism), CancellationToken = cancellationToken },
             async (item, ct) =>
             {
-                var (entries, failure) = await LogOneAsync(item, snapshot, ct).ConfigureAwait(false);
+                var (entries, failure) = await LogOneAsync(item, records.GetValueOrDefault(item.AttestationId), signers[item.KeyId], holdings[item.AttestationId], snapshot, ct).ConfigureAwait(false);
                 foreach (var entry in entries) logged.Add(entry);
                 if (failure is null) satisfied.Add(item.AttestationId);
                 else failed.Add(failure.Value);
@@ -82,15 +89,13 @@ public sealed class TransparencyDrain(
     }
 
     /// <summary>The new verified entries of one attestation, and why its selection is not satisfied yet (null: it is).</summary>
-    private async Task<(IReadOnlyList<LoggedEntry>, (string, string, string, bool, bool)?)> LogOneAsync(OutboxItem item, TransparencyBackends.Snapshot snapshot, CancellationToken ct)
+    private async Task<(IReadOnlyList<LoggedEntry>, (string, string, string, bool, bool)?)> LogOneAsync(OutboxItem item, AttestationRecord? record, KeyRecord? key,
+        IReadOnlySet<string> holding, TransparencyBackends.Snapshot snapshot, CancellationToken ct)
     {
-        var record = attestations.Find(item.AttestationId);
         var envelope = record?.SignedEnvelope();
-        var key = keys.Find(item.KeyId);
         if (record is null || envelope is null || envelope.Signatures.Count != 1 || key is null || record.Algorithm is not { } algorithm)
             return ([], (item.AttestationId, "-", $"the attestation, its signature or its key {item.KeyId} is not stored", false, true));
         var request = new LogSubmissionRequest(envelope, key.SubjectPublicKeyInfo, algorithm);
-        var holding = store.BackendsHolding(item.AttestationId, item.EnqueuedAt);
         var have = snapshot.Backends.Count(b => holding.Contains(b.Name));
         var entries = new List<LoggedEntry>();
         byte[]? token = null;
@@ -113,7 +118,7 @@ public sealed class TransparencyDrain(
                 }
                 var submission = await backend.Client.SubmitAsync(request, ct).ConfigureAwait(false);
                 tried = true;
-                var check = LogEntryVerifier.Verify(submission.Entry, envelope, key.SubjectPublicKeyInfo, snapshot.TrustedLogs, timestamped ?? record.SignedAt, time.GetUtcNow());
+                var check = LogEntryVerifier.Verify(submission.Entry, envelope, key.SubjectPublicKeyInfo, snapshot.TrustedLogs, timestamped ?? record.SignedAt, time.GetUtcNow(), _verification);
                 if (!check.Verified)
                 {
                     rejected = true;

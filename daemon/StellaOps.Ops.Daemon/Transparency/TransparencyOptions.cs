@@ -16,10 +16,13 @@ public sealed class TransparencyOptions
     /// <summary>The breaker opens when at least this many attempts in 30 s failed at half or more.</summary>
     public int BreakerMinimumThroughput { get; set; } = 4;
     public int BreakSeconds { get; set; } = 30;
-    /// <summary>Submissions in flight at once.</summary>
-    public int Parallelism { get; set; } = 8;
-    /// <summary>Outbox rows taken per drain round.</summary>
-    public int BatchSize { get; set; } = 256;
+    /// <summary>
+    /// Submissions in flight at once. A Rekor v2 log answers each submission only at its next checkpoint, so a drain
+    /// logs about this many entries per checkpoint interval; a v1 log answers at once and the bound only caps the load.
+    /// </summary>
+    public int Parallelism { get; set; } = 64;
+    /// <summary>Outbox rows taken per drain round (their outcomes are stored in one transaction).</summary>
+    public int BatchSize { get; set; } = 512;
     /// <summary>How often the drain looks at the outbox when nothing wakes it.</summary>
     public int PollMilliseconds { get; set; } = 1000;
 }

@@ -56,18 +56,25 @@ public sealed class TransparencyStore(StateStore store)
     }
 
     /// <summary>
-    /// The backends (by URL) that hold an entry of the attestation stored since it was queued (<paramref name="since"/>):
-    /// entries of an earlier queueing do not count, so a resubmission logs again.
+    /// For each outbox row, the backends (by URL) that hold an entry of its attestation stored since it was queued
+    /// (its <see cref="OutboxItem.EnqueuedAt"/>): entries of an earlier queueing do not count, so a resubmission logs
+    /// again. Read on one connection with one prepared statement; every row's attestation id is a key.
     /// </summary>
-    public IReadOnlySet<string> BackendsHolding(string attestationId, DateTimeOffset since)
+    public Dictionary<string, IReadOnlySet<string>> BackendsHolding(IReadOnlyCollection<OutboxItem> items)
     {
+        var held = new Dictionary<string, IReadOnlySet<string>>(StringComparer.Ordinal);
         using var c = store.Open();
         using var cmd = Command(c, null, "SELECT DISTINCT backend FROM tlog_entries WHERE attestation_id = $id AND logged_at >= $since;");
-        Set(cmd, ("$id", attestationId), ("$since", since.ToUnixTimeMilliseconds()));
-        using var r = cmd.ExecuteReader();
-        var set = new HashSet<string>(StringComparer.Ordinal);
-        while (r.Read()) set.Add(r.GetString(0));
-        return set;
+        foreach (var item in items)
+        {
+            if (held.ContainsKey(item.AttestationId)) continue;
+            Set(cmd, ("$id", item.AttestationId), ("$since", item.EnqueuedAt.ToUnixTimeMilliseconds()));
+            using var r = cmd.ExecuteReader();
+            var set = new HashSet<string>(StringComparer.Ordinal);
+            while (r.Read()) set.Add(r.GetString(0));
+            held[item.AttestationId] = set;
+        }
+        return held;
     }
 
     /// <summary>

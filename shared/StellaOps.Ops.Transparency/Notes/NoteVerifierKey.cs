@@ -6,7 +6,8 @@ namespace StellaOps.Ops.Transparency.Notes;
 
 /// <summary>
 /// A key a signed note may be signed with: its name, its four-byte key id and the public key (SPKI DER). A note
-/// signature is ECDSA (DER, with the curve's hash) or pure Ed25519 over the note text.
+/// signature is ECDSA (DER, with the curve's hash) or pure Ed25519 over the note text. The key is imported on the
+/// first verification and kept, so a key object reused for many notes pays the import once.
 /// </summary>
 public sealed class NoteVerifierKey
 {
@@ -16,7 +17,10 @@ public sealed class NoteVerifierKey
         KeyId = keyId;
         Spki = spki;
         Algorithm = algorithm;
+        _verifier = new Lazy<PublicKeyVerifier?>(() => PublicKeyVerifier.TryCreate(Spki, Algorithm, out var verifier, out _) ? verifier : null);
     }
+
+    private readonly Lazy<PublicKeyVerifier?> _verifier;
 
     public string Name { get; }
     public byte[] KeyId { get; }
@@ -42,8 +46,5 @@ public sealed class NoteVerifierKey
     }
 
     public bool Verify(ReadOnlySpan<byte> text, ReadOnlySpan<byte> signature)
-    {
-        if (!PublicKeyVerifier.TryCreate(Spki, Algorithm, out var verifier, out _) || verifier is null) return false;
-        using (verifier) return verifier.Verify(text, signature, acceptRawEcdsa: false, out _);
-    }
+        => _verifier.Value is { } verifier && verifier.Verify(text, signature, acceptRawEcdsa: false, out _);
 }

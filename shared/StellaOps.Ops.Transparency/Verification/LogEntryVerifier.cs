@@ -14,12 +14,14 @@ namespace StellaOps.Ops.Transparency.Verification;
 /// at the entry's time (v1: the integrated time; v2, which logs no time: the RFC 3161 signing time the caller
 /// passes, else the time given as <c>fallbackTime</c>); the body is about this envelope's signature and key; the
 /// SET verifies (required for v1 entries); the inclusion proof leads from the body's leaf hash to the root of a
-/// checkpoint signed by the log's key for the same tree size. Never throws for bad input.
+/// checkpoint signed by the log's key for the same tree size. Never throws for bad input. With a
+/// <see cref="LogVerificationCache"/> the log keys are imported once and a checkpoint already verified is not verified
+/// again (every other check runs for each entry).
 /// </summary>
 public static class LogEntryVerifier
 {
     public static LogEntryVerification Verify(LogEntry entry, DsseEnvelope envelope, ReadOnlySpan<byte> signerSpki,
-        IReadOnlyList<TransparencyLogInstance> logs, DateTimeOffset? signingTime, DateTimeOffset fallbackTime)
+        IReadOnlyList<TransparencyLogInstance> logs, DateTimeOffset? signingTime, DateTimeOffset fallbackTime, LogVerificationCache? cache = null)
     {
         var candidates = logs.Where(l => l.LogId.AsSpan().SequenceEqual(entry.LogId)).ToList();
         if (candidates.Count == 0)
@@ -35,7 +37,8 @@ public static class LogEntryVerifier
 
         if (entry.SignedEntryTimestamp is { } set)
         {
-            if (!VerifyWithLogKey(log, SignedEntryTimestamp.Payload(entry), set))
+            var payload = SignedEntryTimestamp.Payload(entry);
+            if (!(cache is null ? VerifyWithLogKey(log, payload, set) : cache.VerifyWithLogKey(log, payload, set)))
                 return LogEntryVerification.Fail(LogEntryProblem.SignedEntryTimestampInvalid, $"the SET does not verify with the key of {log.BaseUrl}", log, at);
         }
         else if (entry.IntegratedTime > 0)
@@ -49,7 +52,7 @@ public static class LogEntryVerifier
         if (!MerkleTree.VerifyInclusion(proof.LogIndex, proof.TreeSize, leaf, proof.Hashes, proof.RootHash))
             return LogEntryVerification.Fail(LogEntryProblem.InclusionProofInvalid,
                 $"the inclusion proof of index {proof.LogIndex} in a tree of {proof.TreeSize} does not lead to root {Convert.ToHexStringLower(proof.RootHash)}", log, at);
-        if (!VerifyCheckpoint(proof.Checkpoint, log, out var checkpoint, out var why))
+        if (!VerifyCheckpoint(proof.Checkpoint, log, cache, out var checkpoint, out var why))
             return LogEntryVerification.Fail(LogEntryProblem.CheckpointInvalid, why, log, at);
         if (checkpoint.Size != proof.TreeSize || !CryptographicOperations.FixedTimeEquals(checkpoint.RootHash, proof.RootHash))
             return LogEntryVerification.Fail(LogEntryProblem.CheckpointInvalid,
@@ -61,16 +64,20 @@ public static class LogEntryVerifier
 
     /// <summary>A checkpoint signed by <paramref name="log"/>'s key (C2SP key id, the trusted root's checkpoint key id, or v1's log id prefix).</summary>
     public static bool VerifyCheckpoint(string signedNote, TransparencyLogInstance log, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out Checkpoint? checkpoint, out string error)
+        => VerifyCheckpoint(signedNote, log, null, out checkpoint, out error);
+
+    /// <summary><see cref="VerifyCheckpoint(string, TransparencyLogInstance, out Checkpoint?, out string)"/>, answered from <paramref name="cache"/> when it verified this very note under this log's key before.</summary>
+    public static bool VerifyCheckpoint(string signedNote, TransparencyLogInstance log, LogVerificationCache? cache, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out Checkpoint? checkpoint, out string error)
     {
+        error = "";
+        if (cache is not null && cache.TryGetCheckpoint(log, signedNote, out checkpoint)) return true;
         checkpoint = null;
         if (!SignedNote.TryParse(signedNote, out var note, out error)) { error = "checkpoint: " + error; return false; }
         var name = LogOrigins.NameOf(log.BaseUrl);
-        var keys = new List<NoteVerifierKey>();
+        IReadOnlyList<NoteVerifierKey> keys;
         try
         {
-            keys.Add(NoteVerifierKey.C2sp(name, log.PublicKeySpki));
-            keys.Add(NoteVerifierKey.Create(name, NoteKeyIds.FromLogId(log.LogId), log.PublicKeySpki));
-            if (log.CheckpointKeyId is { Length: >= 4 } ck) keys.Add(NoteVerifierKey.Create(name, ck, log.PublicKeySpki));
+            keys = cache is null ? NoteKeys(log, name) : cache.NoteKeys(log, () => NoteKeys(log, name));
         }
         catch (Exception e) when (e is ArgumentException or CryptographicException or FormatException)
         {
@@ -85,7 +92,20 @@ public static class LogEntryVerifier
             checkpoint = null;
             return false;
         }
+        cache?.AddCheckpoint(log, signedNote, checkpoint);
         return true;
+    }
+
+    /// <summary>The keys a checkpoint of <paramref name="log"/> may be signed with: the C2SP key id, v1's log id prefix, the trusted root's checkpoint key id.</summary>
+    private static List<NoteVerifierKey> NoteKeys(TransparencyLogInstance log, string name)
+    {
+        var keys = new List<NoteVerifierKey>
+        {
+            NoteVerifierKey.C2sp(name, log.PublicKeySpki),
+            NoteVerifierKey.Create(name, NoteKeyIds.FromLogId(log.LogId), log.PublicKeySpki),
+        };
+        if (log.CheckpointKeyId is { Length: >= 4 } ck) keys.Add(NoteVerifierKey.Create(name, ck, log.PublicKeySpki));
+        return keys;
     }
 
     private static bool VerifyWithLogKey(TransparencyLogInstance log, byte[] data, byte[] signature)
