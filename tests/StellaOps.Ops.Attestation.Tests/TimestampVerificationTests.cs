@@ -83,6 +83,29 @@ public sealed class TimestampVerificationTests : IDisposable
         Assert.Equal(OpsErrorCode.KeyNotTrustedAtSigningTime, endedBefore.Failure);
     }
 
+    /// <summary>
+    /// A bundle's signedTimestamp is the TSA's whole TimeStampResp (what @sigstore/verify parses): a bare token, as rows
+    /// stored before the log client kept the whole answer hold, is written wrapped as granted; a response as it is.
+    /// </summary>
+    [Fact]
+    public void A_bundle_carries_a_whole_TimeStampResp_even_for_a_stored_bare_token()
+    {
+        var tsa = _openssl.Tsa("tsa");
+        var response = File.ReadAllBytes(_openssl.Timestamp(tsa, [1, 2, 3], "resp.tsr"));
+        var bare = AttestationVerifier.TokenOf(response).ToArray();
+        Assert.True(bare.Length < response.Length);
+
+        Assert.Equal(response, AttestationVerifier.ResponseOf(response));
+        var wrapped = AttestationVerifier.ResponseOf(bare);
+        Assert.Equal(bare, AttestationVerifier.TokenOf(wrapped).ToArray());
+        var status = new System.Formats.Asn1.AsnReader(wrapped, System.Formats.Asn1.AsnEncodingRules.DER).ReadSequence().ReadSequence();
+        Assert.True(status.TryReadInt32(out var granted) && granted == 0);
+
+        var envelope = new Dsse.DsseEnvelope(Dsse.DsseEnvelope.InTotoPayloadType, "{}"u8.ToArray(), [new Dsse.DsseSignature(null, [1, 2, 3])]);
+        var written = Sigstore.SigstoreBundle.Parse(Sigstore.SigstoreBundle.WithCertificates(envelope, [[0x30, 1]], Sigstore.SigstoreBundle.MediaTypeV03, [bare]).ToJson());
+        Assert.Equal(wrapped, Assert.Single(written.Rfc3161Timestamps));
+    }
+
     [Theory]
     [InlineData("2026-12-02T14:25:31Z", 10_000_000L)]
     [InlineData("2026-12-02T14:25:31.5Z", 1_000_000L)]

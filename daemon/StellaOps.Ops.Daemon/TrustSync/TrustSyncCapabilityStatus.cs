@@ -12,7 +12,7 @@ internal sealed class TrustSyncCapabilityStatus(TrustSyncStatusReader reader) : 
         {
             var status = reader.Read();
             var state = !status.Configured ? CapabilityState.NotConfigured
-                : status.Stale || !status.Serving || status.LastOutcome is "unavailable" or "invalid" ? CapabilityState.Degraded
+                : status.Stale || !status.Serving || status.LastOutcome is "unavailable" or "invalid" or "write-failed" ? CapabilityState.Degraded
                 : CapabilityState.Ready;
             var message = !status.Configured ? "not configured: run 'stella trust init --tuf-url URL'"
                 : status.Stale ? "STALE: " + string.Join(" ", status.Warnings)

@@ -238,7 +238,7 @@ public sealed class TrustSyncService : IDisposable
         }
         catch (OpsException e)
         {
-            Record("invalid", e.Message);
+            Record(FailedOutcome(e), e.Message);
             throw;
         }
         var (trust, fingerprint, expires) = await MaterialAsync(updater, repository, force, stale: false, cancellationToken, progress).ConfigureAwait(false);
@@ -254,6 +254,12 @@ public sealed class TrustSyncService : IDisposable
             CompletedAt = refresh.RefreshedAt,
         };
     }
+
+    /// <summary>
+    /// A failure that is not the repository's: the cache could not be written here (permissions, immutable, disk).
+    /// Saying "invalid" would send the admin to the repository; "write-failed" sends them to this machine's cache.
+    /// </summary>
+    private static string FailedOutcome(OpsException e) => e.Code == OpsErrorCode.TrustCacheWriteFailed ? "write-failed" : "invalid";
 
     private async Task<TrustSyncResult> OfflineAsync(TrustRepository repository, OpsException cause, bool allowStale, Duration? maxAge, CancellationToken cancellationToken)
     {
@@ -466,7 +472,7 @@ public sealed class TrustSyncService : IDisposable
                 }
                 catch (OpsException e)
                 {
-                    Record("invalid", e.Message);
+                    Record(FailedOutcome(e), e.Message);
                     throw;
                 }
                 KeepRootHistory(result.TrustedRoots);

@@ -50,7 +50,7 @@ public sealed class TrustSyncStatusReader(TrustSyncService service, ISigstoreTru
         if (stale) warnings.Add($"STALE TRUST METADATA IN USE: expired TUF metadata is served under --allow-stale (max age {service.StaleAllowance}) until {tuf.ServedUntil:u}.");
         else if (roles.FirstOrDefault(r => r.IsExpired(now)) is { } expired)
             warnings.Add($"The TUF {expired.Role} metadata expired at {expired.Expires:u}; no Sigstore trust material is served until a sync succeeds.");
-        if (service.LastOutcome is "unavailable" or "stale" or "invalid" && service.LastError is { } error) warnings.Add($"The last sync failed ({service.LastOutcome}): {error}");
+        if (service.LastOutcome is "unavailable" or "stale" or "invalid" or "write-failed" && service.LastError is { } error) warnings.Add($"The last sync failed ({service.LastOutcome}): {error}");
         var configured = trust.SigningConfig ?? tuf.Published.SigningConfig;
         return new TrustSyncStatus
         {

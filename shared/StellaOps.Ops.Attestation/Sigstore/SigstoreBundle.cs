@@ -1,5 +1,6 @@
 using System.Text.Json;
 using StellaOps.Ops.Attestation.Dsse;
+using StellaOps.Ops.Attestation.Verification;
 
 namespace StellaOps.Ops.Attestation.Sigstore;
 
@@ -124,7 +125,7 @@ public sealed class SigstoreBundle
             foreach (var token in Rfc3161Timestamps)
             {
                 writer.WriteStartObject();
-                writer.WriteString("signedTimestamp", Base64Text.Encode(token));
+                writer.WriteString("signedTimestamp", Base64Text.Encode(AttestationVerifier.ResponseOf(token)));
                 writer.WriteEndObject();
             }
             writer.WriteEndArray();

@@ -404,6 +404,23 @@ public sealed class AttestationVerifier : IDisposable
         }
     }
 
+    /// <summary>
+    /// The whole <c>TimeStampResp</c> a bundle's <c>signedTimestamp</c> holds: a bare token (stored before the log
+    /// client kept the TSA's whole answer) is wrapped as granted, so other Sigstore verifiers can read it; a response
+    /// is returned as it is.
+    /// </summary>
+    public static byte[] ResponseOf(byte[] der)
+    {
+        if (!Rfc3161TimestampToken.TryDecode(der, out _, out var read) || read != der.Length) return der;
+        var writer = new AsnWriter(AsnEncodingRules.DER);
+        using (writer.PushSequence())
+        {
+            using (writer.PushSequence()) writer.WriteInteger(0);
+            writer.WriteEncodedValue(der);
+        }
+        return writer.Encode();
+    }
+
     private VerificationCheckResult CheckIssuer(Run run, string? expected)
     {
         var owner = run.KeyId is null ? null : _issuerByKey.GetValueOrDefault(run.KeyId);

@@ -15,7 +15,7 @@ public sealed record TrustSyncStatus
     public double? AgeSeconds { get; init; }
     public DateTimeOffset? LastAttempt { get; init; }
 
-    /// <summary>success, unavailable, stale, invalid, or empty before any attempt.</summary>
+    /// <summary>success, unavailable (repository unreachable), stale, invalid (the repository served what a client must refuse), write-failed (this machine's cache could not be written), or empty before any attempt.</summary>
     public string LastOutcome { get; init; } = "";
     public string? LastError { get; init; }
 
