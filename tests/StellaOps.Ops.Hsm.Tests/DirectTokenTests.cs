@@ -184,12 +184,8 @@ public sealed class DirectTokenTests
     [Fact]
     public async Task A_reload_by_one_connection_does_not_take_down_another_on_the_same_module()
     {
-        using var tokenA = TestEnvironment.DirectToken();
-        using var tokenB = TestEnvironment.DirectToken();
-        await using var a = new HsmConnection(TestEnvironment.Direct(tokenA, "a"));
-        await using var b = new HsmConnection(TestEnvironment.Direct(tokenB, "b"));
-        await a.ConnectAsync();
-        await b.ConnectAsync();
+        await using var pair = await TwoTokensOnOneModule.ConnectAsync();
+        var (a, b) = (pair.A, pair.B);
         Assert.Same(a.Library, b.Library);
         byte[] id = TestEnvironment.NewId();
         byte[] spki = await b.GenerateKeyPairAsync(KeyAlgorithm.EcdsaP256, "b-key", id);
@@ -214,12 +210,8 @@ public sealed class DirectTokenTests
     [Fact]
     public async Task A_probe_that_meets_a_module_reloaded_under_it_probes_the_new_instance_and_stays_connected()
     {
-        using var tokenA = TestEnvironment.DirectToken();
-        using var tokenB = TestEnvironment.DirectToken();
-        await using var a = new HsmConnection(TestEnvironment.Direct(tokenA, "a"));
-        await using var b = new HsmConnection(TestEnvironment.Direct(tokenB, "b"));
-        await a.ConnectAsync();
-        await b.ConnectAsync();
+        await using var pair = await TwoTokensOnOneModule.ConnectAsync();
+        var (a, b) = (pair.A, pair.B);
         var before = b.CurrentContext();
 
         await before.PersistentGate.WaitAsync();

@@ -531,9 +531,12 @@ public sealed class TrustSyncService : IDisposable
     /// </summary>
     public void SettleInterrupted()
     {
-        foreach (var open in _audit.OpenIntents(IntentSubject))
+        var opens = _audit.OpenIntents(IntentSubject);
+        if (opens.Count == 0) return;
+        // Read (and hash) the cache once: nothing changes it while the daemon starts.
+        var now = TrustCacheState.Read(_paths);
+        foreach (var open in opens)
         {
-            var now = TrustCacheState.Read(_paths);
             var before = TrustCacheState.FromJson(open.Intent);
             if (before is null)
             {
