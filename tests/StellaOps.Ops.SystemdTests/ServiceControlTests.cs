@@ -67,11 +67,15 @@ public sealed class ServiceControlTests(ServiceFixture service)
         service.EnsureRunning();
         var pid = service.MainPid;
         // The operator may change the daemon, not the service: systemd (polkit) refuses a start or stop by anyone but
-        // root. pwsh's own folder is under root's home (0700): bind-mount it where the user can read it.
+        // root. pwsh's own folder is under root's home (0700), and the clone may be too (a mktemp -d checkout is 0700):
+        // bind-mount both where the user can read them.
         var psHome = service.Pwsh("$PSHOME").Trim().Split('\n')[^1].Trim();
         Ns.Must("sh", "-c", $"mountpoint -q /tmp/pwsh || {{ mkdir -p /tmp/pwsh && mount --bind '{psHome}' /tmp/pwsh; }}");
+        var moduleDirectory = Path.GetDirectoryName(ServiceFixture.ModulePath)!;
+        Ns.Must("sh", "-c", $"mountpoint -q /tmp/stellaops-module || {{ mkdir -p /tmp/stellaops-module && mount --bind '{moduleDirectory}' /tmp/stellaops-module; }}");
+        var readableModule = Path.Combine("/tmp/stellaops-module", Path.GetFileName(ServiceFixture.ModulePath));
         var (exit, output) = Ns.RunAs(ServiceFixture.Operator, "dotnet", "/tmp/pwsh/pwsh.dll", "-NoLogo", "-NoProfile", "-NonInteractive", "-Command", $$"""
-            Import-Module '{{ServiceFixture.ModulePath}}'
+            Import-Module '{{readableModule}}' -ErrorAction Stop
             "state|$((Get-StellaService).ActiveState)"
             foreach ($verb in 'Stop', 'Start', 'Restart') {
                 & "$verb-StellaService" -Confirm:$false -ErrorAction SilentlyContinue -ErrorVariable e
