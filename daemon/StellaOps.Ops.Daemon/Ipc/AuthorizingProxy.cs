@@ -75,11 +75,19 @@ public class AuthorizingProxy : DispatchProxy
         }
 
         var call = policy.IsMutating ? _audit.Begin(caller, policy.RpcName, detail) : null;
+        if (!_connection.TryBeginRequest())
+        {
+            const string tooMany = "refused: too many requests in flight on one connection";
+            limit?.Dispose();
+            call?.Complete(succeeded: false, tooMany);
+            throw new OpsException(OpsErrorCode.LimitExceeded,
+                $"{policy.RpcName} was refused: this connection already has {ConnectionContext.MaxRequestsInFlight} requests in flight. Nothing was changed.",
+                policy.RpcName, "Wait for answers before sending more requests on one connection.");
+        }
         var previousCaller = CallerContext.Current;
         var previousParticipant = TransactionParticipant.Current;
         CallerContext.Current = caller;
         TransactionParticipant.Current = call;
-        _connection.BeginRequest();
         object? result;
         try
         {

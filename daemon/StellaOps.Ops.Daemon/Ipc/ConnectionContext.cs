@@ -22,7 +22,19 @@ public sealed class ConnectionContext(long id, CallerIdentity caller) : IDisposa
 
     public int RequestsInFlight => Volatile.Read(ref _inFlight);
 
-    public void BeginRequest() => Interlocked.Increment(ref _inFlight);
+    /// <summary>
+    /// Requests one connection may have in flight at once: its requests run in parallel, so this is what one client
+    /// can ask of the daemon's threads and memory at a time. The module keeps at most 8 in flight.
+    /// </summary>
+    public const int MaxRequestsInFlight = 32;
+
+    /// <summary>Counts a request in, unless the connection already has <see cref="MaxRequestsInFlight"/>; then false, nothing counted.</summary>
+    public bool TryBeginRequest()
+    {
+        if (Interlocked.Increment(ref _inFlight) <= MaxRequestsInFlight) return true;
+        Interlocked.Decrement(ref _inFlight);
+        return false;
+    }
 
     public void EndRequest() => Interlocked.Decrement(ref _inFlight);
 

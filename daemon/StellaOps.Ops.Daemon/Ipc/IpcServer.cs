@@ -144,7 +144,14 @@ public sealed class IpcServer(
         var o = options.CurrentValue;
         var formatter = new SystemTextJsonFormatter { JsonSerializerOptions = RequestJson() };
         var handler = new OpsMessageHandler(guard, formatter, o.MaxAnswerBytes);
-        var rpc = new OpsServerRpc(handler, context, _logger);
+        var rpc = new OpsServerRpc(handler, context, _logger)
+        {
+            // StreamJsonRpc's default runs one request of a connection at a time until it first awaits, so a client's
+            // pipelined batches (the module keeps several in flight) were verified one after another on one core.
+            // Requests of one connection now start on the thread pool at once, as those of different connections
+            // always have; ConnectionContext.MaxRequestsInFlight bounds how many one connection may have.
+            SynchronizationContext = null,
+        };
         try
         {
             foreach (var contract in RpcContracts.All)
