@@ -96,12 +96,19 @@ try {
     # is done counts that JIT as the cost of verifying (as in attest.bench.ps1).
     $null = Get-StellaAttestation -Endpoint $daemon.Endpoint -Last $Count | Test-StellaAttestation -Endpoint $daemon.Endpoint
     $settled = Wait-ProcessIdle $daemon.Process.Id
-    $sw = [Diagnostics.Stopwatch]::StartNew()
-    # The issue's line: every attestation here is signed, so the newest $Count are the ones just made.
-    $results = @(Get-StellaAttestation -Endpoint $daemon.Endpoint -Last $Count | Test-StellaAttestation -Endpoint $daemon.Endpoint)
-    $seconds = $sw.Elapsed.TotalSeconds
-    if ($results.Count -ne $Count -or @($results | Where-Object { -not $_.Verified }).Count) { throw "expected $Count verified results, got $($results.Count)" }
-    $throughDaemon = $Count / $seconds
+    # Three measured passes, the best one counted, as the in-process loops count their best round: on a shared machine
+    # the other load changes between passes (single passes of this line ran at 3,800 to 6,900/s here on one day),
+    # and the later passes of a run were mostly the faster ones.
+    $passes = foreach ($pass in 1..3) {
+        $sw = [Diagnostics.Stopwatch]::StartNew()
+        # The issue's line: every attestation here is signed, so the newest $Count are the ones just made.
+        $results = @(Get-StellaAttestation -Endpoint $daemon.Endpoint -Last $Count | Test-StellaAttestation -Endpoint $daemon.Endpoint)
+        $seconds = $sw.Elapsed.TotalSeconds
+        if ($results.Count -ne $Count -or @($results | Where-Object { -not $_.Verified }).Count) { throw "expected $Count verified results, got $($results.Count)" }
+        $results = $null
+        $Count / $seconds
+    }
+    $throughDaemon = ($passes | Measure-Object -Maximum).Maximum
 }
 finally {
     if ($daemon) { Stop-BenchDaemon $daemon }
@@ -115,6 +122,7 @@ $result = [pscustomobject]@{
     inProcessVsRaw = [math]::Round($inProcess.ratio, 3)
     inProcessGoal = 0.8
     daemonBatchedPerSecond = [int]$throughDaemon
+    daemonPassesPerSecond = @($passes | ForEach-Object { [int]$_ })
     daemonVsInProcess = [math]::Round($throughDaemon / $inProcess.oursPerSecond, 3)
     daemonGoal = 0.5
     daemonSettleSeconds = [int]$settled
