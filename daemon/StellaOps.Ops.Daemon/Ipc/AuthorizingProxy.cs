@@ -66,6 +66,15 @@ public class AuthorizingProxy : DispatchProxy
             throw;
         }
 
+        if (!_connection.TryBeginRequest())
+        {
+            // Refused before anything starts: audited as the role refusal is (rate-limited, so a flood writes counts).
+            if (policy.IsMutating) _audit.RecordRefusal(caller, policy.RpcName, detail, "too many requests in flight on one connection");
+            throw new OpsException(OpsErrorCode.LimitExceeded,
+                $"{policy.RpcName} was refused: this connection already has {ConnectionContext.MaxRequestsInFlight} requests in flight. Nothing was changed.",
+                policy.RpcName, "Wait for answers before sending more requests on one connection.");
+        }
+
         RequestLimit? limit = null;
         if (policy.CancellationIndex >= 0)
         {
@@ -75,15 +84,6 @@ public class AuthorizingProxy : DispatchProxy
         }
 
         var call = policy.IsMutating ? _audit.Begin(caller, policy.RpcName, detail) : null;
-        if (!_connection.TryBeginRequest())
-        {
-            const string tooMany = "refused: too many requests in flight on one connection";
-            limit?.Dispose();
-            call?.Complete(succeeded: false, tooMany);
-            throw new OpsException(OpsErrorCode.LimitExceeded,
-                $"{policy.RpcName} was refused: this connection already has {ConnectionContext.MaxRequestsInFlight} requests in flight. Nothing was changed.",
-                policy.RpcName, "Wait for answers before sending more requests on one connection.");
-        }
         var previousCaller = CallerContext.Current;
         var previousParticipant = TransactionParticipant.Current;
         CallerContext.Current = caller;
