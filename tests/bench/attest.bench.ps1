@@ -36,13 +36,14 @@ try {
 
     # Subjects differ per client and per run (the tag), so no create returns an existing attestation.
     $batched = @'
-param($Module, $Endpoint, $Go, $Client, [int] $Count, $Tag)
+param($Module, $Endpoint, $Go, $Client, [int] $Count, $Tag, $BenchSupport)
 $ErrorActionPreference = 'Stop'
 Import-Module $Module
+Import-Module $BenchSupport
 function Subjects($prefix, $n) { foreach ($i in 1..$n) { "$prefix-$i@sha256:" + [Convert]::ToHexStringLower([Security.Cryptography.SHA256]::HashData([Text.Encoding]::UTF8.GetBytes("$prefix-$i"))) } }
-# One unmeasured pass as long as the measured one (connection, HSM sessions, and this process's tiered JIT: after
-# 600 items the client still spent about 150 µs per attestation, after a full pass about 70), as the daemon gets.
-$null = Subjects "warm-$Tag-$Client" $Count | New-StellaAttestation -Type test -Endpoint $Endpoint
+# Unmeasured passes as long as the measured one until this process's CPU per attestation stops falling (connection,
+# HSM sessions, and its tiered JIT: Invoke-WarmPasses), each of distinct subjects.
+$warm = Invoke-WarmPasses -Items $Count -ProcessIds $PID -Pass { Subjects "warm-$Tag-$Client-$($args[0])" $Count | New-StellaAttestation -Type test -Endpoint $Endpoint }
 $subjects = @(Subjects "artifact-$Tag-$Client" $Count)
 Set-Content -Path "$Go.ready-$Client" -Value 'ready'
 while (-not (Test-Path $Go)) { Start-Sleep -Milliseconds 5 }
@@ -53,23 +54,26 @@ $created = @($subjects | New-StellaAttestation -Type test -Endpoint $Endpoint)
 $s = $sw.Elapsed.TotalSeconds
 $me.Refresh()
 $signed = @($created | Where-Object Status -eq 'Signed').Count
-[pscustomobject]@{ attestations = $created.Count; signed = $signed; seconds = $s; cpuSeconds = ($me.TotalProcessorTime - $cpu).TotalSeconds } | ConvertTo-Json -Compress
+[pscustomobject]@{ attestations = $created.Count; signed = $signed; seconds = $s; cpuSeconds = ($me.TotalProcessorTime - $cpu).TotalSeconds; warmed = $warm.Count * $Count; warmCpuUs = @($warm | ForEach-Object { [int]$_ }) } | ConvertTo-Json -Compress
 '@
-    # A daemon runs for weeks: one unmeasured pass first, so tiered compilation has settled when the measured runs start.
-    # As long as a measured one: a method called once per batch (the recording transaction) is promoted only after tens
-    # of calls, and a pass of a few batches left it, and the JIT doing it, inside the measured window.
-    $warmCount = $Count
-    $null = Invoke-BenchClients $root 1 $batched $envInfo.Module $daemon.Endpoint @($warmCount, 'warm') -WarmSeconds 120 -WaitReady
+    # A daemon runs for weeks: one unmeasured client run first (its warm passes and its pass, none of it counted), so
+    # the daemon's tiered compilation has settled when the measured runs start. Passes as long as a measured one: a
+    # method called once per batch (the recording transaction) is promoted only after tens of calls, and a pass of a few
+    # batches left it, and the JIT doing it, inside the measured window.
+    $benchSupport = Join-Path $PSScriptRoot 'BenchSupport.psm1'
+    $warmRun = @(Invoke-BenchClients $root 1 $batched $envInfo.Module $daemon.Endpoint @($Count, 'warm', $benchSupport) -WarmSeconds 300 -WaitReady)
+    $made = ($warmRun | ForEach-Object { $_.warmed + $_.attestations } | Measure-Object -Sum).Sum
     $batchedRuns = foreach ($clients in 1, 2) {
         $script:cpu0 = $null
         # The go once the daemon is idle (its JIT of the warm-up done), then its CPU is read: the window is the batches alone.
-        $r = @(Invoke-BenchClients $root $clients $batched $envInfo.Module $daemon.Endpoint @($Count, "c$clients") -WarmSeconds 120 -WaitReady -AtGo {
+        $r = @(Invoke-BenchClients $root $clients $batched $envInfo.Module $daemon.Endpoint @($Count, "c$clients", $benchSupport) -WarmSeconds 300 -WaitReady -AtGo {
                 $script:settled = Wait-ProcessIdle $daemon.Process.Id
                 $script:cpu0 = Get-CpuSeconds $daemon.Process.Id })
         $daemonCpu = (Get-CpuSeconds $daemon.Process.Id) - $script:cpu0
         $total = ($r | Measure-Object attestations -Sum).Sum
         $signed = ($r | Measure-Object signed -Sum).Sum
         if ($total -ne $clients * $Count -or $signed -ne $total) { throw "expected $($clients * $Count) signed attestations, got $total ($signed signed)" }
+        $made += ($r | ForEach-Object { $_.warmed + $_.attestations } | Measure-Object -Sum).Sum
         $wall = ($r | Measure-Object seconds -Maximum).Maximum
         [pscustomobject]@{
             clients = $clients; attestations = $total; seconds = $wall; perSecond = $total / $wall
@@ -77,13 +81,14 @@ $signed = @($created | Where-Object Status -eq 'Signed').Count
             # Read at the go and after the last client: the measured batches only, not the clients' warm-ups.
             daemonCpuUsPerAttestation = 1e6 * $daemonCpu / $total
             daemonSettleSeconds = $script:settled
+            clientWarmPassCpuUs = @($r | ForEach-Object { , $_.warmCpuUs })
         }
     }
 
     # Durable and counted: the daemon's store has every batched attestation of the runs (and the warm-ups) as Signed.
     # (Counted, not listed: a list of this many is over the daemon's answer limit in one call.)
     $stored = (Get-StellaAttestorStatus -Endpoint $daemon.Endpoint).Signed
-    $expected = 2 * $warmCount + 6 * $Count   # each client warms up with as many as it then measures
+    $expected = $made   # every client's warm-up passes and measured pass
     if ($stored -lt $expected) { throw "the daemon counts $stored signed attestations; expected at least $expected" }
 
     $single = @'

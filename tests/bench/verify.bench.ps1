@@ -91,11 +91,14 @@ try {
     $subjects = foreach ($i in 1..$Count) { "verify-$i@sha256:" + [Convert]::ToHexStringLower([Security.Cryptography.SHA256]::HashData([BitConverter]::GetBytes($i))) }
     $created = @($subjects | New-StellaAttestation -Type test -Endpoint $daemon.Endpoint)
     if (@($created | Where-Object Status -eq 'Signed').Count -ne $Count) { throw "expected $Count signed attestations" }
-    # Warm as the in-process loops are (one unmeasured pass of the same line), then wait until the daemon is idle: its
-    # tiered compilation of what the pass made hot goes on in the background, and a measurement that starts before it
-    # is done counts that JIT as the cost of verifying (as in attest.bench.ps1).
-    $null = Get-StellaAttestation -Endpoint $daemon.Endpoint -Last $Count | Test-StellaAttestation -Endpoint $daemon.Endpoint
-    $settled = Wait-ProcessIdle $daemon.Process.Id
+    # Warm as the in-process loops are: unmeasured passes of the same line until this client's and the daemon's CPU per
+    # item stops falling (Invoke-WarmPasses: tiered compilation promotes the line's hot methods over several passes),
+    # each followed by both processes going idle. The first pass, a cold client and daemon, is reported too.
+    $warm = Invoke-WarmPasses -Items $Count -ProcessIds $PID, $daemon.Process.Id -Pass {
+        $sw = [Diagnostics.Stopwatch]::StartNew()
+        $null = Get-StellaAttestation -Endpoint $daemon.Endpoint -Last $Count | Test-StellaAttestation -Endpoint $daemon.Endpoint
+        if ($args[0] -eq 1) { $script:coldPerSecond = $Count / $sw.Elapsed.TotalSeconds }
+    }
     # Three measured passes, the best one counted, as the in-process loops count their best round: on a shared machine
     # the other load changes between passes (single passes of this line ran at 3,800 to 6,900/s here on one day),
     # and the later passes of a run were mostly the faster ones.
@@ -125,7 +128,8 @@ $result = [pscustomobject]@{
     daemonPassesPerSecond = @($passes | ForEach-Object { [int]$_ })
     daemonVsInProcess = [math]::Round($throughDaemon / $inProcess.oursPerSecond, 3)
     daemonGoal = 0.5
-    daemonSettleSeconds = [int]$settled
+    daemonColdPassPerSecond = [int]$script:coldPerSecond
+    warmPassCpuUsPerItem = @($warm | ForEach-Object { [int]$_ })
 }
 Save-BenchResult $envInfo.Repo 'verify' $result
 $result | Format-List

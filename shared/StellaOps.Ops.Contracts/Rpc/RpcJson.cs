@@ -17,6 +17,10 @@ public static class RpcJson
             DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
             // Deep payloads are a denial-of-service vector; nothing legitimate nests this deep.
             MaxDepth = 64,
+            // The default encoder escapes what is unsafe in HTML (' + < > & and all non-ASCII) as \uXXXX: six bytes each
+            // in every answer (each verification check's reason and window has several), and the slow escaping path when
+            // writing. Nothing on this wire is put into HTML; control characters and quotes are still escaped.
+            Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
         };
         o.Converters.Add(new JsonStringEnumConverter());
         return o;
