@@ -8,7 +8,10 @@
     module's one request pipeline), as a ratio to in process (goal >= 0.5).
 .DESCRIPTION
     Both in-process loops run in compiled C# (Add-Type), single-threaded, over the same $Count envelopes, after one
-    unmeasured pass each. Reported, never asserted. Results: out/bench/verify.json (and $env:STELLAOPS_BENCH_RESULTS).
+    unmeasured pass each; their best of 5 rounds counts. The daemon line is warmed the same way, with unmeasured passes
+    until its CPU per item stops falling (Invoke-WarmPasses: three or more), and its best of 3 passes counts; the first,
+    cold pass (a fresh pwsh and daemon) is reported as daemonColdPassPerSecond. Reported, never asserted. Results:
+    out/bench/verify.json (and $env:STELLAOPS_BENCH_RESULTS).
 #>
 [CmdletBinding()]
 param(
