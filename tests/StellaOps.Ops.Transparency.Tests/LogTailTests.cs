@@ -136,6 +136,33 @@ public sealed class LogTailTests : TwoTestLogs
         Assert.Equal(LogFailureReason.VerificationFailed, wrong.Reason);
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    public async Task A_head_is_verified_only_with_a_key_valid_now_not_one_whose_window_ended(int version)
+    {
+        var server = version == 1 ? V1 : V2;
+        await FillAsync(server, 3);
+        var client = LogTestKit.Client(server, Http);
+        var now = DateTimeOffset.UtcNow;
+        var ended = server.Trusted(now.AddDays(-30), now.AddDays(-1));
+
+        // The log's own key, but the trusted root says the log stopped signing with it yesterday: its head is refused.
+        var e = await Assert.ThrowsAsync<TransparencyLogException>(() => LogTail.ReadAsync(client, [ended], [], 0, 10, now, default));
+        Assert.Equal(LogFailureReason.VerificationFailed, e.Reason);
+        Assert.Contains("not valid now", e.Message);
+        Assert.Contains("stella trust sync", e.Message);
+
+        // Not begun yet (a planned rotation) is refused as well.
+        var planned = server.Trusted(now.AddDays(1));
+        Assert.Equal(LogFailureReason.VerificationFailed,
+            (await Assert.ThrowsAsync<TransparencyLogException>(() => LogTail.ReadAsync(client, [planned], [], 0, 10, now, default))).Reason);
+
+        // The same key with a window that holds now verifies the head, whatever else is listed for the log.
+        var read = await LogTail.ReadAsync(client, [ended, server.Trusted(now.AddDays(-1))], [], 0, 10, now, default);
+        Assert.Equal(server.Log.Size, read.Head.Size);
+    }
+
     [Fact]
     public async Task A_forged_inclusion_proof_of_a_v1_entry_is_refused()
     {

@@ -31,9 +31,17 @@ public static class LogTail
         IReadOnlyList<VerifiedTree> verified, Func<TransparencyLogInstance, Checkpoint, long> start, int maxEntries, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var name = LogOrigins.NameOf(client.BaseUrl);
-        var candidates = trustedLogs.Where(l => LogOrigins.NameOf(l.BaseUrl) == name).OrderByDescending(l => l.ValidFor.Contains(now)).ToList();
-        if (candidates.Count == 0)
+        var listed = trustedLogs.Where(l => LogOrigins.NameOf(l.BaseUrl) == name).ToList();
+        if (listed.Count == 0)
             throw new TransparencyLogException(LogFailureReason.VerificationFailed, $"the trusted root lists no key for log {client.BaseUrl}: its checkpoint cannot be verified");
+        // The head is the log's checkpoint now, so only a key the trusted root says the log signs with now may vouch for
+        // it: a key whose window has ended (the log moved to another) or not begun would otherwise let whoever holds
+        // that key serve a tree of their own.
+        var candidates = listed.Where(l => l.ValidFor.Contains(now)).ToList();
+        if (candidates.Count == 0)
+            throw new TransparencyLogException(LogFailureReason.VerificationFailed,
+                $"the trusted root's key(s) for log {client.BaseUrl} are not valid now (valid {string.Join(", ", listed.Select(l => l.ValidFor))}): " +
+                "its current checkpoint cannot be verified; refresh the trust material ('stella trust sync') or configure the log that replaced it");
         var note = await client.GetCheckpointAsync(cancellationToken).ConfigureAwait(false);
         TransparencyLogInstance? log = null;
         Checkpoint? head = null;
