@@ -4,6 +4,7 @@ using Microsoft.Extensions.Options;
 using StellaOps.Ops.Daemon.Hosting;
 using StellaOps.Ops.Daemon.Ipc;
 using StellaOps.Ops.Daemon.Keys;
+using StellaOps.Ops.Daemon.Observability;
 using StellaOps.Ops.Daemon.Settings;
 using StellaOps.Ops.Daemon.Signing;
 using StellaOps.Ops.Daemon.Storage;
@@ -33,7 +34,8 @@ internal sealed class DaemonCore : IDisposable
         Settings.Load();
         var hsm = new NoHsmConfigured();
         Selection = new SigningKeySelection(KeyStore, usability, Settings, hsm, time);
-        Keys = new KeyService(KeyStore, new SoftwareKeyVault(paths), hsm, Selection, usability, Settings, paths, time, NullLogger<KeyService>.Instance);
+        Audit = new AuditLog(new EventStore(State), NullLogger<AuditLog>.Instance);
+        Keys = new KeyService(KeyStore, new SoftwareKeyVault(paths), hsm, Selection, usability, Settings, paths, Audit, time, NullLogger<KeyService>.Instance);
         Usability = usability;
         Signer = new BatchSigner(Keys, NullLogger<BatchSigner>.Instance);
     }
@@ -41,6 +43,7 @@ internal sealed class DaemonCore : IDisposable
     public ManualTime Time { get; }
     public StateStore State { get; }
     public SettingsService Settings { get; }
+    public AuditLog Audit { get; }
     public KeyService Keys { get; }
     public KeyStore KeyStore { get; }
     public KeyUsability Usability { get; }

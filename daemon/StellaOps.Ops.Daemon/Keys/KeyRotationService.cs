@@ -21,6 +21,13 @@ public sealed class KeyRotationService(KeyService keys, KeyStore store, Settings
     private static readonly Counter<long> Alerts = Meter.CreateCounter<long>("attestor_key_expiry_alerts_total");
     private static readonly Counter<long> Rotations = Meter.CreateCounter<long>("attestor_key_rotations_total");
 
+    /// <summary>Completes the audit of key publications a stop interrupted, before the endpoint opens (it starts last).</summary>
+    public override Task StartAsync(CancellationToken cancellationToken)
+    {
+        keys.SettleInterruptedPublishes();
+        return base.StartAsync(cancellationToken);
+    }
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(Interval, time);

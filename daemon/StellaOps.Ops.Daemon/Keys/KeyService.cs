@@ -10,7 +10,9 @@ using StellaOps.Ops.Contracts.Text;
 using StellaOps.Ops.Daemon.Hosting;
 using StellaOps.Ops.Daemon.Hsm;
 using StellaOps.Ops.Daemon.Ipc;
+using StellaOps.Ops.Daemon.Observability;
 using StellaOps.Ops.Daemon.Settings;
+using StellaOps.Ops.Daemon.Storage;
 
 namespace StellaOps.Ops.Daemon.Keys;
 
@@ -27,6 +29,7 @@ public sealed class KeyService(
     KeyUsability usability,
     SettingsService settings,
     DaemonPaths paths,
+    AuditLog audit,
     TimeProvider time,
     ILogger<KeyService> logger)
 {
@@ -288,15 +291,58 @@ public sealed class KeyService(
         if (key.StoredStatus == KeyStatus.Revoked)
             throw new OpsException(OpsErrorCode.KeyRevoked, $"Key {key.Id} is revoked and must not be published as trusted.", key.Id);
         var dir = IssuerDirectory;
-        Directory.CreateDirectory(dir);
         var path = Path.Combine(dir, key.Id + ".pem");
-        var temp = path + ".tmp";
-        await File.WriteAllTextAsync(temp, PublicKeyPem.Encode(key.SubjectPublicKeyInfo), cancellationToken).ConfigureAwait(false);
-        File.Move(temp, path, overwrite: true);
-        var meta = System.Text.Json.JsonSerializer.Serialize(new { keyId = key.Id, algorithm = key.Algorithm.ToName(), notBefore = key.NotBefore, notAfter = key.VerifyUntil, purpose = key.Purpose }, RpcJson.Options);
-        await File.WriteAllTextAsync(Path.Combine(dir, key.Id + ".json"), meta, cancellationToken).ConfigureAwait(false);
-        await WriteAsync([key with { PublishedAt = now }], [Event(key.Id, "published", path)], cancellationToken).ConfigureAwait(false);
+        var metaPath = Path.Combine(dir, key.Id + ".json");
+        var pem = PublicKeyPem.Encode(key.SubjectPublicKeyInfo);
+        var planned = KeyPublishIntent.For(key.Id, path, pem, metaPath);
+        var heldBefore = planned.Holds();
+        // The folder is what verification trusts, and files cannot join a transaction: the audit's "started" is
+        // committed before they change and the outcome after; a crash between is settled at start (SettleInterruptedPublishes).
+        var intent = audit.StartIntent(KeyPublishIntent.Subject, "keys.publish", $"about to write the public key {key.Id} to {path} and {metaPath}", planned.ToJson(),
+            () => heldBefore ? (false, $"{path} already held this key") : planned.Holds() ? (true, $"wrote {path} and {metaPath}") : (false, $"{path} was not written"));
+        var previous = TransactionParticipant.Current;
+        TransactionParticipant.Current = intent;
+        try
+        {
+            Directory.CreateDirectory(dir);
+            var temp = path + ".tmp";
+            await File.WriteAllTextAsync(temp, pem, cancellationToken).ConfigureAwait(false);
+            File.Move(temp, path, overwrite: true);
+            var meta = System.Text.Json.JsonSerializer.Serialize(new { keyId = key.Id, algorithm = key.Algorithm.ToName(), notBefore = key.NotBefore, notAfter = key.VerifyUntil, purpose = key.Purpose }, RpcJson.Options);
+            await File.WriteAllTextAsync(metaPath, meta, cancellationToken).ConfigureAwait(false);
+            await WriteAsync([key with { PublishedAt = now }], [Event(key.Id, "published", path)], cancellationToken).ConfigureAwait(false);
+            intent.Complete(succeeded: true);
+        }
+        catch (Exception e) when (!intent.IsCompleted)
+        {
+            intent.Complete(succeeded: false, AuditLog.ErrorId(e));
+            throw;
+        }
+        finally
+        {
+            TransactionParticipant.Current = previous;
+        }
         return new PublishedKey { Id = key.Id, Path = path, PublishedAt = now };
+    }
+
+    /// <summary>
+    /// At start: completes every key publication a stop of the daemon interrupted between its audit intent and its
+    /// outcome, as "interrupted: applied" when the folder holds the key, "not applied" when it does not.
+    /// </summary>
+    public void SettleInterruptedPublishes()
+    {
+        foreach (var open in audit.OpenIntents(KeyPublishIntent.Subject))
+        {
+            var planned = KeyPublishIntent.FromJson(open.Intent);
+            if (planned is null)
+                audit.SettleInterrupted(open, applied: true, "the intent is not readable, so the publication is taken as applied; run 'stella issuer keys publish' again to be sure of the folder");
+            else if (planned.Holds())
+                audit.SettleInterrupted(open, applied: true, $"{planned.PemPath} holds the public key {planned.KeyId}");
+            else
+                audit.SettleInterrupted(open, applied: false, $"{planned.PemPath} does not hold the public key {planned.KeyId}");
+            logger.LogWarning("Key publication {Action} (intent {Id}, started {Started:u} by {Caller}) was interrupted by a stop of the daemon; its audit is completed from what the issuer folder holds.",
+                open.Action, open.Id, open.StartedAt, open.Caller);
+        }
     }
 
     /// <summary>The folder of public keys that verification trusts (issuer directory of this daemon).</summary>
