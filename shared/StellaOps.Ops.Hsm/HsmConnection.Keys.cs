@@ -70,7 +70,8 @@ public sealed partial class HsmConnection
                     throw new HsmException(HsmErrorKind.Unsupported, $"Key algorithm {algorithm} is not supported.", null, Name);
             }
 
-            s.GenerateKeyPair(Pkcs11Library.Factories.MechanismFactory.Create(mech), pub, priv, out var pubHandle, out var privHandle);
+            using var generation = Pkcs11Library.Factories.MechanismFactory.Create(mech);
+            s.GenerateKeyPair(generation, pub, priv, out var pubHandle, out var privHandle);
             ctx.Keys[Convert.ToHexString(ckaId)] = new CachedKey(privHandle, algorithm);
             return ReadSpki(s, pubHandle, algorithm);
         }, cancellationToken, _options.KeyGenerationTimeout);

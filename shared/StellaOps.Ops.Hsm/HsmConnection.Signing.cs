@@ -52,8 +52,26 @@ public sealed partial class HsmConnection : IHsmSigner
         {
             var key = FindPrivateKey(s, ctx, ckaId, algorithm);
             var signatures = new byte[payloads.Length][];
-            for (var i = 0; i < payloads.Length; i++)
-                signatures[i] = s.Sign(Pkcs11Library.Factories.MechanismFactory.Create(payloads[i].Mechanism), key, payloads[i].Data);
+            // One mechanism object for the call (the digests of one algorithm all sign with the same one), disposed
+            // after it: a Pkcs11Interop mechanism has a finalizer, and one left undisposed per signature was work for
+            // the finalizer thread.
+            Net.Pkcs11Interop.HighLevelAPI.IMechanism? mechanism = null;
+            try
+            {
+                for (var i = 0; i < payloads.Length; i++)
+                {
+                    if (mechanism is null || mechanism.Type != payloads[i].Mechanism)
+                    {
+                        mechanism?.Dispose();
+                        mechanism = Pkcs11Library.Factories.MechanismFactory.Create(payloads[i].Mechanism);
+                    }
+                    signatures[i] = s.Sign(mechanism, key, payloads[i].Data);
+                }
+            }
+            finally
+            {
+                mechanism?.Dispose();
+            }
             return signatures;
         }, cancellationToken);
     }
@@ -78,6 +96,7 @@ public sealed partial class HsmConnection : IHsmSigner
         ExecuteAsync("C_Sign", (s, ctx) =>
         {
             var key = FindPrivateKey(s, ctx, ckaId, algorithm);
-            return s.Sign(Pkcs11Library.Factories.MechanismFactory.Create(mechanism), key, data);
+            using var signing = Pkcs11Library.Factories.MechanismFactory.Create(mechanism);
+            return s.Sign(signing, key, data);
         }, cancellationToken);
 }
