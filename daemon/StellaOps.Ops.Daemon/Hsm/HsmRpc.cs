@@ -4,12 +4,14 @@ using Microsoft.Extensions.Logging;
 using StellaOps.Ops.Contracts;
 using StellaOps.Ops.Contracts.Rpc;
 using StellaOps.Ops.Daemon.Ipc;
+using StellaOps.Ops.Daemon.Observability;
+using StellaOps.Ops.Daemon.Storage;
 using StellaOps.Ops.Hsm;
 
 namespace StellaOps.Ops.Daemon.Hsm;
 
 /// <summary>The HSM RPCs (runbook "HSM connection issues": status, test, ping, slots, reconnect, failover, auth).</summary>
-public sealed class HsmRpc(HsmService service, ILogger<HsmRpc> log) : IHsmRpc
+public sealed class HsmRpc(HsmService service, AuditLog audit, ILogger<HsmRpc> log) : IHsmRpc
 {
     private static readonly byte[] SelfTestMessage = Encoding.ASCII.GetBytes("stella-opsd HSM self-test");
 
@@ -250,6 +252,14 @@ public sealed class HsmRpc(HsmService service, ILogger<HsmRpc> log) : IHsmRpc
                 c.Name, $"Change the PIN with the HSM vendor's tool, update {member.PinEnvironmentVariable} in the daemon's service environment, restart the daemon; or configure a PIN file (Hsm:*:PinFile, chmod 600).");
         }
 
+        // The token and the PIN file cannot join a transaction: the audit's "started" is committed before either
+        // changes, the outcome after; a stop between is settled at start (HsmPinChangeIntent.SettleInterrupted).
+        var changed = (Changed: false, What: $"the token of '{c.Name}' and {member.PinFile} keep the current PIN");
+        var intent = audit.StartIntent(HsmPinChangeIntent.Subject, "hsm.pin",
+            $"about to change the user PIN of '{c.Name}' on the token and in {member.PinFile} (the new PIN staged in {HsmPinFileChange.StagedPathOf(member.PinFile)} first)",
+            new HsmPinChangeIntent(c.Name, member.PinFile).ToJson(), () => changed);
+        var previous = TransactionParticipant.Current;
+        TransactionParticipant.Current = intent;
         byte[] oldBytes = Encoding.UTF8.GetBytes(currentPin), newBytes = Encoding.UTF8.GetBytes(newPin);
         try
         {
@@ -262,6 +272,7 @@ public sealed class HsmRpc(HsmService service, ILogger<HsmRpc> log) : IHsmRpc
                     await c.ChangePinAsync(oldBytes, newBytes, cancellationToken).ConfigureAwait(false);
                     return true;
                 }).ConfigureAwait(false);
+                changed = (true, $"the token of '{c.Name}' has the new PIN; {staged.StagedPath} holds it, not yet {staged.Path}");
             }
             catch (OpsException e) when (e.Code == OpsErrorCode.HsmTimeout)
             {
@@ -281,14 +292,23 @@ public sealed class HsmRpc(HsmService service, ILogger<HsmRpc> log) : IHsmRpc
             {
                 if (!staged.Commit())
                     log.LogWarning("HSM {Member}: the PIN file {PinFile} was replaced but its directory could not be synced; run 'sync' before a power cut.", c.Name, staged.Path);
+                changed = (true, $"the token of '{c.Name}' and {staged.Path} have the new PIN");
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
                 throw await PinFileNotReplacedAsync(c, staged, newBytes, oldBytes, e).ConfigureAwait(false);
             }
+            intent.Complete(succeeded: true);
+        }
+        catch (Exception e) when (!intent.IsCompleted)
+        {
+            // The error says where each PIN is (set back, out of step, timed out); the outcome carries its id and words.
+            intent.Complete(succeeded: false, AuditLog.ErrorId(e));
+            throw;
         }
         finally
         {
+            TransactionParticipant.Current = previous;
             Array.Clear(oldBytes);
             Array.Clear(newBytes);
         }

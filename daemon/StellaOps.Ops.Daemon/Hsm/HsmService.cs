@@ -6,6 +6,8 @@ using StellaOps.Ops.Contracts;
 using StellaOps.Ops.Contracts.Rpc;
 using StellaOps.Ops.Hsm;
 
+using StellaOps.Ops.Daemon.Observability;
+
 namespace StellaOps.Ops.Daemon.Hsm;
 
 /// <summary>
@@ -32,9 +34,12 @@ public sealed class HsmService : IHostedService, IAsyncDisposable
     private volatile string? _configError;
     private volatile bool _starting = true;
     private Task _started = Task.CompletedTask;
+    private readonly AuditLog? _audit;
 
-    public HsmService(IOptionsMonitor<HsmOptions> options, ILoggerFactory loggers, HsmDevelopmentToken? devToken = null, Pkcs11LibraryValidator? libraries = null, HsmSelfTestKey? selfTestKey = null)
+    public HsmService(IOptionsMonitor<HsmOptions> options, ILoggerFactory loggers, HsmDevelopmentToken? devToken = null, Pkcs11LibraryValidator? libraries = null, HsmSelfTestKey? selfTestKey = null,
+        AuditLog? audit = null)
     {
+        _audit = audit;
         _options = options;
         _loggers = loggers;
         _devToken = devToken;
@@ -63,6 +68,8 @@ public sealed class HsmService : IHostedService, IAsyncDisposable
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
+        // The audit of PIN changes a stop interrupted, from the PIN files, before anything logs in with them.
+        if (_audit is not null) HsmPinChangeIntent.SettleInterrupted(_audit, _log);
         var o = Effective(_options.CurrentValue);
 
         if (!o.IsConfigured)

@@ -78,10 +78,15 @@ public sealed class AuditLog(EventStore events, ILogger<AuditLog> logger)
     /// <summary>The intents of <paramref name="subject"/> that no outcome completed (a crash came between): to settle at start.</summary>
     public IReadOnlyList<AuditIntentRecord> OpenIntents(string subject) => events.OpenIntents(subject);
 
-    /// <summary>Completes an intent a crash interrupted, as found at start: "interrupted: applied" or "interrupted: not applied", with what is on disk.</summary>
-    public void SettleInterrupted(AuditIntentRecord open, bool applied, string what)
+    /// <summary>
+    /// Completes an intent a crash interrupted, as found at start: "interrupted: applied", "interrupted: not applied", or,
+    /// when what is on disk cannot tell (<paramref name="applied"/> null: a token's PIN is not read back), "interrupted:
+    /// outcome unknown"; with what is on disk.
+    /// </summary>
+    public void SettleInterrupted(AuditIntentRecord open, bool? applied, string what)
     {
-        var message = $"{open.Action} by {open.Caller} interrupted: {(applied ? "applied" : "not applied")} (intent {open.Id}, started {open.StartedAt:u})"
+        var outcome = applied switch { true => "applied", false => "not applied", null => "outcome unknown" };
+        var message = $"{open.Action} by {open.Caller} interrupted: {outcome} (intent {open.Id}, started {open.StartedAt:u})"
                       + $"{(open.Detail.Length == 0 ? "" : ": " + open.Detail)}: {what}";
         CompleteIntent(open.Id, Event(open.Caller, open.Action, message, succeeded: false));
     }

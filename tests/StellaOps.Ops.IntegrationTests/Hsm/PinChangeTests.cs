@@ -141,6 +141,20 @@ public sealed class PinChangeTests
         Assert.False(File.Exists(pinFile + ".new"));
         Assert.True(TokenAccepts(token, NewPin));
         AssertNoPins(d, NewPin);
+
+        // Audited before the effect (an intent: "started" before the token and the file change), each outcome after it:
+        // the failed change with where the PINs are, the second with both changed. Newest first; never a PIN.
+        var audit = await client.Log.QueryAsync(new LogQuery { Component = "Audit", Filter = "hsm.SetPinAsync" }, CancellationToken.None);
+        Assert.Equal(4, audit.Length);
+        Assert.Contains(" started", audit[3].Message, StringComparison.Ordinal);
+        Assert.Contains($"about to change the user PIN of 'primary' on the token and in {pinFile}", audit[3].Message, StringComparison.Ordinal);
+        Assert.Contains("failed (intent ", audit[2].Message, StringComparison.Ordinal);
+        Assert.Contains("HsmPinFileNotWritten", audit[2].Message, StringComparison.Ordinal);
+        Assert.Contains("about to change the user PIN", audit[1].Message, StringComparison.Ordinal);
+        Assert.Contains("succeeded (intent ", audit[0].Message, StringComparison.Ordinal);
+        Assert.Contains($"the token of 'primary' and {pinFile} have the new PIN", audit[0].Message, StringComparison.Ordinal);
+        Assert.All(audit, e => Assert.DoesNotContain(OldPin, e.Message, StringComparison.Ordinal));
+        Assert.All(audit, e => Assert.DoesNotContain(NewPin, e.Message, StringComparison.Ordinal));
     }
 
     private static async Task<OpsClient> StartAsync(DaemonProcess d, SoftHsmToken token, string pinFile)
