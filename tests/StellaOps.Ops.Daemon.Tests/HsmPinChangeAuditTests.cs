@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Logging.Abstractions;
 using StellaOps.Ops.Contracts.Rpc;
 using StellaOps.Ops.Daemon.Hsm;
 using StellaOps.Ops.Daemon.Observability;
@@ -44,7 +43,7 @@ public sealed class HsmPinChangeAuditTests : IDisposable
         var (notApplied, _) = Leave("third");
         Assert.Equal(3, _core.Audit.OpenIntents(HsmPinChangeIntent.Subject).Count);
 
-        HsmPinChangeIntent.SettleInterrupted(_core.Audit, NullLogger.Instance);
+        HsmPinChangeIntent.SettleInterrupted(_core.Audit);
 
         Assert.Empty(_core.Audit.OpenIntents(HsmPinChangeIntent.Subject));
         var u = Settled(unknown);
@@ -62,7 +61,7 @@ public sealed class HsmPinChangeAuditTests : IDisposable
             Assert.DoesNotContain("99998888", e.Message, StringComparison.Ordinal);
         }
 
-        HsmPinChangeIntent.SettleInterrupted(_core.Audit, NullLogger.Instance);
+        HsmPinChangeIntent.SettleInterrupted(_core.Audit);
         Settled(unknown);
     }
 
@@ -72,7 +71,7 @@ public sealed class HsmPinChangeAuditTests : IDisposable
         Assert.Null(HsmPinChangeIntent.FromJson("{\"other\":1}"));
         Assert.Null(HsmPinChangeIntent.FromJson("not json"));
         var odd = _core.Audit.StartIntent(HsmPinChangeIntent.Subject, "hsm.SetPinAsync", "about to change the user PIN", "{}", () => (false, ""));
-        HsmPinChangeIntent.SettleInterrupted(_core.Audit, NullLogger.Instance);
+        HsmPinChangeIntent.SettleInterrupted(_core.Audit);
         Assert.Contains("interrupted: outcome unknown", Settled(odd).Message, StringComparison.Ordinal);
     }
 }

@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Microsoft.Extensions.Logging;
 using StellaOps.Ops.Daemon.Observability;
 using StellaOps.Ops.Hsm;
 
@@ -33,22 +32,15 @@ public sealed record HsmPinChangeIntent(string Member, string PinFile)
     }
 
     /// <summary>At start, before the HSM connects: completes every PIN change a stop interrupted.</summary>
-    public static void SettleInterrupted(AuditLog audit, ILogger log)
-    {
-        foreach (var open in audit.OpenIntents(Subject))
+    public static void SettleInterrupted(AuditLog audit)
+        => audit.SettleInterrupted(Subject, "HSM PIN change", "what the PIN file shows", open =>
         {
-            var planned = FromJson(open.Intent);
-            if (planned is null)
-                audit.SettleInterrupted(open, applied: null, "the intent is not readable; find out which PIN the token has (log in with each, e.g. pkcs11-tool --login --test)");
-            else if (HsmPinFileChange.Leftover(planned.PinFile) is { } leftover)
-                audit.SettleInterrupted(open, applied: null,
-                    $"'{HsmPinFileChange.StagedPathOf(planned.PinFile)}' is left ({leftover}): the token of '{planned.Member}' may have the new PIN or still the one in {planned.PinFile}; find out which (log in with each), then move the .new file over the PIN file or remove it");
-            else if (File.Exists(planned.PinFile) && File.GetLastWriteTimeUtc(planned.PinFile) >= open.StartedAt.UtcDateTime)
-                audit.SettleInterrupted(open, applied: true, $"{planned.PinFile} was replaced after the change started: the token of '{planned.Member}' and the file have the new PIN");
-            else
-                audit.SettleInterrupted(open, applied: false, $"{planned.PinFile} is as it was and no new PIN is staged: the token of '{planned.Member}' keeps the current PIN");
-            log.LogWarning("HSM PIN change {Action} (intent {Id}, started {Started:u} by {Caller}) was interrupted by a stop of the daemon; its audit is completed from what the PIN file shows.",
-                open.Action, open.Id, open.StartedAt, open.Caller);
-        }
-    }
+            if (FromJson(open.Intent) is not { } planned)
+                return (null, "the intent is not readable; find out which PIN the token has (log in with each, e.g. pkcs11-tool --login --test)");
+            if (HsmPinFileChange.Leftover(planned.PinFile) is { } leftover)
+                return (null, $"'{HsmPinFileChange.StagedPathOf(planned.PinFile)}' is left ({leftover}): the token of '{planned.Member}' may have the new PIN or still the one in {planned.PinFile}; find out which (log in with each), then move the .new file over the PIN file or remove it");
+            if (File.Exists(planned.PinFile) && File.GetLastWriteTimeUtc(planned.PinFile) >= open.StartedAt.UtcDateTime)
+                return (true, $"{planned.PinFile} was replaced after the change started: the token of '{planned.Member}' and the file have the new PIN");
+            return (false, $"{planned.PinFile} is as it was and no new PIN is staged: the token of '{planned.Member}' keeps the current PIN");
+        });
 }

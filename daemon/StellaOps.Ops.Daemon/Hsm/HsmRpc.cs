@@ -5,7 +5,6 @@ using StellaOps.Ops.Contracts;
 using StellaOps.Ops.Contracts.Rpc;
 using StellaOps.Ops.Daemon.Ipc;
 using StellaOps.Ops.Daemon.Observability;
-using StellaOps.Ops.Daemon.Storage;
 using StellaOps.Ops.Hsm;
 
 namespace StellaOps.Ops.Daemon.Hsm;
@@ -258,57 +257,51 @@ public sealed class HsmRpc(HsmService service, AuditLog audit, ILogger<HsmRpc> l
         var intent = audit.StartIntent(HsmPinChangeIntent.Subject, "hsm.pin",
             $"about to change the user PIN of '{c.Name}' on the token and in {member.PinFile} (the new PIN staged in {HsmPinFileChange.StagedPathOf(member.PinFile)} first)",
             new HsmPinChangeIntent(c.Name, member.PinFile).ToJson(), () => changed);
-        var previous = TransactionParticipant.Current;
-        TransactionParticipant.Current = intent;
         byte[] oldBytes = Encoding.UTF8.GetBytes(currentPin), newBytes = Encoding.UTF8.GetBytes(newPin);
         try
         {
-            // File first, token second, rename last: a failure at any step leaves both with the same PIN, or says which has which.
-            var staged = StagePinFile(member.PinFile, c.Name, newBytes);
-            try
+            // The error of a failed change says where each PIN is (set back, out of step, timed out); the outcome carries its id and words.
+            await intent.RunAsync(async () =>
             {
-                await HsmErrors.Map($"PIN change on '{c.Name}'", async () =>
+                // File first, token second, rename last: a failure at any step leaves both with the same PIN, or says which has which.
+                var staged = StagePinFile(member.PinFile, c.Name, newBytes);
+                try
                 {
-                    await c.ChangePinAsync(oldBytes, newBytes, cancellationToken).ConfigureAwait(false);
-                    return true;
-                }).ConfigureAwait(false);
-                changed = (true, $"the token of '{c.Name}' has the new PIN; {staged.StagedPath} holds it, not yet {staged.Path}");
-            }
-            catch (OpsException e) when (e.Code == OpsErrorCode.HsmTimeout)
-            {
-                // The call may still complete inside the module: keep the new PIN where the operator can find it.
-                throw new OpsException(OpsErrorCode.HsmPinOutOfStep,
-                    $"The PIN change on '{c.Name}' timed out: the token may have the new PIN or still the current one. The PIN file '{staged.Path}' has the current PIN, '{staged.StagedPath}' the new one.",
-                    staged.Path,
-                    $"Find out which PIN the token has (log in with each, e.g. pkcs11-tool --login --test). If it has the new one: as the daemon's user mv '{staged.StagedPath}' '{staged.Path}', then 'stella crypto hsm reconnect'; if not: rm '{staged.StagedPath}'.");
-            }
-            catch
-            {
-                staged.Discard();
-                throw;
-            }
+                    await HsmErrors.Map($"PIN change on '{c.Name}'", async () =>
+                    {
+                        await c.ChangePinAsync(oldBytes, newBytes, cancellationToken).ConfigureAwait(false);
+                        return true;
+                    }).ConfigureAwait(false);
+                    changed = (true, $"the token of '{c.Name}' has the new PIN; {staged.StagedPath} holds it, not yet {staged.Path}");
+                }
+                catch (OpsException e) when (e.Code == OpsErrorCode.HsmTimeout)
+                {
+                    // The call may still complete inside the module: keep the new PIN where the operator can find it.
+                    throw new OpsException(OpsErrorCode.HsmPinOutOfStep,
+                        $"The PIN change on '{c.Name}' timed out: the token may have the new PIN or still the current one. The PIN file '{staged.Path}' has the current PIN, '{staged.StagedPath}' the new one.",
+                        staged.Path,
+                        $"Find out which PIN the token has (log in with each, e.g. pkcs11-tool --login --test). If it has the new one: as the daemon's user mv '{staged.StagedPath}' '{staged.Path}', then 'stella crypto hsm reconnect'; if not: rm '{staged.StagedPath}'.");
+                }
+                catch
+                {
+                    staged.Discard();
+                    throw;
+                }
 
-            try
-            {
-                if (!staged.Commit())
-                    log.LogWarning("HSM {Member}: the PIN file {PinFile} was replaced but its directory could not be synced; run 'sync' before a power cut.", c.Name, staged.Path);
-                changed = (true, $"the token of '{c.Name}' and {staged.Path} have the new PIN");
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-            {
-                throw await PinFileNotReplacedAsync(c, staged, newBytes, oldBytes, e).ConfigureAwait(false);
-            }
-            intent.Complete(succeeded: true);
-        }
-        catch (Exception e) when (!intent.IsCompleted)
-        {
-            // The error says where each PIN is (set back, out of step, timed out); the outcome carries its id and words.
-            intent.Complete(succeeded: false, AuditLog.ErrorId(e));
-            throw;
+                try
+                {
+                    if (!staged.Commit())
+                        log.LogWarning("HSM {Member}: the PIN file {PinFile} was replaced but its directory could not be synced; run 'sync' before a power cut.", c.Name, staged.Path);
+                    changed = (true, $"the token of '{c.Name}' and {staged.Path} have the new PIN");
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                    throw await PinFileNotReplacedAsync(c, staged, newBytes, oldBytes, e).ConfigureAwait(false);
+                }
+            }).ConfigureAwait(false);
         }
         finally
         {
-            TransactionParticipant.Current = previous;
             Array.Clear(oldBytes);
             Array.Clear(newBytes);
         }

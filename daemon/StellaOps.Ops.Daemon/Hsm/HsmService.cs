@@ -4,9 +4,8 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using StellaOps.Ops.Contracts;
 using StellaOps.Ops.Contracts.Rpc;
-using StellaOps.Ops.Hsm;
-
 using StellaOps.Ops.Daemon.Observability;
+using StellaOps.Ops.Hsm;
 
 namespace StellaOps.Ops.Daemon.Hsm;
 
@@ -69,7 +68,7 @@ public sealed class HsmService : IHostedService, IAsyncDisposable
     public Task StartAsync(CancellationToken cancellationToken)
     {
         // The audit of PIN changes a stop interrupted, from the PIN files, before anything logs in with them.
-        if (_audit is not null) HsmPinChangeIntent.SettleInterrupted(_audit, _log);
+        if (_audit is not null) HsmPinChangeIntent.SettleInterrupted(_audit);
         var o = Effective(_options.CurrentValue);
 
         if (!o.IsConfigured)

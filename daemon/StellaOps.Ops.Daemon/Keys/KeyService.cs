@@ -12,7 +12,6 @@ using StellaOps.Ops.Daemon.Hsm;
 using StellaOps.Ops.Daemon.Ipc;
 using StellaOps.Ops.Daemon.Observability;
 using StellaOps.Ops.Daemon.Settings;
-using StellaOps.Ops.Daemon.Storage;
 
 namespace StellaOps.Ops.Daemon.Keys;
 
@@ -300,9 +299,7 @@ public sealed class KeyService(
         // committed before they change and the outcome after; a crash between is settled at start (SettleInterruptedPublishes).
         var intent = audit.StartIntent(KeyPublishIntent.Subject, "keys.publish", $"about to write the public key {key.Id} to {path} and {metaPath}", planned.ToJson(),
             () => heldBefore ? (false, $"{path} already held this key") : planned.Holds() ? (true, $"wrote {path} and {metaPath}") : (false, $"{path} was not written"));
-        var previous = TransactionParticipant.Current;
-        TransactionParticipant.Current = intent;
-        try
+        await intent.RunAsync(async () =>
         {
             Directory.CreateDirectory(dir);
             var temp = path + ".tmp";
@@ -311,17 +308,7 @@ public sealed class KeyService(
             var meta = System.Text.Json.JsonSerializer.Serialize(new { keyId = key.Id, algorithm = key.Algorithm.ToName(), notBefore = key.NotBefore, notAfter = key.VerifyUntil, purpose = key.Purpose }, RpcJson.Options);
             await File.WriteAllTextAsync(metaPath, meta, cancellationToken).ConfigureAwait(false);
             await WriteAsync([key with { PublishedAt = now }], [Event(key.Id, "published", path)], cancellationToken).ConfigureAwait(false);
-            intent.Complete(succeeded: true);
-        }
-        catch (Exception e) when (!intent.IsCompleted)
-        {
-            intent.Complete(succeeded: false, AuditLog.ErrorId(e));
-            throw;
-        }
-        finally
-        {
-            TransactionParticipant.Current = previous;
-        }
+        }).ConfigureAwait(false);
         return new PublishedKey { Id = key.Id, Path = path, PublishedAt = now };
     }
 
@@ -330,20 +317,12 @@ public sealed class KeyService(
     /// outcome, as "interrupted: applied" when the folder holds the key, "not applied" when it does not.
     /// </summary>
     public void SettleInterruptedPublishes()
-    {
-        foreach (var open in audit.OpenIntents(KeyPublishIntent.Subject))
-        {
-            var planned = KeyPublishIntent.FromJson(open.Intent);
-            if (planned is null)
-                audit.SettleInterrupted(open, applied: true, "the intent is not readable, so the publication is taken as applied; run 'stella issuer keys publish' again to be sure of the folder");
-            else if (planned.Holds())
-                audit.SettleInterrupted(open, applied: true, $"{planned.PemPath} holds the public key {planned.KeyId}");
-            else
-                audit.SettleInterrupted(open, applied: false, $"{planned.PemPath} does not hold the public key {planned.KeyId}");
-            logger.LogWarning("Key publication {Action} (intent {Id}, started {Started:u} by {Caller}) was interrupted by a stop of the daemon; its audit is completed from what the issuer folder holds.",
-                open.Action, open.Id, open.StartedAt, open.Caller);
-        }
-    }
+        => audit.SettleInterrupted(KeyPublishIntent.Subject, "Key publication", "what the issuer folder holds", open =>
+            KeyPublishIntent.FromJson(open.Intent) is not { } planned
+                ? (true, "the intent is not readable, so the publication is taken as applied; run 'stella issuer keys publish' again to be sure of the folder")
+                : planned.Holds()
+                    ? (true, $"{planned.PemPath} holds the public key {planned.KeyId}")
+                    : (false, $"{planned.PemPath} does not hold the public key {planned.KeyId}"));
 
     /// <summary>The folder of public keys that verification trusts (issuer directory of this daemon).</summary>
     public string IssuerDirectory => Path.Combine(paths.StateDirectory, "issuers", "local", "keys");

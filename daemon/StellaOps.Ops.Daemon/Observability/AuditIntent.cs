@@ -73,6 +73,39 @@ public sealed class AuditIntent : TransactionParticipant
     }
 
     /// <summary>
+    /// Runs <paramref name="change"/> (to files, which cannot join a transaction) with this intent as the flow's
+    /// <see cref="TransactionParticipant"/>, so a database write it makes carries the intent's notes; then writes the
+    /// outcome: succeeded, or failed with the error's id (<see cref="AuditLog.ErrorId"/>) unless the change completed it.
+    /// </summary>
+    public async Task<T> RunAsync<T>(Func<Task<T>> change)
+    {
+        var previous = Current;
+        Current = this;
+        try
+        {
+            var result = await change().ConfigureAwait(false);
+            Complete(succeeded: true);
+            return result;
+        }
+        catch (Exception e) when (!IsCompleted)
+        {
+            Complete(succeeded: false, AuditLog.ErrorId(e));
+            throw;
+        }
+        finally
+        {
+            Current = previous;
+        }
+    }
+
+    /// <inheritdoc cref="RunAsync{T}(Func{Task{T}})"/>
+    public Task RunAsync(Func<Task> change) => RunAsync(async () =>
+    {
+        await change().ConfigureAwait(false);
+        return true;
+    });
+
+    /// <summary>
     /// Writes the outcome, once: succeeded (with what changed, or "nothing changed"), or failed with <paramref name="error"/>
     /// (and what had changed before the failure). A later call does nothing.
     /// </summary>

@@ -91,6 +91,22 @@ public sealed class AuditLog(EventStore events, ILogger<AuditLog> logger)
         CompleteIntent(open.Id, Event(open.Caller, open.Action, message, succeeded: false));
     }
 
+    /// <summary>
+    /// At start, before anything of this process is open: settles every open intent of <paramref name="subject"/> with
+    /// the outcome <paramref name="judge"/> reads from what is on disk, each with a warning naming
+    /// <paramref name="change"/> (what kind of change it was) and <paramref name="source"/> (what the outcome was read from).
+    /// </summary>
+    public void SettleInterrupted(string subject, string change, string source, Func<AuditIntentRecord, (bool? Applied, string What)> judge)
+    {
+        foreach (var open in OpenIntents(subject))
+        {
+            var (applied, what) = judge(open);
+            SettleInterrupted(open, applied, what);
+            logger.LogWarning("{Change} {Action} (intent {Id}, started {Started:u} by {Caller}) was interrupted by a stop of the daemon; its audit is completed from {Source}.",
+                change, open.Action, open.Id, open.StartedAt, open.Caller, source);
+        }
+    }
+
     /// <summary>An error as an intent's outcome shows it: the stable id and the message of an expected error, only the type of anything else.</summary>
     public static string ErrorId(Exception ex) => ex is OpsException ops ? $"{ops.Code}: {ops.Message}" : ex.GetType().Name;
 

@@ -505,23 +505,7 @@ public sealed class TrustSyncService : IDisposable
         var before = TrustCacheState.Read(_paths);
         var intent = _audit.StartIntent(IntentSubject, action, $"about to change the TUF cache {_paths.Directory} ({before.Describe()}); {intends}", before.ToJson(),
             () => before.ChangesTo(TrustCacheState.Read(_paths)));
-        var previous = TransactionParticipant.Current;
-        TransactionParticipant.Current = intent;
-        try
-        {
-            var result = await change().ConfigureAwait(false);
-            intent.Complete(succeeded: true);
-            return result;
-        }
-        catch (Exception e) when (!intent.IsCompleted)
-        {
-            intent.Complete(succeeded: false, AuditLog.ErrorId(e));
-            throw;
-        }
-        finally
-        {
-            TransactionParticipant.Current = previous;
-        }
+        return await intent.RunAsync(change).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -531,29 +515,19 @@ public sealed class TrustSyncService : IDisposable
     /// </summary>
     public void SettleInterrupted()
     {
-        var opens = _audit.OpenIntents(IntentSubject);
-        if (opens.Count == 0) return;
-        // Read (and hash) the cache once: nothing changes it while the daemon starts.
-        var now = TrustCacheState.Read(_paths);
-        foreach (var open in opens)
+        // Read (and hash) the cache once, and only when there is something to settle: nothing changes it while the daemon starts.
+        TrustCacheState? now = null;
+        _audit.SettleInterrupted(IntentSubject, "Trust change", "what the cache holds", open =>
         {
+            now ??= TrustCacheState.Read(_paths);
             var before = TrustCacheState.FromJson(open.Intent);
             if (before is null)
-            {
-                _audit.SettleInterrupted(open, applied: true, $"what the cache held before is not readable from the intent, so the change is taken as applied; the cache now holds {now.Describe()}");
-            }
-            else if (before.SameAs(now))
-            {
-                _audit.SettleInterrupted(open, applied: false, $"every file of the TUF cache is as it was ({now.Describe()})");
-            }
-            else
-            {
-                var (_, what) = before.ChangesTo(now);
-                _audit.SettleInterrupted(open, applied: true, $"the TUF cache changed: {what}; it now holds {now.Describe()}");
-            }
-            _log.LogWarning("Trust change {Action} (intent {Id}, started {Started:u} by {Caller}) was interrupted by a stop of the daemon; its audit is completed from what the cache holds.",
-                open.Action, open.Id, open.StartedAt, open.Caller);
-        }
+                return (true, $"what the cache held before is not readable from the intent, so the change is taken as applied; the cache now holds {now.Describe()}");
+            if (before.SameAs(now))
+                return (false, $"every file of the TUF cache is as it was ({now.Describe()})");
+            var (_, what) = before.ChangesTo(now);
+            return (true, $"the TUF cache changed: {what}; it now holds {now.Describe()}");
+        });
     }
 
     /// <summary>The roles as the cache holds them (for status), or none.</summary>
