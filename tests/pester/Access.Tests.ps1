@@ -80,6 +80,8 @@ BeforeAll {
         @{ Rpc = 'certs.CreateRequestAsync'; Line = "New-StellaCertificateRequest -KeyId $($key.Id) -Subject 'CN=reader'" }
         @{ Rpc = 'certs.SetAsync'; Line = "Set-StellaKeyCertificate -Id $($key.Id) -Path $rootPem" }
         @{ Rpc = 'certs.UpdateChainAsync'; Line = "stella crypto cert update-chain --key $($key.Id)" }
+        @{ Rpc = 'keys.PublishAsync'; Line = "stella issuer keys publish $($key.Id)" }
+        @{ Rpc = 'hsm.SetPinAsync'; Line = "Set-StellaHsmPin -Slot primary -CurrentCredential ([pscredential]::new('pin', (ConvertTo-SecureString '11112222' -AsPlainText -Force))) -Credential ([pscredential]::new('pin', (ConvertTo-SecureString '99998888' -AsPlainText -Force))) -Confirm:`$false" }
     )
     # Changing RPCs no cmdlet line can reach as a reader here, with why; the sweep below refuses them at the RPC level.
     # (None now: tlog.ResubmitAsync, once listed here, is refused as a line below, against a daemon that logs to a real test log.)
