@@ -298,7 +298,12 @@ public sealed class AttestationStore(StateStore store, IEnumerable<IAttestationS
         if (status is { } s) { where.Add(s == AttestationStatus.Signed ? "a.status IN ($status, 'Logged')" : "a.status = $status"); cmd.Parameters.AddWithValue("$status", s.ToString()); }
         if (since is { } t) { where.Add("a.created_at >= $since"); cmd.Parameters.AddWithValue("$since", t.ToUnixTimeMilliseconds()); }
         if (predicateType is not null) { where.Add("a.predicate_type = $pt"); cmd.Parameters.AddWithValue("$pt", predicateType); }
-        if (subjectDigest is not null) { where.Add("a.id IN (SELECT attestation_id FROM attestation_subjects WHERE digest = $digest)"); cmd.Parameters.AddWithValue("$digest", subjectDigest); }
+        if (subjectDigest is not null)
+        {
+            where.Add(SubjectDigestFilter);
+            cmd.Parameters.AddWithValue("$digest", subjectDigest);
+            cmd.Parameters.AddWithValue("$prefix", DigestPrefix(subjectDigest));
+        }
         if (subjectName is not null) { where.Add("a.id IN (SELECT attestation_id FROM attestation_subjects WHERE name = $name)"); cmd.Parameters.AddWithValue("$name", subjectName); }
         cmd.CommandText = $"SELECT {Prefixed("a.")} FROM attestations a {(where.Count == 0 ? "" : "WHERE " + string.Join(" AND ", where))} ORDER BY a.created_at DESC, a.id DESC"
                           + (accept is null ? " LIMIT $limit;" : ";");
@@ -399,11 +404,8 @@ public sealed class AttestationStore(StateStore store, IEnumerable<IAttestationS
         var found = new Dictionary<string, List<AttestationRecord>>(StringComparer.Ordinal);
         var digests = batch.Where(b => !b.Force).Select(b => FirstDigest(b.Record)).Distinct(StringComparer.Ordinal).ToList();
         if (digests.Count == 0) return found;
-        using var cmd = Command(c, tx, $"""
-            SELECT {Prefixed("a.")}, s.digest, s.predicate_type FROM attestations a JOIN attestation_subjects s ON s.attestation_id = a.id
-            WHERE s.digest IN (SELECT value FROM json_each($digests)) ORDER BY a.created_at DESC, a.id DESC;
-            """, "$digests");
-        Set(cmd, System.Text.Json.JsonSerializer.Serialize(digests));
+        using var cmd = Command(c, tx, StoredBySubjectSql, "$prefixes", "$digests");
+        Set(cmd, System.Text.Json.JsonSerializer.Serialize(digests.Select(DigestPrefix).Distinct(StringComparer.Ordinal)), System.Text.Json.JsonSerializer.Serialize(digests));
         using var r = cmd.ExecuteReader();
         var subjectColumn = Columns.Split(", ").Length;
         while (r.Read())
@@ -413,6 +415,30 @@ public sealed class AttestationStore(StateStore store, IEnumerable<IAttestationS
             rows.Add(ReadRow(r));
         }
         return found;
+    }
+
+    /// <summary>
+    /// The "already attested" lookup of <see cref="StoredBySubject"/>: through the digest-prefix index (schema 12), then
+    /// the whole digest, so digests that share a prefix are told apart.
+    /// </summary>
+    internal static readonly string StoredBySubjectSql = $"""
+        SELECT {Prefixed("a.")}, s.digest, s.predicate_type FROM attestation_subjects s JOIN attestations a ON a.id = s.attestation_id
+        WHERE {DigestPrefixOf("s.digest")} IN (SELECT value FROM json_each($prefixes)) AND s.digest IN (SELECT value FROM json_each($digests))
+        ORDER BY a.created_at DESC, a.id DESC;
+        """;
+
+    /// <summary>The attestations of one subject digest, for <see cref="List"/>: through the digest-prefix index, then the whole digest.</summary>
+    internal static readonly string SubjectDigestFilter = $"a.id IN (SELECT attestation_id FROM attestation_subjects WHERE {DigestPrefixOf("digest")} = $prefix AND digest = $digest)";
+
+    // The digest-prefix index's expression (schema 12) over a column: the first 16 characters after the algorithm's
+    // colon. SQLite uses an index on an expression only for that expression written alike.
+    private static string DigestPrefixOf(string column) => $"substr({column}, instr({column}, ':') + 1, 16)";
+
+    /// <summary>What the digest-prefix index holds for <paramref name="digest"/> ("alg:hex"): the first 16 characters of its value.</summary>
+    internal static string DigestPrefix(string digest)
+    {
+        var value = digest.AsSpan(digest.IndexOf(':') + 1);
+        return value.Length > 16 ? value[..16].ToString() : value.ToString();
     }
 
     // The newest stored attestation with exactly this item's predicate type and subject digests, if any.
