@@ -30,6 +30,8 @@ public sealed class StateStore : IDisposable
     private SqliteConnection? _writer;
     private bool _writerBusy;
     private bool _initialized;
+    // Folds the WAL back off the gate (see WalCheckpointer); started once the database is migrated.
+    private WalCheckpointer? _checkpointer;
 
     public StateStore(DaemonPaths paths, ILogger<StateStore> logger)
         : this(paths.DatabasePath, logger)
@@ -51,6 +53,9 @@ public sealed class StateStore : IDisposable
     }
 
     public string DatabasePath { get; }
+
+    /// <summary>Whether the WAL checkpoint thread runs (from <see cref="Initialize"/> until <see cref="Checkpoint"/>).</summary>
+    internal bool CheckpointerRunning => _checkpointer?.IsRunning ?? false;
 
     /// <summary>The schema version after <see cref="Initialize"/>.</summary>
     public int SchemaVersion { get; private set; }
@@ -89,6 +94,7 @@ public sealed class StateStore : IDisposable
 
         SchemaVersion = SchemaMigrator.Migrate(connection, _logger);
         _initialized = true;
+        _checkpointer = new WalCheckpointer(Open, _logger);
         if (!OperatingSystem.IsWindows())
         {
             // The database holds audit records and (encrypted) key material: owner only.
@@ -111,18 +117,20 @@ public sealed class StateStore : IDisposable
     /// <summary>
     /// The kept writer connection, with a page cache large enough for the index pages a batch of writes touches: an
     /// index on random keys (subject digests) puts each row of a batch on a different page, and with SQLite's default
-    /// 2 MiB cache those pages were read back from the file in every transaction.
+    /// 2 MiB cache those pages were read back from the file in every transaction. Its own automatic checkpoint is only
+    /// the backstop, at a WAL eight times SQLite's default: the <see cref="WalCheckpointer"/> folds the WAL back.
     /// </summary>
     private SqliteConnection OpenWriter()
     {
         var connection = Open();
-        using var cache = connection.CreateCommand();
-        cache.CommandText = $"PRAGMA cache_size=-{WriterCacheKiB};";
-        cache.ExecuteNonQuery();
+        using var pragmas = connection.CreateCommand();
+        pragmas.CommandText = $"PRAGMA cache_size=-{WriterCacheKiB}; PRAGMA wal_autocheckpoint={WriterCheckpointBackstopPages};";
+        pragmas.ExecuteNonQuery();
         return connection;
     }
 
     private const int WriterCacheKiB = 32 * 1024;
+    private const int WriterCheckpointBackstopPages = 8 * 1000;
 
     /// <summary>
     /// Runs <paramref name="work"/> in one immediate transaction and commits it, together with what the current
@@ -150,6 +158,7 @@ public sealed class StateStore : IDisposable
                 tx.Commit();
             }
             failed = false;
+            _checkpointer?.Nudge();
             participant?.AfterCommit();
             return result;
         }
@@ -186,6 +195,7 @@ public sealed class StateStore : IDisposable
     {
         // Never opened (the start was refused): nothing to fold back, and no database to create where it was refused.
         if (!_initialized) return;
+        _checkpointer?.Dispose();
         CloseWriter();
         try
         {
