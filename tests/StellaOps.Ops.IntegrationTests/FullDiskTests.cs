@@ -5,9 +5,10 @@ using StellaOps.Ops.Contracts.Rpc;
 namespace StellaOps.Ops.IntegrationTests;
 
 /// <summary>
-/// Issue 9, item 15: the state directory on a real small file system (tmpfs, a few MB) that fills up. A change is
-/// refused as StorageFull ("the disk holding the state directory is full"), the storage check fails, the daemon will
-/// not start on the full disk and says why, and once there is room again it starts with everything acknowledged before.
+/// Issue 9, item 15: the state directory on a real small file system (tmpfs, a few MB) that fills up. A change that
+/// needs room is refused as StorageFull ("the disk holding the state directory is full"), the storage check fails, the
+/// daemon will not start on the full disk and says why, and once there is room again it starts with everything
+/// acknowledged before.
 /// </summary>
 public sealed class FullDiskTests : IAsyncLifetime
 {
@@ -41,8 +42,17 @@ public sealed class FullDiskTests : IAsyncLifetime
             await client.Config.SetAsync("keys.alerts.expiring_days", "21", CancellationToken.None);
             Fill(filler);
 
+            // A change that needs new room: 3 MB of evidence. (A small one may still commit on a full disk, durably, into
+            // the WAL's own space, which SQLite reuses once the checkpoint thread has folded the WAL back.)
+            var evidence = new AttestationRequest
+            {
+                Type = "test",
+                Subjects = [new AttestationSubject { Name = "big", Digest = new Dictionary<string, string> { ["sha256"] = new string('a', 64) } }],
+                PredicateJson = $"{{\"filler\":\"{new string('x', 3 * 1024 * 1024)}\"}}",
+                Force = true,
+            };
             var ex = await Assert.ThrowsAsync<OpsException>(() => HandshakeAndSettingsTests.Call(() =>
-                client.Config.SetAsync("keys.alerts.expiring_days", "22", CancellationToken.None)));
+                client.Attest.CreateAsync([evidence], null, CancellationToken.None)));
             Assert.Equal(OpsErrorCode.StorageFull, ex.Code);
             Assert.StartsWith($"The disk holding the state directory {d.StateDirectory} is full", ex.Message);
             Assert.DoesNotContain("incident", ex.Message);

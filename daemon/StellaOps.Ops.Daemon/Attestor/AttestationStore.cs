@@ -38,6 +38,10 @@ public sealed class AttestationStore(StateStore store, IEnumerable<IAttestationS
     /// </summary>
     public IReadOnlyList<(AttestationRecord Record, Recorded How)> Insert(IReadOnlyList<NewAttestation> batch, string instance, string actor)
     {
+        // What needs no database is worked out before the write gate is taken: the gate is held by one writer at a time.
+        var items = batch.Select(b => new PreparedItem(b.Record, b.Force, SubjectKey(b.Record), AttestationRecord.SubjectsJson(b.Record.Subjects),
+            $"{b.Record.Type} for {Describe(b.Record.Subjects)}; statement {b.Record.StatementDigest}")).ToArray();
+        var lookup = Lookup(batch);
         return store.InTransaction((c, tx) =>
         {
             var results = new List<(AttestationRecord, Recorded)>(batch.Count);
@@ -54,10 +58,9 @@ public sealed class AttestationStore(StateStore store, IEnumerable<IAttestationS
             using var subject = Command(c, tx, "INSERT INTO attestation_subjects(attestation_id, name, digest, predicate_type) VALUES ($id, $name, $digest, $pt);",
                 "$id", "$name", "$digest", "$pt");
             using var ev = EventCommand(c, tx);
-            var stored = StoredBySubject(c, tx, batch);
-            foreach (var (record, force) in batch)
+            var stored = StoredBySubject(c, tx, lookup);
+            foreach (var (record, force, key, subjectsJson, created) in items)
             {
-                var key = SubjectKey(record);
                 if (!force)
                 {
                     if (inBatch.TryGetValue(key, out var earlier)) { results.Add((earlier, Recorded.Existing)); continue; }
@@ -74,7 +77,7 @@ public sealed class AttestationStore(StateStore store, IEnumerable<IAttestationS
                         continue;
                     }
                 }
-                Set(insert, record.Id, record.Type, record.PredicateType, AttestationRecord.SubjectsJson(record.Subjects), record.Statement,
+                Set(insert, record.Id, record.Type, record.PredicateType, subjectsJson, record.Statement,
                     record.StatementDigest, nameof(AttestationStatus.Pending), record.CreatedAt.ToUnixTimeMilliseconds(), record.CreatedBy, instance);
                 insert.ExecuteNonQuery();
                 foreach (var s in record.Subjects)
@@ -83,7 +86,7 @@ public sealed class AttestationStore(StateStore store, IEnumerable<IAttestationS
                         Set(subject, record.Id, s.Name, $"{alg}:{hex}", record.PredicateType);
                         subject.ExecuteNonQuery();
                     }
-                AddEvent(ev, record.Id, record.CreatedAt, "created", $"{record.Type} for {Describe(record.Subjects)}; statement {record.StatementDigest}", null, actor);
+                AddEvent(ev, record.Id, record.CreatedAt, "created", created, null, actor);
                 inBatch[key] = record;
                 results.Add((record, Recorded.New));
             }
@@ -399,13 +402,12 @@ public sealed class AttestationStore(StateStore store, IEnumerable<IAttestationS
     /// by "digest|predicate type". Read before anything of the batch is written, which is the same answer as
     /// asking per item: a row this batch writes is found through the batch's own map before the store is asked.
     /// </summary>
-    private static Dictionary<string, List<AttestationRecord>> StoredBySubject(SqliteConnection c, SqliteTransaction tx, IReadOnlyList<NewAttestation> batch)
+    private static Dictionary<string, List<AttestationRecord>> StoredBySubject(SqliteConnection c, SqliteTransaction tx, (string Prefixes, string Digests)? lookup)
     {
         var found = new Dictionary<string, List<AttestationRecord>>(StringComparer.Ordinal);
-        var digests = batch.Where(b => !b.Force).Select(b => FirstDigest(b.Record)).Distinct(StringComparer.Ordinal).ToList();
-        if (digests.Count == 0) return found;
+        if (lookup is not { } parameters) return found;
         using var cmd = Command(c, tx, StoredBySubjectSql, "$prefixes", "$digests");
-        Set(cmd, System.Text.Json.JsonSerializer.Serialize(digests.Select(DigestPrefix).Distinct(StringComparer.Ordinal)), System.Text.Json.JsonSerializer.Serialize(digests));
+        Set(cmd, parameters.Prefixes, parameters.Digests);
         using var r = cmd.ExecuteReader();
         var subjectColumn = Columns.Split(", ").Length;
         while (r.Read())
@@ -416,6 +418,20 @@ public sealed class AttestationStore(StateStore store, IEnumerable<IAttestationS
         }
         return found;
     }
+
+    /// <summary>
+    /// The parameters of <see cref="StoredBySubject"/> for a batch (JSON arrays of the first digest of each item without
+    /// Force, and of their prefixes), or null when every item has Force.
+    /// </summary>
+    private static (string Prefixes, string Digests)? Lookup(IReadOnlyList<NewAttestation> batch)
+    {
+        var digests = batch.Where(b => !b.Force).Select(b => FirstDigest(b.Record)).Distinct(StringComparer.Ordinal).ToList();
+        if (digests.Count == 0) return null;
+        return (System.Text.Json.JsonSerializer.Serialize(digests.Select(DigestPrefix).Distinct(StringComparer.Ordinal)), System.Text.Json.JsonSerializer.Serialize(digests));
+    }
+
+    /// <summary>A batch item with what it is written with: its "already attested" key, its subjects as stored, its "created" event.</summary>
+    private sealed record PreparedItem(AttestationRecord Record, bool Force, string SubjectKey, string SubjectsJson, string Created);
 
     /// <summary>
     /// The "already attested" lookup of <see cref="StoredBySubject"/>: through the digest-prefix index (schema 12), then
