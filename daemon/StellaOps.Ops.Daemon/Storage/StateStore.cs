@@ -94,7 +94,7 @@ public sealed class StateStore : IDisposable
 
         SchemaVersion = SchemaMigrator.Migrate(connection, _logger);
         _initialized = true;
-        _checkpointer = new WalCheckpointer(Open, _logger);
+        _checkpointer = new WalCheckpointer(DatabasePath, Open, _logger);
         if (!OperatingSystem.IsWindows())
         {
             // The database holds audit records and (encrypted) key material: owner only.
