@@ -446,15 +446,18 @@ public sealed class AttestationStore(StateStore store, IEnumerable<IAttestationS
     /// <summary>The attestations of one subject digest, for <see cref="List"/>: through the digest-prefix index, then the whole digest.</summary>
     internal static readonly string SubjectDigestFilter = $"a.id IN (SELECT attestation_id FROM attestation_subjects WHERE {DigestPrefixOf("digest")} = $prefix AND digest = $digest)";
 
-    // The digest-prefix index's expression (schema 12) over a column: the first 16 characters after the algorithm's
-    // colon. SQLite uses an index on an expression only for that expression written alike.
-    private static string DigestPrefixOf(string column) => $"substr({column}, instr({column}, ':') + 1, 16)";
+    // How many characters of a digest's value the digest-prefix index holds: migration 12 writes the same number.
+    private const int DigestPrefixLength = 16;
 
-    /// <summary>What the digest-prefix index holds for <paramref name="digest"/> ("alg:hex"): the first 16 characters of its value.</summary>
+    // The digest-prefix index's expression (schema 12) over a column: the first characters after the algorithm's
+    // colon. SQLite uses an index on an expression only for that expression written alike.
+    private static string DigestPrefixOf(string column) => $"substr({column}, instr({column}, ':') + 1, {DigestPrefixLength})";
+
+    /// <summary>What the digest-prefix index holds for <paramref name="digest"/> ("alg:hex"): the first characters of its value.</summary>
     internal static string DigestPrefix(string digest)
     {
         var value = digest.AsSpan(digest.IndexOf(':') + 1);
-        return value.Length > 16 ? value[..16].ToString() : value.ToString();
+        return value[..Math.Min(value.Length, DigestPrefixLength)].ToString();
     }
 
     // The newest stored attestation with exactly this item's predicate type and subject digests, if any.

@@ -283,7 +283,7 @@ public static class SchemaMigrations
         // lookup: an entry of about 25 bytes instead of the whole digest and predicate type (about 120). Digests are
         // random, so each new attestation's entry lands on a page of its own; smaller entries keep the index in the
         // writer's cache for seven times as many attestations and split pages seven times less often. The expression
-        // is AttestationStore.DigestPrefix's, written exactly alike, or SQLite does not use the index.
+        // is AttestationStore.DigestPrefixOf's, written exactly alike, or SQLite does not use the index.
         new(12, "attestation_subjects_digest_prefix", """
             CREATE INDEX attestation_subjects_digest_prefix ON attestation_subjects(substr(digest, instr(digest, ':') + 1, 16));
             DROP INDEX attestation_subjects_digest;

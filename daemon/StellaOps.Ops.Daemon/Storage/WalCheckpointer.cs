@@ -15,7 +15,7 @@ namespace StellaOps.Ops.Daemon.Storage;
 internal sealed class WalCheckpointer : IDisposable
 {
     /// <summary>At most one checkpoint this often; the commits between two are folded back together.</summary>
-    internal static readonly TimeSpan Interval = TimeSpan.FromMilliseconds(100);
+    private static readonly TimeSpan Interval = TimeSpan.FromMilliseconds(100);
 
     private readonly string _database;
     private readonly Func<SqliteConnection> _open;
