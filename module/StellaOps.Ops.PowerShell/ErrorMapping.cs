@@ -21,7 +21,7 @@ public static class ErrorMapping
         OpsErrorCode.ProtocolMismatch => ErrorCategory.InvalidOperation,
         OpsErrorCode.Conflict => ErrorCategory.ResourceExists,
         OpsErrorCode.KeyExpired or OpsErrorCode.KeyNotActive or OpsErrorCode.NoActiveKey or OpsErrorCode.KeyRevoked => ErrorCategory.InvalidOperation,
-        OpsErrorCode.HsmUnavailable or OpsErrorCode.HsmNotConfigured or OpsErrorCode.TrustUnavailable or OpsErrorCode.TransparencyLogUnavailable or OpsErrorCode.StorageFull => ErrorCategory.ResourceUnavailable,
+        OpsErrorCode.HsmUnavailable or OpsErrorCode.HsmNotConfigured or OpsErrorCode.TrustUnavailable or OpsErrorCode.TransparencyLogUnavailable or OpsErrorCode.StorageFull or OpsErrorCode.MasterKeyMissing => ErrorCategory.ResourceUnavailable,
         OpsErrorCode.HsmPinIncorrect or OpsErrorCode.HsmPinLocked => ErrorCategory.AuthenticationError,
         OpsErrorCode.HsmPinFileNotWritten or OpsErrorCode.HsmPinOutOfStep => ErrorCategory.WriteError,
         OpsErrorCode.VerificationFailed or OpsErrorCode.UntrustedPath or OpsErrorCode.UntrustedPeer => ErrorCategory.SecurityError,

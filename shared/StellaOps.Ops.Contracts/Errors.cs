@@ -22,6 +22,8 @@ public enum OpsErrorCode
     KeyNotActive = 1102,
     NoActiveKey = 1103,
     KeyRevoked = 1104,
+    /// <summary>The master key that seals software keys is gone: restore it from backup (a new one opens none of them).</summary>
+    MasterKeyMissing = 1105,
     HsmUnavailable = 1200,
     HsmPinIncorrect = 1201,
     HsmPinLocked = 1202,

@@ -23,7 +23,7 @@ internal sealed class DaemonCore : IDisposable
     {
         Time = time;
         _dir = Directory.CreateTempSubdirectory("stellaops-core-").FullName;
-        var paths = new DaemonPaths(Options.Create(new DaemonOptions { StateDirectory = _dir }), Options.Create(new IpcOptions { Endpoint = Path.Combine(_dir, "s.sock") }));
+        var paths = Paths = new DaemonPaths(Options.Create(new DaemonOptions { StateDirectory = _dir }), Options.Create(new IpcOptions { Endpoint = Path.Combine(_dir, "s.sock") }));
         State = new StateStore(paths, NullLogger<StateStore>.Instance);
         State.Initialize();
         var runtime = new RuntimeSettingsSource();
@@ -35,16 +35,18 @@ internal sealed class DaemonCore : IDisposable
         var hsm = new NoHsmConfigured();
         Selection = new SigningKeySelection(KeyStore, usability, Settings, hsm, time);
         Audit = new AuditLog(new EventStore(State), NullLogger<AuditLog>.Instance);
-        Keys = new KeyService(KeyStore, new SoftwareKeyVault(paths), hsm, Selection, usability, Settings, paths, Audit, time, NullLogger<KeyService>.Instance);
+        Keys = new KeyService(KeyStore, Vault = new SoftwareKeyVault(paths, Audit), hsm, Selection, usability, Settings, paths, Audit, time, NullLogger<KeyService>.Instance);
         Usability = usability;
         Signer = new BatchSigner(Keys, NullLogger<BatchSigner>.Instance);
     }
 
     public ManualTime Time { get; }
+    public DaemonPaths Paths { get; }
     public StateStore State { get; }
     public SettingsService Settings { get; }
     public AuditLog Audit { get; }
     public KeyService Keys { get; }
+    public SoftwareKeyVault Vault { get; }
     public KeyStore KeyStore { get; }
     public KeyUsability Usability { get; }
     public SigningKeySelection Selection { get; }

@@ -63,7 +63,7 @@ public sealed class KeyPublishAuditTests : IDisposable
         File.WriteAllText(planned.PemPath, _core.Keys.PublicKey(after.Id).Pem);
         Assert.Equal(2, _core.Audit.OpenIntents(KeyPublishIntent.Subject).Count);
 
-        _core.Keys.SettleInterruptedPublishes();
+        _core.Keys.SettleInterrupted();
 
         Assert.Empty(_core.Audit.OpenIntents(KeyPublishIntent.Subject));
         var notApplied = Assert.Single(Audit($"(intent {notWritten.Id}, started"));
@@ -75,7 +75,7 @@ public sealed class KeyPublishAuditTests : IDisposable
         Assert.Contains($"{planned.PemPath} holds the public key {after.Id}", applied.Message, StringComparison.Ordinal);
 
         // Settled once: the next start finds nothing open and writes nothing more.
-        _core.Keys.SettleInterruptedPublishes();
+        _core.Keys.SettleInterrupted();
         Assert.Single(Audit($"(intent {written.Id}, started"));
     }
 

@@ -21,10 +21,10 @@ public sealed class KeyRotationService(KeyService keys, KeyStore store, Settings
     private static readonly Counter<long> Alerts = Meter.CreateCounter<long>("attestor_key_expiry_alerts_total");
     private static readonly Counter<long> Rotations = Meter.CreateCounter<long>("attestor_key_rotations_total");
 
-    /// <summary>Completes the audit of key publications a stop interrupted, before the endpoint opens (it starts last).</summary>
+    /// <summary>Completes the audit of changes to key files (master key, publications) a stop interrupted, before the endpoint opens (it starts last).</summary>
     public override Task StartAsync(CancellationToken cancellationToken)
     {
-        keys.SettleInterruptedPublishes();
+        keys.SettleInterrupted();
         return base.StartAsync(cancellationToken);
     }
 

@@ -296,7 +296,7 @@ public sealed class KeyService(
         var planned = KeyPublishIntent.For(key.Id, path, pem, metaPath);
         var heldBefore = planned.Holds();
         // The folder is what verification trusts, and files cannot join a transaction: the audit's "started" is
-        // committed before they change and the outcome after; a crash between is settled at start (SettleInterruptedPublishes).
+        // committed before they change and the outcome after; a crash between is settled at start (SettleInterrupted).
         var intent = audit.StartIntent(KeyPublishIntent.Subject, "keys.publish", $"about to write the public key {key.Id} to {path} and {metaPath}", planned.ToJson(),
             () => heldBefore ? (false, $"{path} already held this key") : planned.Holds() ? (true, $"wrote {path} and {metaPath}") : (false, $"{path} was not written"));
         await intent.RunAsync(async () =>
@@ -313,10 +313,17 @@ public sealed class KeyService(
     }
 
     /// <summary>
-    /// At start: completes every key publication a stop of the daemon interrupted between its audit intent and its
-    /// outcome, as "interrupted: applied" when the folder holds the key, "not applied" when it does not.
+    /// At start: completes the audit of every change to key files a stop of the daemon interrupted between its intent
+    /// and its outcome: the master key's creation (<see cref="SoftwareKeyVault.SettleInterruptedCreation"/>), and key
+    /// publications, as "interrupted: applied" when the folder holds the key, "not applied" when it does not.
     /// </summary>
-    public void SettleInterruptedPublishes()
+    public void SettleInterrupted()
+    {
+        vault.SettleInterruptedCreation();
+        SettleInterruptedPublishes();
+    }
+
+    private void SettleInterruptedPublishes()
         => audit.SettleInterrupted(KeyPublishIntent.Subject, "Key publication", "what the issuer folder holds", open =>
             KeyPublishIntent.FromJson(open.Intent) is not { } planned
                 ? (true, "the intent is not readable, so the publication is taken as applied; run 'stella issuer keys publish' again to be sure of the folder")

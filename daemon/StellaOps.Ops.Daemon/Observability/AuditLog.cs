@@ -59,14 +59,18 @@ public sealed class AuditLog(EventStore events, ILogger<AuditLog> logger)
     /// (what <paramref name="subject"/>'s start-up settling needs to tell whether it happened), in one transaction,
     /// before the change. Inside a mutating call, the record is the call's (its caller, action and arguments) and the
     /// call writes no other; otherwise it is the daemon's <paramref name="action"/>. <paramref name="effects"/> says,
-    /// when the outcome is written, whether anything changed and what.
+    /// when the outcome is written, whether anything changed and what. With <paramref name="ownRecord"/> the intent is
+    /// a record of its own inside the call (a file the call needs made on the way, such as the master key its first
+    /// software key is sealed with): the call's caller, but <paramref name="action"/>, and the call keeps its own record,
+    /// in the transaction of its own change.
     /// </summary>
-    public AuditIntent StartIntent(string subject, string action, string about, string intent, Func<(bool Changed, string What)> effects)
+    public AuditIntent StartIntent(string subject, string action, string about, string intent, Func<(bool Changed, string What)> effects, bool ownRecord = false)
     {
-        var call = TransactionParticipant.Current as AuditedCall;
-        var who = call?.Who ?? Who(null);
+        var current = TransactionParticipant.Current as AuditedCall;
+        var call = ownRecord ? null : current;
+        var who = current?.Who ?? Who(null);
         action = call?.Action ?? action;
-        var detail = call?.Detail ?? "";
+        var detail = call?.Detail ?? (ownRecord && current is not null ? $"during {current.Action}" : "");
         var message = $"{action} by {who} started{(detail.Length == 0 ? "" : ": " + detail)}: {about}";
         var id = events.StartIntent(Event(who, action, message, succeeded: true), subject, detail, intent);
         Journal(message);
