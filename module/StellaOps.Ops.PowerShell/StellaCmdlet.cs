@@ -1,8 +1,8 @@
-using System.Collections.Concurrent;
 using System.Management.Automation;
 using StellaOps.Ops.Contracts;
 using StellaOps.Ops.Contracts.Client;
 using StellaOps.Ops.Contracts.Rpc;
+using StellaOps.Ops.PowerShell.Pipeline;
 
 namespace StellaOps.Ops.PowerShell;
 
@@ -23,6 +23,9 @@ public abstract class StellaCmdlet : PSCmdlet
     [Parameter]
     [ValidateNotNullOrEmpty]
     public string? Endpoint { get; set; }
+
+    /// <summary>Where this cmdlet waits for async work and runs what it posts back (progress): its pipeline thread.</summary>
+    internal PipelineThread PipelineThread { get; } = new();
 
     /// <summary>Cancelled when the user presses Ctrl+C (StopProcessing) or the pipeline is stopped.</summary>
     protected internal CancellationToken StopToken => _stopping.Token;
@@ -100,30 +103,17 @@ public abstract class StellaCmdlet : PSCmdlet
         => RunOnPipeline((_, ct) => work(ct), activity);
 
     /// <summary>
-    /// Starts the work on the thread pool and pumps its progress reports on this (the pipeline) thread, where
-    /// WriteProgress is allowed, until it completes. StopProcessing cancels the token: StreamJsonRpc then sends
-    /// $/cancelRequest, so the daemon stops too.
+    /// Starts the work on the thread pool and waits for it on this (the pipeline) thread, writing its progress reports
+    /// there as they arrive (<see cref="PipelineThread"/>). Ctrl+C ends the wait at once; StopProcessing cancels the
+    /// token: StreamJsonRpc then sends $/cancelRequest, so the daemon stops too.
     /// </summary>
     private T RunOnPipeline<T>(Func<IProgress<OperationProgress>?, CancellationToken, Task<T>> work, string? activity)
     {
-        using var queue = new BlockingCollection<OperationProgress>();
-        var reporter = activity is null ? null : new QueueProgress(queue);
-        var task = Task.Run(() => work(reporter, _stopping.Token));
-        task.ContinueWith(_ => { try { queue.CompleteAdding(); } catch (ObjectDisposedException) { } }, TaskScheduler.Default);
-
         ProgressRecord? last = null;
-        if (activity is not null)
-        {
-            foreach (var p in queue.GetConsumingEnumerable()) last = WriteDaemonProgress(p, activity);
-        }
-
+        using var reporter = activity is null ? null : PipelineThread.Progress<OperationProgress>(p => last = WriteDaemonProgress(p, activity));
         try
         {
-            return task.GetAwaiter().GetResult();
-        }
-        catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
-        {
-            throw new PipelineStoppedException();
+            return PipelineThread.Wait(Task.Run(() => work(reporter, _stopping.Token)), _stopping.Token);
         }
         finally
         {
@@ -135,6 +125,13 @@ public abstract class StellaCmdlet : PSCmdlet
             }
         }
     }
+
+    /// <summary>
+    /// Waits on the pipeline thread (<see cref="PipelineThread"/>) for work on local files this cmdlet started itself
+    /// (an offline import), until it ends: it hears Ctrl+C through <see cref="StopToken"/>, and a change to files is
+    /// never left running behind the prompt, as an abandoned daemon call can be.
+    /// </summary>
+    protected T Await<T>(Task<T> work) => PipelineThread.Wait(work, CancellationToken.None);
 
     /// <summary>Writes a progress report of the daemon's as this cmdlet's progress record (on the pipeline thread); returns it so the caller can complete it.</summary>
     internal ProgressRecord WriteDaemonProgress(OperationProgress progress, string activity)
@@ -197,15 +194,5 @@ public abstract class StellaCmdlet : PSCmdlet
         var preference = GetVariableValue("VerbosePreference");
         if (preference is null) return false; // unset: PowerShell's default, SilentlyContinue
         return !LanguagePrimitives.TryConvertTo<ActionPreference>(preference, out var p) || p is not (ActionPreference.SilentlyContinue or ActionPreference.Ignore);
-    }
-
-    private sealed class QueueProgress(BlockingCollection<OperationProgress> queue) : IProgress<OperationProgress>
-    {
-        public void Report(OperationProgress value)
-        {
-            try { queue.TryAdd(value); }
-            catch (ObjectDisposedException) { }
-            catch (InvalidOperationException) { } // completed: the call already returned
-        }
     }
 }

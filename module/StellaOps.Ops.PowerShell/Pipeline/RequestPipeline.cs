@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Management.Automation;
 using StellaOps.Ops.Contracts;
 using StellaOps.Ops.Contracts.Client;
@@ -32,8 +31,6 @@ public sealed class RequestPipeline<TRequest, TAnswer>
     private readonly string? _progressActivity;
     private readonly RequestPipelineLimits _limits;
     private readonly Queue<Batch> _sent = new();
-    private readonly ConcurrentQueue<OperationProgress> _progress = new();
-    private readonly AutoResetEvent _progressArrived = new(false);
     private List<Entry> _filling = [];
     private int _fillingRequests;
     private int _fillingBytes;
@@ -117,7 +114,8 @@ public sealed class RequestPipeline<TRequest, TAnswer>
         {
             _anySent = true;
             var client = _client!;
-            var progress = withProgress ? new QueueProgress(this) : null;
+            // The daemon's progress arrives on the connection's thread; it is written on the pipeline thread.
+            var progress = withProgress ? _cmdlet.PipelineThread.Progress<OperationProgress>(p => _lastProgress = _cmdlet.WriteDaemonProgress(p, _progressActivity!)) : null;
             var stop = _cmdlet.StopToken;
             // Started off the pipeline thread: writing a request to a daemon that does not read must not hold up Ctrl+C.
             answer = Task.Run(() => _call(client, requests, progress, stop), stop);
@@ -180,28 +178,18 @@ public sealed class RequestPipeline<TRequest, TAnswer>
     /// <summary>Waits on the pipeline thread for a batch's answer, writing the daemon's progress meanwhile; Ctrl+C ends the wait at once.</summary>
     private TAnswer[] Await(Task<TAnswer[]> answer)
     {
-        var stop = _cmdlet.StopToken;
-        while (!answer.IsCompleted)
-        {
-            WaitHandle.WaitAny([((IAsyncResult)answer).AsyncWaitHandle, _progressArrived, stop.WaitHandle]);
-            if (stop.IsCancellationRequested) throw new PipelineStoppedException();
-            WriteProgress();
-        }
         try
         {
-            return answer.GetAwaiter().GetResult();
+            return _cmdlet.PipelineThread.Wait(answer, _cmdlet.StopToken);
         }
-        catch (Exception ex)
+        catch (Exception ex) when (ex is not PipelineStoppedException)
         {
-            if (stop.IsCancellationRequested) throw new PipelineStoppedException();
+            if (_cmdlet.StopToken.IsCancellationRequested) throw new PipelineStoppedException();
             throw OpsClient.Translate(ex, _cmdlet.ResolvedEndpoint);
         }
     }
 
-    private void WriteProgress()
-    {
-        while (_progress.TryDequeue(out var p)) _lastProgress = _cmdlet.WriteDaemonProgress(p, _progressActivity!);
-    }
+    private void WriteProgress() => _cmdlet.PipelineThread.RunPosted();
 
     private void WriteError(OpsException error, object target) => _cmdlet.WriteError(ErrorMapping.ToErrorRecord(error, target));
 
@@ -209,14 +197,4 @@ public sealed class RequestPipeline<TRequest, TAnswer>
     private readonly record struct Entry(TRequest? Request, object Target, ErrorRecord? Failure);
 
     private sealed record Batch(Task<TAnswer[]> Answer, List<Entry> Entries);
-
-    /// <summary>The daemon's progress reports, handed to the pipeline thread (they arrive on the connection's thread).</summary>
-    private sealed class QueueProgress(RequestPipeline<TRequest, TAnswer> pipeline) : IProgress<OperationProgress>
-    {
-        public void Report(OperationProgress value)
-        {
-            pipeline._progress.Enqueue(value);
-            pipeline._progressArrived.Set();
-        }
-    }
 }

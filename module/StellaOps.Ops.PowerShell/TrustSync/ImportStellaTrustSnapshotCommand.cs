@@ -69,10 +69,9 @@ public sealed class ImportStellaTrustSnapshotCommand : TrustSyncCmdlet
             {
                 var trust = OperatingSystem.IsWindows() ? null : PathTrust.ForThisProcess();
                 var checkedFiles = TrustSnapshotBundle.Check(files);
-                var before = CachedTrustAsync(metadata, targets, trust).GetAwaiter().GetResult();
-                var result = TrustSnapshotImporter.ImportAsync(checkedFiles, metadata, targets, TrustTargets, Force, trust, TimeProvider.System, StopToken)
-                    .GetAwaiter().GetResult();
-                var after = CachedTrustAsync(metadata, targets, trust).GetAwaiter().GetResult();
+                var before = Await(CachedTrustAsync(metadata, targets, trust));
+                var result = Await(TrustSnapshotImporter.ImportAsync(checkedFiles, metadata, targets, TrustTargets, Force, trust, TimeProvider.System, StopToken));
+                var after = Await(CachedTrustAsync(metadata, targets, trust));
                 WriteResult(new TrustSyncResult
                 {
                     RepositoryUrl = metadata,

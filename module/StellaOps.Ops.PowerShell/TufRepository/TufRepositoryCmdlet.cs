@@ -2,6 +2,7 @@ using System.Management.Automation;
 using System.Runtime.InteropServices;
 using StellaOps.Ops.Contracts;
 using StellaOps.Ops.Contracts.Unix;
+using StellaOps.Ops.PowerShell.Pipeline;
 using StellaOps.Ops.Tuf;
 using TufRepo = StellaOps.Ops.Tuf.Repository.TufRepository;
 using StellaOps.Ops.Tuf.Repository;
@@ -104,7 +105,7 @@ public abstract class TufRepositoryCmdlet : PSCmdlet
     {
         try
         {
-            PipelineThreadContext.Run(body);
+            new PipelineThread().Run(body);
         }
         catch (OpsException e)
         {
