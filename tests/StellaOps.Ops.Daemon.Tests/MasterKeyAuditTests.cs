@@ -1,5 +1,6 @@
 using StellaOps.Ops.Contracts;
 using StellaOps.Ops.Contracts.Rpc;
+using StellaOps.Ops.Daemon.Hosting;
 using StellaOps.Ops.Daemon.Keys;
 using StellaOps.Ops.Daemon.Observability;
 using StellaOps.Ops.Daemon.Storage;
@@ -79,9 +80,16 @@ public sealed class MasterKeyAuditTests : IDisposable
         Assert.False(File.Exists(_core.Vault.MasterKeyPath));
         Assert.Single(Audit(SoftwareKeyVault.CreateAction + " by daemon started"));
 
-        // Restored from backup, the key unseals again.
+        // The storage check says so, naming the file, and what to do.
+        var check = await new StorageHealthCheck(_core.State, new StatePermissions(_core.Paths)).RunAsync(default);
+        Assert.Equal(DoctorStatus.Fail, check.Status);
+        Assert.Equal($"1 software key(s) are sealed under the master key {_core.Vault.MasterKeyPath}, which is missing: they cannot sign.", check.Message);
+        Assert.Contains("from the backup", check.Remediation, StringComparison.Ordinal);
+
+        // Restored from backup, the key unseals again, and the check passes.
         File.WriteAllBytes(_core.Vault.MasterKeyPath, master);
         if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(_core.Vault.MasterKeyPath, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        Assert.Equal(DoctorStatus.Pass, (await new StorageHealthCheck(_core.State, new StatePermissions(_core.Paths)).RunAsync(default)).Status);
         var pkcs8 = restarted.Unseal(key.Id, sealedKey);
         Assert.NotEmpty(pkcs8);
         System.Security.Cryptography.CryptographicOperations.ZeroMemory(pkcs8);

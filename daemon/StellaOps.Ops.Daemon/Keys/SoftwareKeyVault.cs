@@ -72,7 +72,7 @@ public sealed class SoftwareKeyVault(DaemonPaths paths, AuditLog audit)
                 if (!createIfMissing)
                     throw new OpsException(OpsErrorCode.MasterKeyMissing,
                         $"The master key {MasterKeyPath} is missing, so the software key {keyId} cannot be unsealed.", keyId,
-                        $"Restore {MasterKeyPath} (owner the daemon's user, mode 0600) from the backup of the state directory and restart stella-opsd. The daemon does not make a new one here: a new master key would open none of the keys sealed under the old.");
+                        $"Restore {MasterKeyPath} (owner the daemon's user, mode 0600) from the backup of the state directory; the next signature reads it. The daemon does not make a new one here: a new master key would open none of the keys sealed under the old.");
                 Create(dir);
             }
             var bytes = File.ReadAllBytes(MasterKeyPath);

@@ -6,8 +6,9 @@ using StellaOps.Ops.Daemon.Doctor;
 namespace StellaOps.Ops.Daemon.Storage;
 
 /// <summary>
-/// The state database answers, passes SQLite's own consistency check and takes a write; its disk has room; and
-/// nobody but the daemon's user (or root) can change the state directory, the database or the keys.
+/// The state database answers, passes SQLite's own consistency check and takes a write; its disk has room;
+/// nobody but the daemon's user (or root) can change the state directory, the database or the keys; and the master
+/// key is there when software keys are sealed under it.
 /// </summary>
 public sealed class StorageHealthCheck(StateStore store, StatePermissions permissions) : IHealthCheck
 {
@@ -29,6 +30,10 @@ public sealed class StorageHealthCheck(StateStore store, StatePermissions permis
         var directory = Path.GetDirectoryName(store.DatabasePath)!;
         var free = StorageSpace.FreeBytes(directory);
         var untrusted = permissions.Inspect();
+        using var keys = c.CreateCommand();
+        keys.CommandText = "SELECT count(*) FROM keys WHERE sealed_private_key IS NOT NULL AND status <> 'Revoked';";
+        var sealedKeys = Convert.ToInt64(keys.ExecuteScalar(), CultureInfo.InvariantCulture);
+        var masterMissing = sealedKeys > 0 && !File.Exists(permissions.MasterKeyPath);
 
         var evidence = new Dictionary<string, string>
         {
@@ -38,10 +43,13 @@ public sealed class StorageHealthCheck(StateStore store, StatePermissions permis
             ["journalMode"] = journal,
             ["freeBytes"] = free.ToString(CultureInfo.InvariantCulture),
             ["permissions"] = untrusted.Count == 0 ? "ok" : string.Join("; ", untrusted),
+            ["sealedSoftwareKeys"] = sealedKeys.ToString(CultureInfo.InvariantCulture),
         };
         var (status, message, fix) =
             verdict != "ok" ? (DoctorStatus.Fail, $"SQLite reports damage: {verdict}", "Stop the daemon and restore the state directory from backup.")
             : untrusted.Count > 0 ? (DoctorStatus.Fail, $"{string.Join("; ", untrusted)}: someone other than the daemon's user could read or change the evidence or the software keys.", untrusted[0].Fix)
+            : masterMissing ? (DoctorStatus.Fail, $"{sealedKeys} software key(s) are sealed under the master key {permissions.MasterKeyPath}, which is missing: they cannot sign.",
+                $"Restore {permissions.MasterKeyPath} (owner the daemon's user, mode 0600) from the backup of the state directory; a new master key would open none of them.")
             : free < StorageSpace.MinimumFreeBytes ? Full(directory)
             : free < StorageSpace.LowFreeBytes ? (DoctorStatus.Warn, $"Only {free / (1024 * 1024)} MiB free on the disk holding the state directory {directory}.", "Free disk space: evidence cannot be recorded on a full disk.")
             : (DoctorStatus.Pass, $"Database consistent ({journal}, schema v{store.SchemaVersion}).", (string?)null);
