@@ -8,6 +8,9 @@ public sealed class LogFaults
 {
     private int _failNext;
     private int _dropNext;
+    private int _holdNext;
+    private int _held;
+    private TaskCompletionSource _release = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     /// <summary>Every request answers 503 (the log is down).</summary>
     public volatile bool Down;
@@ -38,6 +41,24 @@ public sealed class LogFaults
     /// <summary>The next N requests have their connection dropped with no answer.</summary>
     public int DropNext { get => Volatile.Read(ref _dropNext); set => Volatile.Write(ref _dropNext, value); }
 
+    /// <summary>The next N requests wait, unanswered, until <see cref="ReleaseHeld"/> (or their client gives up).</summary>
+    public int HoldNext { get => Volatile.Read(ref _holdNext); set => Volatile.Write(ref _holdNext, value); }
+
+    /// <summary>Requests waiting now because of <see cref="HoldNext"/>.</summary>
+    public int Held => Volatile.Read(ref _held);
+
+    /// <summary>Lets every held request go on.</summary>
+    public void ReleaseHeld() => Interlocked.Exchange(ref _release, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
+
+    internal async Task HoldIfAskedAsync(CancellationToken aborted)
+    {
+        if (!TakeOne(ref _holdNext)) return;
+        var release = Volatile.Read(ref _release).Task;
+        Interlocked.Increment(ref _held);
+        try { await release.WaitAsync(aborted); }
+        finally { Interlocked.Decrement(ref _held); }
+    }
+
     internal bool TakeFailure() => TakeOne(ref _failNext);
 
     internal bool TakeDrop() => TakeOne(ref _dropNext);
@@ -47,6 +68,8 @@ public sealed class LogFaults
         Down = false;
         FailNext = 0;
         DropNext = 0;
+        HoldNext = 0;
+        ReleaseHeld();
         FailStatus = 503;
         RetryAfterSeconds = 0;
         DelayMilliseconds = 0;

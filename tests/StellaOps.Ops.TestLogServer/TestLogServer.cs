@@ -65,6 +65,7 @@ public sealed class TestLogServer : IAsyncDisposable
             if (context.Request.Path.StartsWithSegments("/_test")) { await next(context); return; }
             var faults = log.Faults;
             if (faults.DelayMilliseconds > 0) await Task.Delay(faults.DelayMilliseconds, context.RequestAborted);
+            await faults.HoldIfAskedAsync(context.RequestAborted);
             if (faults.TakeDrop()) { context.Abort(); return; }
             if (faults.Down || faults.TakeFailure())
             {
@@ -130,6 +131,8 @@ public sealed class TestLogServer : IAsyncDisposable
         if (e.TryGetProperty("retryAfterSeconds", out v)) f.RetryAfterSeconds = v.GetInt32();
         if (e.TryGetProperty("delayMilliseconds", out v)) f.DelayMilliseconds = v.GetInt32();
         if (e.TryGetProperty("dropNext", out v)) f.DropNext = v.GetInt32();
+        if (e.TryGetProperty("holdNext", out v)) f.HoldNext = v.GetInt32();
+        if (e.TryGetProperty("releaseHeld", out v) && v.GetBoolean()) f.ReleaseHeld();
         if (e.TryGetProperty("forgeProof", out v)) f.ForgeProof = v.GetBoolean();
         if (e.TryGetProperty("wrongKey", out v)) f.WrongKey = v.GetBoolean();
         if (e.TryGetProperty("otherContent", out v)) f.OtherContent = v.GetBoolean();

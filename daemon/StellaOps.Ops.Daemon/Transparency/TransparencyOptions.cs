@@ -21,7 +21,7 @@ public sealed class TransparencyOptions
     /// logs about this many entries per checkpoint interval; a v1 log answers at once and the bound only caps the load.
     /// </summary>
     public int Parallelism { get; set; } = 64;
-    /// <summary>Outbox rows taken per drain round (their outcomes are stored in one transaction).</summary>
+    /// <summary>Outbox rows taken at most and not yet stored (submitting, or waiting for one of the <see cref="Parallelism"/> slots); each outcome is stored as it completes, with what completed meanwhile.</summary>
     public int BatchSize { get; set; } = 512;
     /// <summary>How often the drain looks at the outbox when nothing wakes it.</summary>
     public int PollMilliseconds { get; set; } = 1000;

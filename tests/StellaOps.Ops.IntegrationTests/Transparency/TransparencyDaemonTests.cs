@@ -9,7 +9,8 @@ namespace StellaOps.Ops.IntegrationTests.Transparency;
 
 /// <summary>
 /// The real daemon logging to two real test logs (primary and mirror, Rekor v1) named by a signing config file:
-/// failover when the primary is down, queueing when both are, no loss across kill -9, exactly once across a restart
+/// failover when the primary is down, queueing when both are, a hung submission holding up only its own attestation,
+/// no loss across kill -9, exactly once across a restart
 /// mid-drain (the 409 path), and an endpoint swap picked up by a reload with no restart.
 /// </summary>
 public sealed class TransparencyDaemonTests : IAsyncLifetime
@@ -144,6 +145,32 @@ public sealed class TransparencyDaemonTests : IAsyncLifetime
         await WaitLoggedAsync(client, more);
         Assert.Equal(2, _primary.Log.Size);
         Assert.Equal(6, _mirror.Log.Size);
+    }
+
+    [Fact]
+    public async Task A_submission_the_log_does_not_answer_holds_up_only_its_own_attestation_the_rest_are_logged_meanwhile()
+    {
+        _mirror.Faults.Down = true;
+        await using var daemon = await DaemonProcess.StartNewAsync(Settings(_primary, _mirror));
+        await using var client = await daemon.ConnectAsync();
+        await ActiveSoftwareKeyAsync(client);
+        // The log takes the next submission and does not answer it (a hung connection) until the test lets it go.
+        _primary.Faults.HoldNext = 1;
+        var ids = await CreateAsync(client, "straggler", 12);
+
+        // Eleven are Logged while that one is still unanswered: they were neither held back nor kept from being stored.
+        await WaitAsync(async () => (await AllAsync(client)).Count(a => ids.Contains(a.Id) && a.Status == AttestationStatus.Logged) == 11,
+            "11 of 12 attestations Logged while one submission is held");
+        Assert.Equal(1, _primary.Faults.Held);
+        var held = Assert.Single(await AllAsync(client), a => ids.Contains(a.Id) && a.Status != AttestationStatus.Logged);
+        Assert.Equal(AttestationStatus.Signed, held.Status);
+
+        // Answered at last, it is Logged too, once.
+        _primary.Faults.ReleaseHeld();
+        await WaitLoggedAsync(client, ids);
+        Assert.Equal(12, _primary.Log.Size);
+        foreach (var id in ids) Assert.Equal(1, await LoggedEventsAsync(client, id));
+        Assert.Equal(0, (await client.Tlog.StatusAsync(CancellationToken.None)).OutboxDepth);
     }
 
     [Fact]
