@@ -33,9 +33,10 @@ public sealed partial class HsmConnection
                     token = await ProbeOnceAsync(ctx, cancellationToken).ConfigureAwait(false);
                     break;
                 }
-                catch (HsmException e) when (attempt == 1 && ReloadedUnder(ctx, e))
+                catch (HsmException e) when (attempt == 1 && (ReloadedUnder(ctx, e) || Replaced(ctx)))
                 {
-                    // The module was reloaded while the probe waited for the persistent session: probe the new instance.
+                    // The module was reloaded, or the sessions replaced (a reconnect, a reset), while the probe waited
+                    // for the persistent session: probe the current ones.
                 }
             }
 

@@ -61,7 +61,7 @@ public sealed partial class HsmConnection
         }
         catch (HsmException e)
         {
-            if (e.IsConnectionClass && !ReloadedUnder(ctx, e))
+            if (e.IsConnectionClass && !ReloadedUnder(ctx, e) && !Replaced(ctx))
             {
                 NoteError(e);
                 MarkDown(ctx, e.Message);
@@ -84,6 +84,16 @@ public sealed partial class HsmConnection
     /// the new instance (<see cref="UsableContextAsync"/> reopens the sessions there).
     /// </summary>
     private static bool ReloadedUnder(ConnectedSessions ctx, HsmException e) => e.Kind == HsmErrorKind.Connection && ctx.Module.Retired;
+
+    // The context is no longer the current one: a reconnect or an operator's reset replaced it (closing its sessions),
+    // or an outage already noted on it dropped it. A call of it failing now says nothing new about this HSM.
+    private bool Replaced(ConnectedSessions ctx)
+    {
+        lock (_stateLock)
+        {
+            return !ReferenceEquals(ctx, _ctx);
+        }
+    }
 
     internal ConnectedSessions CurrentContext()
     {
@@ -257,6 +267,13 @@ public sealed partial class HsmConnection
         if (ReloadedUnder(ctx, e))
         {
             _log.LogDebug("HSM {Name}: {Operation} met a module instance reloaded under it; not an outage.", Name, operation);
+            return e.Kind;
+        }
+
+        if (Replaced(ctx))
+        {
+            // Noted, it would degrade the context that replaced this one (or keep an outage's error fresh) for nothing.
+            _log.LogDebug("HSM {Name}: {Operation} failed on sessions already replaced ({Kind}); not a new error.", Name, operation, e.Kind);
             return e.Kind;
         }
 

@@ -238,6 +238,50 @@ public sealed class DirectTokenTests
     }
 
     [Fact]
+    public async Task A_probe_that_meets_its_sessions_replaced_by_a_reconnect_probes_the_new_ones_and_stays_connected()
+    {
+        // An operator's reset (or a reconnect) while a keep-alive probe waits for the persistent session: the old
+        // sessions are closed under the probe. That is not this HSM failing, so nothing degrades the new sessions.
+        using var token = TestEnvironment.DirectToken();
+        await using var hsm = new HsmConnection(TestEnvironment.Direct(token));
+        await hsm.ConnectAsync();
+        var before = hsm.CurrentContext();
+
+        await before.PersistentGate.WaitAsync();
+        Task<HsmProbeResult> probe;
+        try
+        {
+            probe = hsm.ProbeAsync();
+            Assert.False(probe.IsCompleted);
+            await hsm.ReconnectAsync();
+            Assert.NotSame(before, hsm.CurrentContext());
+            // The old persistent session is closed in the background: wait until it is gone on the token.
+            var closed = Stopwatch.StartNew();
+            while (SessionOpen(before.Persistent))
+            {
+                Assert.True(closed.Elapsed < TimeSpan.FromSeconds(30), "the replaced persistent session was never closed");
+                await Task.Delay(20);
+            }
+        }
+        finally
+        {
+            before.PersistentGate.Release();
+        }
+
+        var result = await probe;
+        Assert.True(result.Success, result.Error);
+        Assert.Equal(HsmConnectionState.Connected, hsm.State);
+        Assert.DoesNotContain(hsm.History, t => t.To is HsmConnectionState.Degraded or HsmConnectionState.Down);
+        Assert.Null(hsm.GetInfo().LastError);
+
+        static bool SessionOpen(Net.Pkcs11Interop.HighLevelAPI.ISession session)
+        {
+            try { session.GetSessionInfo(); return true; }
+            catch (Net.Pkcs11Interop.Common.Pkcs11Exception) { return false; }
+        }
+    }
+
+    [Fact]
     public async Task Sessions_closed_behind_the_layer_are_reopened_and_keys_found_again_with_state_degraded()
     {
         using var token = TestEnvironment.DirectToken();
