@@ -42,6 +42,10 @@ public sealed class SoftwareKeyVault(DaemonPaths paths, AuditLog audit)
         return plain;
     }
 
+    /// <summary>What to do about a missing master key (the unseal's error and the storage check say it alike).</summary>
+    public static string RestoreAdvice(string masterKeyPath) =>
+        $"Restore {masterKeyPath} (owner the daemon's user, mode 0600) from the backup of the state directory; the next signature reads it. The daemon does not make a new one: a new master key would open none of the keys sealed under the old.";
+
     /// <summary>
     /// At start: completes the audit of a master key creation a stop interrupted, as "interrupted: applied" when the
     /// file holds a key and "not applied" when it does not, and removes a staged key that was never linked into place
@@ -54,7 +58,7 @@ public sealed class SoftwareKeyVault(DaemonPaths paths, AuditLog audit)
             (MasterKeyIntent.FromJson(open.Intent) ?? planned).Holds()
                 ? (true, $"{MasterKeyPath} holds a master key")
                 : (false, $"{MasterKeyPath} does not exist; the next software key creates it"));
-        if (File.Exists(planned.StagingPath)) File.Delete(planned.StagingPath);
+        if (File.Exists(planned.StagingPath)) File.Delete(planned.StagingPath); // the keys folder itself may not exist yet
     }
 
     private byte[] Master(bool createIfMissing, string keyId)
@@ -71,8 +75,7 @@ public sealed class SoftwareKeyVault(DaemonPaths paths, AuditLog audit)
             {
                 if (!createIfMissing)
                     throw new OpsException(OpsErrorCode.MasterKeyMissing,
-                        $"The master key {MasterKeyPath} is missing, so the software key {keyId} cannot be unsealed.", keyId,
-                        $"Restore {MasterKeyPath} (owner the daemon's user, mode 0600) from the backup of the state directory; the next signature reads it. The daemon does not make a new one here: a new master key would open none of the keys sealed under the old.");
+                        $"The master key {MasterKeyPath} is missing, so the software key {keyId} cannot be unsealed.", keyId, RestoreAdvice(MasterKeyPath));
                 Create(dir);
             }
             var bytes = File.ReadAllBytes(MasterKeyPath);
@@ -93,7 +96,7 @@ public sealed class SoftwareKeyVault(DaemonPaths paths, AuditLog audit)
         try
         {
             // A staged key left by a crash before it was linked sealed nothing: it is replaced.
-            if (File.Exists(planned.StagingPath)) File.Delete(planned.StagingPath);
+            File.Delete(planned.StagingPath);
             // CreateNew: O_EXCL, so a link put in its place is not followed.
             var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
             if (!OperatingSystem.IsWindows()) options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;

@@ -49,7 +49,7 @@ public sealed class StorageHealthCheck(StateStore store, StatePermissions permis
             verdict != "ok" ? (DoctorStatus.Fail, $"SQLite reports damage: {verdict}", "Stop the daemon and restore the state directory from backup.")
             : untrusted.Count > 0 ? (DoctorStatus.Fail, $"{string.Join("; ", untrusted)}: someone other than the daemon's user could read or change the evidence or the software keys.", untrusted[0].Fix)
             : masterMissing ? (DoctorStatus.Fail, $"{sealedKeys} software key(s) are sealed under the master key {permissions.MasterKeyPath}, which is missing: they cannot sign.",
-                $"Restore {permissions.MasterKeyPath} (owner the daemon's user, mode 0600) from the backup of the state directory; a new master key would open none of them.")
+                Keys.SoftwareKeyVault.RestoreAdvice(permissions.MasterKeyPath))
             : free < StorageSpace.MinimumFreeBytes ? Full(directory)
             : free < StorageSpace.LowFreeBytes ? (DoctorStatus.Warn, $"Only {free / (1024 * 1024)} MiB free on the disk holding the state directory {directory}.", "Free disk space: evidence cannot be recorded on a full disk.")
             : (DoctorStatus.Pass, $"Database consistent ({journal}, schema v{store.SchemaVersion}).", (string?)null);
