@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Net.Sockets;
 using System.Runtime.InteropServices;
 
 namespace StellaOps.Ops.TestSupport;
@@ -97,17 +98,20 @@ public sealed partial class P11KitServer : IDisposable
 
             // setsid only forks when the caller already leads a process group; a child of .NET does not, so the
             // pid we know is the group id. Verify it.
+            // Ready means accepting, not just bound: the socket file appears at bind(), before listen(), and a
+            // client connecting in between is refused (measured: 12 of 300 starts here), which a p11-kit client
+            // reports as a module with no slots.
             var deadline = Stopwatch.StartNew();
-            while (!File.Exists(SocketPath))
+            while (!Accepts(SocketPath))
             {
                 if (p.HasExited)
                 {
-                    throw new InvalidOperationException($"p11-kit server exited with {p.ExitCode} before creating {SocketPath}.");
+                    throw new InvalidOperationException($"p11-kit server exited with {p.ExitCode} before listening on {SocketPath}.");
                 }
 
                 if (deadline.Elapsed > TimeSpan.FromSeconds(10))
                 {
-                    throw new TimeoutException($"p11-kit server did not create {SocketPath} in 10 s.");
+                    throw new TimeoutException($"p11-kit server did not listen on {SocketPath} in 10 s.");
                 }
 
                 Thread.Sleep(10);
@@ -163,6 +167,20 @@ public sealed partial class P11KitServer : IDisposable
             {
                 throw new InvalidOperationException($"kill(-{p.Id}, {signal}) failed with errno {Marshal.GetLastPInvokeError()}.");
             }
+        }
+    }
+
+    private static bool Accepts(string socketPath)
+    {
+        using var probe = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+        try
+        {
+            probe.Connect(new UnixDomainSocketEndPoint(socketPath));
+            return true;
+        }
+        catch (SocketException)
+        {
+            return false; // not there yet (ENOENT) or bound but not listening (ECONNREFUSED)
         }
     }
 
