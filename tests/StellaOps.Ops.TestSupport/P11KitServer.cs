@@ -1,6 +1,6 @@
 using System.Diagnostics;
-using System.Net.Sockets;
 using System.Runtime.InteropServices;
+using StellaOps.Ops.Contracts.Unix;
 
 namespace StellaOps.Ops.TestSupport;
 
@@ -102,7 +102,7 @@ public sealed partial class P11KitServer : IDisposable
             // client connecting in between is refused (measured: 12 of 300 starts here), which a p11-kit client
             // reports as a module with no slots.
             var deadline = Stopwatch.StartNew();
-            while (!Accepts(SocketPath))
+            while (!UnixSocketProbe.Answers(SocketPath))
             {
                 if (p.HasExited)
                 {
@@ -167,20 +167,6 @@ public sealed partial class P11KitServer : IDisposable
             {
                 throw new InvalidOperationException($"kill(-{p.Id}, {signal}) failed with errno {Marshal.GetLastPInvokeError()}.");
             }
-        }
-    }
-
-    private static bool Accepts(string socketPath)
-    {
-        using var probe = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
-        try
-        {
-            probe.Connect(new UnixDomainSocketEndPoint(socketPath));
-            return true;
-        }
-        catch (SocketException)
-        {
-            return false; // not there yet (ENOENT) or bound but not listening (ECONNREFUSED)
         }
     }
 

@@ -26,17 +26,11 @@ BeforeAll {
         # Ready means accepting: the socket file appears at bind(), before listen(), and a client connecting in
         # between is refused (the daemon would log the primary's first connect as an outage).
         $deadline = [DateTime]::UtcNow.AddSeconds(10)
-        while (-not (Test-P11KitServerListening $socket)) {
+        while (-not [StellaOps.Ops.Contracts.Unix.UnixSocketProbe]::Answers($socket)) {
             if ($p.HasExited -or [DateTime]::UtcNow -gt $deadline) { throw "p11-kit server did not listen on $socket (exited: $($p.HasExited))" }
             Start-Sleep -Milliseconds 20
         }
         $script:server = $p
-    }
-    function Test-P11KitServerListening([string] $Path) {
-        $probe = [System.Net.Sockets.Socket]::new([System.Net.Sockets.AddressFamily]::Unix, [System.Net.Sockets.SocketType]::Stream, [System.Net.Sockets.ProtocolType]::Unspecified)
-        try { $probe.Connect([System.Net.Sockets.UnixDomainSocketEndPoint]::new($Path)); $true }
-        catch [System.Net.Sockets.SocketException] { $false }
-        finally { $probe.Dispose() }
     }
     function Stop-P11KitServer {
         if ($script:server -and -not $script:server.HasExited) {

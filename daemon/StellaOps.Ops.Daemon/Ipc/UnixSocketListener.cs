@@ -40,7 +40,7 @@ public sealed class UnixSocketListener(string path, UnixFileMode socketMode, Uni
         {
             if (existing.Kind != UnixFileKind.Socket)
                 throw new InvalidOperationException($"{_path} exists and is not a socket. Remove it or start stella-opsd with --endpoint <other path>.");
-            if (SomeoneAnswers(_path))
+            if (UnixSocketProbe.Answers(_path))
                 throw new InvalidOperationException($"Another stella-opsd is already serving {_path}. Stop it first, or start this one with --endpoint <other path>.");
             logger.LogInformation("Replacing stale socket {Path} left by a previous run", _path);
         }
@@ -113,19 +113,5 @@ public sealed class UnixSocketListener(string path, UnixFileMode socketMode, Uni
         }
         if (UnixUsers.Chown(target, -1, (int)gid.Value) != 0)
             logger.LogWarning("Could not give {Path} to group {Group} (errno {Errno})", target, group, System.Runtime.InteropServices.Marshal.GetLastPInvokeError());
-    }
-
-    private static bool SomeoneAnswers(string p)
-    {
-        using var probe = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
-        try
-        {
-            probe.Connect(new UnixDomainSocketEndPoint(p));
-            return true;
-        }
-        catch (SocketException)
-        {
-            return false;
-        }
     }
 }
