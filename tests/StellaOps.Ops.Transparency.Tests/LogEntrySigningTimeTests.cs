@@ -166,6 +166,36 @@ public sealed class LogEntrySigningTimeTests : TwoTestLogs
         Assert.Equal(Integrated, fromBundle.SigningTime);
     }
 
+    /// <summary>
+    /// A v2 entry logs no time: a stored attestation's is judged at the daemon's record of its signing, as the daemon
+    /// judged it when it logged it, so a log key rotated out of the trusted root since still vouches for the entry.
+    /// </summary>
+    [Fact]
+    public async Task A_stored_v2_entry_is_judged_at_the_daemons_record_so_a_log_key_rotated_out_since_still_verifies_it()
+    {
+        var logged = await LogTestKit.LoggedBundleAsync(V2, Http, "v2-rotated-log");
+        var bundle = SignedAttestation.Read(Encoding.UTF8.GetBytes(logged.Json));
+        var signedAt = DateTimeOffset.UtcNow.AddHours(-2);
+        var trust = new StaticTrustMaterial([TrustedKey.FromPem(logged.KeyPem)],
+            transparencyLogs: [V2.Trusted(DateTimeOffset.UtcNow.AddDays(-10), DateTimeOffset.UtcNow.AddHours(-1))]);
+        using var verifier = new AttestationVerifier(trust, new AttestationVerifierOptions { LogEntryCheck = new BundleLogEntryCheck() });
+
+        var stored = verifier.Verify(new SignedAttestation(logged.Envelope, SignedAttestation.DsseFormat, logged.KeyId, logEntries: 1)
+        {
+            RecordedSigningTime = signedAt,
+            TlogEntries = bundle.TlogEntries,
+        }, "stored");
+        Assert.True(stored.Verified, stored.Message);
+        Assert.Contains($"log key valid at {signedAt:O}", CheckOf(stored, VerificationNames.TransparencyLog).Reason);
+
+        // The same entry in a bundle with no timestamp has only the current time, after the log key's window.
+        var fromBundle = verifier.Verify(bundle, "bundle");
+        Assert.False(fromBundle.Verified);
+        var log = CheckOf(fromBundle, VerificationNames.TransparencyLog);
+        Assert.Equal(VerificationCheckStatus.Fail, log.Status);
+        Assert.Contains("was not valid at", log.Reason);
+    }
+
     [Fact]
     public async Task A_v2_entry_is_never_a_time_source()
     {

@@ -146,7 +146,9 @@ public sealed class VerificationService
         IReadOnlyList<byte[]>? chain = null;
         if (row.KeyId is { } keyId && !certificates.TryGetValue(keyId, out chain))
             certificates[keyId] = chain = _certificates.Find(keyId) is { } certificate ? [.. new[] { certificate.Leaf }.Concat(certificate.Chain).Select(c => c.RawData)] : null;
-        // The daemon's own verified log entries count as the bundle's would (and their v2 timestamps).
+        // The daemon's own verified log entries count as the bundle's would. Their stored RFC 3161 timestamps are not
+        // given: the daemon's record is the better time for its own attestations (a v2 entry's log key is judged at it,
+        // as when it was logged), and a timestamp authority the admin never made a trust anchor would fail the check.
         var entries = evidence.SelectMany(e => e[row.Id].Entries).ToList();
         var input = new SignedAttestation(envelope, SignedAttestation.DsseFormat, row.KeyId, chain, logEntries: entries.Count) { RecordedSigningTime = row.SignedAt, TlogEntries = entries };
         return (input, row.Id, row.Id);

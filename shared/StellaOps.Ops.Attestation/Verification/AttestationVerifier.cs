@@ -216,7 +216,9 @@ public sealed class AttestationVerifier : IDisposable
 
     /// <summary>
     /// The transparency-log check, and of the entries that verified with an integrated time (v1), the earliest: the
-    /// signature existed by then. An entry that does not verify gives no time.
+    /// signature existed by then. An entry that does not verify gives no time. A v2 entry's log key is judged at the
+    /// RFC 3161 time, else at the daemon's record (a stored attestation: as when the daemon logged it, so a log key
+    /// rotated out since still vouches for what it logged while valid), else now.
     /// </summary>
     private (VerificationCheckResult Check, TransparencyLogEntryResult? Earliest) CheckTransparencyLog(SignedAttestation input, DsseEnvelope envelope, byte[]? spki, VerificationPolicy policy)
     {
@@ -236,7 +238,7 @@ public sealed class AttestationVerifier : IDisposable
         TransparencyLogEntryResult? earliest = null;
         foreach (var entry in input.TlogEntries)
         {
-            var result = check.Check(entry, envelope, spki, _transparencyLogs, input.Timestamps, _options.TimeProvider.GetUtcNow());
+            var result = check.Check(entry, envelope, spki, _transparencyLogs, input.Timestamps, input.RecordedSigningTime ?? _options.TimeProvider.GetUtcNow());
             if (!result.Verified)
                 return (Fail(VerificationNames.TransparencyLog, OpsErrorCode.TransparencyLogEntryRejected, $"a log entry does not verify: {result.Detail}",
                     new Dictionary<string, string> { ["log"] = result.Log ?? "(unknown)" }), earliest);

@@ -11,6 +11,11 @@ namespace StellaOps.Ops.Attestation.Verification;
 /// </summary>
 public interface ITransparencyLogEntryCheck
 {
+    /// <param name="timestamps">The RFC 3161 tokens over the signature: a v2 entry (which logs no time) is judged at theirs.</param>
+    /// <param name="fallbackTime">
+    /// When no timestamp gives a v2 entry its time: the daemon's record of when it signed (a stored attestation, judged
+    /// as it was when it was logged), else the current time.
+    /// </param>
     TransparencyLogEntryResult Check(JsonElement entry, DsseEnvelope envelope, byte[] signerSpki, IReadOnlyList<TransparencyLogInstance> logs,
-        IReadOnlyList<byte[]> timestamps, DateTimeOffset now);
+        IReadOnlyList<byte[]> timestamps, DateTimeOffset fallbackTime);
 }
