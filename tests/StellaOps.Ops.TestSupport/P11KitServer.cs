@@ -96,8 +96,6 @@ public sealed partial class P11KitServer : IDisposable
             p.BeginErrorReadLine();
             _process = p;
 
-            // setsid only forks when the caller already leads a process group; a child of .NET does not, so the
-            // pid we know is the group id. Verify it.
             // Ready means accepting, not just bound: the socket file appears at bind(), before listen(), and a
             // client connecting in between is refused (measured: 12 of 300 starts here), which a p11-kit client
             // reports as a module with no slots.
@@ -117,6 +115,8 @@ public sealed partial class P11KitServer : IDisposable
                 Thread.Sleep(10);
             }
 
+            // setsid only forks when the caller already leads a process group; a child of .NET does not, so the
+            // pid we know is the group id. Verify it.
             int pgid = GetPgid(p.Id);
             if (pgid != p.Id)
             {
